@@ -10,8 +10,8 @@ import { checkFloat32, heapFloat32, zerosFloat32, type WasmBackend } from './was
  * matrix's memory. NHWC and NCHW are both accepted, as on the CPU backend.
  */
 
-/** Upper bound on the patch matrix, in floats (64 MiB). */
-const MAX_PATCH_FLOATS = 16 * 1024 * 1024;
+/** Upper bound on the patch matrix, in floats (default 64 MiB); tests lower it to exercise chunking. */
+export const conv2dBackpropFilterLimits = { maxPatchFloats: 16 * 1024 * 1024 };
 
 interface Conv2DBackpropFilterAttrs {
   strides: [number, number] | number;
@@ -42,7 +42,7 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: Te
 
   const patchLen = filterHeight * filterWidth * inChannels;
   const rowsPerImage = outHeight * outWidth;
-  const imagesPerChunk = Math.max(1, Math.min(batchSize, Math.floor(MAX_PATCH_FLOATS / Math.max(1, patchLen * rowsPerImage))));
+  const imagesPerChunk = Math.max(1, Math.min(batchSize, Math.floor(conv2dBackpropFilterLimits.maxPatchFloats / Math.max(1, patchLen * rowsPerImage))));
   const filterSize = patchLen * outChannels;
 
   const result = zerosFloat32(backend, attrs.filterShape);

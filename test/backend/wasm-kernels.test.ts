@@ -1,0 +1,319 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { onBackend, relativeError } from '../helpers/tf-backends.ts';
+import { SeededRandom } from '../../src/core/random.ts';
+import { conv2dBackpropFilterLimits } from '../../src/backend/wasm-kernels/conv2d-backprop-filter.ts';
+import { WASM_TRAINING_KERNELS } from '../../src/backend/wasm-kernels/register.ts';
+
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+const TOLERANCE = 1e-4;
+
+function randomArray(rng: SeededRandom, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+}
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function randomPad(rng: SeededRandom, kh: number, kw: number): Pad {
+  const kind = rng.int(0, 3);
+  if (kind === 0) return 'same';
+  if (kind === 1) return 'valid';
+  if (kind === 2) return rng.int(0, 1);
+  // Explicit per-side padding, NHWC order; each side at most kernel - 1.
+  return [[0, 0], [rng.int(0, kh - 1), rng.int(0, kh - 1)], [rng.int(0, kw - 1), rng.int(0, kw - 1)], [0, 0]];
+}
+
+type KernelInputs = Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' }>;
+
+function kernelCall(name: string, inputs: KernelInputs, attrs: object) {
+  return () => {
+    const tensors: Record<string, tf.Tensor> = {};
+    for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor(v.data, v.shape, v.dtype ?? 'float32');
+    return tf.engine().runKernel(name, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  };
+}
+
+/**
+ * Compares one kernel's output on wasm with a reference: by default the same kernel on the CPU
+ * backend. Returns false for a degenerate case whose reference is all zeros (every tap in padding),
+ * which tests nothing; callers check that such cases are few.
+ */
+async function compareKernel(name: string, inputs: KernelInputs, attrs: object, label: string, reference?: Float32Array): Promise<boolean> {
+  const ref = reference ?? (await onBackend('cpu', kernelCall(name, inputs, attrs)))[0] as Float32Array;
+  const [got] = await onBackend('wasm', kernelCall(name, inputs, attrs));
+  const err = relativeError(got as Float32Array, ref);
+  assert.ok(err < TOLERANCE, `${name} ${label}: relative error ${err.toExponential(2)} >= ${TOLERANCE}`);
+  return ref.some((v) => v !== 0);
+}
+
+function assertMostlyNonTrivial(nonTrivial: number, cases: number) {
+  assert.ok(nonTrivial >= 0.75 * cases, `only ${nonTrivial} of ${cases} random cases had a non-zero reference`);
+}
+
+const Registered = suite('registerWasmTrainingKernels');
+Registered('puts every kernel on the wasm backend', () => {
+  for (const k of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(k.kernelName, 'wasm'), `${k.kernelName} missing on wasm`);
+});
+Registered.run();
+
+const BackpropFilter = suite('Conv2DBackpropFilter (wasm)');
+BackpropFilter('matches the CPU backend on 40 random NHWC cases (strides 1-2, same/valid/explicit padding)', async () => {
+  const rng = new SeededRandom(11);
+  let nonTrivial = 0;
+  let cases = 0;
+  for (let i = 0; i < 40; i++) {
+    const [kh, kw] = [rng.int(1, 4), rng.int(1, 4)];
+    const xShape = [rng.int(1, 3), rng.int(kh, 11), rng.int(kw, 11), rng.int(1, 5)] as [number, number, number, number];
+    const filterShape = [kh, kw, xShape[3], rng.int(1, 6)] as [number, number, number, number];
+    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const pad = randomPad(rng, kh, kw);
+    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, 'floor');
+    if (info.outHeight <= 0 || info.outWidth <= 0) continue;
+    cases++;
+    if (await compareKernel('Conv2DBackpropFilter',
+      { x: { data: randomArray(rng, size(xShape)), shape: xShape }, dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape } },
+      { strides, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', filterShape },
+      `case ${i} x=[${xShape}] f=[${filterShape}] s=[${strides}] pad=${JSON.stringify(pad)}`)) nonTrivial++;
+  }
+  assertMostlyNonTrivial(nonTrivial, cases);
+});
+BackpropFilter('matches the CPU backend for NCHW data', async () => {
+  const rng = new SeededRandom(12);
+  for (let i = 0; i < 8; i++) {
+    const k = rng.int(1, 3);
+    const nchw = [rng.int(1, 3), rng.int(1, 4), rng.int(k, 9), rng.int(k, 9)] as [number, number, number, number];
+    const filterShape = [k, k, nchw[1], rng.int(1, 4)] as [number, number, number, number];
+    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const pad = rng.bernoulli(0.5) ? 'same' : 'valid';
+    const info = tf.backend_util.computeConv2DInfo(nchw, filterShape, strides, 1, pad, undefined, false, 'channelsFirst');
+    await compareKernel('Conv2DBackpropFilter',
+      { x: { data: randomArray(rng, size(nchw)), shape: nchw }, dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape } },
+      { strides, pad, dataFormat: 'NCHW', filterShape }, `NCHW case ${i}`);
+  }
+});
+BackpropFilter('gives the same result when the patch matrix is split into batch chunks', async () => {
+  const rng = new SeededRandom(13);
+  const xShape: [number, number, number, number] = [5, 8, 8, 3];
+  const filterShape: [number, number, number, number] = [3, 3, 3, 4];
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 1, 'same');
+  const saved = conv2dBackpropFilterLimits.maxPatchFloats;
+  conv2dBackpropFilterLimits.maxPatchFloats = 2 * 64 * 27; // two images per chunk: chunks of 2, 2, 1
+  try {
+    await compareKernel('Conv2DBackpropFilter',
+      { x: { data: randomArray(rng, size(xShape)), shape: xShape }, dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape } },
+      { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape }, 'chunked');
+  } finally {
+    conv2dBackpropFilterLimits.maxPatchFloats = saved;
+  }
+});
+BackpropFilter('leaks no tensor and no WASM buffer', async () => {
+  await tf.setBackend('wasm');
+  const x = tf.randomNormal([3, 9, 9, 2]);
+  const dy = tf.randomNormal([3, 9, 9, 4]);
+  const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 4] };
+  tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs).dispose?.();
+  const tensors = tf.memory().numTensors;
+  const buffers = tf.engine().backend.numDataIds();
+  (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dispose();
+  assert.is(tf.memory().numTensors, tensors);
+  assert.is(tf.engine().backend.numDataIds(), buffers);
+  x.dispose();
+  dy.dispose();
+});
+BackpropFilter.run();
+
+const DepthwiseFilter = suite('DepthwiseConv2dNativeBackpropFilter (wasm)');
+const DepthwiseInput = suite('DepthwiseConv2dNativeBackpropInput (wasm)');
+
+function randomDepthwiseCase(rng: SeededRandom) {
+  const [kh, kw] = [rng.int(1, 4), rng.int(1, 4)];
+  // tfjs allows dilation > 1 only with stride 1.
+  const dilate = rng.bernoulli(0.4);
+  const dilations: [number, number] = dilate ? [rng.int(1, 2), rng.int(1, 2)] : [1, 1];
+  const strides: [number, number] = dilate ? [1, 1] : [rng.int(1, 2), rng.int(1, 2)];
+  const effH = (kh - 1) * dilations[0] + 1;
+  const effW = (kw - 1) * dilations[1] + 1;
+  const xShape = [rng.int(1, 3), rng.int(effH, 11), rng.int(effW, 11), rng.int(1, 5)] as [number, number, number, number];
+  const filterShape = [kh, kw, xShape[3], rng.int(1, 3)] as [number, number, number, number];
+  const pad: Pad = rng.bernoulli(0.5) ? 'same' : 'valid';
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations, pad, undefined, true);
+  return { xShape, filterShape, strides, dilations, pad, info };
+}
+
+/**
+ * The CPU backend's depthwise back-props ignore dilation in their index arithmetic (tfjs's own
+ * gradient refuses dilation > 1, so nothing there calls them with it). For dilated cases the
+ * reference is therefore exact algebra instead: a kernel with dilation d equals an undilated kernel
+ * of size (k - 1) d + 1 with zeros between the taps, run on the CPU backend.
+ */
+function stuffFilter(w: Float32Array, shape: [number, number, number, number], d: [number, number]): { data: Float32Array; shape: [number, number, number, number] } {
+  const [kh, kw, c, m] = shape;
+  const out: [number, number, number, number] = [(kh - 1) * d[0] + 1, (kw - 1) * d[1] + 1, c, m];
+  const data = new Float32Array(size(out));
+  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+    data.set(w.subarray((i * kw + j) * c * m, (i * kw + j + 1) * c * m), (i * d[0] * out[1] + j * d[1]) * c * m);
+  }
+  return { data, shape: out };
+}
+const isDilated = (d: [number, number]) => d[0] > 1 || d[1] > 1;
+
+DepthwiseFilter('matches the CPU backend on 40 random cases (strides 1-2, dilations 1-2, same/valid, multiplier 1-3)', async () => {
+  const rng = new SeededRandom(21);
+  let nonTrivial = 0;
+  let dilated = 0;
+  for (let i = 0; i < 40; i++) {
+    const c = randomDepthwiseCase(rng);
+    const inputs = { x: { data: randomArray(rng, size(c.xShape)), shape: c.xShape }, dy: { data: randomArray(rng, size(c.info.outShape)), shape: c.info.outShape } };
+    let reference: Float32Array | undefined;
+    if (isDilated(c.dilations)) {
+      dilated++;
+      const stuffedShape = stuffFilter(new Float32Array(size(c.filterShape)), c.filterShape, c.dilations).shape;
+      const [full] = await onBackend('cpu', kernelCall('DepthwiseConv2dNativeBackpropFilter', inputs, { strides: c.strides, dilations: 1, pad: c.pad, filterShape: stuffedShape }));
+      // Keep the taps that exist in the dilated kernel.
+      const [kh, kw, ch, m] = c.filterShape;
+      reference = new Float32Array(size(c.filterShape));
+      for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) {
+        const src = (a * c.dilations[0] * stuffedShape[1] + b * c.dilations[1]) * ch * m;
+        reference.set((full as Float32Array).subarray(src, src + ch * m), (a * kw + b) * ch * m);
+      }
+    }
+    if (await compareKernel('DepthwiseConv2dNativeBackpropFilter', inputs,
+      { strides: c.strides, dilations: c.dilations, pad: c.pad, filterShape: c.filterShape },
+      `case ${i} x=[${c.xShape}] f=[${c.filterShape}] s=[${c.strides}] d=[${c.dilations}] ${c.pad}`, reference)) nonTrivial++;
+  }
+  assertMostlyNonTrivial(nonTrivial, 40);
+  assert.ok(dilated >= 8, `only ${dilated} dilated cases`);
+});
+DepthwiseInput('matches the CPU backend on 40 random cases (strides 1-2, dilations 1-2, same/valid, multiplier 1-3)', async () => {
+  const rng = new SeededRandom(22);
+  let nonTrivial = 0;
+  let dilated = 0;
+  for (let i = 0; i < 40; i++) {
+    const c = randomDepthwiseCase(rng);
+    const filter = randomArray(rng, size(c.filterShape));
+    const dy = { data: randomArray(rng, size(c.info.outShape)), shape: c.info.outShape };
+    let reference: Float32Array | undefined;
+    if (isDilated(c.dilations)) {
+      dilated++;
+      const stuffed = stuffFilter(filter, c.filterShape, c.dilations);
+      [reference] = await onBackend('cpu', kernelCall('DepthwiseConv2dNativeBackpropInput', { dy, filter: stuffed }, { strides: c.strides, dilations: 1, pad: c.pad, inputShape: c.xShape }));
+    }
+    if (await compareKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: { data: filter, shape: c.filterShape } },
+      { strides: c.strides, dilations: c.dilations, pad: c.pad, inputShape: c.xShape },
+      `case ${i} x=[${c.xShape}] f=[${c.filterShape}] s=[${c.strides}] d=[${c.dilations}] ${c.pad}`, reference)) nonTrivial++;
+  }
+  assertMostlyNonTrivial(nonTrivial, 40);
+  assert.ok(dilated >= 8, `only ${dilated} dilated cases`);
+});
+DepthwiseInput('agrees with the gradient of the dilated forward pass (finite differences on the CPU backend)', async () => {
+  // A third, independent check of dilation: d/dx of sum(depthwiseConv2d(x, W, dilation 2) * r) by central differences.
+  const rng = new SeededRandom(23);
+  const xShape: [number, number, number, number] = [1, 7, 6, 2];
+  const filterShape: [number, number, number, number] = [2, 2, 2, 2];
+  const x = randomArray(rng, size(xShape));
+  const w = randomArray(rng, size(filterShape));
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 1, 2, 'same', undefined, true);
+  const r = randomArray(rng, size(info.outShape));
+  await tf.setBackend('cpu');
+  const loss = (xv: Float32Array) => tf.tidy(() => tf.sum(tf.mul(tf.depthwiseConv2d(tf.tensor4d(xv, xShape), tf.tensor4d(w, filterShape), 1, 'same', 'NHWC', 2), tf.tensor(r, info.outShape))).dataSync()[0] as number);
+  const numeric = new Float32Array(x.length);
+  const h = 1e-2; // the loss is linear in x, so central differences are exact up to float rounding
+  for (let i = 0; i < x.length; i++) {
+    const plus = x.slice(); plus[i] = (plus[i] as number) + h;
+    const minus = x.slice(); minus[i] = (minus[i] as number) - h;
+    numeric[i] = (loss(plus) - loss(minus)) / (2 * h);
+  }
+  const [got] = await onBackend('wasm', kernelCall('DepthwiseConv2dNativeBackpropInput', { dy: { data: r, shape: info.outShape }, filter: { data: w, shape: filterShape } }, { strides: 1, dilations: 2, pad: 'same', inputShape: xShape }));
+  const err = relativeError(got as Float32Array, numeric);
+  assert.ok(err < 1e-3, `finite-difference check: relative error ${err.toExponential(2)}`);
+});
+DepthwiseFilter.run();
+DepthwiseInput.run();
+
+const SegmentSum = suite('UnsortedSegmentSum (wasm)');
+SegmentSum('matches the CPU backend, dropping ids outside [0, numSegments)', async () => {
+  const rng = new SeededRandom(31);
+  for (let i = 0; i < 12; i++) {
+    const n = rng.int(1, 20);
+    const inner = [rng.int(1, 4), rng.int(1, 3)];
+    const numSegments = rng.int(1, 8);
+    const ids = Int32Array.from({ length: n }, () => rng.int(-1, numSegments));
+    await compareKernel('UnsortedSegmentSum',
+      { x: { data: randomArray(rng, n * size(inner)), shape: [n, ...inner] }, segmentIds: { data: ids, shape: [n], dtype: 'int32' } },
+      { numSegments }, `case ${i}`);
+  }
+});
+SegmentSum.run();
+
+/** Gradients of a scalar loss through a whole op, on wasm vs the CPU backend. */
+async function compareGradients(label: string, inputs: { data: Float32Array; shape: number[] }[], f: (...xs: tf.Tensor[]) => tf.Tensor) {
+  const grads = () => {
+    const xs = inputs.map((v) => tf.tensor(v.data, v.shape));
+    return tf.grads((...args: tf.Tensor[]) => f(...args))(xs);
+  };
+  const ref = await onBackend('cpu', grads);
+  const got = await onBackend('wasm', grads);
+  ref.forEach((r, k) => {
+    const err = relativeError(got[k] as Float32Array, r);
+    assert.ok(err < TOLERANCE, `${label}: gradient ${k} relative error ${err.toExponential(2)}`);
+  });
+}
+
+const Gradients = suite('gradients through ops on wasm');
+Gradients('conv2d: dx and dW match the CPU backend (strides 1-2, same/valid)', async () => {
+  const rng = new SeededRandom(41);
+  for (let i = 0; i < 12; i++) {
+    const k = rng.int(1, 3);
+    const xShape = [rng.int(1, 3), rng.int(k, 10), rng.int(k, 10), rng.int(1, 4)];
+    const wShape = [k, k, xShape[3] as number, rng.int(1, 5)];
+    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const pad = rng.bernoulli(0.5) ? 'same' as const : 'valid' as const;
+    const weights = randomArray(rng, 4096);
+    await compareGradients(`conv2d case ${i}`, [{ data: randomArray(rng, size(xShape)), shape: xShape }, { data: randomArray(rng, size(wShape)), shape: wShape }],
+      (x, w) => {
+        const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad);
+        return tf.sum(tf.mul(y, tf.tensor(weights.subarray(0, y.size), y.shape)));
+      });
+  }
+});
+Gradients('conv1d (the IMU encoder\'s op): dx and dW match the CPU backend', async () => {
+  const rng = new SeededRandom(42);
+  for (const [stride, pad] of [[1, 'same'], [2, 'same'], [1, 'valid'], [2, 'valid']] as const) {
+    const weights = randomArray(rng, 4096);
+    await compareGradients(`conv1d stride ${stride} ${pad}`, [{ data: randomArray(rng, 2 * 40 * 6), shape: [2, 40, 6] }, { data: randomArray(rng, 5 * 6 * 8), shape: [5, 6, 8] }],
+      (x, w) => {
+        const y = tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, stride, pad);
+        return tf.sum(tf.mul(y, tf.tensor(weights.subarray(0, y.size), y.shape)));
+      });
+  }
+});
+Gradients('depthwise and separable conv2d: all gradients match the CPU backend', async () => {
+  const rng = new SeededRandom(43);
+  for (let i = 0; i < 8; i++) {
+    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const pad = rng.bernoulli(0.5) ? 'same' as const : 'valid' as const;
+    const mult = rng.int(1, 2);
+    const weights = randomArray(rng, 4096);
+    const x = { data: randomArray(rng, 2 * 9 * 8 * 3), shape: [2, 9, 8, 3] };
+    const dw = { data: randomArray(rng, 3 * 3 * 3 * mult), shape: [3, 3, 3, mult] };
+    const pw = { data: randomArray(rng, 3 * mult * 4), shape: [1, 1, 3 * mult, 4] };
+    await compareGradients(`depthwise case ${i}`, [x, dw], (a, b) => {
+      const y = tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad);
+      return tf.sum(tf.mul(y, tf.tensor(weights.subarray(0, y.size), y.shape)));
+    });
+    await compareGradients(`separable case ${i}`, [x, dw, pw], (a, b, c) => {
+      const y = tf.separableConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, strides, pad);
+      return tf.sum(tf.mul(y, tf.tensor(weights.subarray(0, y.size), y.shape)));
+    });
+  }
+});
+Gradients('gather: the gradient (an UnsortedSegmentSum) matches the CPU backend', async () => {
+  const rng = new SeededRandom(44);
+  const indices = Int32Array.from({ length: 15 }, () => rng.int(0, 9));
+  const weights = randomArray(rng, 15 * 4);
+  await compareGradients('gather', [{ data: randomArray(rng, 10 * 4), shape: [10, 4] }], (table) => {
+    const y = tf.gather(table as tf.Tensor2D, tf.tensor1d(indices, 'int32'));
+    return tf.sum(tf.mul(y, tf.tensor(weights, y.shape)));
+  });
+});
+Gradients.run();
