@@ -69,7 +69,11 @@ function terminalBar(options: ProgressOptions, stream: NodeJS.WritableStream): P
   const started = performance.now();
   let value = 0;
   const bar = multi.create(options.total, 0, { status: '', rate: '0' });
-  const previousSink: LogSink = setLogSink((line) => multi.log(`${line}\n`));
+  // MultiBar.log only buffers until the next redraw, and stop() drops the buffer: redraw at once.
+  const previousSink: LogSink = setLogSink((line) => {
+    multi.log(`${line}\n`);
+    multi.update();
+  });
   let stopped = false;
   const payload = (status?: string) => ({
     status: status ?? '',
@@ -82,6 +86,7 @@ function terminalBar(options: ProgressOptions, stream: NodeJS.WritableStream): P
     stop() {
       if (stopped) return;
       stopped = true;
+      multi.update();
       multi.stop();
       setLogSink(previousSink);
     },

@@ -111,7 +111,7 @@ BackpropFilter('leaks no tensor and no WASM buffer', async () => {
   const x = tf.randomNormal([3, 9, 9, 2]);
   const dy = tf.randomNormal([3, 9, 9, 4]);
   const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 4] };
-  tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs).dispose?.();
+  (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dispose();
   const tensors = tf.memory().numTensors;
   const buffers = tf.engine().backend.numDataIds();
   (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dispose();

@@ -1,0 +1,79 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import type { DoctorReport } from '../../src/cli/doctor.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = fileURLToPath(new URL('../../src/cli/motionfuse.js', import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Runs the real `motionfuse` command in a child process, as a user would. */
+function motionfuse(args: string[], env: Record<string, string | undefined> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, MOTIONFUSE_BACKEND: undefined, ...env }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const Cli = suite('motionfuse CLI');
+
+Cli('--help lists the commands and global options', () => {
+  const r = motionfuse(['--help']);
+  assert.is(r.code, 0);
+  assert.match(r.stdout, /motionfuse doctor/);
+  assert.match(r.stdout, /--backend/);
+});
+
+Cli('--version prints the package version', () => {
+  const r = motionfuse(['--version']);
+  assert.is(r.code, 0);
+  assert.is(r.stdout.trim(), pkg.version);
+});
+
+Cli('an unknown command exits 2 with a short message and no stack trace', () => {
+  const r = motionfuse(['frobnicate']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /error: Unknown argument: frobnicate/);
+  assert.not.match(r.stderr, /\n\s+at /);
+});
+
+Cli('doctor reports every check and exits 0 when a backend can train', () => {
+  const r = motionfuse(['doctor', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as DoctorReport;
+  assert.equal(report.checks.map((c) => c.name), ['node', 'backend', 'training', 'ffmpeg', 'serial port', 'bluetooth', 'chromium']);
+  assert.ok(report.coreUsable);
+  const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+  assert.is(byName['training']?.status, 'ok');
+  assert.match(byName['training']?.summary ?? '', /loss [\d.]+ -> [\d.]+/);
+  // Each optional part is either working or says why not.
+  for (const name of ['ffmpeg', 'serial port', 'bluetooth', 'chromium']) {
+    const c = byName[name];
+    assert.ok(c && c.summary.length > 10, `${name}: no explanation`);
+  }
+  assert.is(byName['ffmpeg']?.status, 'ok', 'ffmpeg ships with npm install');
+  assert.ok(report.backend);
+  assert.is(report.backend.attempts.at(-1)?.ok, true);
+});
+
+Cli('doctor in text form names the backend and why', () => {
+  const r = motionfuse(['doctor']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /backend\s+ok\s+(wasm|tensorflow)/);
+  assert.match(r.stdout, /core: usable/);
+});
+
+Cli('doctor exits non-zero when the requested backend cannot be had', () => {
+  const r = motionfuse(['doctor'], { MOTIONFUSE_BACKEND: 'gpu' });
+  assert.is(r.code, 1);
+  assert.match(r.stdout, /backend\s+missing\s+MOTIONFUSE_BACKEND: unknown backend 'gpu'/);
+  assert.match(r.stdout, /core: NOT usable/);
+});
+
+Cli('--backend cpu is honoured', () => {
+  const r = motionfuse(['--backend', 'cpu', 'doctor', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is((JSON.parse(r.stdout) as DoctorReport).backend?.name, 'cpu');
+});
+
+Cli.run();
