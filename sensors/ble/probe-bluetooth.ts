@@ -20,7 +20,11 @@ export function probeBluetooth(): BluetoothProbe {
     const require = createRequire(import.meta.url);
     Socket = require('@abandonware/bluetooth-hci-socket') as typeof Socket;
   } catch (err) {
-    return { available: false, problem: `HCI socket binding failed to load: ${message(err)}` };
+    const text = message(err);
+    if (/Cannot find module .*bluetooth_hci_socket\.node|Cannot find module '@abandonware\/bluetooth-hci-socket'/.test(text)) {
+      return { available: false, problem: 'the HCI socket addon (@abandonware/bluetooth-hci-socket) is not built: npm compiles it at install time with node-gyp, which needs python3, make and a C++ compiler; install those and run `npm rebuild @abandonware/bluetooth-hci-socket`' };
+    }
+    return { available: false, problem: `HCI socket binding failed to load: ${text.split('\n')[0]}` };
   }
   let socket: InstanceType<typeof Socket>;
   try {
