@@ -1,9 +1,9 @@
 import yargs, { type Argv } from 'yargs';
-import { isUserError } from '../core/errors.ts';
-import { setLogLevel, type LogLevel } from '../core/logger.ts';
+import { getLogLevel, setLogLevel, type LogLevel } from '../core/logger.ts';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../backend/select-backend.ts';
 import { runDoctor, formatDoctorReport } from './doctor.ts';
 import { PACKAGE } from './package-info.ts';
+import { reportError } from './report-error.ts';
 
 /**
  * The command line. Exit codes: 0 success, 1 a bug (stack printed), 2 something the user can fix
@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
       describe: 'TensorFlow.js backend (default: MOTIONFUSE_BACKEND, else auto: tfjs-node-gpu > tfjs-node > wasm > cpu)',
     })
     .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces for all errors' })
-    .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, default: (process.env['MOTIONFUSE_LOG'] ?? 'info') as LogLevel, describe: 'Logging detail (also MOTIONFUSE_LOG)' })
+    .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, default: getLogLevel(), describe: 'Logging detail (default: MOTIONFUSE_LOG, else info)' })
     .middleware((args) => {
       setLogLevel(args['log-level']);
       debug = args.debug;
@@ -60,15 +60,4 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(err, debug);
   }
   return exitCode;
-}
-
-function reportError(err: unknown, debug: boolean): number {
-  if (isUserError(err)) {
-    process.stderr.write(`error: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
-    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
-    return 2;
-  }
-  process.stderr.write(`motionfuse: internal error (a bug; please report it with this output)\n${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  return 1;
 }

@@ -20,8 +20,17 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
-let threshold: number = levelIndex(process.env['MOTIONFUSE_LOG'] ?? 'info');
 let sink: LogSink = (line) => process.stderr.write(`${line}\n`);
+let threshold: number = initialThreshold();
+
+/** MOTIONFUSE_LOG sets the starting level; a value we do not know is reported once, not fatal. */
+function initialThreshold(): number {
+  const fromEnv = process.env['MOTIONFUSE_LOG'];
+  if (fromEnv === undefined || fromEnv === '') return LEVELS.indexOf('info');
+  if ((LEVELS as readonly string[]).includes(fromEnv)) return LEVELS.indexOf(fromEnv as LogLevel);
+  sink(`[warn] logger: MOTIONFUSE_LOG='${fromEnv}' is not one of ${LEVELS.join(', ')}; using info`);
+  return LEVELS.indexOf('info');
+}
 
 function levelIndex(name: string): number {
   const i = LEVELS.indexOf(name as LogLevel);

@@ -76,4 +76,33 @@ Cli('--backend cpu is honoured', () => {
   assert.is((JSON.parse(r.stdout) as DoctorReport).backend?.name, 'cpu');
 });
 
+Cli('an unknown MOTIONFUSE_LOG is reported, not fatal', () => {
+  const r = motionfuse(['--version'], { MOTIONFUSE_LOG: 'loud' });
+  assert.is(r.code, 0);
+  assert.match(r.stderr, /MOTIONFUSE_LOG='loud' is not one of error, warn, info, debug; using info/);
+});
+
 Cli.run();
+
+const Errors = suite('reportError');
+function capture() {
+  let text = '';
+  return { stream: { write: (t: string) => { text += t; } }, text: () => text };
+}
+Errors('prints a user error as message and hint, without a stack, and returns 2', async () => {
+  const { UserError } = await import('../../src/core/errors.ts');
+  const { reportError } = await import('../../src/cli/report-error.ts');
+  const out = capture();
+  assert.is(reportError(new UserError('no such file: a.yaml', 'Check the path.'), false, out.stream), 2);
+  assert.is(out.text(), 'error: no such file: a.yaml\nhint: Check the path.\n');
+  const debug = capture();
+  reportError(new UserError('x', 'y'), true, debug.stream);
+  assert.match(debug.text(), /\n\s+at /);
+});
+Errors('prints anything else as an internal error with its stack, and returns 1', async () => {
+  const { reportError } = await import('../../src/cli/report-error.ts');
+  const out = capture();
+  assert.is(reportError(new TypeError('undefined is not a function'), false, out.stream), 1);
+  assert.match(out.text(), /^motionfuse: internal error \(a bug; please report it with this output\)\nTypeError: undefined is not a function\n\s+at /);
+});
+Errors.run();
