@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { errorMessage } from '../../src/core/errors.ts';
 
 export interface BluetoothProbe {
   /** An HCI socket opened: BLE wearables can be scanned for. */
@@ -20,7 +21,7 @@ export function probeBluetooth(): BluetoothProbe {
     const require = createRequire(import.meta.url);
     Socket = require('@abandonware/bluetooth-hci-socket') as typeof Socket;
   } catch (err) {
-    const text = message(err);
+    const text = errorMessage(err);
     if (/Cannot find module .*bluetooth_hci_socket\.node|Cannot find module '@abandonware\/bluetooth-hci-socket'/.test(text)) {
       return { available: false, problem: 'the HCI socket addon (@abandonware/bluetooth-hci-socket) is not built: npm compiles it at install time with node-gyp, which needs python3, make and a C++ compiler; install those and run `npm rebuild @abandonware/bluetooth-hci-socket`' };
     }
@@ -36,17 +37,13 @@ export function probeBluetooth(): BluetoothProbe {
       : code === 'EPERM' || code === 'EACCES'
         ? 'permission denied (grant CAP_NET_RAW: sudo setcap cap_net_raw+eip $(eval readlink -f $(which node)))'
         : 'see the error';
-    return { available: false, problem: `cannot open an HCI socket: ${message(err)}: ${why}` };
+    return { available: false, problem: `cannot open an HCI socket: ${errorMessage(err)}: ${why}` };
   }
   try {
     const adapters = socket.getDeviceList().map((d) => ({ devId: d.devId, devUp: d.devUp }));
     if (adapters.length === 0) return { available: false, adapters, problem: 'HCI socket opened but no Bluetooth adapter is present' };
     return { available: true, adapters };
   } catch (err) {
-    return { available: false, problem: `listing adapters failed: ${message(err)}` };
+    return { available: false, problem: `listing adapters failed: ${errorMessage(err)}` };
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { errorMessage } from '../../src/core/errors.ts';
 
 export interface SerialProbe {
   /** The native binding loaded: serial sensors can be opened. */
@@ -21,18 +22,14 @@ export async function probeSerial(): Promise<SerialProbe> {
     const bindings = require('@serialport/bindings-cpp') as { autoDetect(): typeof binding };
     binding = bindings.autoDetect();
   } catch (err) {
-    return { bindingLoaded: false, problem: `native binding failed to load: ${message(err)}` };
+    return { bindingLoaded: false, problem: `native binding failed to load: ${errorMessage(err)}` };
   }
   try {
     const ports = await binding.list();
     return { bindingLoaded: true, ports: ports.map((p) => (p.manufacturer ? { path: p.path, manufacturer: p.manufacturer } : { path: p.path })) };
   } catch (err) {
-    const text = message(err);
+    const text = errorMessage(err);
     const hint = /udevadm/.test(text) ? ' (install udev to list ports; opening a port by its path still works)' : '';
     return { bindingLoaded: true, problem: `listing ports failed: ${text}${hint}` };
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../core/errors.ts';
+import { UserError, errorMessage } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.ts';
 
@@ -142,9 +142,6 @@ function describeLoadError(err: unknown): string {
   return firstLine(message);
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;

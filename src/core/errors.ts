@@ -42,3 +42,8 @@ function formatLocation({ file, line, field }: ConfigLocation): string {
 export function isUserError(err: unknown): err is UserError {
   return err instanceof UserError;
 }
+
+/** The message of anything thrown (an Error's message, else its string form). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
