@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { onBackend, relativeError } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { conv2dBackpropFilterLimits } from '../../src/backend/wasm-kernels/conv2d-backprop-filter.ts';
-import { WASM_TRAINING_KERNELS } from '../../src/backend/wasm-kernels/register.ts';
+import { conv2dBackpropInputLimits } from '../../src/backend/wasm-kernels/conv2d-backprop-input.ts';
+import { WASM_TRAINING_KERNELS, registerWasmTrainingKernels } from '../../src/backend/wasm-kernels/register.ts';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 const TOLERANCE = 1e-4;
@@ -51,8 +52,13 @@ function assertMostlyNonTrivial(nonTrivial: number, cases: number) {
 }
 
 const Registered = suite('registerWasmTrainingKernels');
-Registered('puts every kernel on the wasm backend', () => {
+Registered('puts every kernel on the wasm backend, and is idempotent', () => {
   for (const k of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(k.kernelName, 'wasm'), `${k.kernelName} missing on wasm`);
+  const before = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput'].map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
+  const again = registerWasmTrainingKernels();
+  assert.equal(again.added, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
+  assert.equal(again.replaced, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput']);
+  assert.equal(['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput'].map((n) => tf.getKernel(n, 'wasm')?.kernelFunc), before, 'a second call must not wrap the wrappers');
 });
 Registered.run();
 
@@ -229,6 +235,104 @@ DepthwiseInput('agrees with the gradient of the dilated forward pass (finite dif
 });
 DepthwiseFilter.run();
 DepthwiseInput.run();
+
+const MatMul = suite('BatchMatMul and _FusedMatMul (wasm, transposes done in memory)');
+MatMul('match the CPU backend for every transpose combination, batch broadcasting included', async () => {
+  const rng = new SeededRandom(51);
+  for (let i = 0; i < 24; i++) {
+    const [m, k, n] = [rng.int(1, 40), rng.int(1, 40), rng.int(1, 40)];
+    const transposeA = rng.bernoulli(0.5);
+    const transposeB = rng.bernoulli(0.5);
+    const batchA = rng.pick([[], [3], [2, 3]]);
+    const batchB = rng.bernoulli(0.3) ? [] : batchA;
+    const aShape = [...batchA, ...(transposeA ? [k, m] : [m, k])];
+    const bShape = [...batchB, ...(transposeB ? [n, k] : [k, n])];
+    await compareKernel('BatchMatMul', { a: { data: randomArray(rng, size(aShape)), shape: aShape }, b: { data: randomArray(rng, size(bShape)), shape: bShape } },
+      { transposeA, transposeB }, `case ${i} a=[${aShape}] b=[${bShape}] tA=${transposeA} tB=${transposeB}`);
+  }
+});
+MatMul('fused: bias and activation apply correctly with transposes and batches (both wrong in the package)', async () => {
+  const rng = new SeededRandom(52);
+  const combos = [[false, false, 'relu', 1], [true, false, 'relu', 1], [false, true, 'linear', 1], [true, true, 'elu', 1],
+    [false, false, 'linear', 2], [true, false, 'relu6', 3], [false, true, 'sigmoid', 2], [true, true, 'leakyrelu', 2]] as const;
+  for (const [transposeA, transposeB, activation, batch] of combos) {
+    const [m, k, n] = [17, 23, 9];
+    // Rank 3, as tf.fused.matMul calls the kernel (the package's kernel reads out of bounds on rank 2).
+    const aShape = transposeA ? [batch, k, m] : [batch, m, k];
+    const bShape = transposeB ? [batch, n, k] : [batch, k, n];
+    await compareKernel('_FusedMatMul', {
+      a: { data: randomArray(rng, size(aShape)), shape: aShape }, b: { data: randomArray(rng, size(bShape)), shape: bShape }, bias: { data: randomArray(rng, n), shape: [n] },
+    }, { transposeA, transposeB, activation, leakyreluAlpha: 0.2 }, `fused batch ${batch} tA=${transposeA} tB=${transposeB} ${activation}`);
+  }
+});
+MatMul('leaks no tensor and no WASM buffer', async () => {
+  await tf.setBackend('wasm');
+  const a = tf.randomNormal([5, 7]);
+  const b = tf.randomNormal([3, 7]);
+  tf.matMul(a, b, false, true).dispose();
+  const tensors = tf.memory().numTensors;
+  const buffers = tf.engine().backend.numDataIds();
+  tf.matMul(a, b, false, true).dispose();
+  tf.matMul(a, a, true, false).dispose();
+  assert.is(tf.memory().numTensors, tensors);
+  assert.is(tf.engine().backend.numDataIds(), buffers);
+  tf.dispose([a, b]);
+});
+MatMul.run();
+
+const BackpropInput = suite('Conv2DBackpropInput (wasm, GEMM + col2im)');
+BackpropInput('matches the CPU backend on 40 random NHWC cases (strides 1-2, same/valid/explicit padding)', async () => {
+  const rng = new SeededRandom(61);
+  let nonTrivial = 0;
+  let cases = 0;
+  for (let i = 0; i < 40; i++) {
+    const [kh, kw] = [rng.int(1, 4), rng.int(1, 4)];
+    const xShape = [rng.int(1, 3), rng.int(kh, 11), rng.int(kw, 11), rng.int(1, 5)] as [number, number, number, number];
+    const filterShape = [kh, kw, xShape[3], rng.int(1, 6)] as [number, number, number, number];
+    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const pad = randomPad(rng, kh, kw);
+    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, 'floor');
+    if (info.outHeight <= 0 || info.outWidth <= 0) continue;
+    cases++;
+    if (await compareKernel('Conv2DBackpropInput',
+      { dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape }, filter: { data: randomArray(rng, size(filterShape)), shape: filterShape } },
+      { strides, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', inputShape: xShape },
+      `case ${i} x=[${xShape}] f=[${filterShape}] s=[${strides}] pad=${JSON.stringify(pad)}`)) nonTrivial++;
+  }
+  assertMostlyNonTrivial(nonTrivial, cases);
+});
+BackpropInput('NCHW goes to the package\'s kernel and still matches', async () => {
+  const rng = new SeededRandom(62);
+  const nchw: [number, number, number, number] = [2, 3, 7, 6];
+  const filterShape: [number, number, number, number] = [3, 3, 3, 4];
+  const info = tf.backend_util.computeConv2DInfo(nchw, filterShape, 1, 1, 'same', undefined, false, 'channelsFirst');
+  await compareKernel('Conv2DBackpropInput', { dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape }, filter: { data: randomArray(rng, size(filterShape)), shape: filterShape } },
+    { strides: 1, pad: 'same', dataFormat: 'NCHW', inputShape: nchw }, 'NCHW');
+});
+BackpropInput('gives the same result in batch chunks, and leaks nothing', async () => {
+  const rng = new SeededRandom(63);
+  const xShape: [number, number, number, number] = [5, 8, 8, 3];
+  const filterShape: [number, number, number, number] = [3, 3, 3, 4];
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, 2, 1, 'same');
+  const saved = conv2dBackpropInputLimits.maxPatchFloats;
+  conv2dBackpropInputLimits.maxPatchFloats = 2 * 16 * 27; // two images per chunk
+  try {
+    await compareKernel('Conv2DBackpropInput', { dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape }, filter: { data: randomArray(rng, size(filterShape)), shape: filterShape } },
+      { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: xShape }, 'chunked');
+    await tf.setBackend('wasm');
+    const dy = tf.randomNormal(info.outShape);
+    const w = tf.randomNormal(filterShape);
+    const run = () => (tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: xShape }) as tf.Tensor).dispose();
+    run();
+    const buffers = tf.engine().backend.numDataIds();
+    run();
+    assert.is(tf.engine().backend.numDataIds(), buffers);
+    tf.dispose([dy, w]);
+  } finally {
+    conv2dBackpropInputLimits.maxPatchFloats = saved;
+  }
+});
+BackpropInput.run();
 
 const SegmentSum = suite('UnsortedSegmentSum (wasm)');
 SegmentSum('matches the CPU backend, dropping ids outside [0, numSegments)', async () => {

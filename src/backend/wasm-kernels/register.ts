@@ -1,34 +1,69 @@
 import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
+import { transposeFreeConfig } from './transpose-free-mat-mul.ts';
 
-/** The training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks and motionfuse provides. */
-export const WASM_TRAINING_KERNELS = [
+/** Training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks and motionfuse adds. */
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
   unsortedSegmentSumConfig,
-] as const;
+];
 
 /**
- * Registers our kernels for the 'wasm' backend. Idempotent. A kernel that a future
- * tfjs-backend-wasm ships itself is left alone (theirs wins), and the names we did register are
- * returned.
+ * Kernels the package has but runs far below its own speed elsewhere (see docs/performance.md);
+ * each replacement is built around the original, which it keeps for the cases it does not speed up.
  */
-export function registerWasmTrainingKernels(): string[] {
-  const registered: string[] = [];
-  for (const config of WASM_TRAINING_KERNELS) {
-    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
-      if (ours.has(config.kernelName)) registered.push(config.kernelName);
-      continue;
-    }
-    tf.registerKernel(config);
-    ours.add(config.kernelName);
-    registered.push(config.kernelName);
-  }
-  return registered;
+const WASM_REPLACEMENTS: Record<string, (original: KernelConfig) => KernelConfig> = {
+  BatchMatMul: (original) => transposeFreeConfig('BatchMatMul', original),
+  _FusedMatMul: (original) => transposeFreeConfig('_FusedMatMul', original),
+  Conv2DBackpropInput: conv2dBackpropInputConfig,
+};
+
+const ours = new WeakSet<object>();
+
+export interface WasmKernelRegistration {
+  /** Kernels we added because the package has none. */
+  added: string[];
+  /** Kernels of the package that we replaced with faster ones. */
+  replaced: string[];
 }
 
-const ours = new Set<string>();
+/**
+ * Registers our kernels for the 'wasm' backend. Idempotent. A missing kernel that a future
+ * tfjs-backend-wasm ships itself is left alone (theirs wins). MOTIONFUSE_WASM_REPLACE=off keeps the
+ * package's own matmul and conv-input kernels (for comparison and bisecting).
+ */
+export function registerWasmTrainingKernels(): WasmKernelRegistration {
+  const added: string[] = [];
+  const replaced: string[] = [];
+  for (const config of WASM_TRAINING_KERNELS) {
+    const existing = tf.getKernel(config.kernelName, 'wasm');
+    if (existing === undefined) {
+      tf.registerKernel(config);
+      ours.add(config.kernelFunc);
+      added.push(config.kernelName);
+    } else if (ours.has(existing.kernelFunc)) {
+      added.push(config.kernelName);
+    }
+  }
+  if (process.env['MOTIONFUSE_WASM_REPLACE'] !== 'off') {
+    for (const [name, make] of Object.entries(WASM_REPLACEMENTS)) {
+      const original = tf.getKernel(name, 'wasm');
+      if (original === undefined) continue;
+      if (!ours.has(original.kernelFunc)) {
+        const replacement = make(original);
+        tf.unregisterKernel(name, 'wasm');
+        tf.registerKernel(replacement);
+        ours.add(replacement.kernelFunc);
+      }
+      replaced.push(name);
+    }
+  }
+  return { added, replaced };
+}
