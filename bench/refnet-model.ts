@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { TemporalAttentionPooling } from '../src/models/layers/temporal-attention-pooling.ts';
+import { FastLstm } from '../src/models/layers/fast-lstm.ts';
 
 /**
  * RefNet, the reference fusion network of ../shared/BENCHMARK.md, layer for layer as the PyTorch
@@ -9,10 +10,12 @@ import { TemporalAttentionPooling } from '../src/models/layers/temporal-attentio
  *   each -> LSTM(128, sequences) -> additive temporal attention pooling
  *   concat [B, 256] -> dropout 0.5 -> dense(10) logits (softmax cross-entropy in the loss)
  * The LSTM gates use the logistic sigmoid, as PyTorch's (tfjs's default is the hard sigmoid).
+ * `layers: 'fast'` (default) uses motionfuse's FastLstm; 'stock' uses tf.layers.lstm, to measure the gain.
  */
+export type RefNetLayers = 'fast' | 'stock';
 export const REFNET = { batch: 32, imuSteps: 200, imuChannels: 18, keyFrames: 8, frameFeatures: 256, hidden: 128, classes: 10 } as const;
 
-export function buildRefNet(seed = 0): tf.LayersModel {
+export function buildRefNet(seed = 0, layers: RefNetLayers = 'fast'): tf.LayersModel {
   const { imuSteps, imuChannels, keyFrames, frameFeatures, hidden, classes } = REFNET;
   let s = seed;
   const glorot = () => tf.initializers.glorotUniform({ seed: s++ });
@@ -25,12 +28,15 @@ export function buildRefNet(seed = 0): tf.LayersModel {
     a = tf.layers.reLU({ name: `imu_relu${i + 1}` }).apply(a) as tf.SymbolicTensor;
     a = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(a) as tf.SymbolicTensor;
   }
-  a = lstm(hidden, glorot(), glorot(), 'imu_lstm').apply(a) as tf.SymbolicTensor;
+  const lstm = (name: string) => layers === 'fast'
+    ? new FastLstm({ units: hidden, returnSequences: true, seed: s++, name })
+    : stockLstm(hidden, glorot(), glorot(), name);
+  a = lstm('imu_lstm').apply(a) as tf.SymbolicTensor;
   a = new TemporalAttentionPooling({ seed: s++, name: 'imu_attention' }).apply(a) as tf.SymbolicTensor;
 
   const video = tf.input({ shape: [keyFrames, frameFeatures], name: 'video' });
   let v = tf.layers.dense({ units: hidden, activation: 'relu', kernelInitializer: glorot(), name: 'video_dense' }).apply(video) as tf.SymbolicTensor;
-  v = lstm(hidden, glorot(), glorot(), 'video_lstm').apply(v) as tf.SymbolicTensor;
+  v = lstm('video_lstm').apply(v) as tf.SymbolicTensor;
   v = new TemporalAttentionPooling({ seed: s++, name: 'video_attention' }).apply(v) as tf.SymbolicTensor;
 
   let out = tf.layers.concatenate({ name: 'fuse' }).apply([a, v]) as tf.SymbolicTensor;
@@ -41,6 +47,6 @@ export function buildRefNet(seed = 0): tf.LayersModel {
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
-function lstm(units: number, kernel: Initializer, recurrent: Initializer, name: string) {
+function stockLstm(units: number, kernel: Initializer, recurrent: Initializer, name: string) {
   return tf.layers.lstm({ units, returnSequences: true, recurrentActivation: 'sigmoid', kernelInitializer: kernel, recurrentInitializer: recurrent, name });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { buildRefNet, REFNET } from './refnet-model.ts';
+import { buildRefNet, REFNET, type RefNetLayers } from './refnet-model.ts';
 import { SeededRandom } from '../src/core/random.ts';
 
 export interface RefNetResult {
@@ -17,7 +17,7 @@ export interface RefNetResult {
  * training steps (forward + backward + Adam update, batch 32, fixed synthetic batch) for
  * `seconds`; then 10 warm-up inferences at batch 1 and timed ones for `seconds / 2`.
  */
-export async function benchRefNet(seconds: number): Promise<RefNetResult> {
+export async function benchRefNet(seconds: number, layers: RefNetLayers = 'fast'): Promise<RefNetResult> {
   const { batch, imuSteps, imuChannels, keyFrames, frameFeatures, classes } = REFNET;
   const rng = new SeededRandom(0);
   const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
@@ -25,7 +25,7 @@ export async function benchRefNet(seconds: number): Promise<RefNetResult> {
   const video = tf.tensor3d(normal(batch * keyFrames * frameFeatures), [batch, keyFrames, frameFeatures]);
   const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => rng.int(0, classes - 1)), 'int32'), classes);
 
-  const model = buildRefNet(0);
+  const model = buildRefNet(0, layers);
   const optimizer = tf.train.adam(1e-3);
   const step = () => {
     const loss = optimizer.minimize(
@@ -67,7 +67,7 @@ export async function benchRefNet(seconds: number): Promise<RefNetResult> {
   optimizer.dispose();
   const round = (x: number, d: number) => Number(x.toFixed(d));
   return {
-    impl: `motionfuse tfjs-${tf.version.tfjs} ${tf.getBackend()}`,
+    impl: `motionfuse tfjs-${tf.version.tfjs} ${tf.getBackend()} ${layers} layers`,
     backend: tf.getBackend(),
     train_samples_per_s: round((steps * batch) / trainSeconds, 1),
     infer_p50_ms: round(latencies[Math.floor(latencies.length / 2)] as number, 3),

@@ -6,6 +6,8 @@ import yargs from 'yargs';
 import { selectBackend, BACKEND_PREFERENCES, type BackendPreference } from '../src/backend/select-backend.ts';
 import { setLogLevel } from '../src/core/logger.ts';
 import { benchRefNet } from './refnet.ts';
+import { benchRefNetBranches } from './refnet-branches.ts';
+import * as tf from '@tensorflow/tfjs';
 
 await yargs(process.argv.slice(2))
   .scriptName('npm run bench --')
@@ -14,16 +16,30 @@ await yargs(process.argv.slice(2))
   .command(
     'refnet',
     'RefNet (../shared/BENCHMARK.md): training samples/s at batch 32 and batch-1 inference latency',
-    (y) => y.option('seconds', { type: 'number', default: 10, describe: 'Training time; inference is timed for half of it' }),
+    (y) => y
+      .option('seconds', { type: 'number', default: 10, describe: 'Training time; inference is timed for half of it' })
+      .option('layers', { choices: ['fast', 'stock'] as const, default: 'fast' as const, describe: "motionfuse's fast layers, or tfjs's stock ones for comparison" }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
       await selectBackend(args.backend as BackendPreference | undefined);
-      const result = await benchRefNet(args.seconds);
+      const result = await benchRefNet(args.seconds, args.layers);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   )
-  .demandCommand(1, 'Name a benchmark: refnet')
+  .command(
+    'refnet-branches',
+    "RefNet's cost per branch (IMU conv, each LSTM, each attention, video dense, head): train step at batch 32 and batch-1 forward, ms",
+    (y) => y.option('repeats', { type: 'number', default: 7, describe: 'Timed repetitions per branch (median reported)' }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      await selectBackend(args.backend as BackendPreference | undefined);
+      const branches = benchRefNetBranches(args.repeats);
+      const total = (k: 'train_ms' | 'infer_ms') => Number(Object.values(branches).reduce((s, b) => s + b[k], 0).toFixed(3));
+      process.stdout.write(`${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${tf.getBackend()}`, backend: tf.getBackend(), batch: 32, branches, sum_train_ms: total('train_ms'), sum_infer_ms: total('infer_ms') })}\n`);
+    },
+  )
+  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches')
   .strict()
   .help()
   .parseAsync();

@@ -54,11 +54,12 @@ function assertMostlyNonTrivial(nonTrivial: number, cases: number) {
 const Registered = suite('registerWasmTrainingKernels');
 Registered('puts every kernel on the wasm backend, and is idempotent', () => {
   for (const k of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(k.kernelName, 'wasm'), `${k.kernelName} missing on wasm`);
-  const before = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput'].map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
+  const replacedNames = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile'];
+  const before = replacedNames.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
   const again = registerWasmTrainingKernels();
   assert.equal(again.added, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
-  assert.equal(again.replaced, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput']);
-  assert.equal(['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput'].map((n) => tf.getKernel(n, 'wasm')?.kernelFunc), before, 'a second call must not wrap the wrappers');
+  assert.equal(again.replaced, replacedNames);
+  assert.equal(replacedNames.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc), before, 'a second call must not wrap the wrappers');
 });
 Registered.run();
 
@@ -333,6 +334,32 @@ BackpropInput('gives the same result in batch chunks, and leaks nothing', async 
   }
 });
 BackpropInput.run();
+
+const Tile = suite('Tile (wasm, block copies)');
+Tile('matches the CPU backend for ranks 1-5, float32 and int32, reps of 1 included', async () => {
+  const rng = new SeededRandom(81);
+  for (let i = 0; i < 30; i++) {
+    const rank = rng.int(1, 5);
+    const shape = Array.from({ length: rank }, () => rng.int(1, 4));
+    const reps = Array.from({ length: rank }, () => rng.int(1, 3));
+    const n = size(shape);
+    const dtype = rng.bernoulli(0.3) ? 'int32' as const : 'float32' as const;
+    const data = dtype === 'int32' ? Int32Array.from({ length: n }, () => rng.int(-50, 50)) : randomArray(rng, n);
+    await compareKernel('Tile', { x: { data, shape, dtype } }, { reps }, `case ${i} shape=[${shape}] reps=[${reps}] ${dtype}`);
+  }
+});
+Tile('tiles the BatchNorm-gradient shape [1, 1, 1, C] -> [B, H, W, 1] and leaks nothing', async () => {
+  const rng = new SeededRandom(82);
+  await compareKernel('Tile', { x: { data: randomArray(rng, 64), shape: [1, 1, 1, 64] } }, { reps: [32, 1, 200, 1] }, 'batchnorm shape');
+  await tf.setBackend('wasm');
+  const x = tf.randomNormal([2, 3]);
+  tf.tile(x, [3, 2]).dispose();
+  const buffers = tf.engine().backend.numDataIds();
+  tf.tile(x, [3, 2]).dispose();
+  assert.is(tf.engine().backend.numDataIds(), buffers);
+  x.dispose();
+});
+Tile.run();
 
 const SegmentSum = suite('UnsortedSegmentSum (wasm)');
 SegmentSum('matches the CPU backend, dropping ids outside [0, numSegments)', async () => {

@@ -6,6 +6,9 @@ import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import { transposeFreeConfig } from './transpose-free-mat-mul.ts';
+import { tileConfig } from './tile.ts';
+import { lstmSequenceForwardConfig } from './lstm-sequence-forward.ts';
+import { lstmSequenceBackwardConfig } from './lstm-sequence-backward.ts';
 
 /** Training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks and motionfuse adds. */
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
@@ -15,6 +18,9 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
+/** motionfuse's own fused kernels (no tfjs op maps to them; our layers call them). */
+export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [lstmSequenceForwardConfig, lstmSequenceBackwardConfig];
+
 /**
  * Kernels the package has but runs far below its own speed elsewhere (see docs/performance.md);
  * each replacement is built around the original, which it keeps for the cases it does not speed up.
@@ -23,6 +29,7 @@ const WASM_REPLACEMENTS: Record<string, (original: KernelConfig) => KernelConfig
   BatchMatMul: (original) => transposeFreeConfig('BatchMatMul', original),
   _FusedMatMul: (original) => transposeFreeConfig('_FusedMatMul', original),
   Conv2DBackpropInput: conv2dBackpropInputConfig,
+  Tile: tileConfig,
 };
 
 const ours = new WeakSet<object>();
@@ -51,6 +58,9 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     } else if (ours.has(existing.kernelFunc)) {
       added.push(config.kernelName);
     }
+  }
+  for (const config of WASM_FUSED_KERNELS) {
+    if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   }
   if (process.env['MOTIONFUSE_WASM_REPLACE'] !== 'off') {
     for (const [name, make] of Object.entries(WASM_REPLACEMENTS)) {
