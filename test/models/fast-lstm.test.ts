@@ -5,6 +5,7 @@ import { relativeError } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { FastLstm } from '../../src/models/layers/fast-lstm.ts';
 import { lstmSequence } from '../../src/models/ops/lstm-sequence.ts';
+import { lstmForwardLimits } from '../../src/backend/wasm-kernels/lstm-sequence-forward.ts';
 
 /**
  * The reference is tfjs's own LSTM layer (stock ops, tape gradients) with the same weights; the
@@ -61,6 +62,20 @@ for (const backend of ['wasm', 'cpu'] as const) {
       compareWithStock(rng, B, T, I, H, false, `B${B} T${T} I${I} H${H} last`);
     }
   });
+  if (backend === 'wasm') {
+    Fast('the vectorised-nonlinearity path (large batches) gives the same outputs and gradients', () => {
+      const saved = lstmForwardLimits.vectorisedMinGateValues;
+      lstmForwardLimits.vectorisedMinGateValues = 0; // every shape takes the kernel path
+      try {
+        const rng = new SeededRandom(74);
+        for (const [B, T, I, H] of [[1, 2, 1, 1], [2, 5, 3, 4], [4, 12, 5, 16]] as const) {
+          compareWithStock(rng, B, T, I, H, true, `vectorised B${B} T${T} I${I} H${H}`);
+        }
+      } finally {
+        lstmForwardLimits.vectorisedMinGateValues = saved;
+      }
+    });
+  }
   Fast('leaks no tensor over a forward and backward pass', () => {
     const layer = new FastLstm({ units: 6, returnSequences: true, seed: 1 });
     const x = tf.randomNormal([3, 7, 4]) as tf.Tensor3D;

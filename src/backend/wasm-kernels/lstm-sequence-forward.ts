@@ -15,6 +15,13 @@ import { matMulNN } from './mat-mul-nn.ts';
  */
 export const LSTM_SEQUENCE_FORWARD = 'MotionfuseLstmSequenceForward';
 
+/**
+ * Below this many gate values per step (B * 4H), the nonlinearities are computed inline in JS:
+ * three kernel calls (each with an allocation) cost more than a few hundred Math.exp. Above it,
+ * the backend's vectorised Sigmoid/Tanh kernels win. Tests move it to exercise both paths.
+ */
+export const lstmForwardLimits = { vectorisedMinGateValues: 4096 };
+
 export function lstmSequenceForwardWasm(args: { inputs: { x: TensorInfo; kernel: TensorInfo; recurrentKernel: TensorInfo; bias: TensorInfo }; backend: WasmBackend }): TensorInfo[] {
   const { inputs: { x, kernel, recurrentKernel, bias }, backend } = args;
   for (const [name, t] of Object.entries(args.inputs)) checkFloat32(LSTM_SEQUENCE_FORWARD, name, t);
@@ -50,6 +57,10 @@ export function lstmSequenceForwardWasm(args: { inputs: { x: TensorInfo; kernel:
       }
     }
     if (rec !== undefined) backend.disposeData(rec.dataId);
+    if (B * G < lstmForwardLimits.vectorisedMinGateValues) {
+      inlineStep(t, B, H, backend, { z, c, tanhC, gates, h, hPrev }, T);
+      continue;
+    }
     // The nonlinearities run in the backend's vectorised kernels over the whole [B, 4H] block:
     // far faster than Math.exp per element (the i, f, o columns of tanh(z) and the g columns of
     // sigmoid(z) are computed and not used; that costs less than splitting).
@@ -105,6 +116,41 @@ export function lstmSequenceForwardWasm(args: { inputs: { x: TensorInfo; kernel:
   }
   for (const scratch of [xProj, hPrev, z, cStep]) backend.disposeData(scratch.dataId);
   return [h, c, tanhC, gates];
+}
+
+/** One time step's gates, cell and output computed inline (small batches; see lstmForwardLimits). */
+function inlineStep(t: number, B: number, H: number, backend: WasmBackend,
+  bufs: { z: TensorInfo; c: TensorInfo; tanhC: TensorInfo; gates: TensorInfo; h: TensorInfo; hPrev: TensorInfo }, T: number): void {
+  const G = 4 * H;
+  const zv = heapFloat32(backend, bufs.z);
+  const cv = heapFloat32(backend, bufs.c);
+  const tcv = heapFloat32(backend, bufs.tanhC);
+  const gv = heapFloat32(backend, bufs.gates);
+  const hv = heapFloat32(backend, bufs.h);
+  const hp = heapFloat32(backend, bufs.hPrev);
+  for (let b = 0; b < B; b++) {
+    const zr = b * G;
+    const gr = (t * B + b) * G;
+    const cr = (t * B + b) * H;
+    const cp = ((t - 1) * B + b) * H;
+    const hr = (b * T + t) * H;
+    for (let j = 0; j < H; j++) {
+      const i = 1 / (1 + Math.exp(-(zv[zr + j] as number)));
+      const f = 1 / (1 + Math.exp(-(zv[zr + H + j] as number)));
+      const g = Math.tanh(zv[zr + 2 * H + j] as number);
+      const o = 1 / (1 + Math.exp(-(zv[zr + 3 * H + j] as number)));
+      const cNew = (t > 0 ? f * (cv[cp + j] as number) : 0) + i * g;
+      const tc = Math.tanh(cNew);
+      gv[gr + j] = i;
+      gv[gr + H + j] = f;
+      gv[gr + 2 * H + j] = g;
+      gv[gr + 3 * H + j] = o;
+      cv[cr + j] = cNew;
+      tcv[cr + j] = tc;
+      hv[hr + j] = o * tc;
+      hp[b * H + j] = o * tc;
+    }
+  }
 }
 
 /** One of the backend's unary kernels (Sigmoid, Tanh) on a tensor in the heap; the caller owns the result. */
