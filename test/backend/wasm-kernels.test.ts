@@ -24,6 +24,34 @@ function randomPad(rng: SeededRandom, kh: number, kw: number): Pad {
   return [[0, 0], [rng.int(0, kh - 1), rng.int(0, kh - 1)], [rng.int(0, kw - 1), rng.int(0, kw - 1)], [0, 0]];
 }
 
+/** A random NHWC convolution (kernel 1-4, strides 1-2, any padding kind); undefined if it has no output. */
+function randomConvCase(rng: SeededRandom) {
+  const [kh, kw] = [rng.int(1, 4), rng.int(1, 4)];
+  const xShape = [rng.int(1, 3), rng.int(kh, 11), rng.int(kw, 11), rng.int(1, 5)] as [number, number, number, number];
+  const filterShape = [kh, kw, xShape[3], rng.int(1, 6)] as [number, number, number, number];
+  const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+  const pad = randomPad(rng, kh, kw);
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, 'floor');
+  return info.outHeight <= 0 || info.outWidth <= 0 ? undefined : { xShape, filterShape, strides, pad, info };
+}
+
+type ConvCase = NonNullable<ReturnType<typeof randomConvCase>>;
+
+/** 40 random NHWC convolutions through one kernel, each compared with the CPU backend. */
+async function compareOnRandomConvCases(kernel: string, seed: number, build: (c: ConvCase, rng: SeededRandom) => { inputs: KernelInputs; attrs: object }) {
+  const rng = new SeededRandom(seed);
+  let nonTrivial = 0;
+  let cases = 0;
+  for (let i = 0; i < 40; i++) {
+    const c = randomConvCase(rng);
+    if (c === undefined) continue;
+    cases++;
+    const { inputs, attrs } = build(c, rng);
+    if (await compareKernel(kernel, inputs, attrs, `case ${i} x=[${c.xShape}] f=[${c.filterShape}] s=[${c.strides}] pad=${JSON.stringify(c.pad)}`)) nonTrivial++;
+  }
+  assertMostlyNonTrivial(nonTrivial, cases);
+}
+
 type KernelInputs = Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' }>;
 
 function kernelCall(name: string, inputs: KernelInputs, attrs: object) {
@@ -65,24 +93,10 @@ Registered.run();
 
 const BackpropFilter = suite('Conv2DBackpropFilter (wasm)');
 BackpropFilter('matches the CPU backend on 40 random NHWC cases (strides 1-2, same/valid/explicit padding)', async () => {
-  const rng = new SeededRandom(11);
-  let nonTrivial = 0;
-  let cases = 0;
-  for (let i = 0; i < 40; i++) {
-    const [kh, kw] = [rng.int(1, 4), rng.int(1, 4)];
-    const xShape = [rng.int(1, 3), rng.int(kh, 11), rng.int(kw, 11), rng.int(1, 5)] as [number, number, number, number];
-    const filterShape = [kh, kw, xShape[3], rng.int(1, 6)] as [number, number, number, number];
-    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
-    const pad = randomPad(rng, kh, kw);
-    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, 'floor');
-    if (info.outHeight <= 0 || info.outWidth <= 0) continue;
-    cases++;
-    if (await compareKernel('Conv2DBackpropFilter',
-      { x: { data: randomArray(rng, size(xShape)), shape: xShape }, dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape } },
-      { strides, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', filterShape },
-      `case ${i} x=[${xShape}] f=[${filterShape}] s=[${strides}] pad=${JSON.stringify(pad)}`)) nonTrivial++;
-  }
-  assertMostlyNonTrivial(nonTrivial, cases);
+  await compareOnRandomConvCases('Conv2DBackpropFilter', 11, ({ xShape, filterShape, strides, pad, info }, rng) => ({
+    inputs: { x: { data: randomArray(rng, size(xShape)), shape: xShape }, dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape } },
+    attrs: { strides, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', filterShape },
+  }));
 });
 BackpropFilter('matches the CPU backend for NCHW data', async () => {
   const rng = new SeededRandom(12);
@@ -283,24 +297,10 @@ MatMul.run();
 
 const BackpropInput = suite('Conv2DBackpropInput (wasm, GEMM + col2im)');
 BackpropInput('matches the CPU backend on 40 random NHWC cases (strides 1-2, same/valid/explicit padding)', async () => {
-  const rng = new SeededRandom(61);
-  let nonTrivial = 0;
-  let cases = 0;
-  for (let i = 0; i < 40; i++) {
-    const [kh, kw] = [rng.int(1, 4), rng.int(1, 4)];
-    const xShape = [rng.int(1, 3), rng.int(kh, 11), rng.int(kw, 11), rng.int(1, 5)] as [number, number, number, number];
-    const filterShape = [kh, kw, xShape[3], rng.int(1, 6)] as [number, number, number, number];
-    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
-    const pad = randomPad(rng, kh, kw);
-    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, 'floor');
-    if (info.outHeight <= 0 || info.outWidth <= 0) continue;
-    cases++;
-    if (await compareKernel('Conv2DBackpropInput',
-      { dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape }, filter: { data: randomArray(rng, size(filterShape)), shape: filterShape } },
-      { strides, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', inputShape: xShape },
-      `case ${i} x=[${xShape}] f=[${filterShape}] s=[${strides}] pad=${JSON.stringify(pad)}`)) nonTrivial++;
-  }
-  assertMostlyNonTrivial(nonTrivial, cases);
+  await compareOnRandomConvCases('Conv2DBackpropInput', 61, ({ xShape, filterShape, strides, pad, info }, rng) => ({
+    inputs: { dy: { data: randomArray(rng, size(info.outShape)), shape: info.outShape }, filter: { data: randomArray(rng, size(filterShape)), shape: filterShape } },
+    attrs: { strides, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor', inputShape: xShape },
+  }));
 });
 BackpropInput('NCHW goes to the package\'s kernel and still matches', async () => {
   const rng = new SeededRandom(62);

@@ -5,6 +5,7 @@ import { relativeError } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { FastLstm } from '../../src/models/layers/fast-lstm.ts';
 import { lstmSequence } from '../../src/models/ops/lstm-sequence.ts';
+import { saveAndReload } from '../helpers/round-trip.ts';
 import { lstmForwardLimits } from '../../src/backend/wasm-kernels/lstm-sequence-forward.ts';
 
 /**
@@ -119,10 +120,8 @@ Layer('survives a save and reload inside a model', async () => {
   const input = tf.input({ shape: [5, 3] });
   const output = new FastLstm({ units: 4, returnSequences: true, seed: 3 }).apply(input) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
-  assert.ok(saved);
-  const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  const { reloaded, artifacts } = await saveAndReload(model);
+  assert.match(JSON.stringify(artifacts.modelTopology), /FastLstm/);
   const x = tf.randomNormal([2, 5, 3]);
   const a = model.predict(x) as tf.Tensor;
   const b = reloaded.predict(x) as tf.Tensor;

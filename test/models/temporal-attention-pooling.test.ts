@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { onBackend, relativeError } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { TemporalAttentionPooling } from '../../src/models/layers/temporal-attention-pooling.ts';
+import { saveAndReload } from '../helpers/round-trip.ts';
 
 const Attention = suite('TemporalAttentionPooling');
 Attention.before(async () => {
@@ -61,14 +62,8 @@ Attention('survives a save and reload inside a model (registered for serialisati
   const input = tf.input({ shape: [6, 4] });
   const output = new TemporalAttentionPooling({ units: 8, seed: 5 }).apply(input) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  assert.ok(saved);
-  assert.match(JSON.stringify(saved.modelTopology), /TemporalAttentionPooling/);
-  const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  const { reloaded, artifacts } = await saveAndReload(model);
+  assert.match(JSON.stringify(artifacts.modelTopology), /TemporalAttentionPooling/);
   const x = randomInput(6, [2, 6, 4]);
   const a = model.predict(x) as tf.Tensor;
   const b = reloaded.predict(x) as tf.Tensor;
