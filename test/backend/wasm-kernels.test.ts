@@ -14,6 +14,8 @@ function randomArray(rng: SeededRandom, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 }
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/** Deterministic values from a seed alone, for data that must be identical on both backends. */
+const randomArrayFrom = (seed: number, n: number) => randomArray(new SeededRandom(1000 + seed), n);
 
 function randomPad(rng: SeededRandom, kh: number, kw: number): Pad {
   const kind = rng.int(0, 3);
@@ -82,7 +84,7 @@ function assertMostlyNonTrivial(nonTrivial: number, cases: number) {
 const Registered = suite('registerWasmTrainingKernels');
 Registered('puts every kernel on the wasm backend, and is idempotent', () => {
   for (const k of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(k.kernelName, 'wasm'), `${k.kernelName} missing on wasm`);
-  const replacedNames = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile'];
+  const replacedNames = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile', 'MaxPoolGrad'];
   const before = replacedNames.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
   const again = registerWasmTrainingKernels();
   assert.equal(again.added, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
@@ -360,6 +362,31 @@ Tile('tiles the BatchNorm-gradient shape [1, 1, 1, C] -> [B, H, W, 1] and leaks 
   x.dispose();
 });
 Tile.run();
+
+const PoolGrad = suite('MaxPoolGrad (wasm)');
+PoolGrad('matches the CPU backend on 30 random cases (pool 1-3, strides 1-3, same/valid), with ties', async () => {
+  const rng = new SeededRandom(91);
+  for (let i = 0; i < 30; i++) {
+    const [fh, fw] = [rng.int(1, 3), rng.int(1, 3)];
+    const xShape = [rng.int(1, 3), rng.int(fh, 9), rng.int(fw, 9), rng.int(1, 4)] as [number, number, number, number];
+    const strides: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
+    const pad = rng.bernoulli(0.5) ? 'same' as const : 'valid' as const;
+    const info = tf.backend_util.computePool2DInfo(xShape, [fh, fw], strides, 1, pad);
+    // Every third case draws from five values, so windows hold ties: both must pick the first maximum.
+    const tied = i % 3 === 0;
+    const x = Float32Array.from({ length: size(xShape) }, () => (tied ? rng.int(-2, 2) : rng.normal()));
+    const call = () => tf.tidy(() => {
+      const xt = tf.tensor4d(x, xShape);
+      const y = tf.maxPool(xt, [fh, fw], strides, pad);
+      return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(randomArrayFrom(i, size(info.outShape)), info.outShape), input: xt, output: y }, { filterSize: [fh, fw], strides, pad }) as tf.Tensor;
+    });
+    const [ref] = await onBackend('cpu', call);
+    const [got] = await onBackend('wasm', call);
+    const err = relativeError(got as Float32Array, ref as Float32Array);
+    assert.ok(err < TOLERANCE, `case ${i} x=[${xShape}] pool=[${fh},${fw}] s=[${strides}] ${pad}${tied ? ' tied' : ''}: relative error ${err.toExponential(2)}`);
+  }
+});
+PoolGrad.run();
 
 const SegmentSum = suite('UnsortedSegmentSum (wasm)');
 SegmentSum('matches the CPU backend, dropping ids outside [0, numSegments)', async () => {

@@ -7,6 +7,7 @@ import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import { transposeFreeConfig } from './transpose-free-mat-mul.ts';
 import { tileConfig } from './tile.ts';
+import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { lstmSequenceForwardConfig } from './lstm-sequence-forward.ts';
 import { lstmSequenceBackwardConfig } from './lstm-sequence-backward.ts';
 
@@ -30,6 +31,7 @@ const WASM_REPLACEMENTS: Record<string, (original: KernelConfig) => KernelConfig
   _FusedMatMul: (original) => transposeFreeConfig('_FusedMatMul', original),
   Conv2DBackpropInput: conv2dBackpropInputConfig,
   Tile: tileConfig,
+  MaxPoolGrad: maxPoolGradConfig,
 };
 
 const ours = new WeakSet<object>();
