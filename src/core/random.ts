@@ -87,11 +87,6 @@ export class SeededRandom {
   fork(label: string): SeededRandom {
     return new SeededRandom(mix32(this.seed ^ fnv1a(label)) + 0x100000000 * (fnv1a(`${label}#`) & 0x1fffff));
   }
-
-  /** A 32-bit seed for libraries that take one (e.g. tf.randomNormal's seed). */
-  seed32(): number {
-    return this.int(0, 0x7fffffff);
-  }
 }
 
 /** FNV-1a hash of a string, 32-bit unsigned. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { checkFloat32, heapFloat32, zerosFloat32, type WasmBackend } from './wasm-heap.ts';
 import { gatherPatchesTransposed, gatherRows, imageStrides, imagesPerChunk } from './im2col.ts';
-import { matMulNN } from './mat-mul-nn.ts';
+import { matMulNN } from './mat-mul.ts';
 
 /**
  * Conv2DBackpropFilter for the WASM backend, which does not ship one (so no convolution, conv1d

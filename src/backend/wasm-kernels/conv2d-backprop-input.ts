@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { checkFloat32, heapFloat32, zerosFloat32, type WasmBackend } from './wasm-heap.ts';
 import { imagesPerChunk, scatterPatches } from './im2col.ts';
-import { matMulNN } from './mat-mul-nn.ts';
+import { matMulNN, transposeLastTwo } from './mat-mul.ts';
 
 /**
  * Conv2DBackpropInput for the WASM backend, replacing the package's, which runs a direct loop at
@@ -35,12 +35,7 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
     const patchLen = filterHeight * filterWidth * inChannels;
 
     // W as a [K x outChannels] matrix, transposed once to [outChannels x K] for an untransposed product.
-    const wT = backend.makeOutput([1, outChannels, patchLen], 'float32');
-    {
-      const w = heapFloat32(backend, filter);
-      const t = heapFloat32(backend, wT);
-      for (let k = 0; k < patchLen; k++) for (let o = 0; o < outChannels; o++) t[o * patchLen + k] = w[k * outChannels + o] as number;
-    }
+    const wT = transposeLastTwo({ dataId: filter.dataId, shape: [patchLen, outChannels], dtype: 'float32' }, backend);
 
     const dx = zerosFloat32(backend, attrs.inputShape);
     const rowsPerImage = outHeight * outWidth;

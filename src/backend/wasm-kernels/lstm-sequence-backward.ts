@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { checkFloat32, heapFloat32, type WasmBackend } from './wasm-heap.ts';
-import { matMulNN } from './mat-mul-nn.ts';
+import { matMul, matMulNN, transposeLastTwo } from './mat-mul.ts';
 
 /**
  * Backpropagation through time for `MotionfuseLstmSequenceForward`, derived by hand:
@@ -27,7 +26,7 @@ export function lstmSequenceBackwardWasm(args: {
   const G = 4 * H;
 
   // U^T [4H, H], so that dh_{t-1} = dz_t U^T is an untransposed product.
-  const uT = transposeMatrix(recurrentKernel, backend);
+  const uT = transposeLastTwo(recurrentKernel, backend);
   const dZ = backend.makeOutput([1, B * T, G], 'float32'); // row b*T + t, like x's rows
   const dzStep = backend.makeOutput([1, B, G], 'float32');
   const dcNext = new Float32Array(B * H);
@@ -89,9 +88,9 @@ export function lstmSequenceBackwardWasm(args: {
       hp.set(hv.subarray(b * T * H, (b * T + T - 1) * H), (b * T + 1) * H);
     }
   }
-  const dW = matMulKernel({ dataId: x.dataId, shape: [1, B * T, I], dtype: 'float32' }, dZ, true, false, backend);
-  const dU = matMulKernel(hPrev, dZ, true, false, backend);
-  const dx = matMulKernel(dZ, kernel, false, true, backend);
+  const dW = matMul({ dataId: x.dataId, shape: [1, B * T, I], dtype: 'float32' }, dZ, backend, true, false);
+  const dU = matMul(hPrev, dZ, backend, true, false);
+  const dx = matMul(dZ, kernel, backend, false, true);
   backend.disposeData(hPrev.dataId);
 
   const db = backend.makeOutput([G], 'float32');
@@ -111,22 +110,6 @@ export function lstmSequenceBackwardWasm(args: {
     { ...dU, shape: [H, G] },
     db,
   ];
-}
-
-/** The backend's BatchMatMul with transpose flags (our wrapper makes those untransposed and fast). */
-function matMulKernel(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, backend: WasmBackend): TensorInfo {
-  const k = tf.getKernel('BatchMatMul', 'wasm');
-  if (k === undefined) throw new Error(`${LSTM_SEQUENCE_BACKWARD}: no BatchMatMul kernel`);
-  return k.kernelFunc({ inputs: { a, b }, backend: backend as never, attrs: { transposeA, transposeB } }) as TensorInfo;
-}
-
-function transposeMatrix(m: TensorInfo, backend: WasmBackend): TensorInfo {
-  const [rows, cols] = m.shape as [number, number];
-  const out = backend.makeOutput([1, cols, rows], 'float32');
-  const src = heapFloat32(backend, m);
-  const dst = heapFloat32(backend, out);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) dst[k * rows + r] = src[r * cols + k] as number;
-  return out;
 }
 
 export const lstmSequenceBackwardConfig: KernelConfig = {

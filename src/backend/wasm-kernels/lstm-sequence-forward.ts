@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { checkFloat32, heapFloat32, type WasmBackend } from './wasm-heap.ts';
-import { matMulNN } from './mat-mul-nn.ts';
+import { matMulNN } from './mat-mul.ts';
 
 /**
  * The whole forward recurrence of an LSTM layer in one kernel (WASM backend), so that a sequence

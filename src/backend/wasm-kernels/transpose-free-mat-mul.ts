@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { WasmBackend } from './wasm-heap.ts';
+import { transposeLastTwo } from './mat-mul.ts';
 
 /**
  * tfjs-backend-wasm 4.22 multiplies untransposed matrices with XNNPACK (20-30 GFLOP/s here) but
@@ -11,14 +12,6 @@ import type { WasmBackend } from './wasm-heap.ts';
  * The package's _FusedMatMul is also wrong (not only slow) whenever a transpose is set; calling it
  * untransposed avoids that too.
  */
-function transposeLastTwo(x: TensorInfo, backend: WasmBackend): TensorInfo {
-  const transpose = tf.getKernel('Transpose', 'wasm');
-  if (transpose === undefined) throw new Error('transposeLastTwo: the wasm backend has no Transpose kernel');
-  const r = x.shape.length;
-  const perm = [...Array(r - 2).keys(), r - 1, r - 2];
-  return transpose.kernelFunc({ inputs: { x }, backend: backend as never, attrs: { perm } }) as TensorInfo;
-}
-
 export function transposeFree(kernelName: 'BatchMatMul' | '_FusedMatMul', original: KernelFunc): KernelFunc {
   const wrapped: KernelFunc = (args) => {
     const attrs = args.attrs as { transposeA: boolean; transposeB: boolean };
@@ -81,10 +74,7 @@ const fusedAsComposite: KernelFunc = (args) => {
   return out;
 };
 
-/** Kernels this module replaces on the wasm backend. */
-export const TRANSPOSE_FREE_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
-
-export function transposeFreeConfig(kernelName: (typeof TRANSPOSE_FREE_KERNELS)[number], original: KernelConfig): KernelConfig {
+export function transposeFreeConfig(kernelName: 'BatchMatMul' | '_FusedMatMul', original: KernelConfig): KernelConfig {
   // Keep setupFunc/disposeFunc: the package's kernels bind their WASM functions there at backend init.
   return { ...original, kernelName, backendName: 'wasm', kernelFunc: transposeFree(kernelName, original.kernelFunc) };
 }
