@@ -121,10 +121,10 @@ async function loadNative(pkg: string): Promise<string> {
 
 async function loadWasm(): Promise<string> {
   await import('@tensorflow/tfjs-backend-wasm');
-  const { added, replaced } = registerWasmTrainingKernels();
+  const { added, replaced, native } = registerWasmTrainingKernels();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  return `WebAssembly (SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}), training kernels added by motionfuse: ${added.join(', ')}${replaced.length > 0 ? `; replaced with faster ones: ${replaced.join(', ')}` : ''}`;
+  return `WebAssembly (SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}), training kernels added by motionfuse: ${added.join(', ')}${replaced.length > 0 ? `; replaced with faster ones: ${replaced.join(', ')}` : ''}; native kernels: ${native.used ? native.reason : `off (${native.reason})`}`;
 }
 
 function describeLoadError(err: unknown): string {

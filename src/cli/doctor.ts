@@ -1,3 +1,4 @@
+import { NATIVE_ADDON_PATH, loadNativeAddon } from '../backend/native/native-addon.ts';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendChoice, type BackendPreference } from '../backend/select-backend.ts';
 import { probeTraining } from '../backend/probe-training.ts';
@@ -54,6 +55,15 @@ export async function runDoctor(options: { backend?: BackendPreference } = {}): 
       details: [],
     });
   }
+
+  const native = loadNativeAddon();
+  checks.push({
+    name: 'native kernels', core: false, status: native.addon === undefined ? 'missing' : 'ok',
+    summary: native.addon === undefined
+      ? `${native.reason}; the WASM backend uses its JavaScript kernels (about 2x slower training)`
+      : `${native.reason}${choice?.name === 'wasm' ? ' (used by the wasm backend)' : ' (used only by the wasm backend)'}`,
+    details: [NATIVE_ADDON_PATH],
+  });
 
   try {
     const ffmpeg = await locateFfmpeg();

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { suite } from 'uvu';
 import { registerWasmTrainingKernels } from '../../src/backend/wasm-kernels/register.ts';
+import { loadNativeAddon } from '../../src/backend/native/native-addon.ts';
 
 registerWasmTrainingKernels();
 
@@ -24,4 +26,23 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     ref += (b[i] as number) ** 2;
   }
   return Math.sqrt(diff) / Math.max(Math.sqrt(ref), 1e-12);
+}
+
+/**
+ * The WASM kernel sets to test: the native addon's (when it loads) and the JavaScript ones, which
+ * are the fallback where it does not. Suites that run per set select theirs in a `before` hook.
+ */
+export type WasmKernelSet = 'native' | 'js';
+export const WASM_KERNEL_SETS: readonly WasmKernelSet[] = loadNativeAddon().addon === undefined ? ['js'] : ['native', 'js'];
+
+export function useWasmKernelSet(set: WasmKernelSet): void {
+  registerWasmTrainingKernels({ native: set === 'native' });
+}
+
+/** A uvu suite whose tests run with `set`'s kernels registered (the default set again after it). */
+export function kernelSetSuite(name: string, set: WasmKernelSet) {
+  const s = suite(`${name} [${set} kernels]`);
+  s.before(() => useWasmKernelSet(set));
+  s.after(() => { registerWasmTrainingKernels(); });
+  return s;
 }

@@ -5,7 +5,10 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
-import { transposeFreeConfig } from './transpose-free-mat-mul.ts';
+import { fusedAsComposite, transposeFree, transposeFreeConfig } from './transpose-free-mat-mul.ts';
+import { nativeBatchMatMulConfig } from './native-mat-mul.ts';
+import { nativeLstmBackwardConfig, nativeLstmForwardConfig } from './native-lstm-sequence.ts';
+import { loadNativeAddon, type NativeAddon } from '../native/native-addon.ts';
 import { tileConfig } from './tile.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { lstmSequenceForwardConfig } from './lstm-sequence-forward.ts';
@@ -19,36 +22,67 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
-/** motionfuse's own fused kernels (no tfjs op maps to them; our layers call them). */
+/** motionfuse's own fused kernels (no tfjs op maps to them; our layers call them), in JavaScript over the heap. */
 export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [lstmSequenceForwardConfig, lstmSequenceBackwardConfig];
+
+/** The same fused kernels computed by the native addon. */
+export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
+  return [nativeLstmForwardConfig(addon), nativeLstmBackwardConfig(addon)];
+}
 
 /**
  * Kernels the package has but runs far below its own speed elsewhere (see docs/performance.md);
  * each replacement is built around the original, which it keeps for the cases it does not speed up.
+ * With the native addon, matrix products go to its GEMM.
  */
-const WASM_REPLACEMENTS: Record<string, (original: KernelConfig) => KernelConfig> = {
-  BatchMatMul: (original) => transposeFreeConfig('BatchMatMul', original),
-  _FusedMatMul: (original) => transposeFreeConfig('_FusedMatMul', original),
-  Conv2DBackpropInput: conv2dBackpropInputConfig,
-  Tile: tileConfig,
-  MaxPoolGrad: maxPoolGradConfig,
-};
+function wasmReplacements(addon: NativeAddon | undefined): Record<string, (original: KernelConfig) => KernelConfig> {
+  return {
+    BatchMatMul: (original) => addon === undefined
+      ? transposeFreeConfig('BatchMatMul', original)
+      : nativeBatchMatMulConfig(addon, original, transposeFree('BatchMatMul', original.kernelFunc)),
+    _FusedMatMul: (original) => addon === undefined
+      ? transposeFreeConfig('_FusedMatMul', original)
+      : { ...original, kernelFunc: fusedAsComposite },
+    Conv2DBackpropInput: conv2dBackpropInputConfig,
+    Tile: tileConfig,
+    MaxPoolGrad: maxPoolGradConfig,
+  };
+}
 
 const ours = new WeakSet<object>();
+/** The package's own kernels, as they were before we replaced them. */
+const packageKernels = new Map<string, KernelConfig>();
+/** Built replacements and fused kernels, per kernel set, so that registering again reuses them. */
+const built = new Map<string, KernelConfig>();
 
 export interface WasmKernelRegistration {
   /** Kernels we added because the package has none. */
   added: string[];
   /** Kernels of the package that we replaced with faster ones. */
   replaced: string[];
+  /** The native addon's kernels in use ('avx2+fma, 2 threads'), or why not. */
+  native: { used: boolean; reason: string };
+}
+
+export interface WasmKernelOptions {
+  /**
+   * Use the native addon's kernels (default: when it loads). false selects the JavaScript/WASM
+   * kernels, e.g. to compare the two in one process (tests, benchmarks).
+   */
+  native?: boolean;
 }
 
 /**
- * Registers our kernels for the 'wasm' backend. Idempotent. A missing kernel that a future
- * tfjs-backend-wasm ships itself is left alone (theirs wins). MOTIONFUSE_WASM_REPLACE=off keeps the
- * package's own matmul and conv-input kernels (for comparison and bisecting).
+ * Registers our kernels for the 'wasm' backend. Idempotent; calling it again with another
+ * `native` option swaps the kernel set. A missing kernel that a future tfjs-backend-wasm ships
+ * itself is left alone (theirs wins). MOTIONFUSE_WASM_REPLACE=off keeps the package's own matmul
+ * and conv-input kernels (for comparison and bisecting); MOTIONFUSE_NATIVE=off keeps the native
+ * addon out (see native-addon.ts).
  */
-export function registerWasmTrainingKernels(): WasmKernelRegistration {
+export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): WasmKernelRegistration {
+  const nativeStatus = loadNativeAddon();
+  const addon = options.native === false ? undefined : nativeStatus.addon;
+  const set = addon === undefined ? 'js' : 'native';
   const added: string[] = [];
   const replaced: string[] = [];
   for (const config of WASM_TRAINING_KERNELS) {
@@ -61,21 +95,34 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
       added.push(config.kernelName);
     }
   }
-  for (const config of WASM_FUSED_KERNELS) {
-    if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
-  }
+  const fused = addon === undefined ? WASM_FUSED_KERNELS : nativeFusedKernels(addon);
+  for (const config of fused) install(`${set}:${config.kernelName}`, () => config);
   if (process.env['MOTIONFUSE_WASM_REPLACE'] !== 'off') {
-    for (const [name, make] of Object.entries(WASM_REPLACEMENTS)) {
-      const original = tf.getKernel(name, 'wasm');
-      if (original === undefined) continue;
-      if (!ours.has(original.kernelFunc)) {
-        const replacement = make(original);
-        tf.unregisterKernel(name, 'wasm');
-        tf.registerKernel(replacement);
-        ours.add(replacement.kernelFunc);
-      }
+    for (const [name, make] of Object.entries(wasmReplacements(addon))) {
+      const current = tf.getKernel(name, 'wasm');
+      if (current === undefined) continue;
+      if (!ours.has(current.kernelFunc)) packageKernels.set(name, current);
+      const original = packageKernels.get(name) as KernelConfig;
+      install(`${set}:${name}`, () => make(original));
       replaced.push(name);
     }
   }
-  return { added, replaced };
+  const native = options.native === false && nativeStatus.addon !== undefined
+    ? { used: false, reason: 'not selected (native: false)' }
+    : { used: addon !== undefined, reason: nativeStatus.reason };
+  return { added, replaced, native };
+}
+
+/** Makes `key`'s kernel (built once) the registered one for its name, if it is not already. */
+function install(key: string, make: () => KernelConfig): void {
+  let config = built.get(key);
+  if (config === undefined) {
+    config = make();
+    built.set(key, config);
+    ours.add(config.kernelFunc);
+  }
+  const current = tf.getKernel(config.kernelName, 'wasm');
+  if (current?.kernelFunc === config.kernelFunc) return;
+  if (current !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+  tf.registerKernel(config);
 }

@@ -45,8 +45,9 @@ function batchOf(inputs: Record<string, TensorInfo>): number {
  * The package's _FusedMatMul gives wrong results when the batch dimension exceeds 1 (seen on 4.22:
  * about 50% relative error even untransposed; tfjs-layers never calls it so, but tf.fused.matMul on
  * batched input does). For that case: BatchMatMul, then bias and activation as separate kernels.
+ * With the native addon every _FusedMatMul goes this way, so the product runs in its GEMM.
  */
-const fusedAsComposite: KernelFunc = (args) => {
+export const fusedAsComposite: KernelFunc = (args) => {
   const backend = args.backend;
   const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
   const { transposeA, transposeB, activation, leakyreluAlpha } = args.attrs as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha?: number };
