@@ -41,11 +41,14 @@ Cli('doctor reports every check and exits 0 when a backend can train', () => {
   const r = motionfuse(['doctor', '--json']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as DoctorReport;
-  assert.equal(report.checks.map((c) => c.name), ['node', 'backend', 'training', 'ffmpeg', 'serial port', 'bluetooth', 'chromium']);
+  assert.equal(report.checks.map((c) => c.name), ['node', 'backend', 'training', 'native kernels', 'ffmpeg', 'serial port', 'bluetooth', 'chromium']);
   assert.ok(report.coreUsable);
   const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
   assert.is(byName['training']?.status, 'ok');
   assert.match(byName['training']?.summary ?? '', /loss [\d.]+ -> [\d.]+/);
+  // Built by the install step; the wasm backend uses it.
+  assert.is(byName['native kernels']?.status, 'ok', byName['native kernels']?.summary);
+  assert.match(byName['native kernels']?.summary ?? '', /threads? \(used by the wasm backend\)/);
   // Each optional part is either working or says why not.
   for (const name of ['ffmpeg', 'serial port', 'bluetooth', 'chromium']) {
     const c = byName[name];
