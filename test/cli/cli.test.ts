@@ -48,7 +48,7 @@ Cli('doctor reports every check and exits 0 when a backend can train', () => {
   assert.match(byName['training']?.summary ?? '', /loss [\d.]+ -> [\d.]+/);
   // Built by the install step; the wasm backend uses it.
   assert.is(byName['native kernels']?.status, 'ok', byName['native kernels']?.summary);
-  assert.match(byName['native kernels']?.summary ?? '', /threads? \(used by the wasm backend\)/);
+  assert.match(byName['native kernels']?.summary ?? '', /threads? \(used (only )?by the wasm backend\)/);
   // Each optional part is either working or says why not.
   for (const name of ['ffmpeg', 'serial port', 'bluetooth', 'chromium']) {
     const c = byName[name];
