@@ -110,7 +110,7 @@ MatMul('checks its arguments before touching memory', () => {
 MatMul.run();
 
 const Isa = suite('native kernels, baseline ISA');
-Isa('MOTIONFUSE_NATIVE_ISA=generic computes the same products and LSTM steps as the default set', () => {
+Isa('MOTIONFUSE_NATIVE_ISA=generic computes the same products, LSTM steps and activations as the default set', () => {
   if (status.addon === undefined) throw new Error(`native addon unavailable: ${status.reason}`);
   // The ISA is chosen once per process, so the baseline set runs in a child.
   const script = `
@@ -124,7 +124,10 @@ Isa('MOTIONFUSE_NATIVE_ISA=generic computes the same products and LSTM steps as 
     n.lstmForward(x, W, U, bias, h, cs, tc, g, B, T, I, H);
     const dy = r(B * T * H), dx = new Float32Array(B * T * I), dW = new Float32Array(I * G), dU = new Float32Array(H * G), db = new Float32Array(G);
     n.lstmBackward(dy, x, W, U, h, cs, tc, g, dx, dW, dU, db, B, T, I, H);
-    process.stdout.write(JSON.stringify({ isa: n.info().isa, out: [c, h, dx, dW, dU, db].map((v) => Array.from(v)) }));`;
+    const v = r(1003).map((e) => e * 20), th = new Float32Array(1003), sg = new Float32Array(1003);
+    n.activation(0, v, th, 1003);
+    n.activation(1, v, sg, 1003);
+    process.stdout.write(JSON.stringify({ isa: n.info().isa, out: [c, h, dx, dW, dU, db, th, sg].map((v) => Array.from(v)) }));`;
   const run = (env: Record<string, string>) => JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })) as { isa: string; out: number[][] };
   const generic = run({ MOTIONFUSE_NATIVE_ISA: 'generic' });
   const chosen = run({});

@@ -84,12 +84,28 @@ function assertMostlyNonTrivial(nonTrivial: number, cases: number) {
 const Registered = suite('registerWasmTrainingKernels');
 Registered('puts every kernel on the wasm backend, and is idempotent', () => {
   for (const k of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(k.kernelName, 'wasm'), `${k.kernelName} missing on wasm`);
-  const replacedNames = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile', 'MaxPoolGrad'];
+  const first = registerWasmTrainingKernels();
+  const replacedNames = first.native.used
+    ? ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Tile', 'MaxPoolGrad', 'Tanh', 'Sigmoid', 'Sum', 'Mean']
+    : ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile', 'MaxPoolGrad'];
   const before = replacedNames.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
   const again = registerWasmTrainingKernels();
   assert.equal(again.added, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
   assert.equal(again.replaced, replacedNames);
   assert.equal(replacedNames.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc), before, 'a second call must not wrap the wrappers');
+});
+Registered('switches between the native and the JavaScript kernel sets, and back to the same functions', () => {
+  const native = registerWasmTrainingKernels();
+  if (!native.native.used) return; // only the JavaScript set exists here (native-addon.test.ts says why)
+  const names = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'MotionfuseLstmSequenceForward'];
+  const nativeFuncs = names.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
+  const js = registerWasmTrainingKernels({ native: false });
+  assert.is(js.native.used, false);
+  const jsFuncs = names.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
+  names.forEach((n, i) => assert.is.not(jsFuncs[i], nativeFuncs[i], `${n} did not change`));
+  assert.not.ok(js.replaced.includes('Conv2D'), 'without the addon the package\'s Conv2D stays');
+  registerWasmTrainingKernels();
+  assert.equal(names.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc), nativeFuncs);
 });
 Registered.run();
 
@@ -309,6 +325,95 @@ for (const set of WASM_KERNEL_SETS) {
     tf.dispose([a, b]);
   });
   MatMul.run();
+
+  // Conv2D is ours only in the native set; the JavaScript set keeps the package's (XNNPACK), which
+  // fails with 'memory access out of bounds' on some of these random shapes when many differently
+  // shaped convolutions run in one process (tfjs-backend-wasm 4.22; see docs/performance.md).
+  if (set === 'native') {
+    const Conv = kernelSetSuite('Conv2D (wasm)', set);
+    Conv('matches the CPU backend on 40 random NHWC cases (strides 1-2, same/valid/explicit padding)', async () => {
+      await compareOnRandomConvCases('Conv2D', 14, ({ xShape, filterShape, strides, pad }, rng) => ({
+        inputs: { x: { data: randomArray(rng, size(xShape)), shape: xShape }, filter: { data: randomArray(rng, size(filterShape)), shape: filterShape } },
+        attrs: { strides, pad, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: 'floor' },
+      }));
+    });
+    Conv('matches the CPU backend with dilations and on shapes large enough to be split across threads', async () => {
+      const rng = new SeededRandom(15);
+      const cases: { xShape: number[]; filterShape: number[]; dilations: [number, number]; pad: Pad }[] = [
+        { xShape: [2, 9, 11, 3], filterShape: [3, 2, 3, 4], dilations: [2, 1], pad: 'same' },
+        { xShape: [1, 12, 12, 2], filterShape: [3, 3, 2, 5], dilations: [2, 3], pad: 'valid' },
+        // RefNet's shapes: conv1d as [B, 1, T, C] with a [1, 5, C, 64] filter.
+        { xShape: [32, 1, 200, 18], filterShape: [1, 5, 18, 64], dilations: [1, 1], pad: 'same' },
+        { xShape: [7, 1, 100, 64], filterShape: [1, 5, 64, 64], dilations: [1, 1], pad: 'same' },
+      ];
+      for (const c of cases) {
+        await compareKernel('Conv2D', { x: { data: randomArray(rng, size(c.xShape)), shape: c.xShape }, filter: { data: randomArray(rng, size(c.filterShape)), shape: c.filterShape } },
+          { strides: 1, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations, dimRoundingMode: 'floor' }, `x=[${c.xShape}] f=[${c.filterShape}] d=[${c.dilations}]`);
+      }
+    });
+    Conv('its gradients match the CPU backend on shapes large enough to be split across threads', async () => {
+      const rng = new SeededRandom(18);
+      for (const [xShape, filterShape] of [[[32, 1, 200, 18], [1, 5, 18, 64]], [[5, 1, 100, 64], [1, 5, 64, 64]], [[3, 17, 19, 4], [3, 3, 4, 8]]] as const) {
+        const info = tf.backend_util.computeConv2DInfo(xShape as unknown as [number, number, number, number], filterShape as unknown as [number, number, number, number], 1, 1, 'same');
+        const x = { data: randomArray(rng, size([...xShape])), shape: [...xShape] };
+        const dy = { data: randomArray(rng, size(info.outShape)), shape: info.outShape };
+        const filter = { data: randomArray(rng, size([...filterShape])), shape: [...filterShape] };
+        await compareKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape }, `filter grad x=[${xShape}]`);
+        await compareKernel('Conv2DBackpropInput', { dy, filter }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: xShape }, `input grad x=[${xShape}]`);
+      }
+    });
+    Conv.run();
+  }
+
+  const Elementwise = kernelSetSuite('Tanh, Sigmoid, Sum and Mean (wasm)', set);
+  Elementwise('Tanh and Sigmoid match the CPU backend over the whole float range, odd lengths included', async () => {
+    const rng = new SeededRandom(16);
+    for (const n of [1, 7, 8, 9, 1000, 40_001]) {
+      // Wide range: saturation, tiny values and everything between.
+      const data = Float32Array.from({ length: n }, () => rng.normal() * (rng.bernoulli(0.1) ? 50 : 3));
+      for (const kernel of ['Tanh', 'Sigmoid']) {
+        const ref = (await onBackend('cpu', kernelCall(kernel, { x: { data, shape: [n] } }, {})))[0] as Float32Array;
+        const [got] = await onBackend('wasm', kernelCall(kernel, { x: { data, shape: [n] } }, {}));
+        let worst = 0;
+        for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs((got as Float32Array)[i] as number - (ref[i] as number)));
+        assert.ok(worst < 1e-6, `${kernel} n=${n}: max abs error ${worst}`);
+      }
+    }
+  });
+  Elementwise('Sum and Mean match the CPU backend for leading, trailing, middle and all axes, with and without keepDims', async () => {
+    const rng = new SeededRandom(17);
+    const shapes = [[6], [4, 5], [3, 1, 7, 5], [32, 1, 200, 64], [2, 3, 4]];
+    for (const shape of shapes) {
+      const data = randomArray(rng, size(shape));
+      const r = shape.length;
+      const axesChoices = [[0], [r - 1], [...Array(r).keys()], ...(r >= 3 ? [[0, 1], [1], [1, r - 1]] : []), ...(r >= 2 ? [[-1], [0, r - 1]] : [])];
+      for (const axis of axesChoices) {
+        for (const keepDims of [false, true]) {
+          for (const kernel of ['Sum', 'Mean']) {
+            await compareKernel(kernel, { x: { data, shape } }, { axis, keepDims }, `[${shape}] axis [${axis}] keepDims ${keepDims}`);
+            const [got] = await onBackend('wasm', () => {
+              const y = tf.engine().runKernel(kernel, { x: tf.tensor(data, shape) }, { axis, keepDims } as unknown as tf.NamedAttrMap) as tf.Tensor;
+              return tf.tensor([y.shape.length, ...y.shape]);
+            });
+            const cpuShape = (await onBackend('cpu', () => {
+              const y = tf.engine().runKernel(kernel, { x: tf.tensor(data, shape) }, { axis, keepDims } as unknown as tf.NamedAttrMap) as tf.Tensor;
+              return tf.tensor([y.shape.length, ...y.shape]);
+            }))[0];
+            assert.equal(Array.from(got as Float32Array), Array.from(cpuShape as Float32Array), `${kernel} [${shape}] axis [${axis}] keepDims ${keepDims}: output shape`);
+          }
+        }
+      }
+    }
+  });
+  Elementwise('Sum of int32 values stays exact (left to the package kernel)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor([2147483, 5, -7, 11], [2, 2], 'int32');
+    const s = tf.sum(x, 0);
+    assert.is(s.dtype, 'int32');
+    assert.equal(Array.from(s.dataSync()), [2147476, 16]);
+    tf.dispose([x, s]);
+  });
+  Elementwise.run();
 
   const BackpropInput = kernelSetSuite('Conv2DBackpropInput (wasm, GEMM + col2im)', set);
   BackpropInput('matches the CPU backend on 40 random NHWC cases (strides 1-2, same/valid/explicit padding)', async () => {

@@ -11,7 +11,7 @@
     {
       "target_name": "motionfuse_native",
       "dependencies": ["motionfuse_simd_avx2"],
-      "sources": ["cc/addon.cc", "cc/gemm.cc", "cc/lstm.cc", "cc/simd-generic.cc", "cc/thread-pool.cc"],
+      "sources": ["cc/addon.cc", "cc/conv.cc", "cc/elementwise.cc", "cc/gemm.cc", "cc/lstm.cc", "cc/simd-generic.cc", "cc/thread-pool.cc"],
       "cflags_cc": ["-O3", "-std=c++17", "-Wno-psabi"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-lpthread"],

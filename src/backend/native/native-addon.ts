@@ -20,6 +20,16 @@ export interface NativeAddon {
   lstmBackward(dy: Float32Array, x: Float32Array, W: Float32Array, U: Float32Array, h: Float32Array, c: Float32Array,
     tanhC: Float32Array, gates: Float32Array, dx: Float32Array, dW: Float32Array, dU: Float32Array, db: Float32Array,
     B: number, T: number, I: number, H: number): void;
+  /** NHWC convolution, filter [fH, fW, inC, outC]; dims as convDims() in wasm-kernels/native-conv.ts. */
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, dims: number[]): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, dims: number[]): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: number[]): void;
+  /** dims: [batch, inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft]. */
+  maxPoolBackprop(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: number[]): void;
+  /** y[i] = tanh (kind 0) or sigmoid (kind 1) of x[i], i < n. */
+  activation(kind: 0 | 1, x: Float32Array, y: Float32Array, n: number): void;
+  /** x as [outer, inner]: sums over outer (leading) or inner, times scale. */
+  reduceSum(x: Float32Array, out: Float32Array, outer: number, inner: number, leading: boolean, scale: number): void;
   /** Resizes the thread pool (0: one thread per hardware thread); returns its size. */
   setThreads(threads: number): number;
   info(): { isa: string; threads: number; hardwareThreads: number };

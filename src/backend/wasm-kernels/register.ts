@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
@@ -7,6 +7,10 @@ import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import { fusedAsComposite, transposeFree, transposeFreeConfig } from './transpose-free-mat-mul.ts';
 import { nativeBatchMatMulConfig } from './native-mat-mul.ts';
+import { nativeConfig, nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput, nativeMaxPoolGrad } from './native-conv.ts';
+import { nativeActivation, nativeReduce } from './native-elementwise.ts';
+import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
+import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { nativeLstmBackwardConfig, nativeLstmForwardConfig } from './native-lstm-sequence.ts';
 import { loadNativeAddon, type NativeAddon } from '../native/native-addon.ts';
 import { tileConfig } from './tile.ts';
@@ -25,6 +29,14 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
 /** motionfuse's own fused kernels (no tfjs op maps to them; our layers call them), in JavaScript over the heap. */
 export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [lstmSequenceForwardConfig, lstmSequenceBackwardConfig];
 
+/** The kernels we add, in the native addon's version where it has one (the JavaScript one is its fallback). */
+function addedKernels(addon: NativeAddon | undefined): readonly KernelConfig[] {
+  if (addon === undefined) return WASM_TRAINING_KERNELS;
+  return WASM_TRAINING_KERNELS.map((config) => config.kernelName === 'Conv2DBackpropFilter'
+    ? { ...config, kernelFunc: nativeConv2dBackpropFilter(addon, config.kernelFunc) }
+    : config);
+}
+
 /** The same fused kernels computed by the native addon. */
 export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
   return [nativeLstmForwardConfig(addon), nativeLstmBackwardConfig(addon)];
@@ -36,6 +48,20 @@ export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
  * With the native addon, matrix products go to its GEMM.
  */
 function wasmReplacements(addon: NativeAddon | undefined): Record<string, (original: KernelConfig) => KernelConfig> {
+  if (addon !== undefined) {
+    return {
+      BatchMatMul: (original) => nativeBatchMatMulConfig(addon, original, transposeFree('BatchMatMul', original.kernelFunc)),
+      _FusedMatMul: (original) => ({ ...original, kernelFunc: fusedAsComposite }),
+      Conv2D: (original) => nativeConfig(original, nativeConv2d(addon, original.kernelFunc)),
+      Conv2DBackpropInput: (original) => nativeConfig(original, nativeConv2dBackpropInput(addon, conv2dBackpropInputWasm(original.kernelFunc))),
+      Tile: tileConfig,
+      MaxPoolGrad: (original) => nativeConfig(original, nativeMaxPoolGrad(addon, maxPoolGradWasm as unknown as KernelFunc)),
+      Tanh: (original) => nativeConfig(original, nativeActivation(addon, 'Tanh', original.kernelFunc)),
+      Sigmoid: (original) => nativeConfig(original, nativeActivation(addon, 'Sigmoid', original.kernelFunc)),
+      Sum: (original) => nativeConfig(original, nativeReduce(addon, 'Sum', original.kernelFunc)),
+      Mean: (original) => nativeConfig(original, nativeReduce(addon, 'Mean', original.kernelFunc)),
+    };
+  }
   return {
     BatchMatMul: (original) => addon === undefined
       ? transposeFreeConfig('BatchMatMul', original)
@@ -85,26 +111,27 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
   const set = addon === undefined ? 'js' : 'native';
   const added: string[] = [];
   const replaced: string[] = [];
-  for (const config of WASM_TRAINING_KERNELS) {
+  for (const config of addedKernels(addon)) {
     const existing = tf.getKernel(config.kernelName, 'wasm');
-    if (existing === undefined) {
-      tf.registerKernel(config);
-      ours.add(config.kernelFunc);
-      added.push(config.kernelName);
-    } else if (ours.has(existing.kernelFunc)) {
-      added.push(config.kernelName);
-    }
+    if (existing !== undefined && !ours.has(existing.kernelFunc)) continue; // the package has its own now
+    install(`${set}:${config.kernelName}`, () => config);
+    added.push(config.kernelName);
   }
   const fused = addon === undefined ? WASM_FUSED_KERNELS : nativeFusedKernels(addon);
   for (const config of fused) install(`${set}:${config.kernelName}`, () => config);
   if (process.env['MOTIONFUSE_WASM_REPLACE'] !== 'off') {
-    for (const [name, make] of Object.entries(wasmReplacements(addon))) {
+    const replacements = wasmReplacements(addon);
+    for (const [name, make] of Object.entries(replacements)) {
       const current = tf.getKernel(name, 'wasm');
       if (current === undefined) continue;
       if (!ours.has(current.kernelFunc)) packageKernels.set(name, current);
       const original = packageKernels.get(name) as KernelConfig;
       install(`${set}:${name}`, () => make(original));
       replaced.push(name);
+    }
+    // A kernel that only the other set replaces goes back to the package's own.
+    for (const [name, original] of packageKernels) {
+      if (!(name in replacements)) install(`package:${name}`, () => original);
     }
   }
   const native = options.native === false && nativeStatus.addon !== undefined

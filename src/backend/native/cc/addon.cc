@@ -6,6 +6,8 @@
 #include <string>
 #include <thread>
 
+#include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "lstm.h"
 #include "simd.h"
@@ -47,6 +49,32 @@ class Args {
     if (napi_get_value_int32(env_, argv_[i], &v) != napi_ok) throw ArgError{std::string(name) + " must be an integer"};
     if (v < min_value) throw ArgError{std::string(name) + " must be at least " + std::to_string(min_value)};
     return v;
+  }
+
+  double number(size_t i, const char* name) {
+    double v = 0;
+    if (napi_get_value_double(env_, argv_[i], &v) != napi_ok) throw ArgError{std::string(name) + " must be a number"};
+    return v;
+  }
+
+  // An array of `count` whole numbers, each at least `min_value`.
+  std::vector<int> integers(size_t i, size_t count, const char* name, int min_value = 0) {
+    bool is_array = false;
+    napi_is_array(env_, argv_[i], &is_array);
+    uint32_t length = 0;
+    if (is_array) napi_get_array_length(env_, argv_[i], &length);
+    if (!is_array || length != count) throw ArgError{std::string(name) + " must be an array of " + std::to_string(count) + " integers"};
+    std::vector<int> out(count);
+    for (uint32_t k = 0; k < count; k++) {
+      napi_value e;
+      napi_get_element(env_, argv_[i], k, &e);
+      int32_t v = 0;
+      if (napi_get_value_int32(env_, e, &v) != napi_ok || v < min_value) {
+        throw ArgError{std::string(name) + "[" + std::to_string(k) + "] must be an integer of at least " + std::to_string(min_value)};
+      }
+      out[k] = v;
+    }
+    return out;
   }
 
   bool boolean(size_t i, const char* name) {
@@ -136,6 +164,95 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+// dims: [batch, inH, inW, inC, outH, outW, outC, filterH, filterW, strideH, strideW, dilationH,
+// dilationW, padTop, padLeft] (NHWC; filter [filterH, filterW, inC, outC]).
+motionfuse::ConvShape conv_shape(Args& args, size_t i) {
+  const std::vector<int> d = args.integers(i, 15, "dims");
+  const motionfuse::ConvShape s{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]};
+  if (s.stride_h < 1 || s.stride_w < 1 || s.dilation_h < 1 || s.dilation_w < 1) throw ArgError{"strides and dilations must be at least 1"};
+  return s;
+}
+
+// conv2d(x, filter, y, dims)
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2d", [&]() -> napi_value {
+    Args args(env, info, 4);
+    const motionfuse::ConvShape s = conv_shape(args, 3);
+    motionfuse::conv2d_forward(s, args.floats(0, product({s.batch, s.in_h, s.in_w, s.in_c}), "x"),
+                               args.floats(1, product({s.patch_len(), s.out_c}), "filter"),
+                               args.floats(2, product({s.rows(), s.out_c}), "y"));
+    return undefined(env);
+  });
+}
+
+// conv2dBackpropFilter(x, dy, dfilter, dims)
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2dBackpropFilter", [&]() -> napi_value {
+    Args args(env, info, 4);
+    const motionfuse::ConvShape s = conv_shape(args, 3);
+    motionfuse::conv2d_backprop_filter(s, args.floats(0, product({s.batch, s.in_h, s.in_w, s.in_c}), "x"),
+                                       args.floats(1, product({s.rows(), s.out_c}), "dy"),
+                                       args.floats(2, product({s.patch_len(), s.out_c}), "dfilter"));
+    return undefined(env);
+  });
+}
+
+// conv2dBackpropInput(dy, filter, dx, dims)
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2dBackpropInput", [&]() -> napi_value {
+    Args args(env, info, 4);
+    const motionfuse::ConvShape s = conv_shape(args, 3);
+    motionfuse::conv2d_backprop_input(s, args.floats(0, product({s.rows(), s.out_c}), "dy"),
+                                      args.floats(1, product({s.patch_len(), s.out_c}), "filter"),
+                                      args.floats(2, product({s.batch, s.in_h, s.in_w, s.in_c}), "dx"));
+    return undefined(env);
+  });
+}
+
+// maxPoolBackprop(x, dy, dx, dims): dims [batch, inH, inW, channels, outH, outW, filterH, filterW,
+// strideH, strideW, padTop, padLeft] (NHWC).
+napi_value MaxPoolBackprop(napi_env env, napi_callback_info info) {
+  return guarded(env, "maxPoolBackprop", [&]() -> napi_value {
+    Args args(env, info, 4);
+    const std::vector<int> d = args.integers(3, 12, "dims");
+    const motionfuse::PoolShape s{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11]};
+    if (s.stride_h < 1 || s.stride_w < 1) throw ArgError{"strides must be at least 1"};
+    motionfuse::max_pool_backprop(s, args.floats(0, product({s.batch, s.in_h, s.in_w, s.channels}), "x"),
+                                  args.floats(1, product({s.batch, s.out_h, s.out_w, s.channels}), "dy"),
+                                  args.floats(2, product({s.batch, s.in_h, s.in_w, s.channels}), "dx"));
+    return undefined(env);
+  });
+}
+
+// activation(kind, x, y, n): y[i] = f(x[i]) for i < n; kind 0 = tanh, 1 = sigmoid; y may be x.
+napi_value ActivationFn(napi_env env, napi_callback_info info) {
+  return guarded(env, "activation", [&]() -> napi_value {
+    Args args(env, info, 4);
+    const int kind = args.integer(0, "kind");
+    if (kind > 1) throw ArgError{"kind must be 0 (tanh) or 1 (sigmoid)"};
+    const int n = args.integer(3, "n");
+    motionfuse::activation(kind == 0 ? motionfuse::Activation::Tanh : motionfuse::Activation::Sigmoid,
+                           args.floats(1, n, "x"), args.floats(2, n, "y"), n);
+    return undefined(env);
+  });
+}
+
+// reduceSum(x, out, outer, inner, leading, scale): x as [outer, inner]; leading sums over outer
+// (out [inner]), else over inner (out [outer]); every sum is multiplied by scale.
+napi_value ReduceSum(napi_env env, napi_callback_info info) {
+  return guarded(env, "reduceSum", [&]() -> napi_value {
+    Args args(env, info, 6);
+    const int outer = args.integer(2, "outer"), inner = args.integer(3, "inner");
+    const bool leading = args.boolean(4, "leading");
+    const float scale = static_cast<float>(args.number(5, "scale"));
+    const float* x = args.floats(0, product({outer, inner}), "x");
+    float* out = args.floats(1, leading ? inner : outer, "out");
+    if (leading) motionfuse::sum_leading(x, outer, inner, scale, out);
+    else motionfuse::sum_trailing(x, outer, inner, scale, out);
+    return undefined(env);
+  });
+}
+
 // setThreads(n): 0 = hardware concurrency. Returns the pool's size.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return guarded(env, "setThreads", [&]() -> napi_value {
@@ -169,6 +286,12 @@ NAPI_MODULE_INIT() {
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmForward", nullptr, LstmForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmBackward", nullptr, LstmBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolBackprop", nullptr, MaxPoolBackprop, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activation", nullptr, ActivationFn, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -20,6 +20,9 @@ struct SimdKernels {
   // and the carry to step t-1 (dc * f) on return; writes the pre-activation gradient dz [4H].
   void (*lstm_cell_backward)(int H, const float* dy, const float* dh_next, float* dc_carry, const float* gates,
                              const float* tanh_c, const float* c_prev, float* dz);
+  // y[i] = tanh(x[i]) / sigmoid(x[i]) for i < n (x and y may be the same array).
+  void (*tanh)(const float* x, float* y, long n);
+  void (*sigmoid)(const float* x, float* y, long n);
 };
 
 const SimdKernels& simd_avx2();
