@@ -17,7 +17,7 @@ export interface RefNetResult {
  * training steps (forward + backward + Adam update, batch 32, fixed synthetic batch) for
  * `seconds`; then 10 warm-up inferences at batch 1 and timed ones for `seconds / 2`.
  */
-export async function benchRefNet(seconds: number, layers: RefNetLayers = 'fast'): Promise<RefNetResult> {
+export async function benchRefNet(seconds: number, layers: RefNetLayers = 'fast', kernels = tf.getBackend()): Promise<RefNetResult> {
   const { batch, imuSteps, imuChannels, keyFrames, frameFeatures, classes } = REFNET;
   const rng = new SeededRandom(0);
   const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
@@ -67,7 +67,7 @@ export async function benchRefNet(seconds: number, layers: RefNetLayers = 'fast'
   optimizer.dispose();
   const round = (x: number, d: number) => Number(x.toFixed(d));
   return {
-    impl: `motionfuse tfjs-${tf.version.tfjs} ${tf.getBackend()} ${layers} layers`,
+    impl: `motionfuse tfjs-${tf.version.tfjs} ${kernels}, ${layers} layers`,
     backend: tf.getBackend(),
     train_samples_per_s: round((steps * batch) / trainSeconds, 1),
     infer_p50_ms: round(latencies[Math.floor(latencies.length / 2)] as number, 3),

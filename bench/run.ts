@@ -8,11 +8,20 @@ import { setLogLevel } from '../src/core/logger.ts';
 import { benchRefNet } from './refnet.ts';
 import { benchRefNetBranches } from './refnet-branches.ts';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
+
+/** On wasm, selects the kernel set and says which ran: 'native avx2+fma, 2 threads' or 'js kernels'. */
+function useKernels(kernels: 'native' | 'js'): string {
+  if (tf.getBackend() !== 'wasm') return tf.getBackend();
+  const { native } = registerWasmTrainingKernels({ native: kernels === 'native' });
+  return native.used ? `wasm, native kernels ${native.reason}` : `wasm, js kernels${kernels === 'native' ? ` (native: ${native.reason})` : ''}`;
+}
 
 await yargs(process.argv.slice(2))
   .scriptName('npm run bench --')
   .option('backend', { choices: BACKEND_PREFERENCES, describe: 'TensorFlow.js backend (default: auto)' })
   .option('quiet', { type: 'boolean', default: false, describe: 'Only the JSON line' })
+  .option('kernels', { choices: ['native', 'js'] as const, default: 'native' as const, describe: "On wasm: the native addon's kernels (when built) or the JavaScript ones" })
   .command(
     'refnet',
     'RefNet (../shared/BENCHMARK.md): training samples/s at batch 32 and batch-1 inference latency',
@@ -23,7 +32,8 @@ await yargs(process.argv.slice(2))
       if (args.quiet) setLogLevel('warn');
       if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
       await selectBackend(args.backend as BackendPreference | undefined);
-      const result = await benchRefNet(args.seconds, args.layers);
+      const kernels = useKernels(args.kernels);
+      const result = await benchRefNet(args.seconds, args.layers, kernels);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   )
@@ -34,9 +44,10 @@ await yargs(process.argv.slice(2))
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       await selectBackend(args.backend as BackendPreference | undefined);
+      const kernels = useKernels(args.kernels);
       const branches = benchRefNetBranches(args.repeats);
       const total = (k: 'train_ms' | 'infer_ms') => Number(Object.values(branches).reduce((s, b) => s + b[k], 0).toFixed(3));
-      process.stdout.write(`${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${tf.getBackend()}`, backend: tf.getBackend(), batch: 32, branches, sum_train_ms: total('train_ms'), sum_infer_ms: total('infer_ms') })}\n`);
+      process.stdout.write(`${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${kernels}`, backend: tf.getBackend(), batch: 32, branches, sum_train_ms: total('train_ms'), sum_infer_ms: total('infer_ms') })}\n`);
     },
   )
   .demandCommand(1, 'Name a benchmark: refnet, refnet-branches')

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError, errorMessage } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.ts';
+import { registerReductionGradients } from './reduction-gradients.ts';
 
 /**
  * Chooses the TensorFlow.js backend: the native TensorFlow binding (tfjs-node-gpu, then
@@ -59,6 +60,7 @@ export function parseBackendPreference(value: string, source: string): BackendPr
  * MOTIONFUSE_BACKEND; when that is absent too, 'auto'.
  */
 export async function selectBackend(preference?: BackendPreference): Promise<BackendChoice> {
+  registerReductionGradients();
   let source = '--backend';
   let wanted = preference;
   if (wanted === undefined) {

@@ -86,8 +86,8 @@ Registered('puts every kernel on the wasm backend, and is idempotent', () => {
   for (const k of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(k.kernelName, 'wasm'), `${k.kernelName} missing on wasm`);
   const first = registerWasmTrainingKernels();
   const replacedNames = first.native.used
-    ? ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Tile', 'MaxPoolGrad', 'Tanh', 'Sigmoid', 'Sum', 'Mean']
-    : ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile', 'MaxPoolGrad'];
+    ? ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Tanh', 'Sigmoid', 'Sum', 'Mean']
+    : ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad'];
   const before = replacedNames.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
   const again = registerWasmTrainingKernels();
   assert.equal(again.added, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
@@ -454,6 +454,28 @@ for (const set of WASM_KERNEL_SETS) {
     }
   });
   BackpropInput.run();
+
+  const IdentitySuite = kernelSetSuite('Identity (wasm, shared memory)', set);
+  IdentitySuite('returns the same values without a copy, and each side outlives the other', async () => {
+    await tf.setBackend('wasm');
+    const buffers = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+    assert.is(tf.engine().backend.numDataIds(), buffers + 1, 'no second buffer');
+    x.dispose();
+    assert.equal(Array.from(y.dataSync()), [1, 2, 3, 4]);
+    const z = tf.engine().runKernel('Identity', { x: y }) as tf.Tensor;
+    y.dispose();
+    assert.equal(Array.from(z.dataSync()), [1, 2, 3, 4]);
+    z.dispose();
+    assert.is(tf.engine().backend.numDataIds(), buffers, 'the buffer is freed with the last tensor');
+    const v = tf.variable(tf.tensor([5, 6]));
+    const snapshot = tf.engine().runKernel('Identity', { x: v }) as tf.Tensor;
+    v.assign(tf.tensor([7, 8]));
+    assert.equal(Array.from(snapshot.dataSync()), [5, 6], 'assigning a variable leaves an earlier identity alone');
+    tf.dispose([v, snapshot]);
+  });
+  IdentitySuite.run();
 
   const Tile = kernelSetSuite('Tile (wasm, block copies)', set);
   Tile('matches the CPU backend for ranks 1-5, float32 and int32, reps of 1 included', async () => {

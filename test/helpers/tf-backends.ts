@@ -3,8 +3,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { suite } from 'uvu';
 import { registerWasmTrainingKernels } from '../../src/backend/wasm-kernels/register.ts';
 import { loadNativeAddon } from '../../src/backend/native/native-addon.ts';
+import { registerReductionGradients } from '../../src/backend/reduction-gradients.ts';
 
 registerWasmTrainingKernels();
+registerReductionGradients();
 
 /** Runs `fn` on `backend` and returns plain copies of its outputs; nothing it made outlives it. */
 export async function onBackend(backend: 'cpu' | 'wasm', fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {

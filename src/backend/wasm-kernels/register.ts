@@ -14,6 +14,7 @@ import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { nativeLstmBackwardConfig, nativeLstmForwardConfig } from './native-lstm-sequence.ts';
 import { loadNativeAddon, type NativeAddon } from '../native/native-addon.ts';
 import { tileConfig } from './tile.ts';
+import { sharedIdentityConfig } from './shared-identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { lstmSequenceForwardConfig } from './lstm-sequence-forward.ts';
 import { lstmSequenceBackwardConfig } from './lstm-sequence-backward.ts';
@@ -55,6 +56,7 @@ function wasmReplacements(addon: NativeAddon | undefined): Record<string, (origi
       Conv2D: (original) => nativeConfig(original, nativeConv2d(addon, original.kernelFunc)),
       Conv2DBackpropInput: (original) => nativeConfig(original, nativeConv2dBackpropInput(addon, conv2dBackpropInputWasm(original.kernelFunc))),
       Tile: tileConfig,
+      Identity: sharedIdentityConfig,
       MaxPoolGrad: (original) => nativeConfig(original, nativeMaxPoolGrad(addon, maxPoolGradWasm as unknown as KernelFunc)),
       Tanh: (original) => nativeConfig(original, nativeActivation(addon, 'Tanh', original.kernelFunc)),
       Sigmoid: (original) => nativeConfig(original, nativeActivation(addon, 'Sigmoid', original.kernelFunc)),
@@ -71,6 +73,7 @@ function wasmReplacements(addon: NativeAddon | undefined): Record<string, (origi
       : { ...original, kernelFunc: fusedAsComposite },
     Conv2DBackpropInput: conv2dBackpropInputConfig,
     Tile: tileConfig,
+    Identity: sharedIdentityConfig,
     MaxPoolGrad: maxPoolGradConfig,
   };
 }
