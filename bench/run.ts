@@ -7,6 +7,7 @@ import { selectBackend, BACKEND_PREFERENCES, type BackendPreference } from '../s
 import { setLogLevel } from '../src/core/logger.ts';
 import { benchRefNet } from './refnet.ts';
 import { benchRefNetBranches } from './refnet-branches.ts';
+import { benchGemm } from './gemm.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
 
@@ -50,7 +51,16 @@ await yargs(process.argv.slice(2))
       process.stdout.write(`${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${kernels}`, backend: tf.getBackend(), batch: 32, branches, sum_train_ms: total('train_ms'), sum_infer_ms: total('infer_ms') })}\n`);
     },
   )
-  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches')
+  .command(
+    'gemm',
+    "The native addon's matrix product on RefNet's shapes: ms per product and GFLOP/s",
+    (y) => y.option('repeats', { type: 'number', default: 21, describe: 'Timed batches per shape (median reported)' }),
+    (args) => {
+      if (args.quiet) setLogLevel('warn');
+      process.stdout.write(`${JSON.stringify(benchGemm(args.repeats))}\n`);
+    },
+  )
+  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm')
   .strict()
   .help()
   .parseAsync();
