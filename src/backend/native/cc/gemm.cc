@@ -13,8 +13,11 @@ namespace {
 constexpr int KC = 256;
 constexpr int NC = 256;
 constexpr int MC = 96;  // a multiple of kMR
-// Below this many multiply-adds a product runs on one thread: waking the pool costs more.
-constexpr double kParallelMinMacs = 1.5e5;
+// Below this many multiply-adds (~40-90 us of work) a product runs on the calling thread. Waking
+// the pool costs only microseconds, but a worker that then spins between jobs competes with V8's
+// own threads for the cores, which showed as a 2x worse p99 latency at batch-1 inference, whose
+// products (1e5-2e6 multiply-adds) gain little from a second thread.
+constexpr double kParallelMinMacs = 4e6;
 
 struct Scratch {
   std::vector<float> a;

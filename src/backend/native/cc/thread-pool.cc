@@ -1,13 +1,16 @@
 #include "thread-pool.h"
 
+#include <chrono>
 #include <memory>
 
 namespace motionfuse {
 
 namespace {
-// About 50 us of polling before a worker sleeps: long enough to catch the next kernel of a
-// training step, short enough not to hold a core while JavaScript runs.
-constexpr int kSpinsBeforeSleep = 20000;
+// Between jobs a worker polls for 50 us (catching the next kernel of a training step), then
+// keeps polling but yields the core at each turn for up to 1 ms (so that V8's own threads, the
+// garbage collector and compiler, are not kept waiting on a two-core machine), then sleeps.
+constexpr auto kPollFor = std::chrono::microseconds(50);
+constexpr auto kYieldFor = std::chrono::microseconds(1000);
 // next_task_ between jobs: far above any task count, so a late worker finds nothing to take.
 constexpr int kNoTasks = 1 << 30;
 
@@ -69,11 +72,14 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
 void ThreadPool::work(int /*id*/) {
   uint64_t seen = 0;
   for (;;) {
-    int spins = 0;
+    const auto idle_since = std::chrono::steady_clock::now();
     uint64_t g;
     while ((g = generation_.load(std::memory_order_acquire)) == seen) {
-      if (++spins < kSpinsBeforeSleep) {
-        cpu_relax();
+      const auto idle = std::chrono::steady_clock::now() - idle_since;
+      if (idle < kPollFor) {
+        for (int i = 0; i < 64; i++) cpu_relax();
+      } else if (idle < kPollFor + kYieldFor) {
+        std::this_thread::yield();
       } else {
         std::unique_lock<std::mutex> lock(wake_mutex_);
         wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
