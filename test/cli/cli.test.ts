@@ -46,9 +46,14 @@ Cli('doctor reports every check and exits 0 when a backend can train', () => {
   const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
   assert.is(byName['training']?.status, 'ok');
   assert.match(byName['training']?.summary ?? '', /loss [\d.]+ -> [\d.]+/);
-  // Built by the install step; the wasm backend uses it.
-  assert.is(byName['native kernels']?.status, 'ok', byName['native kernels']?.summary);
-  assert.match(byName['native kernels']?.summary ?? '', /threads? \(used (only )?by the wasm backend\)/);
+  // Built by the install step; the wasm backend uses it (unless the user turned it off).
+  if (process.env['MOTIONFUSE_NATIVE'] === 'off') {
+    assert.is(byName['native kernels']?.status, 'missing');
+    assert.match(byName['native kernels']?.summary ?? '', /disabled by MOTIONFUSE_NATIVE=off/);
+  } else {
+    assert.is(byName['native kernels']?.status, 'ok', byName['native kernels']?.summary);
+    assert.match(byName['native kernels']?.summary ?? '', /threads? \(used (only )?by the wasm backend\)/);
+  }
   // Each optional part is either working or says why not.
   for (const name of ['ffmpeg', 'serial port', 'bluetooth', 'chromium']) {
     const c = byName[name];
