@@ -1,0 +1,126 @@
+import type { SeededRandom } from '../../core/random.ts';
+import { imuStream, type ImuStream, type Placement } from '../../core/stream.ts';
+import { BODY_JOINTS, SEGMENTS, type BodyJoint, type Segment } from './body-model.ts';
+import { GRAVITY, type MotionTrajectory } from './motion.ts';
+import { applyTransposed, logMap, multiply, transpose, type Mat3, type Vec3 } from './rotation.ts';
+
+/**
+ * A virtual IMU strapped to a body segment. The accelerometer reads specific force (acceleration
+ * minus gravity, so +9.81 m/s^2 upward at rest) and the gyroscope the segment's angular velocity,
+ * both in the sensor (segment) frame, in SI units. Each sample is the mean over its sampling
+ * interval of the 1 kHz motion (as a sensor's anti-alias filter would give), then bias, white
+ * noise and range saturation are applied. Timestamps are on the device's clock:
+ * t_device = offset + (1 + drift) t_camera. Lost packets drop samples (gaps in t).
+ */
+export interface ImuSpec {
+  sensorId: string;
+  placement: Extract<Placement, 'wrist' | 'ankle' | 'pelvis' | 'thigh' | 'shank' | 'chest' | 'upper-arm' | 'foot'>;
+  side: 'left' | 'right';
+  rate: number;
+  accelNoise: number; // m/s^2, rms per sample
+  gyroNoise: number; // rad/s, rms per sample
+  accelBias: Vec3;
+  gyroBias: Vec3;
+  accelRange: number; // m/s^2 (16 g)
+  gyroRange: number; // rad/s (2000 deg/s)
+  clockOffset: number; // s, device clock minus camera clock at t = 0
+  clockDrift: number; // relative (2e-5 = 20 ppm)
+  packetLoss: number; // probability a sample is lost
+}
+
+export function defaultImuSpec(sensorId: string, placement: ImuSpec['placement'], side: ImuSpec['side'] = 'right'): ImuSpec {
+  return {
+    sensorId, placement, side, rate: 100, accelNoise: 0.02, gyroNoise: 0.005, accelBias: [0, 0, 0], gyroBias: [0, 0, 0],
+    accelRange: 16 * GRAVITY, gyroRange: (2000 * Math.PI) / 180, clockOffset: 0, clockDrift: 0, packetLoss: 0,
+  };
+}
+
+/** Typical consumer-IMU imperfections for one device, drawn from `rng`. */
+export function drawImuImperfections(rng: SeededRandom): Pick<ImuSpec, 'accelBias' | 'gyroBias' | 'clockOffset' | 'clockDrift'> {
+  const v = (s: number): Vec3 => [rng.normal() * s, rng.normal() * s, rng.normal() * s];
+  return { accelBias: v(0.05), gyroBias: v(0.01), clockOffset: rng.uniform(-0.25, 0.25), clockDrift: rng.normal() * 2e-5 };
+}
+
+const ATTACHMENT: Record<ImuSpec['placement'], { segment: string; joint: string }> = {
+  wrist: { segment: 'forearm', joint: 'wrist' },
+  ankle: { segment: 'shank', joint: 'ankle' },
+  shank: { segment: 'shank', joint: 'knee' },
+  thigh: { segment: 'thigh', joint: 'knee' },
+  'upper-arm': { segment: 'upper_arm', joint: 'elbow' },
+  foot: { segment: 'foot', joint: 'toe' },
+  pelvis: { segment: 'pelvis', joint: 'pelvis' },
+  chest: { segment: 'trunk', joint: 'neck' },
+};
+
+function attachment(spec: ImuSpec): { segment: number; joint: number } {
+  const a = ATTACHMENT[spec.placement];
+  const sided = (name: string) => (['pelvis', 'trunk', 'neck'].includes(name) ? name : `${spec.side === 'left' ? 'l' : 'r'}_${name}`);
+  return { segment: SEGMENTS.indexOf(sided(a.segment) as Segment), joint: BODY_JOINTS.indexOf(sided(a.joint) as BodyJoint) };
+}
+
+export interface ImuTruth {
+  /** Noise-free specific force and angular velocity at the same samples (sensor frame). */
+  clean: Float32Array;
+  /** Camera-clock time of each kept sample. */
+  cameraTime: Float64Array;
+}
+
+export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRandom): { stream: ImuStream; truth: ImuTruth } {
+  const { segment, joint } = attachment(spec);
+  const dt = traj.dt;
+  const n = traj.frames.length;
+  const pos = (k: number) => (traj.frames[Math.max(0, Math.min(n - 1, k))] as { joints: Vec3[] }).joints[joint] as Vec3;
+  const rot = (k: number) => (traj.frames[Math.max(0, Math.min(n - 1, k))] as { segments: Mat3[] }).segments[segment] as Mat3;
+  // Per internal step: specific force (central second difference) and angular velocity (body frame).
+  const force = new Float64Array(n * 3);
+  const omega = new Float64Array(n * 3);
+  for (let k = 0; k < n; k++) {
+    const [p0, p1, p2] = [pos(k - 1), pos(k), pos(k + 1)];
+    const a: Vec3 = [0, 1, 2].map((i) => ((p2[i] as number) - 2 * (p1[i] as number) + (p0[i] as number)) / (dt * dt)) as Vec3;
+    const f = applyTransposed(rot(k), [a[0], a[1], a[2] + GRAVITY]);
+    // Angular velocity over the step centred on k: log(R_{k-1}^T R_{k+1}) / 2dt, in the segment frame.
+    const w = logMap(multiply(transpose(rot(k - 1)), rot(k + 1)));
+    const span = (Math.min(n - 1, k + 1) - Math.max(0, k - 1)) * dt;
+    for (let i = 0; i < 3; i++) {
+      force[k * 3 + i] = f[i] as number;
+      omega[k * 3 + i] = span > 0 ? (w[i] as number) / span : 0;
+    }
+  }
+  const period = 1 / spec.rate;
+  const samples = Math.floor((n * dt) / period);
+  const perSample = Math.round(period / dt);
+  const t: number[] = [];
+  const cam: number[] = [];
+  const data: number[] = [];
+  const clean: number[] = [];
+  for (let s = 1; s <= samples; s++) {
+    const lost = spec.packetLoss > 0 && rng.bernoulli(spec.packetLoss);
+    // Interval (end - period, end]: the mean of the internal steps in it.
+    const end = Math.min(n, s * perSample);
+    const mean = [0, 0, 0, 0, 0, 0];
+    for (let k = end - perSample; k < end; k++) {
+      for (let i = 0; i < 3; i++) {
+        (mean[i] as number) += (force[k * 3 + i] as number) / perSample;
+        (mean[3 + i] as number) += (omega[k * 3 + i] as number) / perSample;
+      }
+    }
+    // Noise is drawn for lost samples too, so one loss does not shift every later draw.
+    const noisy = mean.map((v, i) => {
+      const bias = i < 3 ? spec.accelBias[i] as number : spec.gyroBias[i - 3] as number;
+      const sd = i < 3 ? spec.accelNoise : spec.gyroNoise;
+      const range = i < 3 ? spec.accelRange : spec.gyroRange;
+      return Math.max(-range, Math.min(range, v + bias + sd * rng.normal()));
+    });
+    if (lost) continue;
+    const cameraTime = end * dt;
+    cam.push(cameraTime);
+    t.push(spec.clockOffset + (1 + spec.clockDrift) * cameraTime);
+    data.push(...noisy);
+    clean.push(...mean);
+  }
+  const stream = imuStream({
+    rate: spec.rate, t: Float64Array.from(t), data: Float32Array.from(data), sensorId: spec.sensorId, placement: spec.placement,
+    meta: { side: spec.side, clock: 'device', units: { accel: 'm/s^2', gyro: 'rad/s' } },
+  });
+  return { stream, truth: { clean: Float32Array.from(clean), cameraTime: Float64Array.from(cam) } };
+}

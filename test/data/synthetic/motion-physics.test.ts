@@ -1,0 +1,114 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SeededRandom } from '../../../src/core/random.ts';
+import { bodyDimensions } from '../../../src/data/synthetic/anthropometry.ts';
+import { BODY_JOINTS, standingPose } from '../../../src/data/synthetic/body-model.ts';
+import { GRAVITY, simulateMotion, type MotionTrajectory } from '../../../src/data/synthetic/motion.ts';
+import { ACTIONS, actionProgram, drawStyle, type Action } from '../../../src/data/synthetic/actions.ts';
+import { defaultImuSpec, simulateImu, type ImuSpec } from '../../../src/data/synthetic/virtual-imu.ts';
+import { expMap, logMap, multiply, transpose, type Mat3, type Vec3 } from '../../../src/data/synthetic/rotation.ts';
+
+/** Physics of the synthetic athlete so far (#4): body placement, flight, and the virtual IMU. */
+function trial(action: Action, seed: number): { traj: MotionTrajectory; rng: SeededRandom } {
+  const rng = new SeededRandom(seed);
+  const dims = bodyDimensions(rng.uniform(1.55, 1.95), rng.uniform(0.85, 1.2));
+  const traj = simulateMotion(dims, standingPose(), actionProgram(action, drawStyle(rng), dims, rng), 2.5);
+  return { traj, rng };
+}
+const ideal = (placement: ImuSpec['placement'], side: ImuSpec['side'] = 'right'): ImuSpec => ({ ...defaultImuSpec('s', placement, side), accelNoise: 0, gyroNoise: 0, accelRange: 1e9, gyroRange: 1e9 });
+const norm3 = (d: Float32Array, i: number) => Math.hypot(d[i * 6] as number, d[i * 6 + 1] as number, d[i * 6 + 2] as number);
+
+const Physics = suite('synthetic motion physics');
+Physics('at rest every accelerometer reads 9.81 +- 0.05 m/s^2 (specific force, upward)', () => {
+  for (const action of ACTIONS) {
+    const { traj, rng } = trial(action, 3);
+    for (const placement of ['pelvis', 'wrist', 'ankle'] as const) {
+      const { stream } = simulateImu(traj, { ...defaultImuSpec('s', placement), accelBias: [0, 0, 0] }, rng);
+      // The first 0.1 s are quiet standing in every program.
+      for (let i = 0; i < 10; i++) assert.ok(Math.abs(norm3(stream.data, i) - GRAVITY) < 0.05, `${action} ${placement} sample ${i}: ${norm3(stream.data, i)}`);
+    }
+  }
+});
+Physics('in flight the pelvis sensor reads near-zero specific force, and the flight time gives the height (h = g t^2 / 8, within 1 cm)', () => {
+  let flights = 0;
+  for (let seed = 10; seed < 20; seed++) {
+    for (const action of ['jump', 'hop'] as const) {
+      const { traj, rng } = trial(action, seed);
+      assert.is(traj.flights.length, 1, `${action} seed ${seed}: one flight`);
+      const f = traj.flights[0] as MotionTrajectory['flights'][number];
+      const t = f.landing - f.takeoff;
+      assert.ok(f.height > 0.03 && t > 0.15, `${action} seed ${seed}: a real flight (${f.height} m, ${t} s)`);
+      assert.ok(Math.abs((GRAVITY * t * t) / 8 - f.height) < 0.01, `${action} seed ${seed}: g t^2/8 = ${(GRAVITY * t * t) / 8} vs ${f.height}`);
+      const { stream, truth } = simulateImu(traj, ideal('pelvis'), rng);
+      for (let i = 0; i < stream.t.length; i++) {
+        const end = truth.cameraTime[i] as number;
+        // Samples whose whole interval lies inside the flight.
+        // (2 ms margins: the acceleration is a central difference over neighbouring 1 ms steps.)
+        if (end - 1 / stream.rate > f.takeoff + 2 * traj.dt && end < f.landing - 2 * traj.dt) assert.ok(norm3(stream.data, i) < 0.05, `${action} seed ${seed}: |f| ${norm3(stream.data, i)} in flight`);
+      }
+      flights++;
+    }
+  }
+  assert.is(flights, 20);
+});
+Physics('the squat has the dip and no flight', () => {
+  for (let seed = 0; seed < 5; seed++) {
+    const { traj } = trial('squat', seed);
+    assert.is(traj.flights.length, 0);
+    const z = traj.frames.map((f) => (f.joints[0] as Vec3)[2]);
+    assert.ok(Math.max(...z) - Math.min(...z) > 0.1, 'the pelvis dips more than 10 cm');
+  }
+});
+Physics('feet never go below the floor, and a planted foot does not slide', () => {
+  const toes = [BODY_JOINTS.indexOf('l_toe'), BODY_JOINTS.indexOf('r_toe')];
+  for (const action of ACTIONS) {
+    const { traj } = trial(action, 5);
+    for (const f of traj.frames) for (const t of toes) assert.ok((f.joints[t as number] as Vec3)[2] > -1e-3, `${action}: a toe below the floor`);
+    // During the countermovement (or descent) both feet are planted: their positions do not move.
+    const label = traj.phaseLabels.indexOf(action === 'squat' ? 'descent' : 'countermovement');
+    const planted = traj.frames.filter((_, k) => traj.phase[k] === label);
+    assert.ok(planted.length > 100);
+    const first = planted[0] as MotionTrajectory['frames'][number];
+    const last = planted[planted.length - 1] as MotionTrajectory['frames'][number];
+    const anchor = action === 'hop' ? toes.find((t) => (first.joints[t as number] as Vec3)[2] < 1e-6) as number : toes[0] as number;
+    const moved = Math.hypot(...[0, 1, 2].map((i) => ((last.joints[anchor] as Vec3)[i] as number) - ((first.joints[anchor] as Vec3)[i] as number)));
+    assert.ok(moved < 1e-6, `${action}: the planted foot moved ${moved} m`);
+  }
+});
+Physics('integrating the gyroscope over a trial gives the segment\'s orientation change (within 2 degrees)', () => {
+  for (const [action, placement] of [['jump', 'wrist'], ['hop', 'ankle'], ['squat', 'pelvis']] as const) {
+    const { traj, rng } = trial(action, 7);
+    const { stream, truth } = simulateImu(traj, ideal(placement), rng);
+    let r: Mat3 = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
+    for (let i = 0; i < stream.t.length; i++) {
+      const w: Vec3 = [stream.data[i * 6 + 3] as number, stream.data[i * 6 + 4] as number, stream.data[i * 6 + 5] as number];
+      r = multiply(r, expMap([w[0] / stream.rate, w[1] / stream.rate, w[2] / stream.rate]));
+    }
+    const seg = ['pelvis', 'wrist', 'ankle'].indexOf(placement);
+    const segIndex = [0, 5, 9][seg] as number; // pelvis, r_forearm, r_shank in SEGMENTS order
+    const lastK = Math.round((truth.cameraTime[stream.t.length - 1] as number) / traj.dt) - 1;
+    const r0 = (traj.frames[0] as MotionTrajectory['frames'][number]).segments[segIndex] as Mat3;
+    const r1 = (traj.frames[lastK] as MotionTrajectory['frames'][number]).segments[segIndex] as Mat3;
+    const truthChange = multiply(transpose(r0), r1);
+    const err = logMap(multiply(transpose(truthChange), r));
+    const errDeg = (Math.hypot(...err) * 180) / Math.PI;
+    const moved = (Math.hypot(...logMap(truthChange)) * 180) / Math.PI;
+    assert.ok(errDeg < 2, `${action} ${placement}: ${errDeg.toFixed(2)} deg off (the segment turned ${moved.toFixed(1)} deg)`);
+  }
+});
+Physics('same seed, same streams; another seed, other streams; clock offset and drift stamp the device times', () => {
+  const run = (seed: number) => {
+    const { traj, rng } = trial('jump', seed);
+    return simulateImu(traj, { ...defaultImuSpec('s', 'wrist'), clockOffset: 0.125, clockDrift: 5e-5, packetLoss: 0.05 }, rng);
+  };
+  const a = run(21);
+  const b = run(21);
+  const c = run(22);
+  assert.equal(Array.from(a.stream.data), Array.from(b.stream.data));
+  assert.equal(Array.from(a.stream.t), Array.from(b.stream.t));
+  assert.not.equal(Array.from(a.stream.data.slice(0, 600)), Array.from(c.stream.data.slice(0, 600)));
+  a.stream.t.forEach((t, i) => assert.ok(Math.abs(t - (0.125 + (1 + 5e-5) * (a.truth.cameraTime[i] as number))) < 1e-9));
+  const expected = Math.floor(2.5 * 100);
+  assert.ok(a.stream.t.length < expected && a.stream.t.length > expected * 0.85, `packet loss kept ${a.stream.t.length} of ${expected}`);
+});
+Physics.run();
