@@ -99,11 +99,3 @@ export function forwardKinematics(d: BodyDimensions, a: JointAngles, root: Vec3)
   });
   return { joints: BODY_JOINTS.map((j) => joints.get(j) as Vec3), segments: SEGMENTS.map((s) => segments.get(s) as Mat3) };
 }
-
-/** The heel's lowest point (under the ankle, at the sole), for floor-contact checks. */
-export function heelPoint(d: BodyDimensions, frame: BodyFrame, side: 0 | 1): Vec3 {
-  const ankle = frame.joints[BODY_JOINTS.indexOf(side === 0 ? 'l_ankle' : 'r_ankle')] as Vec3;
-  const footR = frame.segments[SEGMENTS.indexOf(side === 0 ? 'l_foot' : 'r_foot')] as Mat3;
-  const r = apply(footR, [-0.2 * d.foot, 0, -d.ankleHeight]);
-  return [ankle[0] + r[0], ankle[1] + r[1], ankle[2] + r[2]];
-}

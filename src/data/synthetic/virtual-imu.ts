@@ -35,12 +35,6 @@ export function defaultImuSpec(sensorId: string, placement: ImuSpec['placement']
   };
 }
 
-/** Typical consumer-IMU imperfections for one device, drawn from `rng`. */
-export function drawImuImperfections(rng: SeededRandom): Pick<ImuSpec, 'accelBias' | 'gyroBias' | 'clockOffset' | 'clockDrift'> {
-  const v = (s: number): Vec3 => [rng.normal() * s, rng.normal() * s, rng.normal() * s];
-  return { accelBias: v(0.05), gyroBias: v(0.01), clockOffset: rng.uniform(-0.25, 0.25), clockDrift: rng.normal() * 2e-5 };
-}
-
 const ATTACHMENT: Record<ImuSpec['placement'], { segment: string; joint: string }> = {
   wrist: { segment: 'forearm', joint: 'wrist' },
   ankle: { segment: 'shank', joint: 'ankle' },
