@@ -1,5 +1,5 @@
 import type { BodyDimensions } from './anthropometry.ts';
-import { apply, axisRotation, multiply, zyx, type Mat3, type Vec3 } from './rotation.ts';
+import { rotateAbout, zyx, type Mat3, type Vec3 } from './rotation.ts';
 
 /**
  * The kinematic body: 17 joints driven by joint angles (radians), forward kinematics to world
@@ -62,40 +62,57 @@ export interface BodyFrame {
   segments: Mat3[];
 }
 
+/** p + m [x, y, z]: a point offset along a segment's axes. */
+function add(p: Vec3, m: Mat3, x: number, y: number, z: number): Vec3 {
+  return [
+    p[0] + (m[0] as number) * x + (m[1] as number) * y + (m[2] as number) * z,
+    p[1] + (m[3] as number) * x + (m[4] as number) * y + (m[5] as number) * z,
+    p[2] + (m[6] as number) * x + (m[7] as number) * y + (m[8] as number) * z,
+  ];
+}
+
 /** Forward kinematics with the pelvis (hip-centre midpoint) at `root`. */
 export function forwardKinematics(d: BodyDimensions, a: JointAngles, root: Vec3): BodyFrame {
-  const add = (p: Vec3, m: Mat3, v: Vec3): Vec3 => {
-    const r = apply(m, v);
-    return [p[0] + r[0], p[1] + r[1], p[2] + r[2]];
-  };
   const rootR = zyx(a.yaw, a.pelvisPitch, a.pelvisRoll);
-  const trunkR = multiply(multiply(multiply(rootR, axisRotation('z', a.trunkTwist)), axisRotation('y', a.trunkFlex)), axisRotation('x', a.trunkSide));
-  const neck = add(root, trunkR, [0, 0, d.trunk]);
-  const head = add(neck, trunkR, [0, 0, d.neck + d.head]);
-  const joints = new Map<BodyJoint, Vec3>([['pelvis', root], ['neck', neck], ['head', head]]);
-  const segments = new Map<Segment, Mat3>([['pelvis', rootR], ['trunk', trunkR]]);
-  (['l', 'r'] as const).forEach((side, i) => {
+  const trunkR = rotateAbout(rotateAbout(rotateAbout(rootR, 'z', a.trunkTwist), 'y', a.trunkFlex), 'x', a.trunkSide);
+  const neck = add(root, trunkR, 0, 0, d.trunk);
+  const head = add(neck, trunkR, 0, 0, d.neck + d.head);
+  // Filled in BODY_JOINTS / SEGMENTS order: pelvis, neck, head, then l/r pairs.
+  const joints: Vec3[] = new Array(BODY_JOINTS.length);
+  const segments: Mat3[] = new Array(SEGMENTS.length);
+  joints[0] = root;
+  joints[1] = neck;
+  joints[2] = head;
+  segments[0] = rootR;
+  segments[1] = trunkR;
+  for (let i = 0; i < 2; i++) {
     const sign = i === 0 ? 1 : -1;
-    const upperR = multiply(multiply(trunkR, axisRotation('y', -(a.shoulderFlex[i] as number))), axisRotation('x', sign * (a.shoulderAbd[i] as number)));
-    const foreR = multiply(upperR, axisRotation('y', -(a.elbowFlex[i] as number)));
-    const shoulder = add(neck, trunkR, [0, sign * d.shoulderHalfWidth, -0.02 * d.height]);
-    const elbow = add(shoulder, upperR, [0, 0, -d.upperArm]);
-    const wrist = add(elbow, foreR, [0, 0, -d.forearm]);
-    const thighR = multiply(multiply(rootR, axisRotation('y', -(a.hipFlex[i] as number))), axisRotation('x', sign * (a.hipAbd[i] as number)));
-    const shankR = multiply(thighR, axisRotation('y', a.kneeFlex[i] as number));
+    const upperR = rotateAbout(rotateAbout(trunkR, 'y', -(a.shoulderFlex[i] as number)), 'x', sign * (a.shoulderAbd[i] as number));
+    const foreR = rotateAbout(upperR, 'y', -(a.elbowFlex[i] as number));
+    const shoulder = add(neck, trunkR, 0, sign * d.shoulderHalfWidth, -0.02 * d.height);
+    const elbow = add(shoulder, upperR, 0, 0, -d.upperArm);
+    const wrist = add(elbow, foreR, 0, 0, -d.forearm);
+    const thighR = rotateAbout(rotateAbout(rootR, 'y', -(a.hipFlex[i] as number)), 'x', sign * (a.hipAbd[i] as number));
+    const shankR = rotateAbout(thighR, 'y', a.kneeFlex[i] as number);
     // The ankle angle that gives the foot its pitch: the shank's pitch is pelvisPitch - hipFlex + kneeFlex.
     const plantar = (a.footPitch[i] as number) - (a.pelvisPitch - (a.hipFlex[i] as number) + (a.kneeFlex[i] as number));
-    const footR = multiply(shankR, axisRotation('y', plantar));
-    const hip = add(root, rootR, [0, sign * d.hipHalfWidth, 0]);
-    const knee = add(hip, thighR, [0, 0, -d.thigh]);
-    const ankle = add(knee, shankR, [0, 0, -d.shank]);
-    const toe = add(ankle, footR, [d.foot, 0, -d.ankleHeight]);
-    for (const [name, p] of [['shoulder', shoulder], ['elbow', elbow], ['wrist', wrist], ['hip', hip], ['knee', knee], ['ankle', ankle], ['toe', toe]] as const) {
-      joints.set(`${side}_${name}` as BodyJoint, p);
-    }
-    for (const [name, r] of [['upper_arm', upperR], ['forearm', foreR], ['thigh', thighR], ['shank', shankR], ['foot', footR]] as const) {
-      segments.set(`${side}_${name}` as Segment, r);
-    }
-  });
-  return { joints: BODY_JOINTS.map((j) => joints.get(j) as Vec3), segments: SEGMENTS.map((s) => segments.get(s) as Mat3) };
+    const footR = rotateAbout(shankR, 'y', plantar);
+    const hip = add(root, rootR, 0, sign * d.hipHalfWidth, 0);
+    const knee = add(hip, thighR, 0, 0, -d.thigh);
+    const ankle = add(knee, shankR, 0, 0, -d.shank);
+    const toe = add(ankle, footR, d.foot, 0, -d.ankleHeight);
+    joints[3 + i] = shoulder;
+    joints[5 + i] = elbow;
+    joints[7 + i] = wrist;
+    joints[9 + i] = hip;
+    joints[11 + i] = knee;
+    joints[13 + i] = ankle;
+    joints[15 + i] = toe;
+    segments[2 + i] = upperR;
+    segments[4 + i] = foreR;
+    segments[6 + i] = thighR;
+    segments[8 + i] = shankR;
+    segments[10 + i] = footR;
+  }
+  return { joints, segments };
 }

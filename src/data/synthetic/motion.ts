@@ -1,6 +1,6 @@
 import type { BodyDimensions } from './anthropometry.ts';
 import { BODY_JOINTS, blendPoses, forwardKinematics, type BodyFrame, type JointAngles } from './body-model.ts';
-import type { Vec3 } from './rotation.ts';
+import { applyTransposed, type Mat3, type Vec3 } from './rotation.ts';
 
 /**
  * Turns a motion program (a list of phases) into a trajectory sampled every `dt`: joint angles
@@ -20,6 +20,26 @@ export interface ContactPhase {
   duration: number;
   to: JointAngles;
   ease: Ease;
+  /**
+   * Instead of `ease`, time the blend so that the pelvis's height over the anchor's ball of the
+   * foot follows a force-like profile: 'launch' starts at rest, and ends at its fastest with zero
+   * acceleration (propulsion: v_end = 2 x rise / duration); 'absorb' is its mirror (landing: starts
+   * at its fastest, ends at rest; its duration is then set from the speed the pelvis arrives
+   * with). Peak acceleration is pi/2 x v_end / duration.
+   */
+  pelvisProfile?: 'launch' | 'absorb';
+  /**
+   * Single support only: the free foot's ball ends this phase on the floor (a step: the next
+   * phase can plant it where it touched down). Without it the free foot goes where the pose puts
+   * it; in both cases it is never put through the floor (its leg is bent instead).
+   */
+  plant?: boolean;
+  /**
+   * Take the duration that makes the pelvis start this phase at the horizontal speed it has (a
+   * stride after a stride, a stance after a flight: no velocity jump); `duration` is the fallback
+   * when the body is still, and bounds the result to [0.5, 2] x duration. Use with ease 'linear'.
+   */
+  matchSpeed?: boolean;
   label: string;
 }
 export interface FlightPhase {
@@ -28,6 +48,12 @@ export interface FlightPhase {
   to: JointAngles;
   /** The foot that lands first. */
   lands: 'left' | 'right';
+  /**
+   * 'hold' (default): the legs keep their take-off angles, so the pelvis lands at the height it
+   * left from (jumps: the flight time then gives the height exactly). 'swing': the legs move to
+   * `to` as well (running strides).
+   */
+  legs?: 'hold' | 'swing';
   label: string;
 }
 export type Phase = ContactPhase | FlightPhase;
@@ -39,8 +65,53 @@ export interface MotionTrajectory {
   /** Per step: index into `phaseLabels`. */
   phase: Uint8Array;
   phaseLabels: string[];
+  /** Per step: the feet on the floor, as bits (1 left, 2 right); 0 in flight. */
+  contact: Uint8Array;
   /** Flights: take-off and landing times (s) and the pelvis rise v_z^2 / 2g (m). */
   flights: { takeoff: number; landing: number; height: number }[];
+}
+
+/** Normalised displacement of the 'launch' profile: velocity 1 - cos(pi s), so G'(0) = 0, G'(1) = 2, G''(1) = 0. */
+export function launchDisplacement(s: number): number {
+  return s - Math.sin(Math.PI * s) / Math.PI;
+}
+
+/**
+ * The blend weight at each normalised time s that makes the pelvis height over the anchor ball,
+ * z(w), follow the profile: z(w) = z(0) + (z(1) - z(0)) G(s). z(w) is tabulated by forward
+ * kinematics and inverted by interpolation (made monotone first, should a pose blend dip).
+ */
+function profileTiming(dims: BodyDimensions, from: JointAngles, to: JointAngles, anchor: 0 | 1, profile: 'launch' | 'absorb'): (s: number) => number {
+  const m = 200;
+  const z = new Float64Array(m + 1);
+  for (let i = 0; i <= m; i++) z[i] = -((forwardKinematics(dims, blendPoses(from, to, i / m), [0, 0, 0]).joints[TOE[anchor]] as Vec3)[2]);
+  const rising = (z[m] as number) >= (z[0] as number);
+  for (let i = 1; i <= m; i++) z[i] = rising ? Math.max(z[i] as number, z[i - 1] as number) : Math.min(z[i] as number, z[i - 1] as number);
+  const z0 = z[0] as number;
+  const span = (z[m] as number) - z0;
+  return (s: number) => {
+    if (Math.abs(span) < 1e-9) return s;
+    const g = profile === 'launch' ? launchDisplacement(s) : 1 - launchDisplacement(1 - s);
+    const target = z0 + span * g;
+    // Binary search for the table interval holding target, then linear interpolation.
+    let lo = 0;
+    let hi = m;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (rising ? (z[mid] as number) <= target : (z[mid] as number) >= target) lo = mid;
+      else hi = mid;
+    }
+    const a = z[lo] as number;
+    const b = z[hi] as number;
+    const f = b === a ? 0 : (target - a) / (b - a);
+    return (lo + Math.max(0, Math.min(1, f))) / m;
+  };
+}
+
+/** Height gained by the pelvis over the ball of foot `anchor` from pose `from` to `to` (m). */
+export function pelvisRise(dims: BodyDimensions, from: JointAngles, to: JointAngles, anchor: 0 | 1): number {
+  const z = (p: JointAngles) => -((forwardKinematics(dims, p, [0, 0, 0]).joints[TOE[anchor]] as Vec3)[2]);
+  return z(to) - z(from);
 }
 
 function ease(kind: Ease, s: number): number {
@@ -52,6 +123,7 @@ function ease(kind: Ease, s: number): number {
 
 const TOE = [BODY_JOINTS.indexOf('l_toe'), BODY_JOINTS.indexOf('r_toe')] as const;
 const HIP = [BODY_JOINTS.indexOf('l_hip'), BODY_JOINTS.indexOf('r_hip')] as const;
+const ANKLE = [BODY_JOINTS.indexOf('l_ankle'), BODY_JOINTS.indexOf('r_ankle')] as const;
 const sideIndex = (s: 'left' | 'right'): 0 | 1 => (s === 'left' ? 0 : 1);
 
 export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases: Phase[], duration: number, dt = 1e-3): MotionTrajectory {
@@ -73,10 +145,16 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
   let planted: (Vec3 | undefined)[] = [0, 1].map((i) => floor(add(root, zero.joints[TOE[i as 0 | 1]] as Vec3)));
   let prevRoot: Vec3 = root;
   let step = 0;
-  const emit = (frame: BodyFrame, label: string) => {
+  // Fraction of a step already elapsed in the next contact phase when it starts: 1 normally; after
+  // a landing, the part of the landing step that followed the touchdown (so no step is lost).
+  let carry = 1;
+  const legMemo: LegMemo = [undefined, undefined];
+  const contactOf = new Uint8Array(steps);
+  const emit = (frame: BodyFrame, label: string, feet: number) => {
     if (step < steps) {
       frames.push(frame);
       phaseOf[step] = labelIndex(label);
+      contactOf[step] = feet;
     }
     step++;
   };
@@ -89,21 +167,74 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       // Before a flight, the feet leave the floor as soon as the pelvis would need pulling down
       // (vertical acceleration below -g): the floor can push, not pull.
       const endsInFlight = phases[ph + 1]?.kind === 'flight';
-      const n = Math.max(1, Math.round(phase.duration / dt));
+      let n = Math.max(1, Math.round(phase.duration / dt));
       const anchor = phase.feet === 'both' ? sideIndex(phase.anchor ?? 'left') : sideIndex(phase.feet);
       const other = (1 - anchor) as 0 | 1;
       planted = [0, 1].map((i) => {
         const onFloor = phase.feet === 'both' || i === anchor;
         return onFloor ? planted[i] ?? floor(add(root, forwardKinematics(dims, pose, [0, 0, 0]).joints[TOE[i as 0 | 1]] as Vec3)) : undefined;
       });
+      if (phase.matchSpeed === true) {
+        const v: Vec3 = [(root[0] - prevRoot[0]) / dt, (root[1] - prevRoot[1]) / dt, 0];
+        const speed = Math.hypot(v[0], v[1]);
+        if (speed > 0.05) {
+          // Pelvis speed over the anchor ball per unit blend weight, along the current velocity.
+          const h = 1e-3;
+          const a = forwardKinematics(dims, from, [0, 0, 0]).joints[TOE[anchor]] as Vec3;
+          const b = forwardKinematics(dims, blendPoses(from, phase.to, h), [0, 0, 0]).joints[TOE[anchor]] as Vec3;
+          const rate = -((b[0] - a[0]) * v[0] + (b[1] - a[1]) * v[1]) / (h * speed);
+          if (rate > 0) n = Math.max(1, Math.round(Math.min(2 * phase.duration, Math.max(0.5 * phase.duration, rate / speed)) / dt));
+        }
+      }
+      if (phase.pelvisProfile === 'absorb' && prevRoot !== root) {
+        // A landing absorbs the speed the pelvis arrives with: duration = 2 x drop / speed, so
+        // the profile starts at exactly that speed (no jump in velocity at touchdown).
+        const vz = (root[2] - prevRoot[2]) / dt;
+        const drop = -pelvisRise(dims, from, phase.to, anchor);
+        if (vz < -0.05 && drop > 1e-3) n = Math.max(1, Math.round((2 * drop) / -vz / dt));
+      }
+      const timing = phase.pelvisProfile === undefined ? (s: number) => ease(phase.ease, s) : profileTiming(dims, from, phase.to, anchor, phase.pelvisProfile);
+      const offset = carry;
+      carry = 1;
+      // A step: lower the free foot by its natural end height, gradually, so it touches down at the end.
+      let plantDrop = 0;
+      if (phase.plant === true && phase.feet !== 'both') {
+        const end = forwardKinematics(dims, phase.to, [0, 0, 0]);
+        const anchorZ = ((planted[anchor] as Vec3)[2]) - (end.joints[TOE[anchor]] as Vec3)[2];
+        plantDrop = (end.joints[TOE[other]] as Vec3)[2] + anchorZ;
+      }
       for (let k = 1; k <= n; k++) {
-        let p = blendPoses(from, phase.to, ease(phase.ease, k / n));
+        const s = (k - 1 + offset) / n;
+        let p = blendPoses(from, phase.to, phase.pelvisProfile === undefined ? timing(s) : ease(phase.ease, s));
+        // With a pelvis profile the legs follow its timing and the rest of the body the plain ease:
+        // the profile can move fast where the legs barely lift the pelvis, and the arms must not.
+        if (phase.pelvisProfile !== undefined) p = withLegsOf(p, blendPoses(from, phase.to, timing(s)));
         let body = forwardKinematics(dims, p, [0, 0, 0]);
         const anchorToe = body.joints[TOE[anchor]] as Vec3;
         const target = planted[anchor] as Vec3;
         root = [target[0] - anchorToe[0], target[1] - anchorToe[1], target[2] - anchorToe[2]];
         if (phase.feet === 'both') {
-          p = solveLeg(dims, p, root, other, planted[other] as Vec3);
+          // Where the other leg cannot reach its planted ball, the pelvis sinks until it can and
+          // the anchor leg bends to match: both feet stay where they were planted.
+          const sink = reachShortfall(dims, p, root, other, planted[other] as Vec3);
+          if (sink < 0) {
+            root = [root[0], root[1], root[2] + sink];
+            p = solveLeg(dims, p, root, anchor, target, legMemo);
+          }
+          p = solveLeg(dims, p, root, other, planted[other] as Vec3, legMemo);
+        } else {
+          const free = body.joints[TOE[other]] as Vec3;
+          const z = free[2] + root[2] - plantDrop * ease('smooth', s);
+          if (plantDrop !== 0 || z < 0) {
+            const aim: Vec3 = [free[0] + root[0], free[1] + root[1], Math.max(0, z)];
+            // A step too long for the leg: the stance leg bends until the foot reaches.
+            const sink = reachShortfall(dims, p, root, other, aim);
+            if (sink < 0) {
+              root = [root[0], root[1], root[2] + sink];
+              p = solveLeg(dims, p, root, anchor, target, legMemo);
+            }
+            p = solveLeg(dims, p, root, other, aim, legMemo);
+          }
         }
         if (endsInFlight && frames.length >= 2 && k > 1) {
           const z1 = ((frames[frames.length - 1] as BodyFrame).joints[0] as Vec3)[2];
@@ -118,7 +249,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         body = forwardKinematics(dims, p, root);
         prevRoot = frames.length > 0 ? (frames[frames.length - 1] as BodyFrame).joints[0] as Vec3 : root;
         pose = p;
-        emit(body, phase.label);
+        emit(body, phase.label, phase.feet === 'both' ? 3 : 1 << anchor);
       }
     } else {
       // Take-off velocity: the last contact step's pelvis velocity.
@@ -133,10 +264,12 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         // Arms and trunk move toward the landing pose; the legs keep their take-off angles, so the
         // pelvis lands at the height it left from and the flight time gives the height exactly.
         const p = blendPoses(from, phase.to, ease('smooth', Math.min(1, t / expected)));
-        p.hipFlex = [...from.hipFlex];
-        p.hipAbd = [...from.hipAbd];
-        p.kneeFlex = [...from.kneeFlex];
-        p.footPitch = [...from.footPitch];
+        if (phase.legs !== 'swing') {
+          p.hipFlex = [...from.hipFlex];
+          p.hipAbd = [...from.hipAbd];
+          p.kneeFlex = [...from.kneeFlex];
+          p.footPitch = [...from.footPitch];
+        }
         const r: Vec3 = [takeoffRoot[0] + v[0] * t, takeoffRoot[1] + v[1] * t, takeoffRoot[2] + v[2] * t - 0.5 * GRAVITY * t * t];
         const body = forwardKinematics(dims, p, r);
         const toeZ = (body.joints[TOE[lands]] as Vec3)[2];
@@ -146,27 +279,35 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
           const frac = prevToe > 0 ? prevToe / (prevToe - toeZ) : 1;
           const landing = takeoffTime + (k - 1 + frac) * dt;
           flights.push({ takeoff: takeoffTime, landing, height: (v[2] * v[2]) / (2 * GRAVITY) });
-          root = [r[0], r[1], r[2] - toeZ];
+          const tl = (k - 1 + frac) * dt;
+          root = [takeoffRoot[0] + v[0] * tl, takeoffRoot[1] + v[1] * tl, takeoffRoot[2] + v[2] * tl - 0.5 * GRAVITY * tl * tl];
           pose = p;
           const settled = forwardKinematics(dims, p, root);
           planted = [undefined, undefined];
           planted[lands] = floor(settled.joints[TOE[lands]] as Vec3);
-          prevRoot = frames.length > 0 ? (frames[frames.length - 1] as BodyFrame).joints[0] as Vec3 : root;
-          emit(settled, phase.label);
+          // This step is not emitted here: the contact phase that follows starts at the touchdown
+          // and its first step lands on this step's time, (1 - frac) of a step after it.
+          carry = 1 - frac;
           landed = true;
         } else {
           prevRoot = root;
           root = r;
           pose = p;
-          emit(body, phase.label);
+          emit(body, phase.label, 0);
         }
       }
     }
   }
   // Hold the last pose to the end of the trial.
   const last = labels.length > 0 ? (labels[phaseOf[Math.min(step, steps) - 1] as number] as string) : 'stand';
-  while (step < steps) emit(forwardKinematics(dims, pose, root), last);
-  return { dt, frames, phase: phaseOf, phaseLabels: labels, flights };
+  const lastFeet = step > 0 ? (contactOf[Math.min(step, steps) - 1] as number) : 3;
+  while (step < steps) emit(forwardKinematics(dims, pose, root), last, lastFeet);
+  return { dt, frames, phase: phaseOf, phaseLabels: labels, contact: contactOf, flights };
+}
+
+/** `body` with the legs and pelvis orientation of `legs`. */
+function withLegsOf(body: JointAngles, legs: JointAngles): JointAngles {
+  return { ...body, pelvisPitch: legs.pelvisPitch, pelvisRoll: legs.pelvisRoll, hipFlex: legs.hipFlex, hipAbd: legs.hipAbd, kneeFlex: legs.kneeFlex, footPitch: legs.footPitch };
 }
 
 function add(a: Vec3, b: Vec3): Vec3 {
@@ -177,32 +318,111 @@ function floor(p: Vec3): Vec3 {
 }
 
 /**
- * Hip and knee flexion of leg `side` that put its ball of the foot on `toe` (in the pelvis's
- * sagittal plane; abduction and foot pitch as given). Law of cosines on thigh and shank.
+ * Hip flexion, hip abduction and knee flexion of leg `side` that put its ball of the foot on
+ * `toe` (foot pitch as given). The ankle is placed exactly (solveAnkle); the foot's orientation
+ * turns with an abducted, flexed thigh, so the ankle target that puts the toe in place is found
+ * by Newton's method on toe(ankle target), with a finite-difference Jacobian: 2-4 iterations to
+ * 0.1 um where a plain fixed-point correction stalled in deep squats.
  */
-function solveLeg(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3): JointAngles {
+function solveLeg(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3, memo?: LegMemo): JointAngles {
+  const start = forwardKinematics(dims, pose, root);
+  const toeFor = (a: Vec3): { pose: JointAngles; toe: Vec3 } => {
+    const p = solveAnkle(dims, pose, start, side, a);
+    return { pose: p, toe: forwardKinematics(dims, p, root).joints[TOE[side]] as Vec3 };
+  };
+  // Start from the last step's answer where there is one (the pose changes little in 1 ms).
+  const now0 = start.joints[TOE[side]] as Vec3;
+  const ankle0 = start.joints[ANKLE[side]] as Vec3;
+  const last = memo?.[side];
+  let aim: Vec3 = last !== undefined ? last.aim : [ankle0[0] + toe[0] - now0[0], ankle0[1] + toe[1] - now0[1], ankle0[2] + toe[2] - now0[2]];
+  let jac = last?.jac;
+  let best = toeFor(aim);
+  const miss = (t: Vec3) => Math.hypot(t[0] - toe[0], t[1] - toe[1], t[2] - toe[2]);
+  // Newton's method; the Jacobian is kept from step to step (it changes slowly) and rebuilt
+  // only when a step with the kept one does not halve the error.
+  let fresh = false;
+  for (let iter = 0; iter < 12 && miss(best.toe) >= 1e-7; iter++) {
+    if (jac === undefined) {
+      const h = 1e-5;
+      const base = best.toe;
+      jac = [0, 1, 2].map((c) => {
+        const a: Vec3 = [aim[0], aim[1], aim[2]];
+        a[c] = (a[c] as number) + h;
+        const t = toeFor(a).toe;
+        return [(t[0] - base[0]) / h, (t[1] - base[1]) / h, (t[2] - base[2]) / h] as Vec3;
+      });
+      fresh = true;
+    }
+    const step = solve3(jac, [best.toe[0] - toe[0], best.toe[1] - toe[1], best.toe[2] - toe[2]]);
+    if (step === undefined) break;
+    const next: Vec3 = [aim[0] - step[0], aim[1] - step[1], aim[2] - step[2]];
+    const tried = toeFor(next);
+    if (miss(tried.toe) < 0.5 * miss(best.toe) || fresh) {
+      aim = next;
+      best = tried;
+    } else {
+      jac = undefined;
+    }
+    fresh = false;
+  }
+  if (miss(best.toe) >= 1e-6 && last !== undefined) {
+    // The kept state led astray (the target jumped): solve again from scratch.
+    if (memo !== undefined) memo[side] = undefined;
+    return solveLeg(dims, pose, root, side, toe, memo);
+  }
+  if (memo !== undefined) memo[side] = { aim, jac };
+  return best.pose;
+}
+
+/** What solveLeg keeps between steps, per leg: the last ankle target and Jacobian. */
+type LegMemo = [{ aim: Vec3; jac: Vec3[] | undefined } | undefined, { aim: Vec3; jac: Vec3[] | undefined } | undefined];
+
+/** x with sum_c cols[c] x[c] = b (3x3, by Cramer's rule); undefined if singular. */
+function solve3(cols: Vec3[], b: Vec3): Vec3 | undefined {
+  const [c0, c1, c2] = cols as [Vec3, Vec3, Vec3];
+  const det = (a: Vec3, bb: Vec3, c: Vec3) => a[0] * (bb[1] * c[2] - bb[2] * c[1]) - bb[0] * (a[1] * c[2] - a[2] * c[1]) + c[0] * (a[1] * bb[2] - a[2] * bb[1]);
+  const d = det(c0, c1, c2);
+  if (Math.abs(d) < 1e-12) return undefined;
+  return [det(b, c1, c2) / d, det(c0, b, c2) / d, det(c0, c1, b) / d];
+}
+
+/**
+ * How far (m, <= 0) the pelvis must move down for leg `side` to reach `toe` with a little slack
+ * (99.5% of its length); 0 when it reaches, or when lowering cannot help (too far sideways).
+ */
+function reachShortfall(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3): number {
   const body = forwardKinematics(dims, pose, root);
   const hip = body.joints[HIP[side]] as Vec3;
-  // Ankle target: the toe minus the foot vector at the requested world pitch and heading.
-  const pitch = pose.footPitch[side] as number;
-  const fx = dims.foot * Math.cos(pitch) - dims.ankleHeight * Math.sin(pitch);
-  const fz = -dims.foot * Math.sin(pitch) - dims.ankleHeight * Math.cos(pitch);
-  const ankle: Vec3 = [toe[0] - fx * Math.cos(pose.yaw), toe[1] - fx * Math.sin(pose.yaw), toe[2] - fz];
-  // Into the pelvis's sagittal plane: forward distance and downward distance from the hip.
-  const dxw = ankle[0] - hip[0];
-  const dyw = ankle[1] - hip[1];
-  const forward = dxw * Math.cos(pose.yaw) + dyw * Math.sin(pose.yaw);
-  const down = hip[2] - ankle[2];
-  const reach = Math.min(dims.thigh + dims.shank - 1e-6, Math.hypot(forward, down));
-  const cosKnee = (dims.thigh ** 2 + dims.shank ** 2 - reach ** 2) / (2 * dims.thigh * dims.shank);
-  const knee = Math.PI - Math.acos(Math.max(-1, Math.min(1, cosKnee)));
-  const cosAlpha = (dims.thigh ** 2 + reach ** 2 - dims.shank ** 2) / (2 * dims.thigh * reach);
-  const alpha = Math.acos(Math.max(-1, Math.min(1, cosAlpha)));
-  // Hip flexion: the angle of the hip-ankle line forward of vertical, plus the thigh's angle above that line.
-  // (The thigh's forward angle from vertical is hipFlex - pelvisPitch.)
-  const hipFlex = Math.atan2(forward, down) + alpha + pose.pelvisPitch;
-  const out: JointAngles = { ...pose, hipFlex: [...pose.hipFlex] as [number, number], kneeFlex: [...pose.kneeFlex] as [number, number] };
-  out.hipFlex[side] = hipFlex;
+  const foot = body.joints[TOE[side]] as Vec3;
+  const ankle = body.joints[ANKLE[side]] as Vec3;
+  const d: Vec3 = [toe[0] - foot[0] + ankle[0] - hip[0], toe[1] - foot[1] + ankle[1] - hip[1], toe[2] - foot[2] + ankle[2] - hip[2]];
+  const reach = 0.995 * (dims.thigh + dims.shank);
+  const across = d[0] * d[0] + d[1] * d[1];
+  if (Math.hypot(d[0], d[1], d[2]) <= reach || across >= reach * reach) return 0;
+  return Math.min(0, d[2] + Math.sqrt(reach * reach - across));
+}
+
+/**
+ * The leg angles that put the ankle at `ankle` (world). In the pelvis frame the thigh is
+ * Ry(-hipFlex) Rx(+-hipAbd) and the ankle sits at [-L2 sin(knee), 0, -L1 - L2 cos(knee)] in the
+ * thigh frame: the knee follows from the hip-ankle distance (law of cosines), the abduction from
+ * the sideways offset (Ry keeps y), the hip flexion from the angle left in the sagittal plane.
+ */
+function solveAnkle(dims: BodyDimensions, pose: JointAngles, body: BodyFrame, side: 0 | 1, ankle: Vec3): JointAngles {
+  const hip = body.joints[HIP[side]] as Vec3;
+  const pelvis = body.segments[0] as Mat3;
+  const [fx, ly, dz] = applyTransposed(pelvis, [ankle[0] - hip[0], ankle[1] - hip[1], ankle[2] - hip[2]]);
+  const l1 = dims.thigh;
+  const l2 = dims.shank;
+  const r = Math.max(Math.abs(l1 - l2) + 1e-6, Math.min(l1 + l2 - 1e-6, Math.hypot(fx, ly, dz)));
+  const knee = Math.PI - Math.acos(Math.max(-1, Math.min(1, (l1 * l1 + l2 * l2 - r * r) / (2 * l1 * l2))));
+  const px = -l2 * Math.sin(knee);
+  const pz = -l1 - l2 * Math.cos(knee);
+  const sa = Math.asin(Math.max(-1, Math.min(1, -ly / pz)));
+  const hipFlex = Math.atan2(dz, fx) - Math.atan2(Math.cos(sa) * pz, px);
+  const out: JointAngles = { ...pose, hipFlex: [...pose.hipFlex] as [number, number], hipAbd: [...pose.hipAbd] as [number, number], kneeFlex: [...pose.kneeFlex] as [number, number] };
+  out.hipFlex[side] = Math.atan2(Math.sin(hipFlex), Math.cos(hipFlex));
+  out.hipAbd[side] = side === 0 ? sa : -sa;
   out.kneeFlex[side] = knee;
   return out;
 }

@@ -59,27 +59,54 @@ Physics('the squat has the dip and no flight', () => {
     assert.ok(Math.max(...z) - Math.min(...z) > 0.1, 'the pelvis dips more than 10 cm');
   }
 });
-Physics('feet never go below the floor, and a planted foot does not slide', () => {
-  const toes = [BODY_JOINTS.indexOf('l_toe'), BODY_JOINTS.indexOf('r_toe')];
+Physics('feet never go below the floor, and a planted foot does not slide (every action)', () => {
+  const toes = [BODY_JOINTS.indexOf('l_toe'), BODY_JOINTS.indexOf('r_toe')] as const;
   for (const action of ACTIONS) {
-    const { traj } = trial(action, 5);
-    for (const f of traj.frames) for (const t of toes) assert.ok((f.joints[t as number] as Vec3)[2] > -1e-3, `${action}: a toe below the floor`);
-    // During the countermovement (or descent) both feet are planted: their positions do not move.
-    const label = traj.phaseLabels.indexOf(action === 'squat' ? 'descent' : 'countermovement');
-    const planted = traj.frames.filter((_, k) => traj.phase[k] === label);
-    assert.ok(planted.length > 100);
-    const first = planted[0] as MotionTrajectory['frames'][number];
-    const last = planted[planted.length - 1] as MotionTrajectory['frames'][number];
-    const anchor = action === 'hop' ? toes.find((t) => (first.joints[t as number] as Vec3)[2] < 1e-6) as number : toes[0] as number;
-    const moved = Math.hypot(...[0, 1, 2].map((i) => ((last.joints[anchor] as Vec3)[i] as number) - ((first.joints[anchor] as Vec3)[i] as number)));
-    assert.ok(moved < 1e-6, `${action}: the planted foot moved ${moved} m`);
+    for (const seed of [5, 6]) {
+      const { traj } = trial(action, seed);
+      let plantedSteps = 0;
+      for (let k = 1; k < traj.frames.length; k++) {
+        const [a, b] = [traj.frames[k - 1] as MotionTrajectory['frames'][number], traj.frames[k] as MotionTrajectory['frames'][number]];
+        for (let side = 0; side < 2; side++) {
+          const toe = b.joints[toes[side] as number] as Vec3;
+          assert.ok(toe[2] > -1e-4, `${action} seed ${seed} step ${k}: toe ${side} at z = ${toe[2]}`);
+          // On the floor in both steps: the ball of the foot stays put (0.2 mm over a step at most).
+          if (((traj.contact[k] as number) & (traj.contact[k - 1] as number) & (1 << side)) !== 0) {
+            const before = a.joints[toes[side] as number] as Vec3;
+            const moved = Math.hypot(toe[0] - before[0], toe[1] - before[1], toe[2] - before[2]);
+            assert.ok(moved < 2e-4, `${action} seed ${seed} step ${k} (${traj.phaseLabels[traj.phase[k] as number]}): a planted foot moved ${(moved * 1000).toFixed(3)} mm`);
+            assert.ok(Math.abs(toe[2]) < 1e-4, `${action} seed ${seed} step ${k}: a planted foot is off the floor (${toe[2]} m)`);
+            plantedSteps++;
+          }
+        }
+      }
+      assert.ok(plantedSteps > 1000, `${action}: feet on the floor most of the time (${plantedSteps} foot-steps)`);
+    }
+  }
+});
+Physics('every action is its own movement: the body moves, and the ten programs differ', () => {
+  const signature = (action: Action) => {
+    const { traj } = trial(action, 8);
+    // Range of each joint's height over the trial: a cheap fingerprint of what moved.
+    return BODY_JOINTS.map((_, j) => {
+      const z = traj.frames.map((f) => (f.joints[j] as Vec3)[2]);
+      return Math.max(...z) - Math.min(...z);
+    });
+  };
+  const all = ACTIONS.map(signature);
+  for (const [i, sig] of all.entries()) assert.ok(Math.max(...sig) > 0.1, `${ACTIONS[i]}: something moves more than 10 cm`);
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const d = Math.hypot(...(all[i] as number[]).map((v, k) => v - ((all[j] as number[])[k] as number)));
+      assert.ok(d > 0.05, `${ACTIONS[i]} and ${ACTIONS[j]} move alike (distance ${d.toFixed(3)})`);
+    }
   }
 });
 Physics('integrating the gyroscope over a trial gives the segment\'s orientation change (within 2 degrees)', () => {
   for (const [action, placement] of [['jump', 'wrist'], ['hop', 'ankle'], ['squat', 'pelvis']] as const) {
     const { traj, rng } = trial(action, 7);
     const { stream, truth } = simulateImu(traj, ideal(placement), rng);
-    let r: Mat3 = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
+    let r: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
     for (let i = 0; i < stream.t.length; i++) {
       const w: Vec3 = [stream.data[i * 6 + 3] as number, stream.data[i * 6 + 4] as number, stream.data[i * 6 + 5] as number];
       r = multiply(r, expMap([w[0] / stream.rate, w[1] / stream.rate, w[2] / stream.rate]));
