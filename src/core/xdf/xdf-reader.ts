@@ -1,0 +1,436 @@
+/**
+ * Reads XDF files (ours, LabRecorder's, any XDF 1.0 writer's) into typed arrays. Tolerant the way
+ * pyxdf is: a file cut short gives everything before the cut, a damaged chunk makes the reader
+ * skip to the next Boundary chunk, and each such event is a warning in the result, never a throw.
+ * Only a file that is not XDF at all (no `XDF:` magic) is an error.
+ *
+ * Time stamps are returned as stored (or reconstructed, for samples stored without one); clock
+ * offsets are returned, not applied: synchronisation belongs to src/sync.
+ */
+import { readFile } from 'node:fs/promises';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { UserError } from '../errors.ts';
+import {
+  XDF_MAGIC,
+  XDF_TAG_SAMPLES_V2,
+  XdfFormatError,
+  XdfTag,
+  decodeChunkHeader,
+  decodeChunkStreamId,
+  decodeChunkXml,
+  decodeClockOffsetChunk,
+  decodeSamplesChunk,
+  findBoundaryEnd,
+  isBoundaryChunk,
+  isXdfChannelFormat,
+  numericValuesFromBytes,
+  type XdfChannelFormat,
+  type XdfChunkHeader,
+  type XdfClockOffset,
+  type XdfNumericValues,
+} from './xdf-chunks.ts';
+
+/** A StreamHeader, parsed. XML has no types: `desc` and `fields` hold strings (as pyxdf's do). */
+export interface XdfStreamHeaderInfo {
+  name: string;
+  type: string;
+  channelCount: number;
+  nominalSrate: number;
+  channelFormat: XdfChannelFormat;
+  sourceId: string;
+  createdAt: number | undefined;
+  /**
+   * `<desc>` as nested objects. An element that occurs once is an object or string, one that
+   * repeats an array; `channels.channel` (the LSL channel list) is always an array.
+   */
+  desc: Record<string, unknown>;
+  /** Every element of the header's `<info>`, as parsed (hostname, uid, version, ...). */
+  fields: Record<string, unknown>;
+}
+
+export interface XdfStreamFooter {
+  firstTimestamp: number | undefined;
+  lastTimestamp: number | undefined;
+  sampleCount: number | undefined;
+  clockOffsets: XdfClockOffset[];
+  /** Every element of the footer's `<info>`, as parsed. */
+  fields: Record<string, unknown>;
+}
+
+export interface XdfStream {
+  id: number;
+  info: XdfStreamHeaderInfo;
+  /** One per sample, seconds; a sample stored without one is the previous + 1 / nominalSrate. */
+  timestamps: Float64Array;
+  /** Row-major [samples x channels] in the channel format's array type; string[sample][channel] for strings. */
+  values: XdfNumericValues | string[][];
+  /** From the ClockOffset chunks, in file order. */
+  clockOffsets: XdfClockOffset[];
+  /** Undefined when the file has no StreamFooter for the stream (e.g. a recording cut by a crash). */
+  footer: XdfStreamFooter | undefined;
+}
+
+export interface XdfFile {
+  /** The FileHeader's `<info>` elements (`version`, and e.g. `datetime`). */
+  header: Record<string, unknown>;
+  /** In the order of their StreamHeaders. */
+  streams: XdfStream[];
+  /** What was damaged, missing or skipped, each naming a byte offset where there is one. */
+  warnings: string[];
+}
+
+/** Reads and parses an XDF file (or parses bytes already in memory). */
+export async function readXdf(pathOrBuffer: string | Uint8Array): Promise<XdfFile> {
+  if (typeof pathOrBuffer !== 'string') return parseXdf(pathOrBuffer);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(pathOrBuffer);
+  } catch (err) {
+    throw new UserError(`cannot read XDF file ${pathOrBuffer}: ${(err as Error).message}`, 'Check the path and that the file is readable.', { cause: err });
+  }
+  return parseXdf(bytes, pathOrBuffer);
+}
+
+/** Parses the bytes of an XDF file; `source` names it in the error for a non-XDF buffer. */
+export function parseXdf(buffer: Uint8Array, source = 'the buffer'): XdfFile {
+  if (buffer.length < XDF_MAGIC.length || !XDF_MAGIC.equals(buffer.subarray(0, XDF_MAGIC.length))) {
+    throw new UserError(
+      `${source} is not an XDF file: it does not start with 'XDF:'${buffer.length < XDF_MAGIC.length ? ` (it has only ${buffer.length} bytes)` : ''}`,
+      'Pass a file written by an XDF recorder (LabRecorder, motionfuse); .xdfz (compressed) files must be decompressed first.',
+    );
+  }
+  return new XdfParse(buffer).run();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface StreamState {
+  id: number;
+  info: XdfStreamHeaderInfo;
+  lastTimestamp: number;
+  stampBlocks: Float64Array[];
+  valueBlocks: (Uint8Array | string[][])[];
+  clockOffsets: XdfClockOffset[];
+  footer: XdfStreamFooter | undefined;
+}
+
+/** Chunks that named a stream id with no StreamHeader: counted, reported once per id and kind. */
+interface Orphans {
+  count: number;
+  firstAt: number;
+}
+
+const TAG_NAMES: Readonly<Record<number, string>> = {
+  [XdfTag.StreamHeader]: 'StreamHeader',
+  [XdfTag.Samples]: 'Samples',
+  [XdfTag.ClockOffset]: 'ClockOffset',
+  [XdfTag.StreamFooter]: 'StreamFooter',
+};
+
+class XdfParse {
+  private readonly buf: Uint8Array;
+  private readonly warnings: string[] = [];
+  private readonly streams = new Map<number, StreamState>();
+  /** Ids whose StreamHeader could not be used: their other chunks are skipped quietly. */
+  private readonly rejected = new Set<number>();
+  private readonly orphans = new Map<string, Orphans>();
+  private header: Record<string, unknown> | undefined;
+  private samplesV2 = 0;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+  }
+
+  run(): XdfFile {
+    const { buf } = this;
+    let pos = XDF_MAGIC.length;
+    while (pos < buf.length) {
+      let chunk: XdfChunkHeader;
+      try {
+        chunk = decodeChunkHeader(buf, pos);
+      } catch (err) {
+        if (!(err instanceof XdfFormatError)) throw err;
+        if (err.kind === 'truncated') {
+          this.warnings.push(`file ends at byte ${buf.length}, inside the header of the chunk that starts at byte ${pos}; read everything before byte ${pos}`);
+          break;
+        }
+        const resume = this.resync(pos, err.message);
+        if (resume < 0) break;
+        pos = resume;
+        continue;
+      }
+      if (chunk.end > buf.length) {
+        // Either the file was cut inside this chunk, or its length is damaged. A Boundary chunk
+        // further on means the file goes on, so the length must be wrong.
+        if (findBoundaryEnd(buf, chunk.contentStart) >= 0) {
+          const resume = this.resync(pos, `chunk length ${chunk.end - chunk.contentStart + 2} runs past the end of the file (${buf.length} bytes)`);
+          if (resume < 0) break;
+          pos = resume;
+          continue;
+        }
+        this.warnings.push(
+          `file ends at byte ${buf.length}, inside the chunk (tag ${chunk.tag}) that starts at byte ${pos} and needs ${chunk.end - buf.length} more bytes; read everything before byte ${pos}`,
+        );
+        break;
+      }
+      try {
+        this.chunk(chunk);
+        pos = chunk.end;
+      } catch (err) {
+        if (!(err instanceof XdfFormatError)) throw err;
+        const resume = this.resync(pos, err.message);
+        if (resume < 0) break;
+        pos = resume;
+      }
+    }
+    return this.result();
+  }
+
+  /** After damage at `at`: the offset after the next Boundary chunk, or -1 when there is none. */
+  private resync(at: number, reason: string): number {
+    const resume = findBoundaryEnd(this.buf, at + 1);
+    if (resume < 0) {
+      this.warnings.push(`byte ${at}: damaged chunk (${reason}); no Boundary chunk follows, so the last ${this.buf.length - at} bytes were not read`);
+    } else {
+      this.warnings.push(`byte ${at}: damaged chunk (${reason}); resumed after the Boundary chunk that ends at byte ${resume}, losing ${resume - at} bytes`);
+    }
+    return resume;
+  }
+
+  private chunk(chunk: XdfChunkHeader): void {
+    const { buf } = this;
+    switch (chunk.tag) {
+      case XdfTag.FileHeader: {
+        const info = parseInfoXml(decodeChunkXml(buf, chunk), chunk);
+        if (this.header !== undefined) {
+          this.warnings.push(`byte ${chunk.start}: a second FileHeader chunk; kept the first`);
+        } else {
+          this.header = info;
+          const version = info['version'];
+          if (typeof version === 'string' && !version.trim().startsWith('1.')) {
+            this.warnings.push(`byte ${chunk.start}: FileHeader says XDF version ${version}; this reader knows 1.0`);
+          }
+        }
+        return;
+      }
+      case XdfTag.StreamHeader:
+        return this.streamHeader(chunk);
+      case XdfTag.Samples: {
+        const stream = this.known(chunk);
+        if (stream === undefined) return;
+        const block = decodeSamplesChunk(buf, chunk, stream.info, stream.lastTimestamp);
+        stream.lastTimestamp = block.lastTimestamp;
+        if (block.count > 0) {
+          stream.stampBlocks.push(block.timestamps);
+          stream.valueBlocks.push(block.values);
+        }
+        return;
+      }
+      case XdfTag.ClockOffset: {
+        const offset = decodeClockOffsetChunk(buf, chunk);
+        const stream = this.known(chunk);
+        if (stream !== undefined) stream.clockOffsets.push({ time: offset.collectionTime, value: offset.offsetValue });
+        return;
+      }
+      case XdfTag.Boundary:
+        if (!isBoundaryChunk(buf, chunk)) throw new XdfFormatError('corrupt', chunk.start, `Boundary chunk at byte ${chunk.start} does not hold the boundary UUID`);
+        return;
+      case XdfTag.StreamFooter: {
+        const stream = this.known(chunk);
+        if (stream === undefined) return;
+        const footer = parseFooter(parseInfoXml(decodeChunkXml(buf, chunk), chunk));
+        if (stream.footer !== undefined) this.warnings.push(`byte ${chunk.start}: a second StreamFooter for stream ${stream.id}; kept the last`);
+        stream.footer = footer;
+        return;
+      }
+      case XDF_TAG_SAMPLES_V2:
+        this.samplesV2++;
+        return;
+      default:
+        throw new XdfFormatError('corrupt', chunk.start, `unknown chunk tag ${chunk.tag}`);
+    }
+  }
+
+  private streamHeader(chunk: XdfChunkHeader): void {
+    const id = decodeChunkStreamId(this.buf, chunk);
+    const fields = parseInfoXml(decodeChunkXml(this.buf, chunk), chunk);
+    if (this.streams.has(id) || this.rejected.has(id)) {
+      this.warnings.push(`byte ${chunk.start}: a second StreamHeader for stream ${id}; kept the first`);
+      return;
+    }
+    const info = streamInfo(fields);
+    if (typeof info === 'string') {
+      this.rejected.add(id);
+      this.warnings.push(`byte ${chunk.start}: StreamHeader of stream ${id} is unusable (${info}); the stream was skipped`);
+      return;
+    }
+    this.streams.set(id, { id, info, lastTimestamp: 0, stampBlocks: [], valueBlocks: [], clockOffsets: [], footer: undefined });
+  }
+
+  /** The stream a chunk belongs to, or undefined (counted as an orphan) when it has no header. */
+  private known(chunk: XdfChunkHeader): StreamState | undefined {
+    const id = decodeChunkStreamId(this.buf, chunk);
+    const stream = this.streams.get(id);
+    if (stream !== undefined) return stream;
+    if (!this.rejected.has(id)) {
+      const key = `${chunk.tag}:${id}`;
+      const seen = this.orphans.get(key);
+      if (seen === undefined) this.orphans.set(key, { count: 1, firstAt: chunk.start });
+      else seen.count++;
+    }
+    return undefined;
+  }
+
+  private result(): XdfFile {
+    if (this.header === undefined) this.warnings.push('the file has no FileHeader chunk');
+    for (const [key, { count, firstAt }] of this.orphans) {
+      const [tag, id] = key.split(':');
+      const kind = TAG_NAMES[Number(tag)] ?? `tag ${tag}`;
+      this.warnings.push(`${count} ${kind} chunk(s) for stream id ${id}, which has no StreamHeader before them, were skipped (first at byte ${firstAt})`);
+    }
+    if (this.samplesV2 > 0) {
+      this.warnings.push(`${this.samplesV2} chunk(s) of tag 7 (LabRecorder's experimental samples format, not XDF 1.0) were skipped`);
+    }
+    const streams = [...this.streams.values()].map((s): XdfStream => ({
+      id: s.id,
+      info: s.info,
+      timestamps: concatFloat64(s.stampBlocks),
+      values: joinValues(s.info.channelFormat, s.valueBlocks),
+      clockOffsets: s.clockOffsets,
+      footer: s.footer,
+    }));
+    return { header: this.header ?? {}, streams, warnings: this.warnings };
+  }
+}
+
+function concatFloat64(blocks: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(blocks.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of blocks) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+function joinValues(format: XdfChannelFormat, blocks: readonly (Uint8Array | string[][])[]): XdfNumericValues | string[][] {
+  if (format === 'string') return (blocks as readonly string[][][]).flat();
+  const bytes = blocks as readonly Uint8Array[];
+  const all = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of bytes) {
+    all.set(b, at);
+    at += b.length;
+  }
+  return numericValuesFromBytes(format, all);
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML
+
+/** Elements that are lists even when they occur once, so that a reader's code need not care. */
+const ALWAYS_LISTS = new Set(['info.desc.channels.channel', 'info.clock_offsets.offset']);
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: true,
+  jPath: true,
+  isArray: (_name, path) => typeof path === 'string' && ALWAYS_LISTS.has(path),
+});
+
+/**
+ * The children of an XML document's `<info>` root. XML that does not parse marks the chunk as
+ * damaged (a chunk whose length is wrong usually ends mid-XML).
+ */
+function parseInfoXml(xml: string, chunk: XdfChunkHeader): Record<string, unknown> {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${valid.err.msg}`);
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = dropLayoutText(parser.parse(xml)) as Record<string, unknown>;
+  } catch (err) {
+    throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${(err as Error).message}`);
+  }
+  const info = doc['info'];
+  if (typeof info === 'object' && info !== null && !Array.isArray(info)) return info as Record<string, unknown>;
+  if (info === '') return {};
+  throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} has no <info> root element`);
+}
+
+/** Removes whitespace-only text beside child elements: the indentation of pretty-printed XML. */
+function dropLayoutText(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(dropLayoutText);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '#text' && typeof value === 'string' && value.trim() === '') continue;
+    out[key] = dropLayoutText(value);
+  }
+  return out;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function numberOrUndefined(value: unknown): number | undefined {
+  const s = text(value);
+  if (s === undefined || s.trim() === '') return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The header's info, or why it cannot be used. */
+function streamInfo(fields: Record<string, unknown>): XdfStreamHeaderInfo | string {
+  const channelCount = numberOrUndefined(fields['channel_count']);
+  if (channelCount === undefined || !Number.isInteger(channelCount) || channelCount < 1) {
+    return `channel_count '${String(fields['channel_count'])}' is not a positive integer`;
+  }
+  const nominalSrate = numberOrUndefined(fields['nominal_srate']);
+  if (nominalSrate === undefined || nominalSrate < 0) return `nominal_srate '${String(fields['nominal_srate'])}' is not a number >= 0`;
+  const channelFormat = (text(fields['channel_format']) ?? '').trim();
+  if (!isXdfChannelFormat(channelFormat)) return `channel_format '${String(fields['channel_format'])}' is not one XDF knows`;
+  const desc = fields['desc'];
+  return {
+    name: text(fields['name']) ?? '',
+    type: text(fields['type']) ?? '',
+    channelCount,
+    nominalSrate,
+    channelFormat,
+    sourceId: text(fields['source_id']) ?? '',
+    createdAt: numberOrUndefined(fields['created_at']),
+    desc: typeof desc === 'object' && desc !== null && !Array.isArray(desc)
+      ? (desc as Record<string, unknown>)
+      : typeof desc === 'string' && desc.trim() !== '' ? { '#text': desc } : {},
+    fields,
+  };
+}
+
+function parseFooter(fields: Record<string, unknown>): XdfStreamFooter {
+  const clockOffsets: XdfClockOffset[] = [];
+  const list = fields['clock_offsets'];
+  const offsets = typeof list === 'object' && list !== null ? (list as Record<string, unknown>)['offset'] : undefined;
+  if (Array.isArray(offsets)) {
+    for (const o of offsets) {
+      if (typeof o !== 'object' || o === null) continue;
+      const time = numberOrUndefined((o as Record<string, unknown>)['time']);
+      const value = numberOrUndefined((o as Record<string, unknown>)['value']);
+      if (time !== undefined && value !== undefined) clockOffsets.push({ time, value });
+    }
+  }
+  const sampleCount = numberOrUndefined(fields['sample_count']);
+  return {
+    firstTimestamp: numberOrUndefined(fields['first_timestamp']),
+    lastTimestamp: numberOrUndefined(fields['last_timestamp']),
+    sampleCount: sampleCount !== undefined && Number.isInteger(sampleCount) && sampleCount >= 0 ? sampleCount : undefined,
+    clockOffsets,
+    fields,
+  };
+}
