@@ -1,0 +1,81 @@
+import type { SeededRandom } from '../../core/random.ts';
+import { poseStream, type PoseStream } from '../../core/stream.ts';
+import type { BodyDimensions } from './anthropometry.ts';
+import { BODY_JOINTS, type BodyFrame } from './body-model.ts';
+import { project, type Camera } from './camera.ts';
+import type { Mat3, Vec3 } from './rotation.ts';
+
+/**
+ * The pose stream a 2D keypoint detector would give: COCO-17 keypoints in pixels with a
+ * confidence each, projected from the body model. The face points (nose, eyes, ears) are placed
+ * on the head from the trunk's orientation; detector noise is Gaussian in pixels, and a dropout
+ * (a missed keypoint) gets a low score and a position anywhere near the body, as detectors give.
+ */
+export const COCO17 = [
+  'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
+  'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
+] as const;
+
+export interface PoseNoiseSpec {
+  /** Keypoint position noise, pixels (sd). */
+  noisePx: number;
+  /** Probability that a keypoint is missed in a frame. */
+  dropout: number;
+}
+
+const J = (name: (typeof BODY_JOINTS)[number]) => BODY_JOINTS.indexOf(name);
+const BODY_TO_COCO: [number, number][] = [
+  [5, J('l_shoulder')], [6, J('r_shoulder')], [7, J('l_elbow')], [8, J('r_elbow')], [9, J('l_wrist')], [10, J('r_wrist')],
+  [11, J('l_hip')], [12, J('r_hip')], [13, J('l_knee')], [14, J('r_knee')], [15, J('l_ankle')], [16, J('r_ankle')],
+];
+
+/** The 17 COCO keypoints of a body frame, world coordinates. */
+export function cocoKeypoints(frame: BodyFrame, dims: BodyDimensions): Vec3[] {
+  const out: Vec3[] = new Array(17);
+  for (const [c, b] of BODY_TO_COCO) out[c] = frame.joints[b] as Vec3;
+  const trunk = frame.segments[1] as Mat3;
+  const neck = frame.joints[J('neck')] as Vec3;
+  const r = 0.06 * dims.height; // head radius, about 11 cm at 1.8 m
+  const centre = offset(neck, trunk, 0, 0, dims.neck + dims.head / 2);
+  out[0] = offset(centre, trunk, r, 0, -0.2 * r);
+  out[1] = offset(centre, trunk, 0.85 * r, 0.35 * r, 0.15 * r);
+  out[2] = offset(centre, trunk, 0.85 * r, -0.35 * r, 0.15 * r);
+  out[3] = offset(centre, trunk, 0, 0.9 * r, 0);
+  out[4] = offset(centre, trunk, 0, -0.9 * r, 0);
+  return out;
+}
+
+/** Project the keypoints of each camera frame, with detector noise and dropouts. */
+export function simulatePose(frames: BodyFrame[], times: Float64Array, dims: BodyDimensions, cameras: Camera[], spec: PoseNoiseSpec, rng: SeededRandom): PoseStream {
+  if (frames.length !== times.length || cameras.length !== times.length) {
+    throw new Error(`simulatePose(): ${frames.length} frames, ${times.length} times and ${cameras.length} cameras must match`);
+  }
+  const n = frames.length;
+  const data = new Float32Array(n * 17 * 2);
+  const score = new Float32Array(n * 17);
+  for (let i = 0; i < n; i++) {
+    const cam = cameras[i] as Camera;
+    const kp = cocoKeypoints(frames[i] as BodyFrame, dims);
+    for (let j = 0; j < 17; j++) {
+      const [u, v] = project(cam, kp[j] as Vec3);
+      // Draws happen for every keypoint in the same order whatever the outcome (reproducible).
+      const missed = rng.bernoulli(spec.dropout);
+      const nu = rng.normal(0, spec.noisePx);
+      const nv = rng.normal(0, spec.noisePx);
+      const jitter = rng.uniform(0, 1);
+      const inside = u >= 0 && v >= 0 && u < cam.spec.width && v < cam.spec.heightPx;
+      data[(i * 17 + j) * 2] = missed ? u + (jitter - 0.5) * 0.3 * cam.spec.width : u + nu;
+      data[(i * 17 + j) * 2 + 1] = missed ? v + (jitter - 0.5) * 0.3 * cam.spec.heightPx : v + nv;
+      score[i * 17 + j] = missed || !inside ? 0.05 + 0.2 * jitter : 0.6 + 0.4 * jitter;
+    }
+  }
+  return poseStream({ rate: n > 1 ? 1 / (((times[1] as number) - (times[0] as number)) || 1) : 30, t: times, joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: COCO17 } });
+}
+
+function offset(p: Vec3, m: Mat3, x: number, y: number, z: number): Vec3 {
+  return [
+    p[0] + (m[0] as number) * x + (m[1] as number) * y + (m[2] as number) * z,
+    p[1] + (m[3] as number) * x + (m[4] as number) * y + (m[5] as number) * z,
+    p[2] + (m[6] as number) * x + (m[7] as number) * y + (m[8] as number) * z,
+  ];
+}

@@ -1,0 +1,80 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ImuStream, PoseStream, VideoStream } from '../../../src/core/stream.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial, type SyntheticOptions } from '../../../src/data/synthetic/synthetic-trial.ts';
+
+/** One synthetic trial end to end: streams, ground truth, determinism, and the clock offset. */
+const options = (over: Partial<SyntheticOptions> = {}): SyntheticOptions => ({ ...SYNTHETIC_DEFAULTS, seed: 11, ...over });
+const imu = (s: ReturnType<typeof generateTrial>, placement: string) => s.streams.find((x): x is ImuStream => x.kind === 'imu' && x.placement === placement) as ImuStream;
+
+const Trial = suite('synthetic trial');
+Trial('has video, pose and three IMUs of the requested shapes, and ground truth for a jump', () => {
+  const o = options();
+  const s = generateTrial(o, generateSubject(o, 0), 'jump', 0);
+  assert.is(s.id, 'S01-jump-t01');
+  assert.is(s.label, 'jump');
+  assert.is(s.subject, 'S01');
+  const video = s.streams.find((x): x is VideoStream => x.kind === 'video') as VideoStream;
+  assert.is(video.t.length, 60);
+  assert.is(video.decoded?.frames.length, 60 * 112 * 112 * 3);
+  const pose = s.streams.find((x): x is PoseStream => x.kind === 'pose') as PoseStream;
+  assert.is(pose.data.length, 60 * 17 * 2);
+  assert.equal(s.streams.filter((x) => x.kind === 'imu').map((x) => (x as ImuStream).placement), ['wrist', 'ankle', 'pelvis']);
+  const names = (s.events ?? []).map((e) => e.name);
+  for (const n of ['takeoff', 'landing', 'flight-height']) assert.ok(names.includes(n), `event ${n}`);
+  assert.is((s.meta.phasePerFrame as string[]).length, 60);
+  assert.ok((s.meta.phasePerFrame as string[]).includes('flight'));
+});
+Trial('same seed gives identical bytes; another seed other trials', () => {
+  const bytes = (seed: number) => {
+    const o = options({ seed });
+    const s = generateTrial(o, generateSubject(o, 1), 'kick', 2);
+    const bytesOf = (a: Uint8Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+    return s.streams.map((x) => bytesOf(x.kind === 'video' ? (x.decoded?.frames as Uint8Array) : (x.data as Float32Array))).join('|');
+  };
+  assert.ok(bytes(3) === bytes(3), 'same seed, same bytes');
+  assert.ok(bytes(3) !== bytes(4), 'different seed, different trial');
+});
+Trial('the camera-sensor clock offset is recoverable from the streams (jump landing in pose vs pelvis IMU), within 2 video frames', () => {
+  for (const subjectIndex of [0, 3, 5]) {
+    const o = options({ video: false });
+    const subject = generateSubject(o, subjectIndex);
+    const s = generateTrial(o, subject, 'jump', 1);
+    const pose = s.streams.find((x): x is PoseStream => x.kind === 'pose') as PoseStream;
+    const pelvis = imu(s, 'pelvis');
+    // Camera side: the hips' image height over time, its acceleration (pixels/s^2) magnitude.
+    // (A keypoint the detector missed, score < 0.3, keeps the last good value, as a user would.)
+    const last = [0, 0];
+    const hipV: number[] = Array.from(pose.t, (_, i) => {
+      for (const [k, j] of [[0, 11], [1, 12]] as const) if ((pose.score?.[i * 17 + j] ?? 1) >= 0.3 || i === 0) last[k] = pose.data[(i * 17 + j) * 2 + 1] as number;
+      return ((last[0] as number) + (last[1] as number)) / 2;
+    });
+    // Sensor side: |specific force| - g, on the device clock.
+    const grid = 0.01;
+    const sample = (t: Float64Array, v: number[], at: number) => {
+      let k = 1;
+      while (k < t.length - 1 && (t[k] as number) < at) k++;
+      const t0 = t[k - 1] as number;
+      const t1 = t[k] as number;
+      const w = Math.max(0, Math.min(1, (at - t0) / (t1 - t0)));
+      return (v[k - 1] as number) * (1 - w) + (v[k] as number) * w;
+    };
+    // Detector noise is amplified by differencing: smooth over 5 frames first. Both series are
+    // made zero-mean so the correlation rewards matching shape, not level.
+    const smooth = hipV.map((_, i) => { let a = 0; let n = 0; for (let j = Math.max(0, i - 2); j <= Math.min(hipV.length - 1, i + 2); j++) { a += hipV[j] as number; n++; } return a / n; });
+    const centre = (v: number[]) => { const m = v.reduce((a, b) => a + b, 0) / v.length; return v.map((x) => x - m); };
+    // Upward acceleration: minus the image row's second difference (rows grow downward), and
+    // |specific force| - g from the sensor (-g in flight, above zero while pushing or landing).
+    const camAcc = centre(smooth.map((_, i) => (i === 0 || i === smooth.length - 1 ? 0 : -((smooth[i - 1] as number) - 2 * (smooth[i] as number) + (smooth[i + 1] as number)))));
+    const imuAcc = centre(Array.from(pelvis.t, (_, i) => Math.hypot(pelvis.data[i * 6] as number, pelvis.data[i * 6 + 1] as number, pelvis.data[i * 6 + 2] as number) - 9.81));
+    let best = { lag: 0, score: -Infinity };
+    for (let lag = -0.6; lag <= 0.6; lag += grid) {
+      let score = 0;
+      for (let t = 0.2; t < 1.8; t += grid) score += sample(pose.t, camAcc, t) * sample(pelvis.t, imuAcc, t + lag);
+      if (score > best.score) best = { lag, score };
+    }
+    const truth = (s.events ?? []).find((e) => e.name === `clock-offset/${pelvis.sensorId}`)?.value as number;
+    assert.ok(Math.abs(best.lag - truth) < 2 / 30, `${subject.id}: recovered ${best.lag.toFixed(3)} s, true ${truth.toFixed(3)} s`);
+  }
+});
+Trial.run();
