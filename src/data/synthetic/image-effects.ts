@@ -1,9 +1,10 @@
 /**
  * The camera sensor's last step for the synthetic video: exposure gain, Gaussian read noise per
- * pixel and channel, and quantisation to 8 bits. The noise comes from a 32-bit xorshift stream
- * seeded by the caller (one draw from the trial's SeededRandom per frame) through a table of
- * normal quantiles: drawing 37,632 deviates a frame with `SeededRandom.normal` would cost ~1.5 ms,
- * five times the whole frame's budget; this costs ~0.05 ms and is as deterministic.
+ * pixel and channel, and quantisation to 8 bits. The noise comes from two 32-bit xorshift streams
+ * seeded by the caller (one draw from the trial's SeededRandom a frame) through a table of 4096
+ * normal quantiles: drawing the 37,632 deviates of a 112x112 frame with `SeededRandom.normal` would
+ * take longer than the whole rest of the frame; this adds a few nanoseconds a value, as
+ * deterministic.
  */
 
 const TABLE_BITS = 12;
@@ -24,7 +25,7 @@ const NORMAL_TABLE: Float32Array = (() => {
 })();
 
 /** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
-export function inverseNormal(p: number): number {
+function inverseNormal(p: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`inverseNormal(): p must be in (0, 1), got ${p}`);
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];

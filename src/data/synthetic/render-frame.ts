@@ -7,16 +7,28 @@ import { applySensor } from './image-effects.ts';
 import type { Vec3 } from './rotation.ts';
 
 /**
- * A software renderer for the synthetic athlete video. The body is 18 shaded volumes (capsules:
- * cylinders with hemispherical caps) ray-cast per pixel inside each one's screen bounding box, with
- * a depth buffer, Lambert shading from the true surface normal, and a soft shadow on the floor
- * (each capsule projected along the light; the penumbra widens and the shadow fades with height).
- * The background is painted once per trial (`paintBackground`) and copied in every frame; then the
- * occluders, exposure gain, sensor noise and 8-bit quantisation. Several body frames average into
- * one image: motion blur over the exposure.
+ * A software renderer for the synthetic athlete video: the camera's view of the body model as an
+ * RGB image, cheap enough for tens of thousands of frames a data set.
  *
- * Everything is deterministic: the only randomness is one draw from `rng` a frame (the noise seed).
- * Scratch buffers are module-level and reused, so a frame allocates almost nothing.
+ * The body is 18 volumes, all capsules (a cylinder with hemispherical caps; a sphere when both ends
+ * meet): pelvis (between the hips), the chest as two capsules side by side (wide from the front,
+ * flat from the side), the shoulder girdle, neck, head (a short capsule along the trunk, its top at
+ * the head joint), upper arms, forearms, hands, thighs, shanks and feet (heel to toe tip, resting on
+ * the sole). Radii are fractions of body height, times `girth` for the limbs. Each capsule is
+ * ray-cast per pixel (after Quilez: the infinite cylinder, then the cap on the side of the hit) over
+ * the pixels where its row's discriminant is positive inside its screen bounding box, nearest
+ * capsule first with an early depth test; a per-pixel depth buffer resolves what hides what, and
+ * Lambert shading uses the true surface normal at the hit. Hair covers the top and back of the head.
+ *
+ * The floor shadow: each capsule projected along the light onto z = 0 is a 2-D capsule, with a
+ * penumbra that widens and a darkness that fades with the height it is cast from, so a jump lifts
+ * the body off its shadow as in real video. The background is painted once per trial
+ * (`paintBackground`) and copied in every frame. Then occluders, exposure gain, sensor noise and
+ * 8-bit quantisation (`applySensor`). Several body frames average into one image: motion blur.
+ *
+ * Deterministic: the only randomness is one draw from `rng` a frame (the noise seed), and nothing
+ * depends on time or object key order. Scratch buffers are module-level and reused (the function is
+ * synchronous, so calls cannot interleave), and the per-frame path allocates almost nothing.
  */
 export interface Appearance {
   skin: Rgb;
@@ -133,6 +145,10 @@ export function renderFrame(scene: RenderScene, bodies: readonly BodyFrame[], ou
   const [lx, ly, lz] = scene.lighting.direction;
   const ln = Math.hypot(lx, ly, lz);
   if (!(lz / ln > 0.05)) throw new Error(`renderFrame(): scene.lighting.direction must point upwards (z > 0), got [${lx}, ${ly}, ${lz}]`);
+  const { ambient, diffuse, shadow } = scene.lighting;
+  if (!(ambient >= 0 && diffuse >= 0 && shadow >= 0 && shadow <= 1)) {
+    throw new Error(`renderFrame(): scene.lighting needs ambient, diffuse >= 0 and shadow in [0, 1], got ${ambient}, ${diffuse}, ${shadow}`);
+  }
   if (!Array.isArray(bodies)) throw new Error('renderFrame(): bodies must be an array of BodyFrame');
   for (let b = 0; b < bodies.length; b++) {
     const joints = (bodies[b] as BodyFrame).joints;
@@ -173,8 +189,9 @@ export function renderFrame(scene: RenderScene, bodies: readonly BodyFrame[], ou
     const src = bg.rgb;
     for (const body of bodies) {
       drawBody(scene, body, lightW);
-      const [x0, y0, x1, y1] = REGION as unknown as [number, number, number, number];
-      for (let y = y0; y <= y1; y++) {
+      const x0 = REGION[0] as number;
+      const x1 = REGION[2] as number;
+      for (let y = REGION[1] as number; y <= (REGION[3] as number); y++) {
         for (let i = (y * w + x0) * 3, end = (y * w + x1) * 3 + 3; i < end; i++) {
           acc[i] = (acc[i] as number) + ((work[i] as number) - (src[i] as number)) * k;
           work[i] = src[i] as number;
@@ -619,6 +636,8 @@ function drawShadow(scene: RenderScene, lightW: Vec3): void {
     const ee = ex * ex + ey * ey;
     const invEe = ee > 1e-12 ? 1 / ee : 0;
     const dh = hb - ha;
+    const reach = r + PENUMBRA_0 + PENUMBRA_K * Math.max(ha, hb);
+    const reach2 = reach * reach;
     for (let py = y0; py <= y1; py++) {
       for (let px = x0, i = py * w + x0; px <= x1; px++, i++) {
         const fx = floorX[i] as number;
@@ -629,9 +648,11 @@ function drawShadow(scene: RenderScene, lightW: Vec3): void {
         s = s < 0 ? 0 : s > 1 ? 1 : s;
         const qx = dx - s * ex;
         const qy = dy - s * ey;
+        const d2 = qx * qx + qy * qy;
+        if (d2 >= reach2) continue;
         const height = ha + s * dh;
         const pen = PENUMBRA_0 + PENUMBRA_K * height;
-        const dist = Math.sqrt(qx * qx + qy * qy);
+        const dist = Math.sqrt(d2);
         if (dist >= r + pen) continue;
         let cover = (r + pen - dist) / (2 * pen);
         cover = cover > 1 ? 1 : cover * cover * (3 - 2 * cover);
