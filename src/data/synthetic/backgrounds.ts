@@ -352,7 +352,7 @@ export function paintBackground(spec: BackgroundSpec, cam: Camera): PaintedBackg
 }
 
 /** Image row of the horizon (the vanishing line of the floor) for a level camera. */
-export function horizonRow(cam: Camera): number {
+function horizonRow(cam: Camera): number {
   const [fx, fy, fz] = cam.forward;
   const fh = Math.sqrt(fx * fx + fy * fy);
   // A horizontal direction straight ahead: its camera coordinates give v = cy + f * down / forward.

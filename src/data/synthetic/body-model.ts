@@ -63,7 +63,7 @@ export interface BodyFrame {
 }
 
 /** p + m [x, y, z]: a point offset along a segment's axes. */
-function add(p: Vec3, m: Mat3, x: number, y: number, z: number): Vec3 {
+export function offsetAlong(p: Vec3, m: Mat3, x: number, y: number, z: number): Vec3 {
   return [
     p[0] + (m[0] as number) * x + (m[1] as number) * y + (m[2] as number) * z,
     p[1] + (m[3] as number) * x + (m[4] as number) * y + (m[5] as number) * z,
@@ -75,8 +75,8 @@ function add(p: Vec3, m: Mat3, x: number, y: number, z: number): Vec3 {
 export function forwardKinematics(d: BodyDimensions, a: JointAngles, root: Vec3): BodyFrame {
   const rootR = zyx(a.yaw, a.pelvisPitch, a.pelvisRoll);
   const trunkR = rotateAbout(rotateAbout(rotateAbout(rootR, 'z', a.trunkTwist), 'y', a.trunkFlex), 'x', a.trunkSide);
-  const neck = add(root, trunkR, 0, 0, d.trunk);
-  const head = add(neck, trunkR, 0, 0, d.neck + d.head);
+  const neck = offsetAlong(root, trunkR, 0, 0, d.trunk);
+  const head = offsetAlong(neck, trunkR, 0, 0, d.neck + d.head);
   // Filled in BODY_JOINTS / SEGMENTS order: pelvis, neck, head, then l/r pairs.
   const joints: Vec3[] = new Array(BODY_JOINTS.length);
   const segments: Mat3[] = new Array(SEGMENTS.length);
@@ -89,18 +89,18 @@ export function forwardKinematics(d: BodyDimensions, a: JointAngles, root: Vec3)
     const sign = i === 0 ? 1 : -1;
     const upperR = rotateAbout(rotateAbout(trunkR, 'y', -(a.shoulderFlex[i] as number)), 'x', sign * (a.shoulderAbd[i] as number));
     const foreR = rotateAbout(upperR, 'y', -(a.elbowFlex[i] as number));
-    const shoulder = add(neck, trunkR, 0, sign * d.shoulderHalfWidth, -0.02 * d.height);
-    const elbow = add(shoulder, upperR, 0, 0, -d.upperArm);
-    const wrist = add(elbow, foreR, 0, 0, -d.forearm);
+    const shoulder = offsetAlong(neck, trunkR, 0, sign * d.shoulderHalfWidth, -0.02 * d.height);
+    const elbow = offsetAlong(shoulder, upperR, 0, 0, -d.upperArm);
+    const wrist = offsetAlong(elbow, foreR, 0, 0, -d.forearm);
     const thighR = rotateAbout(rotateAbout(rootR, 'y', -(a.hipFlex[i] as number)), 'x', sign * (a.hipAbd[i] as number));
     const shankR = rotateAbout(thighR, 'y', a.kneeFlex[i] as number);
     // The ankle angle that gives the foot its pitch: the shank's pitch is pelvisPitch - hipFlex + kneeFlex.
     const plantar = (a.footPitch[i] as number) - (a.pelvisPitch - (a.hipFlex[i] as number) + (a.kneeFlex[i] as number));
     const footR = rotateAbout(shankR, 'y', plantar);
-    const hip = add(root, rootR, 0, sign * d.hipHalfWidth, 0);
-    const knee = add(hip, thighR, 0, 0, -d.thigh);
-    const ankle = add(knee, shankR, 0, 0, -d.shank);
-    const toe = add(ankle, footR, d.foot, 0, -d.ankleHeight);
+    const hip = offsetAlong(root, rootR, 0, sign * d.hipHalfWidth, 0);
+    const knee = offsetAlong(hip, thighR, 0, 0, -d.thigh);
+    const ankle = offsetAlong(knee, shankR, 0, 0, -d.shank);
+    const toe = offsetAlong(ankle, footR, d.foot, 0, -d.ankleHeight);
     joints[3 + i] = shoulder;
     joints[5 + i] = elbow;
     joints[7 + i] = wrist;

@@ -58,12 +58,6 @@ export function project(cam: Camera, p: Vec3): Vec3 {
   return [cam.spec.width / 2 + (cam.focal * x) / z, cam.spec.heightPx / 2 + (cam.focal * y) / z, z];
 }
 
-/** World point to camera coordinates [right, down, forward], metres. */
-export function toCamera(cam: Camera, p: Vec3): Vec3 {
-  const d: Vec3 = [p[0] - cam.position[0], p[1] - cam.position[1], p[2] - cam.position[2]];
-  return [dot(cam.right, d), dot(cam.down, d), dot(cam.forward, d)];
-}
-
 function dot(a: Vec3, b: Vec3): number {
   return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }

@@ -34,12 +34,6 @@ export interface ContactPhase {
    * it; in both cases it is never put through the floor (its leg is bent instead).
    */
   plant?: boolean;
-  /**
-   * Take the duration that makes the pelvis start this phase at the horizontal speed it has (a
-   * stride after a stride, a stance after a flight: no velocity jump); `duration` is the fallback
-   * when the body is still, and bounds the result to [0.5, 2] x duration. Use with ease 'linear'.
-   */
-  matchSpeed?: boolean;
   label: string;
 }
 export interface FlightPhase {
@@ -72,7 +66,7 @@ export interface MotionTrajectory {
 }
 
 /** Normalised displacement of the 'launch' profile: velocity 1 - cos(pi s), so G'(0) = 0, G'(1) = 2, G''(1) = 0. */
-export function launchDisplacement(s: number): number {
+function launchDisplacement(s: number): number {
   return s - Math.sin(Math.PI * s) / Math.PI;
 }
 
@@ -174,18 +168,6 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         const onFloor = phase.feet === 'both' || i === anchor;
         return onFloor ? planted[i] ?? floor(add(root, forwardKinematics(dims, pose, [0, 0, 0]).joints[TOE[i as 0 | 1]] as Vec3)) : undefined;
       });
-      if (phase.matchSpeed === true) {
-        const v: Vec3 = [(root[0] - prevRoot[0]) / dt, (root[1] - prevRoot[1]) / dt, 0];
-        const speed = Math.hypot(v[0], v[1]);
-        if (speed > 0.05) {
-          // Pelvis speed over the anchor ball per unit blend weight, along the current velocity.
-          const h = 1e-3;
-          const a = forwardKinematics(dims, from, [0, 0, 0]).joints[TOE[anchor]] as Vec3;
-          const b = forwardKinematics(dims, blendPoses(from, phase.to, h), [0, 0, 0]).joints[TOE[anchor]] as Vec3;
-          const rate = -((b[0] - a[0]) * v[0] + (b[1] - a[1]) * v[1]) / (h * speed);
-          if (rate > 0) n = Math.max(1, Math.round(Math.min(2 * phase.duration, Math.max(0.5 * phase.duration, rate / speed)) / dt));
-        }
-      }
       if (phase.pelvisProfile === 'absorb' && prevRoot !== root) {
         // A landing absorbs the speed the pelvis arrives with: duration = 2 x drop / speed, so
         // the profile starts at exactly that speed (no jump in velocity at touchdown).

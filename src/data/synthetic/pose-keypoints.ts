@@ -1,7 +1,7 @@
 import type { SeededRandom } from '../../core/random.ts';
 import { poseStream, type PoseStream } from '../../core/stream.ts';
 import type { BodyDimensions } from './anthropometry.ts';
-import { BODY_JOINTS, type BodyFrame } from './body-model.ts';
+import { BODY_JOINTS, offsetAlong, type BodyFrame } from './body-model.ts';
 import { project, type Camera } from './camera.ts';
 import type { Mat3, Vec3 } from './rotation.ts';
 
@@ -36,12 +36,12 @@ export function cocoKeypoints(frame: BodyFrame, dims: BodyDimensions): Vec3[] {
   const trunk = frame.segments[1] as Mat3;
   const neck = frame.joints[J('neck')] as Vec3;
   const r = 0.06 * dims.height; // head radius, about 11 cm at 1.8 m
-  const centre = offset(neck, trunk, 0, 0, dims.neck + dims.head / 2);
-  out[0] = offset(centre, trunk, r, 0, -0.2 * r);
-  out[1] = offset(centre, trunk, 0.85 * r, 0.35 * r, 0.15 * r);
-  out[2] = offset(centre, trunk, 0.85 * r, -0.35 * r, 0.15 * r);
-  out[3] = offset(centre, trunk, 0, 0.9 * r, 0);
-  out[4] = offset(centre, trunk, 0, -0.9 * r, 0);
+  const centre = offsetAlong(neck, trunk, 0, 0, dims.neck + dims.head / 2);
+  out[0] = offsetAlong(centre, trunk, r, 0, -0.2 * r);
+  out[1] = offsetAlong(centre, trunk, 0.85 * r, 0.35 * r, 0.15 * r);
+  out[2] = offsetAlong(centre, trunk, 0.85 * r, -0.35 * r, 0.15 * r);
+  out[3] = offsetAlong(centre, trunk, 0, 0.9 * r, 0);
+  out[4] = offsetAlong(centre, trunk, 0, -0.9 * r, 0);
   return out;
 }
 
@@ -70,12 +70,4 @@ export function simulatePose(frames: BodyFrame[], times: Float64Array, dims: Bod
     }
   }
   return poseStream({ rate: n > 1 ? 1 / (((times[1] as number) - (times[0] as number)) || 1) : 30, t: times, joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: COCO17 } });
-}
-
-function offset(p: Vec3, m: Mat3, x: number, y: number, z: number): Vec3 {
-  return [
-    p[0] + (m[0] as number) * x + (m[1] as number) * y + (m[2] as number) * z,
-    p[1] + (m[3] as number) * x + (m[4] as number) * y + (m[5] as number) * z,
-    p[2] + (m[6] as number) * x + (m[7] as number) * y + (m[8] as number) * z,
-  ];
 }

@@ -52,14 +52,6 @@ export function zyx(yaw: number, pitch: number, roll: number): Mat3 {
   return rotateAbout(rotateAbout(axisRotation('z', yaw), 'y', pitch), 'x', roll);
 }
 
-export function apply(m: Mat3, v: Vec3): Vec3 {
-  return [
-    (m[0] as number) * v[0] + (m[1] as number) * v[1] + (m[2] as number) * v[2],
-    (m[3] as number) * v[0] + (m[4] as number) * v[1] + (m[5] as number) * v[2],
-    (m[6] as number) * v[0] + (m[7] as number) * v[1] + (m[8] as number) * v[2],
-  ];
-}
-
 /** m^T v: a world vector expressed in the frame whose orientation is m. */
 export function applyTransposed(m: Mat3, v: Vec3): Vec3 {
   return [

@@ -1,6 +1,6 @@
 import type { JointAngles } from '../body-model.ts';
 import type { Phase } from '../motion.ts';
-import { contact, pose, quiet, type ProgramContext } from './program-context.ts';
+import { contact, pose, quiet, SIDE, type ProgramContext } from './program-context.ts';
 
 /**
  * Actions that travel on the feet: `lunge` (step forward, sink, push back), `sprint_start` (a
@@ -29,9 +29,9 @@ export function lungeProgram(ctx: ProgramContext): Phase[] {
   return [
     quiet(rng.uniform(0.1, 0.35)),
     contact(back, vary(0.45 / speed), split(0), 'step', { plant: true }),
-    contact('both', vary(0.5 / speed), split(sink), 'descent', { anchor: ['left', 'right'][front] as 'left' | 'right' }),
-    contact('both', vary(0.12 / speed), split(sink), 'bottom', { anchor: ['left', 'right'][front] as 'left' | 'right', ease: 'linear' }),
-    contact('both', vary(0.45 / speed), split(0), 'ascent', { anchor: ['left', 'right'][front] as 'left' | 'right' }),
+    contact('both', vary(0.5 / speed), split(sink), 'descent', { anchor: SIDE[front] }),
+    contact('both', vary(0.12 / speed), split(sink), 'bottom', { anchor: SIDE[front], ease: 'linear' }),
+    contact('both', vary(0.45 / speed), split(0), 'ascent', { anchor: SIDE[front] }),
     contact(back, vary(0.4 / speed), pose(() => {}), 'return', { plant: true }),
     quiet(2),
   ];
