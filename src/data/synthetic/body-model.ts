@@ -71,9 +71,48 @@ export function offsetAlong(p: Vec3, m: Mat3, x: number, y: number, z: number): 
   ];
 }
 
+/** Orientation of the pelvis (segment 0) for the given angles. */
+export function pelvisOrientation(a: JointAngles): Mat3 {
+  return zyx(a.yaw, a.pelvisPitch, a.pelvisRoll);
+}
+
+/** One leg's joints and segment orientations, hip to toe. */
+export interface LegChain {
+  hip: Vec3;
+  knee: Vec3;
+  ankle: Vec3;
+  toe: Vec3;
+  thighR: Mat3;
+  shankR: Mat3;
+  footR: Mat3;
+}
+
+/**
+ * Leg `side` (0 left, 1 right) from the pelvis at `root` with orientation `rootR`. The inverse
+ * kinematics evaluates legs thousands of times a trial, so it runs this chain alone rather than
+ * the whole body; forwardKinematics runs the same code, so both agree to the last bit.
+ */
+export function legChain(d: BodyDimensions, a: JointAngles, rootR: Mat3, root: Vec3, side: 0 | 1): LegChain {
+  return legChainAt(d, rootR, root, side, a.pelvisPitch, a.hipFlex[side] as number, a.hipAbd[side] as number, a.kneeFlex[side] as number, a.footPitch[side] as number);
+}
+
+/** legChain with the leg's angles given one by one (the inverse kinematics tries many). */
+export function legChainAt(d: BodyDimensions, rootR: Mat3, root: Vec3, side: 0 | 1, pelvisPitch: number, hipFlex: number, hipAbd: number, kneeFlex: number, footPitch: number): LegChain {
+  const sign = side === 0 ? 1 : -1;
+  const thighR = rotateAbout(rotateAbout(rootR, 'y', -hipFlex), 'x', sign * hipAbd);
+  const shankR = rotateAbout(thighR, 'y', kneeFlex);
+  // The ankle angle that gives the foot its pitch: the shank's pitch is pelvisPitch - hipFlex + kneeFlex.
+  const footR = rotateAbout(shankR, 'y', footPitch - (pelvisPitch - hipFlex + kneeFlex));
+  const hip = offsetAlong(root, rootR, 0, sign * d.hipHalfWidth, 0);
+  const knee = offsetAlong(hip, thighR, 0, 0, -d.thigh);
+  const ankle = offsetAlong(knee, shankR, 0, 0, -d.shank);
+  const toe = offsetAlong(ankle, footR, d.foot, 0, -d.ankleHeight);
+  return { hip, knee, ankle, toe, thighR, shankR, footR };
+}
+
 /** Forward kinematics with the pelvis (hip-centre midpoint) at `root`. */
 export function forwardKinematics(d: BodyDimensions, a: JointAngles, root: Vec3): BodyFrame {
-  const rootR = zyx(a.yaw, a.pelvisPitch, a.pelvisRoll);
+  const rootR = pelvisOrientation(a);
   const trunkR = rotateAbout(rotateAbout(rotateAbout(rootR, 'z', a.trunkTwist), 'y', a.trunkFlex), 'x', a.trunkSide);
   const neck = offsetAlong(root, trunkR, 0, 0, d.trunk);
   const head = offsetAlong(neck, trunkR, 0, 0, d.neck + d.head);
@@ -92,27 +131,19 @@ export function forwardKinematics(d: BodyDimensions, a: JointAngles, root: Vec3)
     const shoulder = offsetAlong(neck, trunkR, 0, sign * d.shoulderHalfWidth, -0.02 * d.height);
     const elbow = offsetAlong(shoulder, upperR, 0, 0, -d.upperArm);
     const wrist = offsetAlong(elbow, foreR, 0, 0, -d.forearm);
-    const thighR = rotateAbout(rotateAbout(rootR, 'y', -(a.hipFlex[i] as number)), 'x', sign * (a.hipAbd[i] as number));
-    const shankR = rotateAbout(thighR, 'y', a.kneeFlex[i] as number);
-    // The ankle angle that gives the foot its pitch: the shank's pitch is pelvisPitch - hipFlex + kneeFlex.
-    const plantar = (a.footPitch[i] as number) - (a.pelvisPitch - (a.hipFlex[i] as number) + (a.kneeFlex[i] as number));
-    const footR = rotateAbout(shankR, 'y', plantar);
-    const hip = offsetAlong(root, rootR, 0, sign * d.hipHalfWidth, 0);
-    const knee = offsetAlong(hip, thighR, 0, 0, -d.thigh);
-    const ankle = offsetAlong(knee, shankR, 0, 0, -d.shank);
-    const toe = offsetAlong(ankle, footR, d.foot, 0, -d.ankleHeight);
+    const leg = legChain(d, a, rootR, root, i as 0 | 1);
     joints[3 + i] = shoulder;
     joints[5 + i] = elbow;
     joints[7 + i] = wrist;
-    joints[9 + i] = hip;
-    joints[11 + i] = knee;
-    joints[13 + i] = ankle;
-    joints[15 + i] = toe;
+    joints[9 + i] = leg.hip;
+    joints[11 + i] = leg.knee;
+    joints[13 + i] = leg.ankle;
+    joints[15 + i] = leg.toe;
     segments[2 + i] = upperR;
     segments[4 + i] = foreR;
-    segments[6 + i] = thighR;
-    segments[8 + i] = shankR;
-    segments[10 + i] = footR;
+    segments[6 + i] = leg.thighR;
+    segments[8 + i] = leg.shankR;
+    segments[10 + i] = leg.footR;
   }
   return { joints, segments };
 }

@@ -1,5 +1,5 @@
 import type { BodyDimensions } from './anthropometry.ts';
-import { BODY_JOINTS, blendPoses, forwardKinematics, type BodyFrame, type JointAngles } from './body-model.ts';
+import { BODY_JOINTS, blendPoses, forwardKinematics, legChain, legChainAt, pelvisOrientation, type BodyFrame, type JointAngles, type LegChain } from './body-model.ts';
 import { applyTransposed, type Mat3, type Vec3 } from './rotation.ts';
 
 /**
@@ -78,7 +78,7 @@ function launchDisplacement(s: number): number {
 function profileTiming(dims: BodyDimensions, from: JointAngles, to: JointAngles, anchor: 0 | 1, profile: 'launch' | 'absorb'): (s: number) => number {
   const m = 200;
   const z = new Float64Array(m + 1);
-  for (let i = 0; i <= m; i++) z[i] = -((forwardKinematics(dims, blendPoses(from, to, i / m), [0, 0, 0]).joints[TOE[anchor]] as Vec3)[2]);
+  for (let i = 0; i <= m; i++) z[i] = -legOf(dims, blendPoses(from, to, i / m), ORIGIN, anchor).toe[2];
   const rising = (z[m] as number) >= (z[0] as number);
   for (let i = 1; i <= m; i++) z[i] = rising ? Math.max(z[i] as number, z[i - 1] as number) : Math.min(z[i] as number, z[i - 1] as number);
   const z0 = z[0] as number;
@@ -104,7 +104,7 @@ function profileTiming(dims: BodyDimensions, from: JointAngles, to: JointAngles,
 
 /** Height gained by the pelvis over the ball of foot `anchor` from pose `from` to `to` (m). */
 export function pelvisRise(dims: BodyDimensions, from: JointAngles, to: JointAngles, anchor: 0 | 1): number {
-  const z = (p: JointAngles) => -((forwardKinematics(dims, p, [0, 0, 0]).joints[TOE[anchor]] as Vec3)[2]);
+  const z = (p: JointAngles) => -legOf(dims, p, ORIGIN, anchor).toe[2];
   return z(to) - z(from);
 }
 
@@ -116,9 +116,13 @@ function ease(kind: Ease, s: number): number {
 }
 
 const TOE = [BODY_JOINTS.indexOf('l_toe'), BODY_JOINTS.indexOf('r_toe')] as const;
-const HIP = [BODY_JOINTS.indexOf('l_hip'), BODY_JOINTS.indexOf('r_hip')] as const;
-const ANKLE = [BODY_JOINTS.indexOf('l_ankle'), BODY_JOINTS.indexOf('r_ankle')] as const;
 const sideIndex = (s: 'left' | 'right'): 0 | 1 => (s === 'left' ? 0 : 1);
+const ORIGIN: Vec3 = [0, 0, 0];
+
+/** One leg of the body in pose `p` with its pelvis at `root`. */
+function legOf(dims: BodyDimensions, p: JointAngles, root: Vec3, side: 0 | 1): LegChain {
+  return legChain(dims, p, pelvisOrientation(p), root, side);
+}
 
 export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases: Phase[], duration: number, dt = 1e-3): MotionTrajectory {
   const steps = Math.round(duration / dt);
@@ -191,8 +195,8 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         // With a pelvis profile the legs follow its timing and the rest of the body the plain ease:
         // the profile can move fast where the legs barely lift the pelvis, and the arms must not.
         if (phase.pelvisProfile !== undefined) p = withLegsOf(p, blendPoses(from, phase.to, timing(s)));
-        let body = forwardKinematics(dims, p, [0, 0, 0]);
-        const anchorToe = body.joints[TOE[anchor]] as Vec3;
+        const pelvisR = pelvisOrientation(p);
+        const anchorToe = legChain(dims, p, pelvisR, ORIGIN, anchor).toe;
         const target = planted[anchor] as Vec3;
         root = [target[0] - anchorToe[0], target[1] - anchorToe[1], target[2] - anchorToe[2]];
         if (phase.feet === 'both') {
@@ -205,7 +209,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
           }
           p = solveLeg(dims, p, root, other, planted[other] as Vec3, legMemo);
         } else {
-          const free = body.joints[TOE[other]] as Vec3;
+          const free = legChain(dims, p, pelvisR, ORIGIN, other).toe;
           const z = free[2] + root[2] - plantDrop * ease('smooth', s);
           if (plantDrop !== 0 || z < 0) {
             const aim: Vec3 = [free[0] + root[0], free[1] + root[1], Math.max(0, z)];
@@ -228,7 +232,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
             break;
           }
         }
-        body = forwardKinematics(dims, p, root);
+        const body = forwardKinematics(dims, p, root);
         prevRoot = frames.length > 0 ? (frames[frames.length - 1] as BodyFrame).joints[0] as Vec3 : root;
         pose = p;
         emit(body, phase.label, phase.feet === 'both' ? 3 : 1 << anchor);
@@ -301,59 +305,86 @@ function floor(p: Vec3): Vec3 {
 
 /**
  * Hip flexion, hip abduction and knee flexion of leg `side` that put its ball of the foot on
- * `toe` (foot pitch as given). The ankle is placed exactly (solveAnkle); the foot's orientation
+ * `toe` (foot pitch as given). The ankle is placed exactly (legAnglesFor); the foot's orientation
  * turns with an abducted, flexed thigh, so the ankle target that puts the toe in place is found
  * by Newton's method on toe(ankle target), with a finite-difference Jacobian: 2-4 iterations to
- * 0.1 um where a plain fixed-point correction stalled in deep squats.
+ * 0.1 um where a plain fixed-point correction stalled in deep squats. Written without closures
+ * or per-try pose copies: it runs about 10^4 times a trial.
  */
 function solveLeg(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3, memo?: LegMemo): JointAngles {
-  const start = forwardKinematics(dims, pose, root);
-  const toeFor = (a: Vec3): { pose: JointAngles; toe: Vec3 } => {
-    const p = solveAnkle(dims, pose, start, side, a);
-    return { pose: p, toe: forwardKinematics(dims, p, root).joints[TOE[side]] as Vec3 };
-  };
+  // The leg angles do not move the pelvis, so its orientation and the hip hold for every try.
+  const pelvisR = pelvisOrientation(pose);
+  const start = legChain(dims, pose, pelvisR, root, side);
+  const ik: LegProblem = { dims, pelvisR, root, hip: start.hip, side, pelvisPitch: pose.pelvisPitch, footPitch: pose.footPitch[side] as number };
   // Start from the last step's answer where there is one (the pose changes little in 1 ms).
-  const now0 = start.joints[TOE[side]] as Vec3;
-  const ankle0 = start.joints[ANKLE[side]] as Vec3;
   const last = memo?.[side];
-  let aim: Vec3 = last !== undefined ? last.aim : [ankle0[0] + toe[0] - now0[0], ankle0[1] + toe[1] - now0[1], ankle0[2] + toe[2] - now0[2]];
+  let aim: Vec3 = last !== undefined ? last.aim : [start.ankle[0] + toe[0] - start.toe[0], start.ankle[1] + toe[1] - start.toe[1], start.ankle[2] + toe[2] - start.toe[2]];
   let jac = last?.jac;
-  let best = toeFor(aim);
-  const miss = (t: Vec3) => Math.hypot(t[0] - toe[0], t[1] - toe[1], t[2] - toe[2]);
+  let best = tryAnkle(ik, aim);
+  let bestMiss = distance(best.toe, toe);
   // Newton's method; the Jacobian is kept from step to step (it changes slowly) and rebuilt
   // only when a step with the kept one does not halve the error.
   let fresh = false;
-  for (let iter = 0; iter < 12 && miss(best.toe) >= 1e-7; iter++) {
+  for (let iter = 0; iter < 12 && bestMiss >= 1e-7; iter++) {
     if (jac === undefined) {
       const h = 1e-5;
       const base = best.toe;
-      jac = [0, 1, 2].map((c) => {
+      jac = [];
+      for (let c = 0; c < 3; c++) {
         const a: Vec3 = [aim[0], aim[1], aim[2]];
         a[c] = (a[c] as number) + h;
-        const t = toeFor(a).toe;
-        return [(t[0] - base[0]) / h, (t[1] - base[1]) / h, (t[2] - base[2]) / h] as Vec3;
-      });
+        const t = tryAnkle(ik, a).toe;
+        jac.push([(t[0] - base[0]) / h, (t[1] - base[1]) / h, (t[2] - base[2]) / h]);
+      }
       fresh = true;
     }
     const step = solve3(jac, [best.toe[0] - toe[0], best.toe[1] - toe[1], best.toe[2] - toe[2]]);
     if (step === undefined) break;
     const next: Vec3 = [aim[0] - step[0], aim[1] - step[1], aim[2] - step[2]];
-    const tried = toeFor(next);
-    if (miss(tried.toe) < 0.5 * miss(best.toe) || fresh) {
+    const tried = tryAnkle(ik, next);
+    const triedMiss = distance(tried.toe, toe);
+    if (triedMiss < 0.5 * bestMiss || fresh) {
       aim = next;
       best = tried;
+      bestMiss = triedMiss;
     } else {
       jac = undefined;
     }
     fresh = false;
   }
-  if (miss(best.toe) >= 1e-6 && last !== undefined) {
+  if (bestMiss >= 1e-6 && last !== undefined) {
     // The kept state led astray (the target jumped): solve again from scratch.
     if (memo !== undefined) memo[side] = undefined;
     return solveLeg(dims, pose, root, side, toe, memo);
   }
   if (memo !== undefined) memo[side] = { aim, jac };
-  return best.pose;
+  const out: JointAngles = { ...pose, hipFlex: [...pose.hipFlex], hipAbd: [...pose.hipAbd], kneeFlex: [...pose.kneeFlex] };
+  out.hipFlex[side] = best.hipFlex;
+  out.hipAbd[side] = best.hipAbd;
+  out.kneeFlex[side] = best.knee;
+  return out;
+}
+
+/** What stays fixed while solveLeg tries ankle targets. */
+interface LegProblem {
+  dims: BodyDimensions;
+  pelvisR: Mat3;
+  root: Vec3;
+  hip: Vec3;
+  side: 0 | 1;
+  pelvisPitch: number;
+  footPitch: number;
+}
+
+/** The leg angles that put the ankle at `ankle`, and where the ball of the foot then is. */
+function tryAnkle(ik: LegProblem, ankle: Vec3): { hipFlex: number; hipAbd: number; knee: number; toe: Vec3 } {
+  const angles = legAnglesFor(ik.dims, ik.hip, ik.pelvisR, ik.side, ankle);
+  const toe = legChainAt(ik.dims, ik.pelvisR, ik.root, ik.side, ik.pelvisPitch, angles[0], angles[1], angles[2], ik.footPitch).toe;
+  return { hipFlex: angles[0], hipAbd: angles[1], knee: angles[2], toe };
+}
+
+function distance(a: Vec3, b: Vec3): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
 
 /** What solveLeg keeps between steps, per leg: the last ankle target and Jacobian. */
@@ -373,10 +404,7 @@ function solve3(cols: Vec3[], b: Vec3): Vec3 | undefined {
  * (99.5% of its length); 0 when it reaches, or when lowering cannot help (too far sideways).
  */
 function reachShortfall(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3): number {
-  const body = forwardKinematics(dims, pose, root);
-  const hip = body.joints[HIP[side]] as Vec3;
-  const foot = body.joints[TOE[side]] as Vec3;
-  const ankle = body.joints[ANKLE[side]] as Vec3;
+  const { hip, toe: foot, ankle } = legOf(dims, pose, root, side);
   const d: Vec3 = [toe[0] - foot[0] + ankle[0] - hip[0], toe[1] - foot[1] + ankle[1] - hip[1], toe[2] - foot[2] + ankle[2] - hip[2]];
   const reach = 0.995 * (dims.thigh + dims.shank);
   const across = d[0] * d[0] + d[1] * d[1];
@@ -385,14 +413,13 @@ function reachShortfall(dims: BodyDimensions, pose: JointAngles, root: Vec3, sid
 }
 
 /**
- * The leg angles that put the ankle at `ankle` (world). In the pelvis frame the thigh is
- * Ry(-hipFlex) Rx(+-hipAbd) and the ankle sits at [-L2 sin(knee), 0, -L1 - L2 cos(knee)] in the
- * thigh frame: the knee follows from the hip-ankle distance (law of cosines), the abduction from
- * the sideways offset (Ry keeps y), the hip flexion from the angle left in the sagittal plane.
+ * Hip flexion, hip abduction and knee flexion that put the ankle at `ankle` (world). In the
+ * pelvis frame the thigh is Ry(-hipFlex) Rx(+-hipAbd) and the ankle sits at
+ * [-L2 sin(knee), 0, -L1 - L2 cos(knee)] in the thigh frame: the knee follows from the hip-ankle
+ * distance (law of cosines), the abduction from the sideways offset (Ry keeps y), the hip flexion
+ * from the angle left in the sagittal plane.
  */
-function solveAnkle(dims: BodyDimensions, pose: JointAngles, body: BodyFrame, side: 0 | 1, ankle: Vec3): JointAngles {
-  const hip = body.joints[HIP[side]] as Vec3;
-  const pelvis = body.segments[0] as Mat3;
+function legAnglesFor(dims: BodyDimensions, hip: Vec3, pelvis: Mat3, side: 0 | 1, ankle: Vec3): [number, number, number] {
   const [fx, ly, dz] = applyTransposed(pelvis, [ankle[0] - hip[0], ankle[1] - hip[1], ankle[2] - hip[2]]);
   const l1 = dims.thigh;
   const l2 = dims.shank;
@@ -402,9 +429,5 @@ function solveAnkle(dims: BodyDimensions, pose: JointAngles, body: BodyFrame, si
   const pz = -l1 - l2 * Math.cos(knee);
   const sa = Math.asin(Math.max(-1, Math.min(1, -ly / pz)));
   const hipFlex = Math.atan2(dz, fx) - Math.atan2(Math.cos(sa) * pz, px);
-  const out: JointAngles = { ...pose, hipFlex: [...pose.hipFlex] as [number, number], hipAbd: [...pose.hipAbd] as [number, number], kneeFlex: [...pose.kneeFlex] as [number, number] };
-  out.hipFlex[side] = Math.atan2(Math.sin(hipFlex), Math.cos(hipFlex));
-  out.hipAbd[side] = side === 0 ? sa : -sa;
-  out.kneeFlex[side] = knee;
-  return out;
+  return [Math.atan2(Math.sin(hipFlex), Math.cos(hipFlex)), side === 0 ? sa : -sa, knee];
 }
