@@ -8,6 +8,8 @@ import { setLogLevel } from '../src/core/logger.ts';
 import { benchRefNet } from './refnet.ts';
 import { benchRefNetBranches } from './refnet-branches.ts';
 import { benchGemm } from './gemm.ts';
+import { benchSynthetic } from './synthetic.ts';
+import { defaultWorkerCount } from '../src/data/synthetic/trial-pool.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
 
@@ -60,7 +62,20 @@ await yargs(process.argv.slice(2))
       process.stdout.write(`${JSON.stringify(benchGemm(args.repeats))}\n`);
     },
   )
-  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm')
+  .command(
+    'synthetic',
+    'Generating the synthetic data set (default 12 subjects x 10 actions x 10 trials of 2 s): seconds and trials/s',
+    (y) => y
+      .option('workers', { type: 'number', default: defaultWorkerCount(), describe: 'Worker threads (0: all in this thread)' })
+      .option('subjects', { type: 'number', default: 12 })
+      .option('clips', { type: 'number', default: 10, describe: 'Trials per action and subject' })
+      .option('disk', { type: 'boolean', default: false, describe: 'Also write each trial in the recording layout (FFV1 video, XDF) to a temporary folder' }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      process.stdout.write(`${JSON.stringify(await benchSynthetic({ workers: args.workers, subjects: args.subjects, clips: args.clips, disk: args.disk }))}\n`);
+    },
+  )
+  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic')
   .strict()
   .help()
   .parseAsync();

@@ -4,6 +4,7 @@ import { BACKEND_PREFERENCES, type BackendPreference } from '../backend/select-b
 import { runDoctor, formatDoctorReport } from './doctor.ts';
 import { PACKAGE } from './package-info.ts';
 import { reportError } from './report-error.ts';
+import { simulateCommand } from './simulate-command.ts';
 
 /**
  * The command line. Exit codes: 0 success, 1 a bug (stack printed), 2 something the user can fix
@@ -18,7 +19,7 @@ interface GlobalArgs {
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   let debug = argv.includes('--debug');
-  const cli = (yargs(argv) as Argv<GlobalArgs>)
+  const base = (yargs(argv) as Argv<GlobalArgs>)
     .scriptName('motionfuse')
     .usage('$0 <command> [options]')
     .epilogue('motionfuse: multimodal athlete motion recognition (video + wearable IMU). See README.md.')
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!report.coreUsable) exitCode = 1;
       },
     )
+  const cli = simulateCommand(base)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .version(PACKAGE.version)

@@ -2,6 +2,7 @@ import type { DatasetAdapter, SampleRef } from '../../core/dataset.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { ACTIONS, type Action } from './actions.ts';
+import { VIRTUAL_IMU_PLACEMENTS } from './virtual-imu.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial, subjectId, trialId, type SyntheticOptions, type SyntheticSubject } from './synthetic-trial.ts';
 
 /**
@@ -10,7 +11,7 @@ import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial, subjectId, trialId,
  * same trial, whichever order or process loads it. Subjects group the trials for splits.
  */
 export function syntheticDataset(request: Partial<SyntheticOptions> = {}): DatasetAdapter {
-  const options = checkOptions({ ...SYNTHETIC_DEFAULTS, ...request });
+  const options = checkSyntheticOptions({ ...SYNTHETIC_DEFAULTS, ...request });
   const subjects = new Map<string, SyntheticSubject>();
   const subject = (index: number) => {
     const id = subjectId(index);
@@ -44,18 +45,33 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
   };
 }
 
-function checkOptions(o: SyntheticOptions): SyntheticOptions {
-  const positiveInt = (name: keyof SyntheticOptions) => {
-    const v = o[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UserError(`synthetic data set: ${name} must be a whole number >= 1, got ${String(v)}`);
+/** Checks a full option set; each problem is a UserError naming the option and its allowed range. */
+export function checkSyntheticOptions(o: SyntheticOptions): SyntheticOptions {
+  const fail = (message: string, hint?: string): never => {
+    throw new UserError(`synthetic data set: ${message}`, hint);
   };
-  positiveInt('subjects');
-  positiveInt('clipsPerClass');
-  if (o.subjects > 99) throw new UserError(`synthetic data set: subjects must be at most 99 (ids S01-S99), got ${o.subjects}`);
+  const wholeNumber = (name: keyof SyntheticOptions, min: number, max: number) => {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${name} must be a whole number ${min}-${max}, got ${String(v)}`);
+  };
+  const range = (name: keyof SyntheticOptions, min: number, max: number, unit = '') => {
+    const v = o[name];
+    if (typeof v !== 'number' || !(v >= min && v <= max)) fail(`${name} must be ${min}-${max}${unit}, got ${String(v)}`);
+  };
+  wholeNumber('seed', -(2 ** 31), 2 ** 31 - 1);
+  wholeNumber('subjects', 1, 99); // ids S01-S99
+  wholeNumber('clipsPerClass', 1, 99);
+  wholeNumber('size', 16, 1024);
+  range('duration', 0.5, 30, ' s');
+  range('fps', 1, 240, ' frames/s');
+  range('imuRate', 10, 1000, ' Hz');
+  for (const p of ['blur', 'occlusion', 'packetLoss'] as const) range(p, 0, 1);
+  if (o.actions.length === 0) fail('actions is empty', `choose from ${ACTIONS.join(', ')}`);
   const unknown = o.actions.filter((a) => !(ACTIONS as readonly string[]).includes(a));
-  if (unknown.length > 0) throw new UserError(`synthetic data set: unknown action${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, `known actions: ${ACTIONS.join(', ')}`);
-  if (o.actions.length === 0) throw new UserError('synthetic data set: actions is empty', `choose from ${ACTIONS.join(', ')}`);
-  if (!(o.duration >= 0.5 && o.duration <= 30)) throw new UserError(`synthetic data set: duration must be 0.5-30 s, got ${o.duration}`);
-  if (!(o.size >= 16 && o.size <= 1024) || !Number.isInteger(o.size)) throw new UserError(`synthetic data set: size must be a whole number of pixels, 16-1024, got ${o.size}`);
+  if (unknown.length > 0) fail(`unknown action${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, `known actions: ${ACTIONS.join(', ')}`);
+  if (new Set(o.actions).size !== o.actions.length) fail(`actions lists one twice: ${o.actions.join(', ')}`);
+  const badPlacement = o.placements.filter((p) => !(VIRTUAL_IMU_PLACEMENTS as readonly string[]).includes(p));
+  if (badPlacement.length > 0) fail(`unknown sensor placement ${badPlacement.join(', ')}`, `known placements: ${VIRTUAL_IMU_PLACEMENTS.join(', ')}`);
+  if (new Set(o.placements).size !== o.placements.length) fail(`placements lists one twice: ${o.placements.join(', ')}`);
   return o;
 }

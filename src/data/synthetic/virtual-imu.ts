@@ -12,9 +12,12 @@ import { applyTransposed, logMap, multiply, transpose, type Mat3, type Vec3 } fr
  * noise and range saturation are applied. Timestamps are on the device's clock:
  * t_device = offset + (1 + drift) t_camera. Lost packets drop samples (gaps in t).
  */
+/** Where a virtual IMU can be worn (each is a segment of the body model). */
+export const VIRTUAL_IMU_PLACEMENTS = ['wrist', 'ankle', 'pelvis', 'thigh', 'shank', 'chest', 'upper-arm', 'foot'] as const satisfies readonly Placement[];
+
 export interface ImuSpec {
   sensorId: string;
-  placement: Extract<Placement, 'wrist' | 'ankle' | 'pelvis' | 'thigh' | 'shank' | 'chest' | 'upper-arm' | 'foot'>;
+  placement: (typeof VIRTUAL_IMU_PLACEMENTS)[number];
   side: 'left' | 'right';
   rate: number;
   accelNoise: number; // m/s^2, rms per sample

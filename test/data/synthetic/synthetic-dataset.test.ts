@@ -30,7 +30,11 @@ Dataset('load gives the listed trial, the same whatever the order; another seed 
   assert.not.equal(imu(first), imu(other));
 });
 Dataset('bad options are clear errors', () => {
-  assert.throws(() => syntheticDataset({ subjects: 0 }), /subjects must be a whole number >= 1, got 0/);
+  assert.throws(() => syntheticDataset({ subjects: 0 }), /subjects must be a whole number 1-99, got 0/);
+  assert.throws(() => syntheticDataset({ subjects: 100 }), /subjects must be a whole number 1-99, got 100/);
+  assert.throws(() => syntheticDataset({ packetLoss: 1.5 }), /packetLoss must be 0-1, got 1.5/);
+  assert.throws(() => syntheticDataset({ placements: ['wrist', 'nose' as 'wrist'] }), /unknown sensor placement nose/);
+  assert.throws(() => syntheticDataset({ actions: ['jump', 'jump'] }), /actions lists one twice/);
   assert.throws(() => syntheticDataset({ actions: ['jump', 'dunk' as 'jump'] }), /unknown action dunk/);
   assert.throws(() => syntheticDataset({ clipsPerClass: 2.5 }), /clipsPerClass must be a whole number/);
 });

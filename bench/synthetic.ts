@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { ACTIONS } from '../src/data/synthetic/actions.ts';
+import { SYNTHETIC_DEFAULTS, subjectId, trialId, type SyntheticOptions } from '../src/data/synthetic/synthetic-trial.ts';
+import { startTrialPool } from '../src/data/synthetic/trial-pool.ts';
+import type { TrialJob } from '../src/data/synthetic/trial-jobs.ts';
+import { locateFfmpeg } from '../src/video/ffmpeg-binary.ts';
+
+export interface SyntheticBenchResult {
+  impl: string;
+  trials: number;
+  workers: number;
+  cores: number;
+  /** 'memory': Samples handed back; 'disk': written in the recording layout (FFV1 video, XDF). */
+  mode: 'memory' | 'disk';
+  seconds: number;
+  trials_per_s: number;
+  /** Wall time / trials x workers: the cost of one trial on one core. */
+  core_ms_per_trial: number;
+  options: Pick<SyntheticOptions, 'subjects' | 'clipsPerClass' | 'duration' | 'fps' | 'size' | 'imuRate'>;
+}
+
+/**
+ * Times generating the default synthetic data set (12 subjects x 10 actions x 10 trials of 2 s:
+ * video, pose and three IMUs each), pool start-up included, as a user would wait for it.
+ */
+export async function benchSynthetic(args: { workers: number; subjects: number; clips: number; disk: boolean }): Promise<SyntheticBenchResult> {
+  const options: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, subjects: args.subjects, clipsPerClass: args.clips };
+  const jobs: TrialJob[] = [];
+  for (let s = 0; s < options.subjects; s++) for (const action of ACTIONS) for (let t = 0; t < options.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
+  const out = args.disk ? await mkdtemp(join(tmpdir(), 'motionfuse-bench-synthetic-')) : '';
+  const ffmpeg = args.disk ? (await locateFfmpeg()).path : undefined;
+  const start = performance.now();
+  const pool = startTrialPool(options, { workers: args.workers, ...(ffmpeg === undefined ? {} : { ffmpeg }) });
+  try {
+    let bytes = 0;
+    await Promise.all(jobs.map(async (job) => {
+      if (args.disk) {
+        await pool.record(job, join(out, subjectId(job.subjectIndex), trialId(subjectId(job.subjectIndex), job.action, job.trial)));
+      } else {
+        const sample = await pool.generate(job);
+        bytes += sample.streams.length; // touch the result so the transfer is not optimised away
+      }
+    }));
+    if (!args.disk && bytes === 0) throw new Error('no streams generated');
+  } finally {
+    await pool.close();
+    if (out !== '') await rm(out, { recursive: true, force: true });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    impl: `motionfuse synthetic, ${args.workers} worker${args.workers === 1 ? '' : 's'}`,
+    trials: jobs.length, workers: args.workers, cores: availableParallelism(), mode: args.disk ? 'disk' : 'memory',
+    seconds: Number(seconds.toFixed(2)), trials_per_s: Number((jobs.length / seconds).toFixed(1)),
+    core_ms_per_trial: Number(((seconds * 1000 * Math.max(1, args.workers)) / jobs.length).toFixed(1)),
+    options: { subjects: options.subjects, clipsPerClass: options.clipsPerClass, duration: options.duration, fps: options.fps, size: options.size, imuRate: options.imuRate },
+  };
+}

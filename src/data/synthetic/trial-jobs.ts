@@ -1,0 +1,66 @@
+import { UserError } from '../../core/errors.ts';
+import type { Sample } from '../../core/sample.ts';
+import { writeRecording } from '../recording/write-recording.ts';
+import type { Action } from './actions.ts';
+import { generateSubject, generateTrial, type SyntheticOptions, type SyntheticSubject } from './synthetic-trial.ts';
+
+/** One trial to make: which subject, action and repetition. */
+export interface TrialJob {
+  subjectIndex: number;
+  action: Action;
+  trial: number;
+}
+
+/** What to do with it: hand the Sample back, or write it to `dir` in the recording layout. */
+export type TrialTask = { kind: 'generate'; job: TrialJob } | { kind: 'record'; job: TrialJob; dir: string; provenance?: Record<string, unknown> };
+
+/**
+ * Runs trial tasks for one set of options, in whichever thread it lives in; subjects are made
+ * once and kept, since every trial of a subject needs them.
+ */
+export class TrialMaker {
+  private readonly subjects = new Map<number, SyntheticSubject>();
+
+  constructor(
+    readonly options: SyntheticOptions,
+    private readonly ffmpeg: string | undefined,
+  ) {}
+
+  subject(index: number): SyntheticSubject {
+    let s = this.subjects.get(index);
+    if (s === undefined) {
+      s = generateSubject(this.options, index);
+      this.subjects.set(index, s);
+    }
+    return s;
+  }
+
+  generate(job: TrialJob): Sample {
+    return generateTrial(this.options, this.subject(job.subjectIndex), job.action, job.trial);
+  }
+
+  async run(task: TrialTask): Promise<Sample | undefined> {
+    const sample = this.generate(task.job);
+    if (task.kind === 'generate') return sample;
+    if (this.options.video && this.ffmpeg === undefined) throw new UserError('writing synthetic video needs ffmpeg', 'Run `npm install`, or set MOTIONFUSE_FFMPEG.');
+    await writeRecording(task.dir, sample, { ...(this.ffmpeg === undefined ? {} : { ffmpeg: this.ffmpeg }), ...(task.provenance === undefined ? {} : { provenance: task.provenance }) });
+    return undefined;
+  }
+}
+
+/** The ArrayBuffers under a sample's streams, once each: what a worker transfers instead of copying. */
+export function sampleBuffers(sample: Sample): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView | undefined) => {
+    if (a !== undefined && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  };
+  for (const s of sample.streams) {
+    add(s.t);
+    if (s.kind === 'video') add(s.decoded?.frames);
+    else {
+      add(s.data);
+      if (s.kind === 'pose') add(s.score);
+    }
+  }
+  return [...buffers];
+}
