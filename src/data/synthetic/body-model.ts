@@ -55,6 +55,21 @@ export function blendPoses(a: JointAngles, b: JointAngles, w: number): JointAngl
   return out;
 }
 
+/** Share of the trunk's forward lean that the pelvis takes (lumbopelvic rhythm). */
+export const PELVIS_SHARE_OF_TRUNK_FLEXION = 0.5;
+
+/**
+ * The same posture with the pelvis taking its share of the trunk's forward lean: the pelvis
+ * tilts forward by share x trunkFlex, the trunk bends that much less on it and the hips flex
+ * that much more, so every joint stays where it was (hips sit on the pelvis's left-right axis)
+ * and only the pelvis segment turns, as it does when people bend (a pelvis-worn sensor sees it).
+ * Exact for an unrolled pelvis; programs write trunkFlex as the lean of the trunk in space.
+ */
+export function withPelvisTilt(p: JointAngles): JointAngles {
+  const tilt = PELVIS_SHARE_OF_TRUNK_FLEXION * p.trunkFlex;
+  return { ...p, pelvisPitch: p.pelvisPitch + tilt, trunkFlex: p.trunkFlex - tilt, hipFlex: [p.hipFlex[0] + tilt, p.hipFlex[1] + tilt] };
+}
+
 export interface BodyFrame {
   /** Joint positions, BODY_JOINTS order, [x, y, z] each. */
   joints: Vec3[];

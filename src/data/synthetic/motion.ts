@@ -1,5 +1,5 @@
 import type { BodyDimensions } from './anthropometry.ts';
-import { BODY_JOINTS, blendPoses, forwardKinematics, legChain, legChainAt, pelvisOrientation, type BodyFrame, type JointAngles, type LegChain } from './body-model.ts';
+import { BODY_JOINTS, blendPoses, forwardKinematics, legChain, legChainAt, pelvisOrientation, withPelvisTilt, type BodyFrame, type JointAngles, type LegChain } from './body-model.ts';
 import { applyTransposed, type Mat3, type Vec3 } from './rotation.ts';
 
 /**
@@ -28,6 +28,13 @@ export interface ContactPhase {
    * with). Peak acceleration is pi/2 x v_end / duration.
    */
   pelvisProfile?: 'launch' | 'absorb';
+  /**
+   * Leg joints out of step (see sequencedBlend): > 0 the hips lead and the knees and ankles lag,
+   * as in a push-off, where the hip's extension ends first and the knees' and ankles' last, so
+   * the pelvis leaves straight up from above the feet; < 0 the reverse, as in a landing. 0 or
+   * absent: all joints together.
+   */
+  legSequence?: number;
   /**
    * Single support only: the free foot's ball ends this phase on the floor (a step: the next
    * phase can plant it where it touched down). Without it the free foot goes where the pose puts
@@ -75,10 +82,10 @@ function launchDisplacement(s: number): number {
  * z(w), follow the profile: z(w) = z(0) + (z(1) - z(0)) G(s). z(w) is tabulated by forward
  * kinematics and inverted by interpolation (made monotone first, should a pose blend dip).
  */
-function profileTiming(dims: BodyDimensions, from: JointAngles, to: JointAngles, anchor: 0 | 1, profile: 'launch' | 'absorb'): (s: number) => number {
+function profileTiming(dims: BodyDimensions, from: JointAngles, to: JointAngles, anchor: 0 | 1, profile: 'launch' | 'absorb', sequence: number): (s: number) => number {
   const m = 200;
   const z = new Float64Array(m + 1);
-  for (let i = 0; i <= m; i++) z[i] = -legOf(dims, blendPoses(from, to, i / m), ORIGIN, anchor).toe[2];
+  for (let i = 0; i <= m; i++) z[i] = -legOf(dims, sequencedBlend(from, to, i / m, sequence), ORIGIN, anchor).toe[2];
   const rising = (z[m] as number) >= (z[0] as number);
   for (let i = 1; i <= m; i++) z[i] = rising ? Math.max(z[i] as number, z[i - 1] as number) : Math.min(z[i] as number, z[i - 1] as number);
   const z0 = z[0] as number;
@@ -115,7 +122,32 @@ function ease(kind: Ease, s: number): number {
   return s * s * (3 - 2 * s);
 }
 
+/**
+ * blendPoses with the legs' joints out of step: hip angles move with weight w + c w (1 - w),
+ * knees and feet with w - c w (1 - w) (monotone for |c| <= 1). At the end of a push-off (c > 0)
+ * the knees then extend about (1 + c) / (1 - c) times as fast as the hips: thigh and shank turn
+ * against each other and lift the pelvis vertically, where a plain blend of a nearly straight
+ * leg would swing it forward.
+ */
+export function sequencedBlend(from: JointAngles, to: JointAngles, w: number, c: number): JointAngles {
+  const p = blendPoses(from, to, w);
+  if (c === 0) return p;
+  const hip = w + c * w * (1 - w);
+  const distal = w - c * w * (1 - w);
+  // The pelvis's tilt moves with the hips, so the thighs' direction in space is the same whether
+  // the pelvis or the trunk carries a lean (withPelvisTilt).
+  p.pelvisPitch = from.pelvisPitch + (to.pelvisPitch - from.pelvisPitch) * hip;
+  p.hipFlex = [from.hipFlex[0] + (to.hipFlex[0] - from.hipFlex[0]) * hip, from.hipFlex[1] + (to.hipFlex[1] - from.hipFlex[1]) * hip];
+  p.hipAbd = [from.hipAbd[0] + (to.hipAbd[0] - from.hipAbd[0]) * hip, from.hipAbd[1] + (to.hipAbd[1] - from.hipAbd[1]) * hip];
+  p.kneeFlex = [from.kneeFlex[0] + (to.kneeFlex[0] - from.kneeFlex[0]) * distal, from.kneeFlex[1] + (to.kneeFlex[1] - from.kneeFlex[1]) * distal];
+  p.footPitch = [from.footPitch[0] + (to.footPitch[0] - from.footPitch[0]) * distal, from.footPitch[1] + (to.footPitch[1] - from.footPitch[1]) * distal];
+  return p;
+}
+
 const TOE = [BODY_JOINTS.indexOf('l_toe'), BODY_JOINTS.indexOf('r_toe')] as const;
+/** How fast the legs' take-off motion dies away in the air, s. */
+const TOE_OFF_DECAY = 0.03;
+type Pair = [number, number];
 const sideIndex = (s: 'left' | 'right'): 0 | 1 => (s === 'left' ? 0 : 1);
 const ORIGIN: Vec3 = [0, 0, 0];
 
@@ -137,11 +169,15 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
   };
 
   // The body starts standing with both balls of the feet on the floor, pelvis over the origin.
-  let pose = start;
+  // Key poses as programs write them, with the pelvis taking its share of each trunk lean.
+  let pose = withPelvisTilt(start);
   const zero = forwardKinematics(dims, pose, [0, 0, 0]);
   let root: Vec3 = [0, 0, -(zero.joints[TOE[0]] as Vec3)[2]];
   let planted: (Vec3 | undefined)[] = [0, 1].map((i) => floor(add(root, zero.joints[TOE[i as 0 | 1]] as Vec3)));
   let prevRoot: Vec3 = root;
+  let prevPose = pose;
+  // The pelvis velocity at the last touchdown, until the contact phase after it has used it.
+  let arrival: Vec3 | undefined;
   let step = 0;
   // Fraction of a step already elapsed in the next contact phase when it starts: 1 normally; after
   // a landing, the part of the landing step that followed the touchdown (so no step is lost).
@@ -158,7 +194,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
   };
 
   for (let ph = 0; ph < phases.length; ph++) {
-    const phase = phases[ph] as Phase;
+    const phase = { ...(phases[ph] as Phase), to: withPelvisTilt((phases[ph] as Phase).to) } as Phase;
     if (step >= steps) break;
     const from = pose;
     if (phase.kind === 'contact') {
@@ -172,14 +208,15 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         const onFloor = phase.feet === 'both' || i === anchor;
         return onFloor ? planted[i] ?? floor(add(root, forwardKinematics(dims, pose, [0, 0, 0]).joints[TOE[i as 0 | 1]] as Vec3)) : undefined;
       });
-      if (phase.pelvisProfile === 'absorb' && prevRoot !== root) {
+      if (phase.pelvisProfile === 'absorb' && arrival !== undefined) {
         // A landing absorbs the speed the pelvis arrives with: duration = 2 x drop / speed, so
         // the profile starts at exactly that speed (no jump in velocity at touchdown).
-        const vz = (root[2] - prevRoot[2]) / dt;
+        const vz = arrival[2];
         const drop = -pelvisRise(dims, from, phase.to, anchor);
         if (vz < -0.05 && drop > 1e-3) n = Math.max(1, Math.round((2 * drop) / -vz / dt));
       }
-      const timing = phase.pelvisProfile === undefined ? (s: number) => ease(phase.ease, s) : profileTiming(dims, from, phase.to, anchor, phase.pelvisProfile);
+      arrival = undefined;
+      const timing = phase.pelvisProfile === undefined ? (s: number) => ease(phase.ease, s) : profileTiming(dims, from, phase.to, anchor, phase.pelvisProfile, phase.legSequence ?? 0);
       const offset = carry;
       carry = 1;
       // A step: lower the free foot by its natural end height, gradually, so it touches down at the end.
@@ -191,10 +228,10 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       }
       for (let k = 1; k <= n; k++) {
         const s = (k - 1 + offset) / n;
-        let p = blendPoses(from, phase.to, phase.pelvisProfile === undefined ? timing(s) : ease(phase.ease, s));
+        let p = sequencedBlend(from, phase.to, phase.pelvisProfile === undefined ? timing(s) : ease(phase.ease, s), phase.legSequence ?? 0);
         // With a pelvis profile the legs follow its timing and the rest of the body the plain ease:
         // the profile can move fast where the legs barely lift the pelvis, and the arms must not.
-        if (phase.pelvisProfile !== undefined) p = withLegsOf(p, blendPoses(from, phase.to, timing(s)));
+        if (phase.pelvisProfile !== undefined) p = withLegsOf(p, sequencedBlend(from, phase.to, timing(s), phase.legSequence ?? 0));
         const pelvisR = pelvisOrientation(p);
         const anchorToe = legChain(dims, p, pelvisR, ORIGIN, anchor).toe;
         const target = planted[anchor] as Vec3;
@@ -234,6 +271,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         }
         const body = forwardKinematics(dims, p, root);
         prevRoot = frames.length > 0 ? (frames[frames.length - 1] as BodyFrame).joints[0] as Vec3 : root;
+        prevPose = pose;
         pose = p;
         emit(body, phase.label, phase.feet === 'both' ? 3 : 1 << anchor);
       }
@@ -244,6 +282,13 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       const takeoffTime = step * dt;
       const lands = sideIndex(phase.lands);
       const expected = Math.max(2 * dt, (2 * v[2]) / GRAVITY);
+      // The legs' joint speeds at take-off carry on into the flight and die away (toe-off is
+      // smooth: the foot keeps pointing, the knee keeps extending), then the legs are back at
+      // their take-off angles by the expected landing.
+      const rate = (a: Pair, b: Pair): Pair => [(a[0] - b[0]) / dt, (a[1] - b[1]) / dt];
+      // A knee that extends at take-off may carry on only until nearly straight (never past it).
+      const kneeRate = rate(from.kneeFlex, prevPose.kneeFlex).map((r, i) => Math.max(r, -((from.kneeFlex[i] as number) - 0.05) / TOE_OFF_DECAY)) as Pair;
+      const legRates = { hipFlex: rate(from.hipFlex, prevPose.hipFlex), kneeFlex: kneeRate, footPitch: rate(from.footPitch, prevPose.footPitch) };
       let landed = false;
       for (let k = 1; !landed && step < steps + 1; k++) {
         const t = k * dt;
@@ -251,10 +296,13 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         // pelvis lands at the height it left from and the flight time gives the height exactly.
         const p = blendPoses(from, phase.to, ease('smooth', Math.min(1, t / expected)));
         if (phase.legs !== 'swing') {
-          p.hipFlex = [...from.hipFlex];
+          const follow = TOE_OFF_DECAY * (1 - Math.exp(-t / TOE_OFF_DECAY)) * (1 - ease('smooth', Math.min(1, t / expected)));
+          // The thighs keep their direction in space while the pelvis tilts.
+          const tilt = p.pelvisPitch - from.pelvisPitch;
+          p.hipFlex = [from.hipFlex[0] + legRates.hipFlex[0] * follow + tilt, from.hipFlex[1] + legRates.hipFlex[1] * follow + tilt];
           p.hipAbd = [...from.hipAbd];
-          p.kneeFlex = [...from.kneeFlex];
-          p.footPitch = [...from.footPitch];
+          p.kneeFlex = [from.kneeFlex[0] + legRates.kneeFlex[0] * follow, from.kneeFlex[1] + legRates.kneeFlex[1] * follow];
+          p.footPitch = [from.footPitch[0] + legRates.footPitch[0] * follow, from.footPitch[1] + legRates.footPitch[1] * follow];
         }
         const r: Vec3 = [takeoffRoot[0] + v[0] * t, takeoffRoot[1] + v[1] * t, takeoffRoot[2] + v[2] * t - 0.5 * GRAVITY * t * t];
         const body = forwardKinematics(dims, p, r);
@@ -274,6 +322,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
           // This step is not emitted here: the contact phase that follows starts at the touchdown
           // and its first step lands on this step's time, (1 - frac) of a step after it.
           carry = 1 - frac;
+          arrival = [v[0], v[1], v[2] - GRAVITY * tl];
           landed = true;
         } else {
           prevRoot = root;
@@ -401,12 +450,16 @@ function solve3(cols: Vec3[], b: Vec3): Vec3 | undefined {
 
 /**
  * How far (m, <= 0) the pelvis must move down for leg `side` to reach `toe` with a little slack
- * (99.5% of its length); 0 when it reaches, or when lowering cannot help (too far sideways).
+ * (99.5% of its length, or as straight as its pose already is); 0 when it reaches, or when
+ * lowering cannot help (too far sideways).
  */
 function reachShortfall(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3): number {
   const { hip, toe: foot, ankle } = legOf(dims, pose, root, side);
   const d: Vec3 = [toe[0] - foot[0] + ankle[0] - hip[0], toe[1] - foot[1] + ankle[1] - hip[1], toe[2] - foot[2] + ankle[2] - hip[2]];
-  const reach = 0.995 * (dims.thigh + dims.shank);
+  // A leg its own pose already stretches past the slack reaches that far: the sink then starts
+  // from zero when a foot first needs holding up, instead of jumping by the slack in one step.
+  const own = Math.hypot(ankle[0] - hip[0], ankle[1] - hip[1], ankle[2] - hip[2]);
+  const reach = Math.max(0.995 * (dims.thigh + dims.shank), Math.min(own, dims.thigh + dims.shank - 1e-6));
   const across = d[0] * d[0] + d[1] * d[1];
   if (Math.hypot(d[0], d[1], d[2]) <= reach || across >= reach * reach) return 0;
   return Math.min(0, d[2] + Math.sqrt(reach * reach - across));

@@ -138,4 +138,38 @@ Physics('same seed, same streams; another seed, other streams; clock offset and 
   const expected = Math.floor(2.5 * 100);
   assert.ok(a.stream.t.length < expected && a.stream.t.length > expected * 0.85, `packet loss kept ${a.stream.t.length} of ${expected}`);
 });
+Physics('no velocity steps: the pelvis reads under 12 g through jumps, hops, squats and lunges (landings are absorbed), and kicks', () => {
+  for (const action of ['jump', 'hop', 'squat', 'lunge', 'kick'] as const) {
+    for (let seed = 30; seed < 36; seed++) {
+      const { traj, rng } = trial(action, seed);
+      const { stream } = simulateImu(traj, ideal('pelvis'), rng);
+      let peak = 0;
+      for (let i = 0; i < stream.t.length; i++) peak = Math.max(peak, norm3(stream.data, i));
+      assert.ok(peak < 12 * GRAVITY, `${action} seed ${seed}: pelvis peak ${(peak / GRAVITY).toFixed(1)} g`);
+    }
+  }
+});
+Physics('a jump takes off from above the feet: the pelvis is within 15 cm of the balls of the feet (horizontally) and leaves vertically', () => {
+  const toe = BODY_JOINTS.indexOf('l_toe');
+  for (let seed = 40; seed < 46; seed++) {
+    const { traj } = trial('jump', seed);
+    const f = traj.flights[0] as MotionTrajectory['flights'][number];
+    const k = Math.round(f.takeoff / traj.dt) - 1;
+    const frame = traj.frames[k] as MotionTrajectory['frames'][number];
+    const offset = ((frame.joints[0] as Vec3)[0]) - ((frame.joints[toe] as Vec3)[0]);
+    assert.ok(Math.abs(offset) < 0.15, `seed ${seed}: pelvis ${offset.toFixed(3)} m from the ball of the foot at take-off`);
+    const before = traj.frames[k - 1] as MotionTrajectory['frames'][number];
+    const vx = (((frame.joints[0] as Vec3)[0]) - ((before.joints[0] as Vec3)[0])) / traj.dt;
+    assert.ok(Math.abs(vx) < 0.1, `seed ${seed}: horizontal take-off speed ${vx.toFixed(3)} m/s`);
+  }
+});
+Physics('the pelvis tilts as the trunk leans: a pelvis gyroscope sees a squat (pitch rate > 0.4 rad/s)', () => {
+  for (let seed = 50; seed < 54; seed++) {
+    const { traj, rng } = trial('squat', seed);
+    const { stream } = simulateImu(traj, ideal('pelvis'), rng);
+    let peak = 0;
+    for (let i = 0; i < stream.t.length; i++) peak = Math.max(peak, Math.abs(stream.data[i * 6 + 4] as number));
+    assert.ok(peak > 0.4, `seed ${seed}: pelvis pitch rate peaks at ${peak.toFixed(2)} rad/s`);
+  }
+});
 Physics.run();

@@ -1,7 +1,6 @@
-import { blendPoses, forwardKinematics, BODY_JOINTS, standingPose, type JointAngles } from '../body-model.ts';
-import type { BodyDimensions } from '../anthropometry.ts';
+import { standingPose, type JointAngles } from '../body-model.ts';
 import { pelvisRise, type Phase } from '../motion.ts';
-import { contact, quiet, type ProgramContext } from './program-context.ts';
+import { contact, quiet, verticalAt, type ProgramContext } from './program-context.ts';
 
 /**
  * The countermovement family, the jump and its two closest look-alikes: `jump` (both feet: dip,
@@ -26,7 +25,10 @@ export function countermovementProgram(action: 'jump' | 'hop' | 'squat', ctx: Pr
   const leg = action === 'hop' ? (rng.bernoulli(0.5) ? 0 : 1) : undefined;
   const feet = leg ?? 'both';
   const crouch = dip(depth, leg);
-  const takeoff = verticalAt(dims, crouch, drive(leg), leg, 1);
+  // Push-off with the hips leading, landing with the knees and ankles leading (motion.ts,
+  // sequencedBlend): with the take-off pose's hips chosen for a vertical take-off, the pelvis
+  // then leaves from above the balls of the feet, as a balanced athlete does.
+  const takeoff = verticalAt(dims, crouch, drive(leg), leg, 1, PUSH_OFF);
   // Propulsion: the pelvis rises by `rise` and leaves the floor at the requested vertical velocity;
   // with the 'launch' profile v_end = 2 rise / T. Peak acceleration is then pi v^2 / (4 rise),
   // 1.3-1.6 g for a 2.5 m/s take-off from a 35 cm dip: about 2.5 body weights on the floor, as
@@ -37,21 +39,24 @@ export function countermovementProgram(action: 'jump' | 'hop' | 'squat', ctx: Pr
   const driveTime = (2 * pelvisRise(dims, crouch, takeoff, side)) / velocity;
   const landing: JointAngles = { ...takeoff, shoulderFlex: [0.6, 0.6] };
   // Arms stay forward through the landing (no fast swing back in a 0.1 s absorption).
-  const absorb = verticalAt(dims, takeoff, { ...dip(depth * vary(0.6), leg), shoulderFlex: [0.4, 0.4], elbowFlex: [0.4, 0.4] }, leg, 0);
+  const absorb = verticalAt(dims, takeoff, { ...dip(depth * vary(0.6), leg), shoulderFlex: [0.4, 0.4], elbowFlex: [0.4, 0.4] }, leg, 0, -PUSH_OFF);
   const landTime = (2 * -pelvisRise(dims, takeoff, absorb, side)) / velocity;
   return [
     quiet(lead),
     ...(leg === undefined ? [] : [contact(leg, 0.2, dip(0.15, leg), 'lift')]),
     contact(feet, dipTime, crouch, 'countermovement'),
-    contact(feet, driveTime, takeoff, 'propulsion', { pelvisProfile: 'launch' }),
+    contact(feet, driveTime, takeoff, 'propulsion', { pelvisProfile: 'launch', legSequence: PUSH_OFF }),
     { kind: 'flight', to: landing, lands: leg === 1 ? 'right' : 'left', label: 'flight' },
-    contact(feet, landTime, absorb, 'landing', { pelvisProfile: 'absorb' }),
+    contact(feet, landTime, absorb, 'landing', { pelvisProfile: 'absorb', legSequence: -PUSH_OFF }),
     contact(feet, vary(0.4 / speed), leg === undefined ? stand : dip(0.15, leg), 'recovery'),
     // After a hop the free foot comes down beside the other before both stand.
     ...(leg === undefined ? [] : [contact(leg, vary(0.3 / speed), stand, 'put-down', { plant: true })]),
     quiet(2),
   ];
 }
+
+/** How far the hips lead the knees and ankles in a push-off (sequencedBlend's c). */
+const PUSH_OFF = 0.5;
 
 /** The bottom of the countermovement, both legs or one (the other held up, bent). */
 function dip(depth: number, oneLeg: 0 | 1 | undefined): JointAngles {
@@ -69,7 +74,7 @@ function dip(depth: number, oneLeg: 0 | 1 | undefined): JointAngles {
     p.kneeFlex[free] = 1.2;
   }
   p.trunkFlex = 0.55 * depth;
-  p.shoulderFlex = [-0.7 * depth, -0.7 * depth]; // arms swing back during the dip
+  p.shoulderFlex = [-0.45 * depth, -0.45 * depth]; // arms swing back during the dip
   p.elbowFlex = [0.2, 0.2];
   return p;
 }
@@ -81,10 +86,10 @@ function drive(oneLeg: 0 | 1 | undefined): JointAngles {
   for (const i of legs) {
     // Take-off a little before full extension: the legs still extend fast there, so the pelvis
     // rises fast (at full extension its vertical speed from the knee and hip would vanish).
-    p.hipFlex[i] = 0.2;
+    p.hipFlex[i] = 0.05;
     p.hipAbd[i] = 0;
-    p.kneeFlex[i] = 0.3;
-    p.footPitch[i] = 0.6;
+    p.kneeFlex[i] = 0.4;
+    p.footPitch[i] = 0.7;
   }
   if (oneLeg !== undefined) {
     const free = 1 - oneLeg;
@@ -92,40 +97,10 @@ function drive(oneLeg: 0 | 1 | undefined): JointAngles {
     p.kneeFlex[free] = 1.2;
   }
   p.trunkFlex = 0.05;
-  p.shoulderFlex = [2.4, 2.4];
+  // Arms forward and up, not yet overhead: a swing of about 2 rad in the push-off peaks near
+  // 12 rad/s at the shoulder, as in jumps with an arm swing (a full swing overhead in 0.25 s
+  // would take 20 rad/s and saturate a wrist sensor at 16 g).
+  p.shoulderFlex = [1.7, 1.7];
   p.elbowFlex = [0.3, 0.3];
   return p;
-}
-
-/** d(pelvis position over the ball of foot `side`)/dw of the blend from -> to at w, along x (axis 0) or z (2). */
-function pelvisRate(dims: BodyDimensions, from: JointAngles, to: JointAngles, w: number, side: 0 | 1, axis: 0 | 2 = 2): number {
-  const toe = BODY_JOINTS.indexOf(side === 0 ? 'l_toe' : 'r_toe');
-  const at = (x: number) => -((forwardKinematics(dims, blendPoses(from, to, x), [0, 0, 0]).joints[toe] as [number, number, number])[axis]);
-  const h = 1e-4;
-  return w >= 1 ? (at(1) - at(1 - h)) / h : (at(w + h) - at(w)) / h;
-}
-
-/**
- * `to` with the supporting legs' hip flexion chosen (bisection) so that the blend from -> to
- * moves the pelvis straight up or down at blend weight `at` (1: the take-off, which then has no
- * horizontal velocity in flight; 0: the first instant of a landing, which then does not jerk the
- * pelvis sideways in one sample).
- */
-function verticalAt(dims: BodyDimensions, from: JointAngles, to: JointAngles, leg: 0 | 1 | undefined, at: 0 | 1): JointAngles {
-  const side = leg ?? 0;
-  const legs: number[] = leg === undefined ? [0, 1] : [leg];
-  const withHip = (h: number): JointAngles => {
-    const p: JointAngles = { ...to, hipFlex: [...to.hipFlex] as [number, number] };
-    for (const i of legs) p.hipFlex[i] = h;
-    return p;
-  };
-  const f = (h: number) => pelvisRate(dims, from, withHip(h), at, side, 0);
-  let [lo, hi] = [-0.4, 0.9];
-  if (Math.sign(f(lo)) === Math.sign(f(hi))) return to;
-  for (let k = 0; k < 40; k++) {
-    const mid = (lo + hi) / 2;
-    if (Math.sign(f(mid)) === Math.sign(f(lo))) lo = mid;
-    else hi = mid;
-  }
-  return withHip((lo + hi) / 2);
 }
