@@ -37,7 +37,7 @@ export function simulateCommand<T>(cli: Argv<T>): Argv<T> {
       .option('workers', { type: 'number', default: defaultWorkerCount(), describe: 'Worker threads (0: generate in the main thread)' })
       .option('preview', { type: 'boolean', default: false, describe: 'Also write a PNG contact sheet of frames and an IMU plot for one trial to OUT/preview/' })
       .option('preview-trial', { type: 'string', describe: 'Trial to preview (default: the first jump, else the first trial)' })
-      .example('$0 simulate --out datasets/synthetic/default --preview', 'The default set: 12 athletes x 10 actions x 10 trials of 2 s')
+      .example('$0 simulate --out datasets/synthetic/data --preview', 'The default set: 12 athletes x 10 actions x 10 trials of 2 s')
       .example('$0 simulate --out /tmp/jumps --actions jump hop squat --subjects 4 --no-video', 'Only the jump and its look-alikes, sensors and pose only'),
     async (args) => {
       const options = checkSyntheticOptions({
