@@ -116,7 +116,7 @@ Simulate('refuses to mix settings, to write into an unrelated folder, and reject
   const action = motionfuse(['simulate', '--out', join(work, 'bad'), '--actions', 'dunk']);
   assert.is(action.code, 2);
   assert.match(action.stderr, /unknown action dunk/);
-  assert.match(action.stderr, /hint: known actions: jump, hop/);
+  assert.match(action.stderr, /\(known: jump, hop/);
 });
 
 Simulate.run();

@@ -1,4 +1,5 @@
 import type { DatasetAdapter, SampleRef } from '../../core/dataset.ts';
+import { z } from 'zod';
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { ACTIONS, type Action } from './actions.ts';
@@ -11,7 +12,7 @@ import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial, subjectId, trialId,
  * same trial, whichever order or process loads it. Subjects group the trials for splits.
  */
 export function syntheticDataset(request: Partial<SyntheticOptions> = {}): DatasetAdapter {
-  const options = checkSyntheticOptions({ ...SYNTHETIC_DEFAULTS, ...request });
+  const options = checkSyntheticOptions(request);
   const subjects = new Map<string, SyntheticSubject>();
   const subject = (index: number) => {
     const id = subjectId(index);
@@ -45,33 +46,51 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
   };
 }
 
-/** Checks a full option set; each problem is a UserError naming the option and its allowed range. */
-export function checkSyntheticOptions(o: SyntheticOptions): SyntheticOptions {
-  const fail = (message: string, hint?: string): never => {
-    throw new UserError(`synthetic data set: ${message}`, hint);
-  };
-  const wholeNumber = (name: keyof SyntheticOptions, min: number, max: number) => {
-    const v = o[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${name} must be a whole number ${min}-${max}, got ${String(v)}`);
-  };
-  const range = (name: keyof SyntheticOptions, min: number, max: number, unit = '') => {
-    const v = o[name];
-    if (typeof v !== 'number' || !(v >= min && v <= max)) fail(`${name} must be ${min}-${max}${unit}, got ${String(v)}`);
-  };
-  wholeNumber('seed', -(2 ** 31), 2 ** 31 - 1);
-  wholeNumber('subjects', 1, 99); // ids S01-S99
-  wholeNumber('clipsPerClass', 1, 99);
-  wholeNumber('size', 16, 1024);
-  range('duration', 0.5, 30, ' s');
-  range('fps', 1, 240, ' frames/s');
-  range('imuRate', 10, 1000, ' Hz');
-  for (const p of ['blur', 'occlusion', 'packetLoss'] as const) range(p, 0, 1);
-  if (o.actions.length === 0) fail('actions is empty', `choose from ${ACTIONS.join(', ')}`);
-  const unknown = o.actions.filter((a) => !(ACTIONS as readonly string[]).includes(a));
-  if (unknown.length > 0) fail(`unknown action${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, `known actions: ${ACTIONS.join(', ')}`);
-  if (new Set(o.actions).size !== o.actions.length) fail(`actions lists one twice: ${o.actions.join(', ')}`);
-  const badPlacement = o.placements.filter((p) => !(VIRTUAL_IMU_PLACEMENTS as readonly string[]).includes(p));
-  if (badPlacement.length > 0) fail(`unknown sensor placement ${badPlacement.join(', ')}`, `known placements: ${VIRTUAL_IMU_PLACEMENTS.join(', ')}`);
-  if (new Set(o.placements).size !== o.placements.length) fail(`placements lists one twice: ${o.placements.join(', ')}`);
-  return o;
+const whole = (min: number, max: number) =>
+  z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: (issue) => `must be a whole number ${min}-${max}, got ${String(issue.input)}` });
+const within = (min: number, max: number, unit = '') =>
+  z.number().refine((v) => v >= min && v <= max, { error: (issue) => `must be ${min}-${max}${unit}, got ${String(issue.input)}` });
+/** A list of known names, each at most once. */
+const namesFrom = (known: readonly string[], what: string) =>
+  z.array(z.string()).superRefine((list, ctx) => {
+    const unknown = list.filter((a) => !known.includes(a));
+    if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})` });
+    else if (list.length === 0) ctx.addIssue({ code: 'custom', message: `is empty (choose from ${known.join(', ')})` });
+    else if (new Set(list).size !== list.length) ctx.addIssue({ code: 'custom', message: `lists one twice: ${list.join(', ')}` });
+  });
+
+/**
+ * The synthetic data set's options, as an experiment file's `dataset: { name: synthetic, ... }`
+ * gives them (every key optional, SYNTHETIC_DEFAULTS fill the rest; unknown keys are errors).
+ * The one place their ranges are stated: the CLI and the adapter check through it too.
+ */
+export const SYNTHETIC_OPTIONS_SCHEMA = z.strictObject({
+  seed: whole(-(2 ** 31), 2 ** 31 - 1),
+  subjects: whole(1, 99), // ids S01-S99
+  clipsPerClass: whole(1, 99),
+  actions: namesFrom(ACTIONS, 'action'),
+  duration: within(0.5, 30, ' s'),
+  fps: within(1, 240, ' frames/s'),
+  size: whole(16, 1024),
+  imuRate: within(10, 1000, ' Hz'),
+  placements: namesFrom(VIRTUAL_IMU_PLACEMENTS, 'sensor placement'),
+  video: z.boolean(),
+  pose: z.boolean(),
+  blur: within(0, 1),
+  occlusion: within(0, 1),
+  packetLoss: within(0, 1),
+}).partial();
+
+/** Options over the defaults, checked; each problem is a UserError naming the option. */
+export function checkSyntheticOptions(request: unknown): SyntheticOptions {
+  const parsed = SYNTHETIC_OPTIONS_SCHEMA.safeParse(request);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const field = issue.path.map(String).join('.');
+      if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      return /^(must|is|lists)\b/.test(issue.message) && field !== '' ? `${field} ${issue.message}` : `${field}: ${issue.message}`;
+    });
+    throw new UserError(`synthetic data set: ${problems.join('; ')}`, `Its options (${Object.keys(SYNTHETIC_DEFAULTS).join(', ')}) are described in README.md, "The synthetic athletes"; \`motionfuse simulate --help\` lists the command's flags.`);
+  }
+  return { ...SYNTHETIC_DEFAULTS, ...parsed.data } as SyntheticOptions;
 }
