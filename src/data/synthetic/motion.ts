@@ -36,6 +36,12 @@ export interface ContactPhase {
    */
   legSequence?: number;
   /**
+   * Single support: the pelvis keeps its horizontal place and only rises or sinks (its height
+   * from the pose blend), the stance leg solved to keep its foot planted. For running on the
+   * spot: a blend of leg angles alone would swing the pelvis forward or back at push-off.
+   */
+  pelvisVertical?: boolean;
+  /**
    * Single support only: the free foot's ball ends this phase on the floor (a step: the next
    * phase can plant it where it touched down). Without it the free foot goes where the pose puts
    * it; in both cases it is never put through the floor (its leg is bent instead).
@@ -218,6 +224,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       arrival = undefined;
       const timing = phase.pelvisProfile === undefined ? (s: number) => ease(phase.ease, s) : profileTiming(dims, from, phase.to, anchor, phase.pelvisProfile, phase.legSequence ?? 0);
       const offset = carry;
+      const pelvisAt: Vec3 = root;
       carry = 1;
       // A step: lower the free foot by its natural end height, gradually, so it touches down at the end.
       let plantDrop = 0;
@@ -236,6 +243,12 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         const anchorToe = legChain(dims, p, pelvisR, ORIGIN, anchor).toe;
         const target = planted[anchor] as Vec3;
         root = [target[0] - anchorToe[0], target[1] - anchorToe[1], target[2] - anchorToe[2]];
+        if (phase.pelvisVertical === true && phase.feet !== 'both') {
+          root = [pelvisAt[0], pelvisAt[1], root[2]];
+          const sink = reachShortfall(dims, p, root, anchor, target);
+          if (sink < 0) root = [root[0], root[1], root[2] + sink];
+          p = solveLeg(dims, p, root, anchor, target, legMemo);
+        }
         if (phase.feet === 'both') {
           // Where the other leg cannot reach its planted ball, the pelvis sinks until it can and
           // the anchor leg bends to match: both feet stay where they were planted.

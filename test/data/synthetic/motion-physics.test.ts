@@ -138,8 +138,8 @@ Physics('same seed, same streams; another seed, other streams; clock offset and 
   const expected = Math.floor(2.5 * 100);
   assert.ok(a.stream.t.length < expected && a.stream.t.length > expected * 0.85, `packet loss kept ${a.stream.t.length} of ${expected}`);
 });
-Physics('no velocity steps: the pelvis reads under 12 g through jumps, hops, squats and lunges (landings are absorbed), and kicks', () => {
-  for (const action of ['jump', 'hop', 'squat', 'lunge', 'kick'] as const) {
+Physics('no velocity steps: the pelvis reads under 12 g through jumps, hops, squats, lunges, runs (landings are absorbed) and kicks', () => {
+  for (const action of ['jump', 'hop', 'squat', 'lunge', 'run', 'kick'] as const) {
     for (let seed = 30; seed < 36; seed++) {
       const { traj, rng } = trial(action, seed);
       const { stream } = simulateImu(traj, ideal('pelvis'), rng);

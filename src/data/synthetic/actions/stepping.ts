@@ -114,9 +114,9 @@ export function runProgram(ctx: ProgramContext): Phase[] {
   const launch = vary(0.25 / speed);
   for (let k = 0; k < 8; k++) {
     const next = (1 - stance) as 0 | 1;
-    phases.push(contact(stance, launch, runPose(stance, 0), 'push-off', { pelvisProfile: 'launch' }));
+    phases.push(contact(stance, launch, runPose(stance, 0), 'push-off', { pelvisProfile: 'launch', pelvisVertical: true }));
     phases.push({ kind: 'flight', to: runPose(next, 0), lands: next === 0 ? 'left' : 'right', legs: 'swing', label: 'flight' });
-    phases.push(contact(next, 0.15, runPose(next, 1), 'stance', { pelvisProfile: 'absorb' }));
+    phases.push(contact(next, 0.15, runPose(next, 1), 'stance', { pelvisProfile: 'absorb', pelvisVertical: true }));
     stance = next;
   }
   phases.push(quiet(2));
