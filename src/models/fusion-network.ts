@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Modality } from '../train/model-inputs.ts';
+import { BatchToFrames, FramesToBatch } from './layers/frame-batching.ts';
+import { FastLstm } from './layers/fast-lstm.ts';
+import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts';
+
+/**
+ * The fusion network: one encoder per modality turns its input into a sequence of feature
+ * vectors, each sequence is pooled to one vector, the vectors are concatenated and classified.
+ *   video [K, S, S, 3] -> per-frame CNN (conv 3x3 + ReLU + max-pool, then global average pool,
+ *                         dense) -> [K, frameFeatures]
+ *   imu   [T, 6P]      -> conv1d k5 + BatchNorm + ReLU + max-pool 2, twice -> [T/4, filters]
+ *   pose  [F, 51]      -> dense + ReLU per frame -> [F, 64]
+ * Pooling per modality: 'attention-lstm' (the source paper's): BatchNorm on the LSTM's inputs,
+ * an LSTM over the sequence, additive temporal attention; 'concat' (late fusion): the mean over
+ * time. Then concatenation, BatchNorm, dropout 0.5 and a dense layer to class logits.
+ * Video-only and IMU-only networks are the same with one modality.
+ */
+export type Fusion = 'concat' | 'attention-lstm';
+
+export interface FusionNetworkSpec {
+  modalities: readonly Modality[];
+  fusion: Fusion;
+  lstmUnits: number;
+  dropout: number;
+  /** Filters of the per-frame CNN's conv layers (each followed by a 2x2 max-pool but the last). */
+  videoFilters: readonly number[];
+  frameFeatures: number;
+  imuFilters: readonly number[];
+}
+
+export const DEFAULT_FUSION_SPEC: FusionNetworkSpec = {
+  modalities: ['video', 'imu'], fusion: 'attention-lstm', lstmUnits: 64, dropout: 0.5,
+  // No BatchNorm inside the frame CNN: on the WASM backend it runs op by op over every pixel
+  // and costs more than the convolutions (measured: 385 vs 144 ms a batch of 256 frames).
+  videoFilters: [8, 16, 32], frameFeatures: 64, imuFilters: [64, 64],
+};
+
+export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel {
+  if (spec.modalities.length === 0) throw new Error('buildFusionNetwork(): no modality');
+  let s = seed;
+  const init = () => tf.initializers.glorotUniform({ seed: s++ });
+  const inputs: tf.SymbolicTensor[] = [];
+  const pooled: tf.SymbolicTensor[] = [];
+  for (const modality of spec.modalities) {
+    const shape = shapes[modality];
+    if (shape === undefined) throw new Error(`buildFusionNetwork(): no input shape for ${modality}`);
+    const input = tf.input({ shape, name: modality });
+    inputs.push(input);
+    const sequence = modality === 'video' ? videoEncoder(input, spec, shape, init) : modality === 'imu' ? imuEncoder(input, spec, init) : poseEncoder(input, init);
+    pooled.push(poolSequence(sequence, modality, spec, () => s++));
+  }
+  let x = pooled.length === 1 ? (pooled[0] as tf.SymbolicTensor) : (tf.layers.concatenate({ name: 'fuse' }).apply(pooled) as tf.SymbolicTensor);
+  x = tf.layers.batchNormalization({ name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: spec.dropout, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs, outputs: logits, name: `fusion_${spec.fusion.replace('-', '_')}_${spec.modalities.join('_')}` });
+}
+
+type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
+
+function videoEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, shape: number[], init: Init): tf.SymbolicTensor {
+  let x = new FramesToBatch({ name: 'video_frames' }).apply(input) as tf.SymbolicTensor;
+  spec.videoFilters.forEach((filters, i) => {
+    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `video_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = (i < spec.videoFilters.length - 1 ? tf.layers.maxPooling2d({ poolSize: 2, name: `video_pool${i + 1}` }) : tf.layers.globalAveragePooling2d({ name: 'video_gap' })).apply(x) as tf.SymbolicTensor;
+  });
+  // Linear: a ReLU here can start dead for every frame (all-positive pooled inputs), and the
+  // LSTM's BatchNorm follows anyway.
+  x = tf.layers.dense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'video_frame_features' }).apply(x) as tf.SymbolicTensor;
+  return new BatchToFrames({ frames: shape[0] as number, name: 'video_sequence' }).apply(x) as tf.SymbolicTensor;
+}
+
+function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Init): tf.SymbolicTensor {
+  let x = input;
+  spec.imuFilters.forEach((filters, i) => {
+    x = tf.layers.conv1d({ filters, kernelSize: 5, padding: 'same', kernelInitializer: init(), name: `imu_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ name: `imu_bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reLU({ name: `imu_relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+  });
+  return x;
+}
+
+function poseEncoder(input: tf.SymbolicTensor, init: Init): tf.SymbolicTensor {
+  return tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: 'pose_features' }).apply(input) as tf.SymbolicTensor;
+}
+
+function poolSequence(x: tf.SymbolicTensor, modality: Modality, spec: FusionNetworkSpec, nextSeed: () => number): tf.SymbolicTensor {
+  if (spec.fusion === 'concat') return tf.layers.globalAveragePooling1d({ name: `${modality}_mean` }).apply(x) as tf.SymbolicTensor;
+  let y = tf.layers.batchNormalization({ name: `${modality}_lstm_bn` }).apply(x) as tf.SymbolicTensor;
+  y = new FastLstm({ units: spec.lstmUnits, returnSequences: true, seed: nextSeed(), name: `${modality}_lstm` }).apply(y) as tf.SymbolicTensor;
+  return new TemporalAttentionPooling({ seed: nextSeed(), name: `${modality}_attention` }).apply(y) as tf.SymbolicTensor;
+}

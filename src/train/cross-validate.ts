@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs';
+import type { SampleRef } from '../core/dataset.ts';
+import { SeededRandom } from '../core/random.ts';
+import { groupKFold } from '../data/splits/group-k-fold.ts';
+import type { InputPipeline } from './batches.ts';
+import { predictProbabilities, trainModel, type EpochRecord, type TrainOptions, type TrainResult } from './fit.ts';
+import { classificationReport, summariseReports, type ClassificationReport, type ReportSummary } from './metrics.ts';
+import { inputShapes, type InputSet, type InputSpec, type Modality } from './model-inputs.ts';
+import { fitStandardiser } from './standardiser.ts';
+
+/** A trainable model: which inputs it reads and how to build it for given input shapes. */
+export interface ModelRecipe {
+  name: string;
+  modalities: readonly Modality[];
+  build(shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel;
+}
+
+export interface CrossValidationOptions {
+  /** k of the group k-fold by subject. */
+  folds: number;
+  /** The validation rows (for early stopping) are 1/validationFolds of the training subjects. */
+  validationFolds: number;
+  seed: number;
+  train: TrainOptions;
+}
+
+export interface FoldResult {
+  fold: number;
+  trainRows: number;
+  validationRows: number;
+  testRows: number;
+  training: TrainResult;
+  report: ClassificationReport;
+  seconds: number;
+}
+
+export interface CrossValidationResult {
+  model: string;
+  folds: FoldResult[];
+  summary: ReportSummary;
+}
+
+/**
+ * k-fold cross-validation grouped by subject: in each fold the test subjects are unseen, a
+ * validation group of other subjects is held out of training for early stopping, and the
+ * standardisers are fitted on the training rows alone. The same seed gives the same folds for
+ * every model, so their results compare fold by fold.
+ */
+export async function crossValidate(
+  set: InputSet,
+  spec: InputSpec,
+  classes: readonly string[],
+  recipe: ModelRecipe,
+  options: CrossValidationOptions,
+  onEpoch?: (fold: number, record: EpochRecord) => void,
+): Promise<CrossValidationResult> {
+  const rowOf = new Map(set.ids.map((id, i) => [id, i]));
+  const refs: SampleRef[] = set.ids.map((id, i) => ({ id, label: classes[set.labels[i] as number] as string, subject: set.subjects[i] as string, meta: {} }));
+  const folds = groupKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'));
+  const results: FoldResult[] = [];
+  for (const fold of folds) {
+    const started = performance.now();
+    const trainRefs = refs.filter((r) => fold.train.includes(r.id));
+    const inner = groupKFold(trainRefs, options.validationFolds, new SeededRandom(options.seed).fork(`validation/${fold.index}`))[0];
+    const validationIds = new Set(inner?.test ?? []);
+    const rows = (ids: Iterable<string>) => [...ids].map((id) => rowOf.get(id) as number);
+    const train = rows(fold.train.filter((id) => !validationIds.has(id)));
+    const validation = rows(validationIds);
+    const test = rows(fold.test);
+    const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
+    for (const m of recipe.modalities) {
+      const arr = set[m];
+      if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array) pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
+    }
+    const model = recipe.build(inputShapes(spec), classes.length, options.seed + fold.index);
+    try {
+      const training = await trainModel(model, set, { train, validation }, pipeline, classes.length, { ...options.train, seed: options.seed + fold.index }, (r) => onEpoch?.(fold.index, r));
+      const probs = await predictProbabilities(model, set, test, pipeline);
+      const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
+      const report = classificationReport(test.map((r) => set.labels[r] as number), predicted, classes);
+      results.push({ fold: fold.index, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report, seconds: (performance.now() - started) / 1000 });
+    } finally {
+      model.dispose();
+    }
+  }
+  return { model: recipe.name, folds: results, summary: summariseReports(results.map((r) => r.report)) };
+}
+
+function argmax(values: Float32Array, offset: number, length: number): number {
+  let best = 0;
+  for (let c = 1; c < length; c++) if ((values[offset + c] as number) > (values[offset + best] as number)) best = c;
+  return best;
+}

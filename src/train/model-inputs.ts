@@ -1,0 +1,124 @@
+import { UserError } from '../core/errors.ts';
+import type { Sample } from '../core/sample.ts';
+import { IMU_CHANNELS, type ImuStream, type Placement, type PoseStream, type VideoStream } from '../core/stream.ts';
+import { resampleImu } from '../imu/resample-imu.ts';
+import { selectKeyFrames, type KeyFrameThreshold } from '../video/keyframes.ts';
+import { resizeFrames } from '../video/resize-frames.ts';
+
+/**
+ * What a model sees of a sample, per modality, at fixed shapes so samples batch:
+ * - imu: each listed placement's stream on a regular grid from its own first sample (the
+ *   recording start on that device's clock) for `window` s, channels side by side: [T x 6P];
+ * - video: `count` key frames chosen per clip by frame difference, resized to size x size RGB;
+ * - pose: the pose stream's first `frames` frames, x and y relative to the frame's centre in
+ *   frame widths, and the score: [F x 3J].
+ */
+export interface InputSpec {
+  imu?: { placements: readonly Placement[]; rate: number; window: number };
+  video?: { count: number; size: number; threshold: KeyFrameThreshold; fill: 'pad' | 'sample' };
+  pose?: { frames: number };
+}
+
+export type Modality = keyof InputSpec;
+export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose'];
+
+/** One modality of many samples, stacked: data is [n x ...shape]. */
+export interface ModalityArray<T extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
+  data: T;
+  shape: number[];
+}
+
+export interface InputSet {
+  imu?: ModalityArray<Float32Array>;
+  video?: ModalityArray<Uint8Array>;
+  pose?: ModalityArray<Float32Array>;
+  labels: Int32Array;
+  ids: string[];
+  subjects: string[];
+  count: number;
+}
+
+export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>> {
+  const shapes: Partial<Record<Modality, number[]>> = {};
+  if (spec.imu) shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_CHANNELS * spec.imu.placements.length];
+  if (spec.video) shapes.video = [spec.video.count, spec.video.size, spec.video.size, 3];
+  if (spec.pose) shapes.pose = [spec.pose.frames, 51];
+  return shapes;
+}
+
+/** The inputs of each sample, stacked; labels are indices into `classes`. */
+export function buildInputSet(samples: readonly Sample[], spec: InputSpec, classes: readonly string[]): InputSet {
+  const set = emptyInputSet(spec, samples.length);
+  samples.forEach((sample, i) => putSample(set, i, sample, spec, classes));
+  return set;
+}
+
+/**
+ * Room for `n` samples, filled one at a time by putSample: a data set can be turned into inputs
+ * as its samples arrive, without holding every decoded video at once.
+ */
+export function emptyInputSet(spec: InputSpec, n: number): InputSet {
+  const shapes = inputShapes(spec);
+  const set: InputSet = { labels: new Int32Array(n), ids: new Array<string>(n).fill(''), subjects: new Array<string>(n).fill(''), count: n };
+  if (shapes.imu) set.imu = { data: new Float32Array(n * product(shapes.imu)), shape: shapes.imu };
+  if (shapes.video) set.video = { data: new Uint8Array(n * product(shapes.video)), shape: shapes.video };
+  if (shapes.pose) set.pose = { data: new Float32Array(n * product(shapes.pose)), shape: shapes.pose };
+  return set;
+}
+
+/** Row `i` of `set` from `sample`; its label must be one of `classes`. */
+export function putSample(set: InputSet, i: number, sample: Sample, spec: InputSpec, classes: readonly string[]): void {
+  const label = classes.indexOf(sample.label);
+  if (label < 0) throw new UserError(`sample ${sample.id} has label '${sample.label}', which is not one of the classes (${classes.join(', ')})`);
+  set.labels[i] = label;
+  set.ids[i] = sample.id;
+  set.subjects[i] = sample.subject ?? sample.id;
+  if (spec.imu && set.imu) set.imu.data.set(imuInput(sample, spec.imu), i * product(set.imu.shape));
+  if (spec.video && set.video) set.video.data.set(videoInput(sample, spec.video), i * product(set.video.shape));
+  if (spec.pose && set.pose) set.pose.data.set(poseInput(sample, spec.pose.frames), i * product(set.pose.shape));
+}
+
+function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function imuInput(sample: Sample, spec: NonNullable<InputSpec['imu']>): Float32Array {
+  const steps = Math.round(spec.window * spec.rate);
+  const out = new Float32Array(steps * IMU_CHANNELS * spec.placements.length);
+  spec.placements.forEach((placement, p) => {
+    const stream = sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === placement);
+    if (stream === undefined) throw new UserError(`sample ${sample.id} has no IMU at '${placement}'`, 'List only placements every sample has (inputs.imu.placements).');
+    const grid = resampleImu(stream, { start: stream.t[0] ?? 0, rate: spec.rate, count: steps });
+    for (let i = 0; i < steps; i++) {
+      for (let c = 0; c < IMU_CHANNELS; c++) out[(i * spec.placements.length + p) * IMU_CHANNELS + c] = grid[i * IMU_CHANNELS + c] as number;
+    }
+  });
+  return out;
+}
+
+function videoInput(sample: Sample, spec: NonNullable<InputSpec['video']>): Uint8Array {
+  const stream = sample.streams.find((s): s is VideoStream => s.kind === 'video');
+  if (stream?.decoded === undefined) throw new UserError(`sample ${sample.id} has no decoded video`, 'Decode the video before building inputs, or leave video out of the inputs.');
+  const { indices } = selectKeyFrames(stream.decoded, { threshold: spec.threshold, count: spec.count, fill: spec.fill });
+  return resizeFrames(stream.decoded, indices, spec.size);
+}
+
+function poseInput(sample: Sample, frames: number): Float32Array {
+  const stream = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
+  if (stream === undefined || stream.joints !== 'coco17' || stream.dims !== 2) throw new UserError(`sample ${sample.id} has no 2D COCO-17 pose stream`);
+  const video = sample.streams.find((s): s is VideoStream => s.kind === 'video');
+  const width = video?.decoded?.width ?? (typeof stream.meta['width'] === 'number' ? stream.meta['width'] : undefined);
+  const height = video?.decoded?.height ?? (typeof stream.meta['height'] === 'number' ? stream.meta['height'] : undefined);
+  if (width === undefined || height === undefined) throw new UserError(`sample ${sample.id}: the pose stream's frame size is unknown (no decoded video, no meta.width/height)`);
+  const out = new Float32Array(frames * 51);
+  const n = Math.min(frames, stream.t.length);
+  for (let f = 0; f < n; f++) {
+    for (let j = 0; j < 17; j++) {
+      const o = (f * 17 + j) * 3;
+      out[o] = (stream.data[(f * 17 + j) * 2] as number) / width - 0.5;
+      out[o + 1] = (stream.data[(f * 17 + j) * 2 + 1] as number) / width - (0.5 * height) / width;
+      out[o + 2] = stream.score?.[f * 17 + j] ?? 1;
+    }
+  }
+  return out;
+}

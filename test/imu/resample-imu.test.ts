@@ -1,0 +1,19 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { imuStream } from '../../src/core/stream.ts';
+import { resampleImu } from '../../src/imu/resample-imu.ts';
+
+/** Resampling an IMU stream onto a regular grid. */
+const Resample = suite('resampleImu');
+Resample('interpolates linearly between the stream\'s own timestamps, bridging a lost sample and holding the ends', () => {
+  // Channel values = 10 x time; the sample at t = 0.2 is lost.
+  const t = Float64Array.from([0.0, 0.1, 0.3, 0.4]);
+  const data = new Float32Array(4 * 6);
+  t.forEach((time, i) => data.fill(10 * time, i * 6, i * 6 + 6));
+  const s = imuStream({ rate: 10, t, data, sensorId: 'a', placement: 'wrist' });
+  const out = resampleImu(s, { start: -0.1, rate: 20, count: 12 });
+  const ch0 = Array.from({ length: 12 }, (_, i) => Number((out[i * 6] as number).toFixed(5)));
+  // Grid times -0.1, -0.05, 0, 0.05, ..., 0.45.
+  assert.equal(ch0, [0, 0, 0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4]);
+});
+Resample.run();

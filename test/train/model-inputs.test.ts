@@ -1,0 +1,39 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ACTIONS } from '../../src/data/synthetic/actions.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../src/data/synthetic/synthetic-trial.ts';
+import { buildInputSet, inputShapes, type InputSpec } from '../../src/train/model-inputs.ts';
+import { resampleImu } from '../../src/imu/resample-imu.ts';
+import type { ImuStream } from '../../src/core/stream.ts';
+
+/** Samples to fixed-shape model inputs. */
+const options = { ...SYNTHETIC_DEFAULTS, seed: 3 };
+const spec: InputSpec = { imu: { placements: ['pelvis', 'wrist'], rate: 50, window: 2 }, video: { count: 6, size: 28, threshold: { kind: 'adaptive', k: 0.5 }, fill: 'sample' }, pose: { frames: 60 } };
+
+const Inputs = suite('model inputs');
+Inputs('stacks each modality at its fixed shape, with labels and subjects', () => {
+  const subject = generateSubject(options, 0);
+  const samples = [generateTrial(options, subject, 'jump', 0), generateTrial(options, subject, 'kick', 1)];
+  const set = buildInputSet(samples, spec, ACTIONS);
+  assert.equal(inputShapes(spec), { imu: [100, 12], video: [6, 28, 28, 3], pose: [60, 51] });
+  assert.equal(Array.from(set.labels), [0, ACTIONS.indexOf('kick')]);
+  assert.equal(set.subjects, ['S01', 'S01']);
+  assert.is(set.imu?.data.length, 2 * 100 * 12);
+  assert.is(set.video?.data.length, 2 * 6 * 28 * 28 * 3);
+  // IMU channels: pelvis first, then wrist, each on its own device clock from its first sample.
+  const wrist = samples[1]!.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === 'wrist')!;
+  const grid = resampleImu(wrist, { start: wrist.t[0]!, rate: 50, count: 100 });
+  for (const step of [0, 37, 99]) {
+    for (let c = 0; c < 6; c++) assert.is(set.imu!.data[100 * 12 + step * 12 + 6 + c], grid[step * 6 + c]);
+  }
+  // Pose: x relative to the frame centre in frame widths, score last.
+  const x = set.pose!.data[0]!;
+  assert.ok(x > -0.5 && x < 0.5, `x ${x}`);
+  // The video input is not blank.
+  assert.ok(set.video!.data.some((v) => v > 0));
+});
+Inputs('a missing placement is a clear error', () => {
+  const sample = generateTrial(options, generateSubject(options, 1), 'run', 0);
+  assert.throws(() => buildInputSet([sample], { imu: { placements: ['thigh'], rate: 50, window: 1 } }, ACTIONS), /has no IMU at 'thigh'/);
+});
+Inputs.run();
