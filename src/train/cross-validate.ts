@@ -26,6 +26,8 @@ export interface CrossValidationOptions {
 
 export interface FoldResult {
   fold: number;
+  /** Who was where: no subject is in two of these. */
+  subjects: { train: string[]; validation: string[]; test: string[] };
   trainRows: number;
   validationRows: number;
   testRows: number;
@@ -78,7 +80,8 @@ export async function crossValidate(
       const probs = await predictProbabilities(model, set, test, pipeline);
       const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
       const report = classificationReport(test.map((r) => set.labels[r] as number), predicted, classes);
-      results.push({ fold: fold.index, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report, seconds: (performance.now() - started) / 1000 });
+      const who = (r: readonly number[]) => [...new Set(r.map((i) => set.subjects[i] as string))].sort();
+      results.push({ fold: fold.index, subjects: { train: who(train), validation: who(validation), test: who(test) }, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report, seconds: (performance.now() - started) / 1000 });
     } finally {
       model.dispose();
     }

@@ -1,0 +1,42 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { selectBackend } from '../../src/backend/select-backend.ts';
+import { setLogLevel } from '../../src/core/logger.ts';
+import { buildFusionNetwork, DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network.ts';
+import { crossValidate } from '../../src/train/cross-validate.ts';
+import { PAPER_TRAINING } from '../../src/train/fit.ts';
+import { emptyInputSet, type InputSpec } from '../../src/train/model-inputs.ts';
+
+/** Cross-validation by subject on a small generated problem. */
+const spec: InputSpec = { imu: { placements: ['wrist'], rate: 20, window: 1 } };
+
+const CrossValidation = suite('cross-validation');
+CrossValidation.before(async () => {
+  setLogLevel('warn');
+  await selectBackend('wasm');
+});
+CrossValidation('folds by subject: test, validation and training subjects never overlap, every sample is tested once, and the classes are learnt', async () => {
+  const n = 8 * 12; // 8 subjects x 12 trials, two classes
+  const set = emptyInputSet(spec, n);
+  for (let i = 0; i < n; i++) {
+    const cls = i % 2;
+    set.labels[i] = cls;
+    set.ids[i] = `t${i}`;
+    set.subjects[i] = `S${Math.floor(i / 12)}`;
+    for (let t = 0; t < 20; t++) for (let c = 0; c < 6; c++) set.imu!.data[(i * 20 + t) * 6 + c] = (cls === 0 ? 1 : 3) * Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) + 0.1 * Math.floor(i / 12);
+  }
+  const recipe = { name: 'toy', modalities: ['imu'] as const, build: (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, classes, seed) };
+  const result = await crossValidate(set, spec, ['slow', 'fast'], recipe, { folds: 4, validationFolds: 3, seed: 1, train: { ...PAPER_TRAINING, epochs: 40, batchSize: 8, learningRate: 0.01 } });
+  assert.is(result.folds.length, 4);
+  const tested = result.folds.flatMap((f) => f.subjects.test);
+  assert.equal([...tested].sort(), ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']);
+  for (const f of result.folds) {
+    const all = [...f.subjects.train, ...f.subjects.validation, ...f.subjects.test];
+    assert.is(new Set(all).size, all.length, `fold ${f.fold}: a subject on two sides`);
+    assert.ok(f.subjects.validation.length > 0);
+    assert.is(f.trainRows + f.validationRows + f.testRows, n);
+  }
+  assert.ok(result.summary.accuracy.mean > 0.9, `mean accuracy ${result.summary.accuracy.mean}: ${result.folds.map((f) => `${f.report.accuracy} best ${f.training.bestEpoch}`).join(', ')}`);
+  assert.is(result.summary.accuracy.n, 4);
+});
+CrossValidation.run();
