@@ -7,7 +7,7 @@ import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts
 /**
  * The fusion network: one encoder per modality turns its input into a sequence of feature
  * vectors, each sequence is pooled to one vector, the vectors are concatenated and classified.
- *   video [K, S, S, 3] -> per-frame CNN (conv 3x3 + ReLU + max-pool, then global average pool,
+ *   video [K, S, S, 3] -> per-frame CNN (conv 3x3 + ReLU + 2x2 max-pool per stage, flattened,
  *                         dense) -> [K, frameFeatures]
  *   imu   [T, 6P]      -> conv1d k5 + BatchNorm + ReLU + max-pool 2, twice -> [T/4, filters]
  *   pose  [F, 51]      -> dense + ReLU per frame -> [F, 64]
@@ -23,7 +23,7 @@ export interface FusionNetworkSpec {
   fusion: Fusion;
   lstmUnits: number;
   dropout: number;
-  /** Filters of the per-frame CNN's conv layers (each followed by a 2x2 max-pool but the last). */
+  /** Filters of the per-frame CNN's conv layers (each followed by a 2x2 max-pool). */
   videoFilters: readonly number[];
   frameFeatures: number;
   imuFilters: readonly number[];
@@ -33,7 +33,7 @@ export const DEFAULT_FUSION_SPEC: FusionNetworkSpec = {
   modalities: ['video', 'imu'], fusion: 'attention-lstm', lstmUnits: 64, dropout: 0.5,
   // No BatchNorm inside the frame CNN: on the WASM backend it runs op by op over every pixel
   // and costs more than the convolutions (measured: 385 vs 144 ms a batch of 256 frames).
-  videoFilters: [8, 16, 32], frameFeatures: 64, imuFilters: [64, 64],
+  videoFilters: [8, 16, 32, 32], frameFeatures: 64, imuFilters: [64, 64],
 };
 
 export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel {
@@ -63,8 +63,11 @@ function videoEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, shape: 
   let x = new FramesToBatch({ name: 'video_frames' }).apply(input) as tf.SymbolicTensor;
   spec.videoFilters.forEach((filters, i) => {
     x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `video_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
-    x = (i < spec.videoFilters.length - 1 ? tf.layers.maxPooling2d({ poolSize: 2, name: `video_pool${i + 1}` }) : tf.layers.globalAveragePooling2d({ name: 'video_gap' })).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.maxPooling2d({ poolSize: 2, name: `video_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
+  // Flattened, not averaged: which part of the picture holds what (arms up, feet off the floor)
+  // is the information; an average over the map keeps only textures.
+  x = tf.layers.flatten({ name: 'video_flatten' }).apply(x) as tf.SymbolicTensor;
   // Linear: a ReLU here can start dead for every frame (all-positive pooled inputs), and the
   // LSTM's BatchNorm follows anyway.
   x = tf.layers.dense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'video_frame_features' }).apply(x) as tf.SymbolicTensor;

@@ -3,19 +3,21 @@ import type { Sample } from '../core/sample.ts';
 import { IMU_CHANNELS, type ImuStream, type Placement, type PoseStream, type VideoStream } from '../core/stream.ts';
 import { resampleImu } from '../imu/resample-imu.ts';
 import { selectKeyFrames, type KeyFrameThreshold } from '../video/keyframes.ts';
-import { resizeFrames } from '../video/resize-frames.ts';
+import { resizeFrames, type FrameRect } from '../video/resize-frames.ts';
 
 /**
  * What a model sees of a sample, per modality, at fixed shapes so samples batch:
  * - imu: each listed placement's stream on a regular grid from its own first sample (the
  *   recording start on that device's clock) for `window` s, channels side by side: [T x 6P];
- * - video: `count` key frames chosen per clip by frame difference, resized to size x size RGB;
+ * - video: `count` key frames chosen per clip by frame difference, resized to size x size RGB,
+ *   whole or (crop 'person') the square around everything the pose stream saw of the athlete in
+ *   the clip, so a small network sees the body rather than the gym;
  * - pose: the pose stream's first `frames` frames, x and y relative to the frame's centre in
  *   frame widths, and the score: [F x 3J].
  */
 export interface InputSpec {
   imu?: { placements: readonly Placement[]; rate: number; window: number };
-  video?: { count: number; size: number; threshold: KeyFrameThreshold; fill: 'pad' | 'sample' };
+  video?: { count: number; size: number; threshold: KeyFrameThreshold; fill: 'pad' | 'sample'; crop?: 'frame' | 'person' };
   pose?: { frames: number };
 }
 
@@ -100,7 +102,27 @@ function videoInput(sample: Sample, spec: NonNullable<InputSpec['video']>): Uint
   const stream = sample.streams.find((s): s is VideoStream => s.kind === 'video');
   if (stream?.decoded === undefined) throw new UserError(`sample ${sample.id} has no decoded video`, 'Decode the video before building inputs, or leave video out of the inputs.');
   const { indices } = selectKeyFrames(stream.decoded, { threshold: spec.threshold, count: spec.count, fill: spec.fill });
-  return resizeFrames(stream.decoded, indices, spec.size);
+  if (spec.crop !== 'person') return resizeFrames(stream.decoded, indices, spec.size);
+  const pose = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
+  if (pose === undefined) throw new UserError(`sample ${sample.id} has no pose stream to find the person by`, "Use inputs.video.crop: frame, or a data set with pose.");
+  return resizeFrames(stream.decoded, indices, spec.size, personBox(pose, stream.decoded.width, stream.decoded.height));
+}
+
+/**
+ * The square around every confidently seen keypoint of the clip (score >= 0.3), 25% larger than
+ * the keypoints' extent so head, hands and feet fit; the whole frame if none was seen.
+ */
+export function personBox(pose: PoseStream, width: number, height: number): FrameRect {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < pose.data.length / 2; i++) {
+    if ((pose.score?.[i] ?? 1) < 0.3) continue;
+    const x = pose.data[i * 2] as number;
+    const y = pose.data[i * 2 + 1] as number;
+    [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+  }
+  if (!(x1 >= x0)) return { x: 0, y: 0, width, height };
+  const side = Math.max(8, 1.25 * Math.max(x1 - x0, y1 - y0));
+  return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, width: side, height: side };
 }
 
 function poseInput(sample: Sample, frames: number): Float32Array {
