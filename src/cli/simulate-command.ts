@@ -34,6 +34,7 @@ export function simulateCommand<T>(cli: Argv<T>): Argv<T> {
       .option('blur', { type: 'number', default: d.blur, describe: 'Share of trials with motion blur (0-1)' })
       .option('occlusion', { type: 'number', default: d.occlusion, describe: 'Share of trials with an occluder (0-1)' })
       .option('packet-loss', { type: 'number', default: d.packetLoss, describe: 'Probability that an IMU sample is lost (0-1)' })
+      .option('sensor-outage', { type: 'number', default: d.sensorOutage, describe: 'Probability, per sensor and trial, of a 0.3-1.2 s lost connection (0-1)' })
       .option('workers', { type: 'number', default: defaultWorkerCount(), describe: 'Worker threads (0: generate in the main thread)' })
       .option('preview', { type: 'boolean', default: false, describe: 'Also write a PNG contact sheet of frames and an IMU plot for one trial to OUT/preview/' })
       .option('preview-trial', { type: 'string', describe: 'Trial to preview (default: the first jump, else the first trial)' })
@@ -43,7 +44,7 @@ export function simulateCommand<T>(cli: Argv<T>): Argv<T> {
       const options = checkSyntheticOptions({
         seed: args.seed, subjects: args.subjects, clipsPerClass: args.clips, actions: args.actions as Action[], duration: args.duration, fps: args.fps,
         size: args.size, imuRate: args['imu-rate'], placements: args.placements as ImuSpec['placement'][], video: args.video, pose: args.pose,
-        blur: args.blur, occlusion: args.occlusion, packetLoss: args['packet-loss'],
+        blur: args.blur, occlusion: args.occlusion, packetLoss: args['packet-loss'], sensorOutage: args['sensor-outage'],
       });
       const previewId = args.preview ? choosePreviewTrial(options, args['preview-trial']) : undefined;
       const out = resolve(args.out);

@@ -30,3 +30,22 @@ export function resampleImu(stream: ImuStream, grid: TimeGrid): Float32Array {
   }
   return out;
 }
+
+/**
+ * For each grid time, 1 if the stream has a real sample within 1.5 sample periods of it, else 0:
+ * where resampleImu bridged a gap (a lost connection), the mask says so, so a model can tell a
+ * lost sensor from a still one.
+ */
+export function imuCoverage(stream: ImuStream, grid: TimeGrid): Float32Array {
+  const out = new Float32Array(grid.count);
+  const { t } = stream;
+  const reach = 1.5 / stream.rate;
+  let j = 0;
+  for (let i = 0; i < grid.count; i++) {
+    const time = grid.start + i / grid.rate;
+    while (j < t.length - 1 && (t[j + 1] as number) <= time) j++;
+    const near = Math.min(Math.abs(time - (t[j] as number)), j + 1 < t.length ? Math.abs((t[j + 1] as number) - time) : Infinity);
+    out[i] = t.length > 0 && near <= reach ? 1 : 0;
+  }
+  return out;
+}

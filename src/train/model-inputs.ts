@@ -1,14 +1,15 @@
 import { UserError } from '../core/errors.ts';
 import type { Sample } from '../core/sample.ts';
 import { IMU_CHANNELS, type ImuStream, type Placement, type PoseStream, type VideoStream } from '../core/stream.ts';
-import { resampleImu } from '../imu/resample-imu.ts';
+import { imuCoverage, resampleImu } from '../imu/resample-imu.ts';
 import { selectKeyFrames, type KeyFrameThreshold } from '../video/keyframes.ts';
 import { resizeFrames, type FrameRect } from '../video/resize-frames.ts';
 
 /**
  * What a model sees of a sample, per modality, at fixed shapes so samples batch:
  * - imu: each listed placement's stream on a regular grid from its own first sample (the
- *   recording start on that device's clock) for `window` s, channels side by side: [T x 6P];
+ *   recording start on that device's clock) for `window` s, six channels and a coverage mask
+ *   (1 where real samples were, 0 across a lost connection) per placement, side by side: [T x 7P];
  * - video: `count` key frames chosen per clip by frame difference, resized to size x size RGB,
  *   whole or (crop 'person') the square around everything the pose stream saw of the athlete in
  *   the clip, so a small network sees the body rather than the gym;
@@ -20,6 +21,9 @@ export interface InputSpec {
   video?: { count: number; size: number; threshold: KeyFrameThreshold; fill: 'pad' | 'sample'; crop?: 'frame' | 'person' };
   pose?: { frames: number };
 }
+
+/** Per placement: acc x, y, z, gyro x, y, z and the coverage mask. */
+export const IMU_INPUT_CHANNELS = IMU_CHANNELS + 1;
 
 export type Modality = keyof InputSpec;
 export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose'];
@@ -42,7 +46,7 @@ export interface InputSet {
 
 export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>> {
   const shapes: Partial<Record<Modality, number[]>> = {};
-  if (spec.imu) shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_CHANNELS * spec.imu.placements.length];
+  if (spec.imu) shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_INPUT_CHANNELS * spec.imu.placements.length];
   if (spec.video) shapes.video = [spec.video.count, spec.video.size, spec.video.size, 3];
   if (spec.pose) shapes.pose = [spec.pose.frames, 51];
   return shapes;
@@ -86,13 +90,18 @@ function product(shape: readonly number[]): number {
 
 function imuInput(sample: Sample, spec: NonNullable<InputSpec['imu']>): Float32Array {
   const steps = Math.round(spec.window * spec.rate);
-  const out = new Float32Array(steps * IMU_CHANNELS * spec.placements.length);
+  const per = IMU_INPUT_CHANNELS * spec.placements.length;
+  const out = new Float32Array(steps * per);
   spec.placements.forEach((placement, p) => {
     const stream = sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === placement);
     if (stream === undefined) throw new UserError(`sample ${sample.id} has no IMU at '${placement}'`, 'List only placements every sample has (inputs.imu.placements).');
-    const grid = resampleImu(stream, { start: stream.t[0] ?? 0, rate: spec.rate, count: steps });
+    const timeGrid = { start: stream.t[0] ?? 0, rate: spec.rate, count: steps };
+    const grid = resampleImu(stream, timeGrid);
+    const mask = imuCoverage(stream, timeGrid);
     for (let i = 0; i < steps; i++) {
-      for (let c = 0; c < IMU_CHANNELS; c++) out[(i * spec.placements.length + p) * IMU_CHANNELS + c] = grid[i * IMU_CHANNELS + c] as number;
+      const o = i * per + p * IMU_INPUT_CHANNELS;
+      for (let c = 0; c < IMU_CHANNELS; c++) out[o + c] = grid[i * IMU_CHANNELS + c] as number;
+      out[o + IMU_CHANNELS] = mask[i] as number;
     }
   });
   return out;

@@ -23,7 +23,10 @@ CrossValidation('folds by subject: test, validation and training subjects never 
     set.labels[i] = cls;
     set.ids[i] = `t${i}`;
     set.subjects[i] = `S${Math.floor(i / 12)}`;
-    for (let t = 0; t < 20; t++) for (let c = 0; c < 6; c++) set.imu!.data[(i * 20 + t) * 6 + c] = (cls === 0 ? 1 : 3) * Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) + 0.1 * Math.floor(i / 12);
+    for (let t = 0; t < 20; t++) {
+      for (let c = 0; c < 6; c++) set.imu!.data[(i * 20 + t) * 7 + c] = (cls === 0 ? 1 : 3) * Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) + 0.1 * Math.floor(i / 12);
+      set.imu!.data[(i * 20 + t) * 7 + 6] = 1; // the coverage mask
+    }
   }
   const recipe = { name: 'toy', modalities: ['imu'] as const, build: (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, classes, seed) };
   const result = await crossValidate(set, spec, ['slow', 'fast'], recipe, { folds: 4, validationFolds: 3, seed: 1, train: { ...PAPER_TRAINING, epochs: 40, batchSize: 8, learningRate: 0.01 } });

@@ -25,7 +25,11 @@ function toySet(n: number, flip = false): InputSet {
     set.labels[i] = flip ? 1 - cls : cls;
     set.ids[i] = `x${i}`;
     set.subjects[i] = `S${i % 5}`;
-    for (let t = 0; t < 20; t++) for (let c = 0; c < 6; c++) set.imu!.data[(i * 20 + t) * 6 + c] = Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) * (1 + c);
+    // Seven input channels per placement: six signals and the coverage mask (all covered).
+    for (let t = 0; t < 20; t++) {
+      for (let c = 0; c < 6; c++) set.imu!.data[(i * 20 + t) * 7 + c] = Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) * (1 + c);
+      set.imu!.data[(i * 20 + t) * 7 + 6] = 1;
+    }
   }
   return set;
 }
@@ -109,7 +113,7 @@ Fit('standardisers see the training rows only', () => {
   const set = toySet(20);
   const train = rows(0, 10);
   const a = fitStandardiser({ data: set.imu!.data, shape: set.imu!.shape }, train);
-  for (let k = 10 * 120; k < set.imu!.data.length; k++) set.imu!.data[k] = 1e6; // the test rows change wildly
+  for (let k = 10 * 140; k < set.imu!.data.length; k++) set.imu!.data[k] = 1e6; // the test rows change wildly
   const b = fitStandardiser({ data: set.imu!.data, shape: set.imu!.shape }, train);
   assert.equal(Array.from(a.mean), Array.from(b.mean));
   assert.equal(Array.from(a.std), Array.from(b.std));

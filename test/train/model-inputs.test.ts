@@ -15,16 +15,18 @@ Inputs('stacks each modality at its fixed shape, with labels and subjects', () =
   const subject = generateSubject(options, 0);
   const samples = [generateTrial(options, subject, 'jump', 0), generateTrial(options, subject, 'kick', 1)];
   const set = buildInputSet(samples, spec, ACTIONS);
-  assert.equal(inputShapes(spec), { imu: [100, 12], video: [6, 28, 28, 3], pose: [60, 51] });
+  assert.equal(inputShapes(spec), { imu: [100, 14], video: [6, 28, 28, 3], pose: [60, 51] });
   assert.equal(Array.from(set.labels), [0, ACTIONS.indexOf('kick')]);
   assert.equal(set.subjects, ['S01', 'S01']);
-  assert.is(set.imu?.data.length, 2 * 100 * 12);
+  assert.is(set.imu?.data.length, 2 * 100 * 14);
   assert.is(set.video?.data.length, 2 * 6 * 28 * 28 * 3);
-  // IMU channels: pelvis first, then wrist, each on its own device clock from its first sample.
+  // IMU channels: pelvis first, then wrist (6 signals and a coverage mask each), each on its own
+  // device clock from its first sample.
   const wrist = samples[1]!.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === 'wrist')!;
   const grid = resampleImu(wrist, { start: wrist.t[0]!, rate: 50, count: 100 });
   for (const step of [0, 37, 99]) {
-    for (let c = 0; c < 6; c++) assert.is(set.imu!.data[100 * 12 + step * 12 + 6 + c], grid[step * 6 + c]);
+    for (let c = 0; c < 6; c++) assert.is(set.imu!.data[100 * 14 + step * 14 + 7 + c], grid[step * 6 + c]);
+    assert.is(set.imu!.data[100 * 14 + step * 14 + 13], 1);
   }
   // Pose: x relative to the frame centre in frame widths, score last.
   const x = set.pose!.data[0]!;

@@ -79,6 +79,7 @@ export const SYNTHETIC_OPTIONS_SCHEMA = z.strictObject({
   blur: within(0, 1),
   occlusion: within(0, 1),
   packetLoss: within(0, 1),
+  sensorOutage: within(0, 1),
 }).partial();
 
 /** Options over the defaults, checked; each problem is a UserError naming the option. */

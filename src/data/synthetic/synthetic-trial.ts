@@ -39,11 +39,16 @@ export interface SyntheticOptions {
   occlusion: number;
   /** Per-sample probability that an IMU packet is lost. */
   packetLoss: number;
+  /**
+   * Per device and trial, the probability that its connection drops for 0.3-1.2 s (a BLE link
+   * lost and regained): the stream then has a gap, and a model must cope without that sensor.
+   */
+  sensorOutage: number;
 }
 
 export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
   seed: 7, subjects: 12, clipsPerClass: 10, actions: ACTIONS, duration: 2, fps: 30, size: 112, imuRate: 100,
-  placements: ['wrist', 'ankle', 'pelvis'], video: true, pose: true, blur: 0.3, occlusion: 0.2, packetLoss: 0.002,
+  placements: ['wrist', 'ankle', 'pelvis'], video: true, pose: true, blur: 0.3, occlusion: 0.2, packetLoss: 0.002, sensorOutage: 0.1,
 };
 
 export interface SyntheticSubject {
@@ -137,7 +142,15 @@ export function generateTrial(options: SyntheticOptions, subject: SyntheticSubje
   }
   const events: SampleEvent[] = [];
   for (const device of subject.devices) {
-    const { stream } = simulateImu(traj, device, rng.fork(`imu/${device.sensorId}`));
+    const link = rng.fork(`outage/${device.sensorId}`);
+    let spec = device;
+    if (link.bernoulli(options.sensorOutage)) {
+      const length = link.uniform(0.3, 1.2);
+      const start = link.uniform(0, Math.max(0, options.duration - length));
+      spec = { ...device, outage: [start, start + length] };
+      events.push({ name: `sensor-outage/${device.sensorId}`, t: start, value: length, unit: 's' });
+    }
+    const { stream } = simulateImu(traj, spec, rng.fork(`imu/${device.sensorId}`));
     streams.push(stream);
     events.push({ name: `clock-offset/${device.sensorId}`, value: device.clockOffset, unit: 's' });
   }

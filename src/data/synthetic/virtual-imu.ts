@@ -29,6 +29,8 @@ export interface ImuSpec {
   clockOffset: number; // s, device clock minus camera clock at t = 0
   clockDrift: number; // relative (2e-5 = 20 ppm)
   packetLoss: number; // probability a sample is lost
+  /** A connection lost for a while: no samples in [start, end) s of camera time. */
+  outage?: [number, number];
 }
 
 export function defaultImuSpec(sensorId: string, placement: ImuSpec['placement'], side: ImuSpec['side'] = 'right'): ImuSpec {
@@ -97,6 +99,7 @@ export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRa
     const lost = spec.packetLoss > 0 && rng.bernoulli(spec.packetLoss);
     // Interval (end - period, end]: the mean of the internal steps in it.
     const end = Math.min(n, s * perSample);
+    const cut = spec.outage !== undefined && end * dt >= spec.outage[0] && end * dt < spec.outage[1];
     const mean = [0, 0, 0, 0, 0, 0];
     for (let k = end - perSample; k < end; k++) {
       for (let i = 0; i < 3; i++) {
@@ -111,7 +114,7 @@ export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRa
       const range = i < 3 ? spec.accelRange : spec.gyroRange;
       return Math.max(-range, Math.min(range, v + bias + sd * rng.normal()));
     });
-    if (lost) continue;
+    if (lost || cut) continue;
     const cameraTime = end * dt;
     cam.push(cameraTime);
     t.push(spec.clockOffset + (1 + spec.clockDrift) * cameraTime);

@@ -77,4 +77,15 @@ Trial('the camera-sensor clock offset is recoverable from the streams (jump land
     assert.ok(Math.abs(best.lag - truth) < 2 / 30, `${subject.id}: recovered ${best.lag.toFixed(3)} s, true ${truth.toFixed(3)} s`);
   }
 });
+Trial('a sensor outage is a gap in that stream, stated in the ground truth', () => {
+  const o = options({ sensorOutage: 1, packetLoss: 0, video: false, pose: false });
+  const s = generateTrial(o, generateSubject(o, 2), 'run', 0);
+  for (const stream of s.streams.filter((x): x is ImuStream => x.kind === 'imu')) {
+    const outage = (s.events ?? []).find((e) => e.name === `sensor-outage/${stream.sensorId}`);
+    assert.ok(outage?.t !== undefined && outage.value !== undefined, `${stream.sensorId} has an outage event`);
+    let widest = 0;
+    for (let i = 1; i < stream.t.length; i++) widest = Math.max(widest, stream.t[i]! - stream.t[i - 1]!);
+    assert.ok(Math.abs(widest - outage.value) < 0.02, `${stream.sensorId}: gap ${widest.toFixed(3)} s, outage ${outage.value.toFixed(3)} s`);
+  }
+});
 Trial.run();
