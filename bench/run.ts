@@ -9,6 +9,7 @@ import { benchRefNet } from './refnet.ts';
 import { benchRefNetBranches } from './refnet-branches.ts';
 import { benchGemm } from './gemm.ts';
 import { benchSynthetic } from './synthetic.ts';
+import { benchTrainFusion } from './train-fusion.ts';
 import { defaultWorkerCount } from '../src/data/synthetic/trial-pool.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
@@ -75,7 +76,22 @@ await yargs(process.argv.slice(2))
       process.stdout.write(`${JSON.stringify(await benchSynthetic({ workers: args.workers, subjects: args.subjects, clips: args.clips, disk: args.disk }))}\n`);
     },
   )
-  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic')
+  .command(
+    'train-fusion',
+    'Training the fusion network on synthetic clips (default 600 clips, 20 epochs, video + IMU, attention-LSTM): seconds to prepare and to train',
+    (y) => y
+      .option('clips', { type: 'number', default: 600 })
+      .option('epochs', { type: 'number', default: 20 })
+      .option('fusion', { choices: ['attention-lstm', 'concat'] as const, default: 'attention-lstm' as const })
+      .option('modalities', { type: 'array', string: true, default: ['video', 'imu'], describe: 'video, imu, pose' }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      await selectBackend(args.backend as BackendPreference | undefined);
+      const kernels = useKernels(args.kernels);
+      process.stdout.write(`${JSON.stringify(await benchTrainFusion({ clips: args.clips, epochs: args.epochs, fusion: args.fusion, modalities: args.modalities as ('video' | 'imu' | 'pose')[], backendLabel: kernels }))}\n`);
+    },
+  )
+  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion')
   .strict()
   .help()
   .parseAsync();

@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs';
+import { ACTIONS } from '../src/data/synthetic/actions.ts';
+import { SYNTHETIC_DEFAULTS } from '../src/data/synthetic/synthetic-trial.ts';
+import { startTrialPool } from '../src/data/synthetic/trial-pool.ts';
+import type { TrialJob } from '../src/data/synthetic/trial-jobs.ts';
+import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../src/models/fusion-network.ts';
+import { PAPER_TRAINING, trainModel } from '../src/train/fit.ts';
+import { emptyInputSet, inputShapes, putSample, type InputSpec, type Modality } from '../src/train/model-inputs.ts';
+import { fitStandardiser } from '../src/train/standardiser.ts';
+
+/** The inputs the synthetic experiments use: 3 IMUs at 100 Hz for 2 s, 8 key frames of the athlete at 56 px, pose. */
+export const SYNTHETIC_INPUTS: InputSpec = {
+  imu: { placements: ['wrist', 'ankle', 'pelvis'], rate: 100, window: 2 },
+  video: { count: 8, size: 56, threshold: { kind: 'adaptive', k: 0.5 }, fill: 'sample', crop: 'person' },
+};
+
+/**
+ * Trains the fusion network (video + IMU, attention-LSTM unless told otherwise) on `clips`
+ * synthetic trials for `epochs` epochs at the paper's settings (batch 32, Adam 0.001), every clip
+ * a training clip (no validation, no early stopping): seconds to prepare the inputs and to train.
+ */
+export async function benchTrainFusion(args: { clips: number; epochs: number; fusion: Fusion; modalities: Modality[]; backendLabel: string }) {
+  const perCell = Math.ceil(args.clips / (12 * ACTIONS.length));
+  const jobs: TrialJob[] = [];
+  for (let t = 0; t < perCell; t++) for (let s = 0; s < 12; s++) for (const action of ACTIONS) jobs.push({ subjectIndex: s, action, trial: t });
+  jobs.length = Math.min(jobs.length, args.clips);
+  const started = performance.now();
+  const set = emptyInputSet(SYNTHETIC_INPUTS, jobs.length);
+  const pool = startTrialPool({ ...SYNTHETIC_DEFAULTS, clipsPerClass: perCell });
+  try {
+    await Promise.all(jobs.map(async (job, i) => putSample(set, i, await pool.generate(job), SYNTHETIC_INPUTS, ACTIONS)));
+  } finally {
+    await pool.close();
+  }
+  const prepareSeconds = (performance.now() - started) / 1000;
+  const rows = [...set.ids.keys()];
+  const standardisers = args.modalities.includes('imu') && set.imu ? { imu: fitStandardiser({ data: set.imu.data, shape: set.imu.shape }, rows) } : {};
+  const model = buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: args.modalities, fusion: args.fusion }, inputShapes(SYNTHETIC_INPUTS), ACTIONS.length, 1);
+  const trainStart = performance.now();
+  const result = await trainModel(model, set, { train: rows, validation: [] }, { modalities: args.modalities, standardisers }, ACTIONS.length, { ...PAPER_TRAINING, epochs: args.epochs, patience: args.epochs + 1 });
+  const trainSeconds = (performance.now() - trainStart) / 1000;
+  model.dispose();
+  const last = result.history[result.history.length - 1];
+  return {
+    impl: `motionfuse tfjs-${tf.version.tfjs} ${args.backendLabel}`,
+    model: `fusion ${args.fusion} (${args.modalities.join(' + ')})`,
+    clips: jobs.length, epochs: result.history.length, batch: PAPER_TRAINING.batchSize,
+    prepare_s: Number(prepareSeconds.toFixed(1)), train_s: Number(trainSeconds.toFixed(1)),
+    train_samples_per_s: Number(((jobs.length * result.history.length) / trainSeconds).toFixed(1)),
+    final_loss: Number((last?.loss ?? Number.NaN).toFixed(4)),
+  };
+}
