@@ -5,14 +5,8 @@ import { startTrialPool } from '../src/data/synthetic/trial-pool.ts';
 import type { TrialJob } from '../src/data/synthetic/trial-jobs.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../src/models/fusion-network.ts';
 import { PAPER_TRAINING, trainModel } from '../src/train/fit.ts';
-import { emptyInputSet, inputShapes, putSample, type InputSpec, type Modality } from '../src/train/model-inputs.ts';
+import { emptyInputSet, inputShapes, putSample, SYNTHETIC_INPUTS, type Modality } from '../src/train/model-inputs.ts';
 import { fitStandardiser } from '../src/train/standardiser.ts';
-
-/** The inputs the synthetic experiments use: 3 IMUs at 100 Hz for 2 s, 8 key frames of the athlete at 56 px, pose. */
-export const SYNTHETIC_INPUTS: InputSpec = {
-  imu: { placements: ['wrist', 'ankle', 'pelvis'], rate: 100, window: 2 },
-  video: { count: 8, size: 56, threshold: { kind: 'adaptive', k: 0.5 }, fill: 'sample', crop: 'person' },
-};
 
 /**
  * Trains the fusion network (video + IMU, attention-LSTM unless told otherwise) on `clips`

@@ -5,6 +5,7 @@ import { runDoctor, formatDoctorReport } from './doctor.ts';
 import { PACKAGE } from './package-info.ts';
 import { reportError } from './report-error.ts';
 import { simulateCommand } from './simulate-command.ts';
+import { evaluateCommand } from './evaluate-command.ts';
 
 /**
  * The command line. Exit codes: 0 success, 1 a bug (stack printed), 2 something the user can fix
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!report.coreUsable) exitCode = 1;
       },
     )
-  const cli = simulateCommand(base)
+  const cli = evaluateCommand(simulateCommand(base))
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .version(PACKAGE.version)

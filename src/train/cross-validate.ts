@@ -8,12 +8,23 @@ import { classificationReport, summariseReports, type ClassificationReport, type
 import { inputShapes, type InputSet, type InputSpec, type Modality } from './model-inputs.ts';
 import { fitStandardiser } from './standardiser.ts';
 
-/** A trainable model: which inputs it reads and how to build it for given input shapes. */
-export interface ModelRecipe {
+/** A network: which inputs it reads and how to build it for given input shapes. */
+export interface NetworkRecipe {
+  kind: 'network';
   name: string;
   modalities: readonly Modality[];
   build(shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel;
 }
+
+/** A classical model (the SVM): trained on the training rows, it predicts a class per test row. */
+export interface ClassicRecipe {
+  kind: 'classic';
+  name: string;
+  modalities: readonly Modality[];
+  fitPredict(set: InputSet, train: readonly number[], test: readonly number[]): number[];
+}
+
+export type ModelRecipe = NetworkRecipe | ClassicRecipe;
 
 export interface CrossValidationOptions {
   /** k of the group k-fold by subject. */
@@ -31,7 +42,8 @@ export interface FoldResult {
   trainRows: number;
   validationRows: number;
   testRows: number;
-  training: TrainResult;
+  /** Networks only: the epochs run and the best one kept. */
+  training: TrainResult | undefined;
   report: ClassificationReport;
   seconds: number;
 }
@@ -63,12 +75,22 @@ export async function crossValidate(
   for (const fold of folds) {
     const started = performance.now();
     const trainRefs = refs.filter((r) => fold.train.includes(r.id));
-    const inner = groupKFold(trainRefs, options.validationFolds, new SeededRandom(options.seed).fork(`validation/${fold.index}`))[0];
+    // With few training subjects the validation group is one subject; with one, there is none.
+    const trainSubjects = new Set(trainRefs.map((r) => r.subject)).size;
+    const inner = trainSubjects < 2 ? undefined : groupKFold(trainRefs, Math.min(options.validationFolds, trainSubjects), new SeededRandom(options.seed).fork(`validation/${fold.index}`))[0];
     const validationIds = new Set(inner?.test ?? []);
     const rows = (ids: Iterable<string>) => [...ids].map((id) => rowOf.get(id) as number);
     const train = rows(fold.train.filter((id) => !validationIds.has(id)));
     const validation = rows(validationIds);
     const test = rows(fold.test);
+    const who = (r: readonly number[]) => [...new Set(r.map((i) => set.subjects[i] as string))].sort();
+    const labelsOf = (r: readonly number[]) => r.map((i) => set.labels[i] as number);
+    if (recipe.kind === 'classic') {
+      // A classical model has no early stopping: it trains on the validation subjects too.
+      const report = classificationReport(labelsOf(test), recipe.fitPredict(set, [...train, ...validation], test), classes);
+      results.push({ fold: fold.index, subjects: { train: who([...train, ...validation]), validation: [], test: who(test) }, trainRows: train.length + validation.length, validationRows: 0, testRows: test.length, training: undefined, report, seconds: (performance.now() - started) / 1000 });
+      continue;
+    }
     const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
     for (const m of recipe.modalities) {
       const arr = set[m];
@@ -79,8 +101,7 @@ export async function crossValidate(
       const training = await trainModel(model, set, { train, validation }, pipeline, classes.length, { ...options.train, seed: options.seed + fold.index }, (r) => onEpoch?.(fold.index, r));
       const probs = await predictProbabilities(model, set, test, pipeline);
       const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
-      const report = classificationReport(test.map((r) => set.labels[r] as number), predicted, classes);
-      const who = (r: readonly number[]) => [...new Set(r.map((i) => set.subjects[i] as string))].sort();
+      const report = classificationReport(labelsOf(test), predicted, classes);
       results.push({ fold: fold.index, subjects: { train: who(train), validation: who(validation), test: who(test) }, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report, seconds: (performance.now() - started) / 1000 });
     } finally {
       model.dispose();

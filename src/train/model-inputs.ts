@@ -25,6 +25,12 @@ export interface InputSpec {
 /** Per placement: acc x, y, z, gyro x, y, z and the coverage mask. */
 export const IMU_INPUT_CHANNELS = IMU_CHANNELS + 1;
 
+/** The inputs the synthetic experiments use: 3 IMUs at 100 Hz for 2 s, 8 key frames of the athlete at 56 px. */
+export const SYNTHETIC_INPUTS: InputSpec = {
+  imu: { placements: ['wrist', 'ankle', 'pelvis'], rate: 100, window: 2 },
+  video: { count: 8, size: 56, threshold: { kind: 'adaptive', k: 0.5 }, fill: 'sample', crop: 'person' },
+};
+
 export type Modality = keyof InputSpec;
 export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose'];
 

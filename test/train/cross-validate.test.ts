@@ -28,7 +28,7 @@ CrossValidation('folds by subject: test, validation and training subjects never 
       set.imu!.data[(i * 20 + t) * 7 + 6] = 1; // the coverage mask
     }
   }
-  const recipe = { name: 'toy', modalities: ['imu'] as const, build: (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, classes, seed) };
+  const recipe = { kind: 'network' as const, name: 'toy', modalities: ['imu'] as const, build: (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, classes, seed) };
   const result = await crossValidate(set, spec, ['slow', 'fast'], recipe, { folds: 4, validationFolds: 3, seed: 1, train: { ...PAPER_TRAINING, epochs: 40, batchSize: 8, learningRate: 0.01 } });
   assert.is(result.folds.length, 4);
   const tested = result.folds.flatMap((f) => f.subjects.test);
@@ -39,7 +39,7 @@ CrossValidation('folds by subject: test, validation and training subjects never 
     assert.ok(f.subjects.validation.length > 0);
     assert.is(f.trainRows + f.validationRows + f.testRows, n);
   }
-  assert.ok(result.summary.accuracy.mean > 0.9, `mean accuracy ${result.summary.accuracy.mean}: ${result.folds.map((f) => `${f.report.accuracy} best ${f.training.bestEpoch}`).join(', ')}`);
+  assert.ok(result.summary.accuracy.mean > 0.9, `mean accuracy ${result.summary.accuracy.mean}: ${result.folds.map((f) => `${f.report.accuracy} best ${f.training?.bestEpoch}`).join(', ')}`);
   assert.is(result.summary.accuracy.n, 4);
 });
 CrossValidation.run();

@@ -3,3 +3,4 @@
 import './fast-lstm.ts';
 import './frame-batching.ts';
 import './temporal-attention-pooling.ts';
+import './select-frame.ts';

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import { FastLstm } from '../layers/fast-lstm.ts';
+import { SelectFrame } from '../layers/select-frame.ts';
+
+/**
+ * The source paper's network baselines:
+ * - single-frame CNN: the middle key frame alone through a CNN (no motion over time);
+ * - LSTM: an LSTM over the raw IMU sequence, no convolutional features (its last state classified).
+ */
+export function buildSingleFrameCnn(videoShape: number[], classes: number, seed: number, filters: readonly number[] = [8, 16, 32, 32]): tf.LayersModel {
+  let s = seed;
+  const init = () => tf.initializers.glorotUniform({ seed: s++ });
+  const input = tf.input({ shape: videoShape, name: 'video' });
+  let x = new SelectFrame({ index: Math.floor((videoShape[0] as number) / 2), name: 'middle_frame' }).apply(input) as tf.SymbolicTensor;
+  filters.forEach((f, i) => {
+    x = tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+  });
+  x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: 'features' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logits, name: 'single_frame_cnn' });
+}
+
+export function buildLstmBaseline(imuShape: number[], classes: number, seed: number, units = 64): tf.LayersModel {
+  let s = seed;
+  const input = tf.input({ shape: imuShape, name: 'imu' });
+  let x = tf.layers.batchNormalization({ name: 'bn_in' }).apply(input) as tf.SymbolicTensor;
+  x = new FastLstm({ units, returnSequences: false, seed: s++, name: 'lstm' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logits, name: 'lstm_baseline' });
+}

@@ -1,0 +1,56 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** `motionfuse evaluate` as a user runs it, on a tiny synthetic set. */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = fileURLToPath(new URL('../../src/cli/motionfuse.js', import.meta.url));
+function motionfuse(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, MOTIONFUSE_PROGRESS: 'off' }, timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let work = '';
+const Evaluate = suite('motionfuse evaluate');
+Evaluate.before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'motionfuse-evaluate-'));
+});
+Evaluate.after(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+Evaluate('compares the named models by group k-fold and writes the table, the CSV and every fold with the resolved config', async () => {
+  const out = join(work, 'run');
+  const r = motionfuse(['evaluate', '--models', 'svm', 'imu-only', '--subjects', '4', '--clips', '1', '--folds', '2', '--epochs', '2', '--out', out]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\| model \| accuracy % \| macro F1 % \| weighted F1 % \| jump error % \|/);
+  assert.match(r.stdout, /\| svm \| \d+\.\d ± \d+\.\d \|/);
+  assert.match(r.stdout, /\| imu-only \|/);
+  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { folds: number; dataset: { subjects: number } }; environment: { tfjs: string }; results: { model: string; folds: { subjects: { train: string[]; test: string[] } }[] }[] };
+  assert.equal(results.results.map((x) => x.model), ['svm', 'imu-only']);
+  assert.is(results.config.folds, 2);
+  assert.is(results.config.dataset.subjects, 4);
+  assert.ok(results.environment.tfjs.length > 0);
+  for (const m of results.results) {
+    assert.is(m.folds.length, 2);
+    for (const f of m.folds) assert.not.ok(f.subjects.test.some((s) => f.subjects.train.includes(s)), 'a test athlete was trained on');
+  }
+  const csv = await readFile(join(out, 'table.csv'), 'utf8');
+  assert.match(csv, /^model,folds,accuracy_mean/);
+  assert.is(csv.trim().split('\n').length, 3);
+});
+
+Evaluate('an unknown model or an impossible fold count is exit 2 with the choices', () => {
+  const unknown = motionfuse(['evaluate', '--models', 'resnet-9000']);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown model 'resnet-9000'/);
+  assert.match(unknown.stderr, /known models: svm, single-frame-cnn/);
+  const folds = motionfuse(['evaluate', '--subjects', '3', '--folds', '5']);
+  assert.is(folds.code, 2);
+  assert.match(folds.stderr, /--folds must be a whole number from 2 to the number of athletes \(3\), got 5/);
+});
+Evaluate.run();
