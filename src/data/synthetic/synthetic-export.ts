@@ -89,12 +89,12 @@ export async function exportSyntheticDataset(dir: string, options: SyntheticOpti
   return { dir, trials: jobs.length, resumed: jobs.length - todo.length, written: todo.length, seconds: (performance.now() - started) / 1000 };
 }
 
-/** What the manifest says about a subject: body, style and each sensor's true clock. */
+/** What the manifest says about a subject: body, style and each sensor's true clock, biases and mounting. */
 function subjectSummary(options: SyntheticOptions, index: number) {
   const s = generateSubject(options, index);
   return {
     id: s.id, height: s.height, build: s.build, style: s.style,
-    sensors: s.devices.map((d) => ({ sensorId: d.sensorId, placement: d.placement, side: d.side, rate: d.rate, clockOffset: d.clockOffset, clockDrift: d.clockDrift, accelBias: d.accelBias, gyroBias: d.gyroBias })),
+    sensors: s.devices.map((d) => ({ sensorId: d.sensorId, placement: d.placement, side: d.side, rate: d.rate, clockOffset: d.clockOffset, clockDrift: d.clockDrift, accelBias: d.accelBias, gyroBias: d.gyroBias, mounting: d.mounting })),
   };
 }
 

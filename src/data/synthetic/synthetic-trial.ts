@@ -10,6 +10,7 @@ import { simulateMotion } from './motion.ts';
 import { simulatePose } from './pose-keypoints.ts';
 import { renderFrame, type Appearance, type Occluder } from './render-frame.ts';
 import { defaultImuSpec, simulateImu, type ImuSpec } from './virtual-imu.ts';
+import { zyx } from './rotation.ts';
 
 /**
  * One synthetic trial end to end: a subject performs an action; the motion is simulated at
@@ -85,6 +86,8 @@ export function generateSubject(options: SyntheticOptions, index: number): Synth
     spec.clockOffset = rng.uniform(-0.5, 0.5); // device clock minus camera clock
     spec.clockDrift = rng.normal(0, 20e-6); // tens of ppm, as crystal oscillators
     spec.packetLoss = options.packetLoss;
+    // Worn as people wear them: turned round the limb by ~20 degrees (sd), tilted by ~5.
+    spec.mounting = zyx(rng.normal(0, (20 * Math.PI) / 180), rng.normal(0, (5 * Math.PI) / 180), rng.normal(0, (5 * Math.PI) / 180));
     return spec;
   });
   return { id, height, build, style, appearance, devices };

@@ -31,6 +31,11 @@ export interface ImuSpec {
   packetLoss: number; // probability a sample is lost
   /** A connection lost for a while: no samples in [start, end) s of camera time. */
   outage?: [number, number];
+  /**
+   * How the sensor sits on its segment: the sensor frame's axes in the segment frame (a strap
+   * turned round the wrist, a clip tilted on the belt). Default: aligned with the segment.
+   */
+  mounting?: Mat3;
 }
 
 export function defaultImuSpec(sensorId: string, placement: ImuSpec['placement'], side: ImuSpec['side'] = 'right'): ImuSpec {
@@ -79,9 +84,12 @@ export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRa
     const c = Math.max(1, Math.min(n - 2, k));
     const [p0, p1, p2] = [pos(c - 1), pos(c), pos(c + 1)];
     const a: Vec3 = [0, 1, 2].map((i) => ((p2[i] as number) - 2 * (p1[i] as number) + (p0[i] as number)) / (dt * dt)) as Vec3;
-    const f = applyTransposed(rot(k), [a[0], a[1], a[2] + GRAVITY]);
+    const inSegment = applyTransposed(rot(k), [a[0], a[1], a[2] + GRAVITY]);
     // Angular velocity over the step centred on k: log(R_{k-1}^T R_{k+1}) / 2dt, in the segment frame.
-    const w = logMap(multiply(transpose(rot(k - 1)), rot(k + 1)));
+    const wSegment = logMap(multiply(transpose(rot(k - 1)), rot(k + 1)));
+    // Both are vectors: into the sensor's own axes by the mounting rotation.
+    const f = spec.mounting === undefined ? inSegment : applyTransposed(spec.mounting, inSegment);
+    const w = spec.mounting === undefined ? wSegment : applyTransposed(spec.mounting, wSegment);
     const span = (Math.min(n - 1, k + 1) - Math.max(0, k - 1)) * dt;
     for (let i = 0; i < 3; i++) {
       force[k * 3 + i] = f[i] as number;

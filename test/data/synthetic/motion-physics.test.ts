@@ -172,4 +172,18 @@ Physics('the pelvis tilts as the trunk leans: a pelvis gyroscope sees a squat (p
     assert.ok(peak > 0.4, `seed ${seed}: pelvis pitch rate peaks at ${peak.toFixed(2)} rad/s`);
   }
 });
+Physics('a turned sensor reads the segment-aligned values rotated into its own axes', () => {
+  const { traj } = trial('throw', 60);
+  const mounting = expMap([0.1, -0.2, 0.6]);
+  const aligned = simulateImu(traj, ideal('wrist'), new SeededRandom(1)).stream.data;
+  const turned = simulateImu(traj, { ...ideal('wrist'), mounting }, new SeededRandom(1)).stream.data;
+  for (let i = 0; i < aligned.length / 6; i += 7) {
+    for (const o of [0, 3]) {
+      const v: Vec3 = [aligned[i * 6 + o]!, aligned[i * 6 + o + 1]!, aligned[i * 6 + o + 2]!];
+      // m^T v: the segment-frame vector in the sensor's axes.
+      const expected = [0, 1, 2].map((c) => mounting[c]! * v[0] + mounting[3 + c]! * v[1] + mounting[6 + c]! * v[2]);
+      for (let c = 0; c < 3; c++) assert.ok(Math.abs(turned[i * 6 + o + c]! - expected[c]!) < 1e-3 * (1 + Math.abs(expected[c]!)), `sample ${i} channel ${o + c}`);
+    }
+  }
+});
 Physics.run();
