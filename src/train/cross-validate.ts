@@ -67,6 +67,7 @@ export async function crossValidate(
   recipe: ModelRecipe,
   options: CrossValidationOptions,
   onEpoch?: (fold: number, record: EpochRecord) => void,
+  onFold?: (result: FoldResult) => void,
 ): Promise<CrossValidationResult> {
   const rowOf = new Map(set.ids.map((id, i) => [id, i]));
   const refs: SampleRef[] = set.ids.map((id, i) => ({ id, label: classes[set.labels[i] as number] as string, subject: set.subjects[i] as string, meta: {} }));
@@ -89,6 +90,7 @@ export async function crossValidate(
       // A classical model has no early stopping: it trains on the validation subjects too.
       const report = classificationReport(labelsOf(test), recipe.fitPredict(set, [...train, ...validation], test), classes);
       results.push({ fold: fold.index, subjects: { train: who([...train, ...validation]), validation: [], test: who(test) }, trainRows: train.length + validation.length, validationRows: 0, testRows: test.length, training: undefined, report, seconds: (performance.now() - started) / 1000 });
+      onFold?.(results[results.length - 1] as FoldResult);
       continue;
     }
     const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
@@ -103,6 +105,7 @@ export async function crossValidate(
       const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
       const report = classificationReport(labelsOf(test), predicted, classes);
       results.push({ fold: fold.index, subjects: { train: who(train), validation: who(validation), test: who(test) }, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report, seconds: (performance.now() - started) / 1000 });
+      onFold?.(results[results.length - 1] as FoldResult);
     } finally {
       model.dispose();
     }

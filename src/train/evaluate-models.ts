@@ -21,10 +21,11 @@ export async function evaluateModels(set: InputSet, spec: InputSpec, classes: re
   const results: CrossValidationResult[] = [];
   try {
     for (const recipe of recipes) {
-      const result = await crossValidate(set, spec, classes, recipe, options, (fold, r) => {
-        progress.update(progress.value, `${recipe.name} fold ${fold + 1} epoch ${r.epoch}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`);
-      });
-      progress.tick(options.folds, recipe.name);
+      const result = await crossValidate(
+        set, spec, classes, recipe, options,
+        (fold, r) => progress.update(progress.value, `${recipe.name} fold ${fold + 1}/${options.folds} epoch ${r.epoch}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`),
+        (f) => progress.tick(1, `${recipe.name} fold ${f.fold + 1}/${options.folds} test acc ${f.report.accuracy.toFixed(2)}`),
+      );
       results.push(result);
       await writeJsonAtomic(join(options.outDir, 'results.json'), { config: options.config, environment: options.environment, results });
     }
