@@ -9,7 +9,7 @@ import { startTrialPool } from '../data/synthetic/trial-pool.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import { evaluateModels } from '../train/evaluate-models.ts';
-import { emptyInputSet, putSample, SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
+import { emptyInputSet, prepareInputs, putSample, SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
 import { MODEL_RECIPES, modelRecipe } from '../train/model-recipes.ts';
 import { PACKAGE } from './package-info.ts';
 
@@ -43,7 +43,8 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       const out = resolve(args.out ?? `results/evaluate/${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const jobs: TrialJob[] = [];
       for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
-      const set = emptyInputSet(SYNTHETIC_INPUTS, jobs.length);
+      await prepareInputs(SYNTHETIC_INPUTS);
+  const set = emptyInputSet(SYNTHETIC_INPUTS, jobs.length);
       const pool = startTrialPool(data);
       try {
         await Promise.all(jobs.map(async (job, i) => putSample(set, i, await pool.generate(job), SYNTHETIC_INPUTS, ACTIONS)));

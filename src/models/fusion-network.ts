@@ -43,6 +43,7 @@ export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Reco
   const inputs: tf.SymbolicTensor[] = [];
   const pooled: tf.SymbolicTensor[] = [];
   for (const modality of spec.modalities) {
+    if (modality === 'flow') throw new Error('buildFusionNetwork(): no flow encoder (optical flow is the two-stream baseline\'s input)');
     const shape = shapes[modality];
     if (shape === undefined) throw new Error(`buildFusionNetwork(): no input shape for ${modality}`);
     const input = tf.input({ shape, name: modality });

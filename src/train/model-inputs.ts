@@ -4,6 +4,7 @@ import { IMU_CHANNELS, type ImuStream, type Placement, type PoseStream, type Vid
 import { imuCoverage, resampleImu } from '../imu/resample-imu.ts';
 import { selectKeyFrames, type KeyFrameThreshold } from '../video/keyframes.ts';
 import { resizeFrames, type FrameRect } from '../video/resize-frames.ts';
+import { keyFrameFlows, loadOpticalFlow } from '../video/optical-flow.ts';
 
 /**
  * What a model sees of a sample, per modality, at fixed shapes so samples batch:
@@ -13,6 +14,7 @@ import { resizeFrames, type FrameRect } from '../video/resize-frames.ts';
  * - video: `count` key frames chosen per clip by frame difference, resized to size x size RGB,
  *   whole or (crop 'person') the square around everything the pose stream saw of the athlete in
  *   the clip, so a small network sees the body rather than the gym;
+ * - flow: dense optical flow (Farneback) between consecutive video key frames, dx and dy;
  * - pose: the pose stream's first `frames` frames, x and y relative to the frame's centre in
  *   frame widths, and the score: [F x 3J].
  */
@@ -20,19 +22,22 @@ export interface InputSpec {
   imu?: { placements: readonly Placement[]; rate: number; window: number };
   video?: { count: number; size: number; threshold: KeyFrameThreshold; fill: 'pad' | 'sample'; crop?: 'frame' | 'person' };
   pose?: { frames: number };
+  /** Optical flow between consecutive key frames of the video input (needs `video`): [K-1 x S x S x 2]. */
+  flow?: { source: 'video-key-frames' };
 }
 
 /** Per placement: acc x, y, z, gyro x, y, z and the coverage mask. */
 export const IMU_INPUT_CHANNELS = IMU_CHANNELS + 1;
 
-/** The inputs the synthetic experiments use: 3 IMUs at 100 Hz for 2 s, 8 key frames of the athlete at 56 px. */
+/** The inputs the synthetic experiments use: 3 IMUs at 100 Hz for 2 s, 8 key frames of the athlete at 56 px and the flow between them. */
 export const SYNTHETIC_INPUTS: InputSpec = {
   imu: { placements: ['wrist', 'ankle', 'pelvis'], rate: 100, window: 2 },
   video: { count: 8, size: 56, threshold: { kind: 'adaptive', k: 0.5 }, fill: 'sample', crop: 'person' },
+  flow: { source: 'video-key-frames' },
 };
 
 export type Modality = keyof InputSpec;
-export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose'];
+export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose', 'flow'];
 
 /** One modality of many samples, stacked: data is [n x ...shape]. */
 export interface ModalityArray<T extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
@@ -44,6 +49,7 @@ export interface InputSet {
   imu?: ModalityArray<Float32Array>;
   video?: ModalityArray<Uint8Array>;
   pose?: ModalityArray<Float32Array>;
+  flow?: ModalityArray<Float32Array>;
   labels: Int32Array;
   ids: string[];
   subjects: string[];
@@ -55,10 +61,19 @@ export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>
   if (spec.imu) shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_INPUT_CHANNELS * spec.imu.placements.length];
   if (spec.video) shapes.video = [spec.video.count, spec.video.size, spec.video.size, 3];
   if (spec.pose) shapes.pose = [spec.pose.frames, 51];
+  if (spec.flow && spec.video) shapes.flow = [spec.video.count - 1, spec.video.size, spec.video.size, 2];
   return shapes;
 }
 
-/** The inputs of each sample, stacked; labels are indices into `classes`. */
+/** Loads what building `spec`'s inputs needs beforehand (OpenCV, for flow). */
+export async function prepareInputs(spec: InputSpec): Promise<void> {
+  if (spec.flow !== undefined) {
+    if (spec.video === undefined) throw new UserError('inputs.flow needs inputs.video: the flow is computed between its key frames');
+    await loadOpticalFlow();
+  }
+}
+
+/** The inputs of each sample, stacked; labels are indices into `classes` (after prepareInputs). */
 export function buildInputSet(samples: readonly Sample[], spec: InputSpec, classes: readonly string[]): InputSet {
   const set = emptyInputSet(spec, samples.length);
   samples.forEach((sample, i) => putSample(set, i, sample, spec, classes));
@@ -75,6 +90,7 @@ export function emptyInputSet(spec: InputSpec, n: number): InputSet {
   if (shapes.imu) set.imu = { data: new Float32Array(n * product(shapes.imu)), shape: shapes.imu };
   if (shapes.video) set.video = { data: new Uint8Array(n * product(shapes.video)), shape: shapes.video };
   if (shapes.pose) set.pose = { data: new Float32Array(n * product(shapes.pose)), shape: shapes.pose };
+  if (shapes.flow) set.flow = { data: new Float32Array(n * product(shapes.flow)), shape: shapes.flow };
   return set;
 }
 
@@ -86,7 +102,11 @@ export function putSample(set: InputSet, i: number, sample: Sample, spec: InputS
   set.ids[i] = sample.id;
   set.subjects[i] = sample.subject ?? sample.id;
   if (spec.imu && set.imu) set.imu.data.set(imuInput(sample, spec.imu), i * product(set.imu.shape));
-  if (spec.video && set.video) set.video.data.set(videoInput(sample, spec.video), i * product(set.video.shape));
+  if (spec.video && set.video) {
+    const frames = videoInput(sample, spec.video);
+    set.video.data.set(frames, i * product(set.video.shape));
+    if (spec.flow && set.flow) set.flow.data.set(keyFrameFlows(frames, spec.video.count, spec.video.size), i * product(set.flow.shape));
+  }
   if (spec.pose && set.pose) set.pose.data.set(poseInput(sample, spec.pose.frames), i * product(set.pose.shape));
 }
 

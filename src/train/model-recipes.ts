@@ -1,4 +1,4 @@
-import { buildLstmBaseline, buildSingleFrameCnn } from '../models/baselines/baseline-networks.ts';
+import { buildLstmBaseline, buildSingleFrameCnn, buildTwoStreamCnn } from '../models/baselines/baseline-networks.ts';
 import { svmFitPredict } from '../models/baselines/svm-classifier.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../models/fusion-network.ts';
 import type { ModelRecipe } from './cross-validate.ts';
@@ -6,7 +6,7 @@ import type { Modality } from './model-inputs.ts';
 
 /**
  * The models an evaluation compares, by name: the source paper's baselines (SVM, single-frame
- * CNN, LSTM), the fusion network on one modality, and the fusion network on video + IMU with
+ * CNN, two-stream CNN, LSTM), the fusion network on one modality, and the fusion network on video + IMU with
  * late concatenation or attention-LSTM pooling.
  */
 function fusion(name: string, modalities: Modality[], kind: Fusion): ModelRecipe {
@@ -16,6 +16,7 @@ function fusion(name: string, modalities: Modality[], kind: Fusion): ModelRecipe
 export const MODEL_RECIPES: readonly ModelRecipe[] = [
   { kind: 'classic', name: 'svm', modalities: ['imu', 'video'], fitPredict: (set, train, test) => svmFitPredict(set, train, test) },
   { kind: 'network', name: 'single-frame-cnn', modalities: ['video'], build: (shapes, classes, seed) => buildSingleFrameCnn(shapes.video as number[], classes, seed) },
+  { kind: 'network', name: 'two-stream-cnn', modalities: ['video', 'flow'], build: (shapes, classes, seed) => buildTwoStreamCnn(shapes.video as number[], shapes.flow as number[], classes, seed) },
   { kind: 'network', name: 'lstm', modalities: ['imu'], build: (shapes, classes, seed) => buildLstmBaseline(shapes.imu as number[], classes, seed) },
   fusion('video-only', ['video'], 'attention-lstm'),
   fusion('imu-only', ['imu'], 'attention-lstm'),

@@ -5,7 +5,8 @@ import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
 import { ACTIONS } from '../../src/data/synthetic/actions.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../src/data/synthetic/synthetic-trial.ts';
-import { buildLstmBaseline, buildSingleFrameCnn } from '../../src/models/baselines/baseline-networks.ts';
+import { buildLstmBaseline, buildSingleFrameCnn, buildTwoStreamCnn } from '../../src/models/baselines/baseline-networks.ts';
+import { keyFrameFlows, loadOpticalFlow } from '../../src/video/optical-flow.ts';
 import { svmFitPredict } from '../../src/models/baselines/svm-classifier.ts';
 import { handCraftedFeatures } from '../../src/train/hand-features.ts';
 import { buildInputSet, type InputSpec } from '../../src/train/model-inputs.ts';
@@ -52,5 +53,30 @@ Baselines('hand-crafted features see a flight (free-fall share at the pelvis) an
   const train = samples.flatMap((s, i) => (s.subject !== 'S04' ? [i] : []));
   const test = samples.flatMap((s, i) => (s.subject === 'S04' ? [i] : []));
   assert.equal(svmFitPredict(set, train, test), test.map((r) => set.labels[r]));
+});
+Baselines('optical flow finds a moving square; the two-stream CNN reads frames and flow and reloads', async () => {
+  await loadOpticalFlow();
+  const S = 32;
+  const frames = new Uint8Array(3 * S * S * 3);
+  const square = (k: number, x0: number) => {
+    for (let y = 10; y < 18; y++) for (let x = x0; x < x0 + 8; x++) frames.fill(255, ((k * S + y) * S + x) * 3, ((k * S + y) * S + x) * 3 + 3);
+  };
+  [8, 11, 14].forEach((x0, k) => square(k, x0));
+  const flow = keyFrameFlows(frames, 3, S);
+  for (const pair of [0, 1]) {
+    const at = (pair * S * S + 14 * S + 14) * 2;
+    assert.ok(Math.abs(flow[at]! - 3) < 0.5 && Math.abs(flow[at + 1]!) < 0.5, `pair ${pair}: (${flow[at]}, ${flow[at + 1]})`);
+  }
+  const model = buildTwoStreamCnn([3, 16, 16, 3], [2, 16, 16, 2], 4, 1, [4, 8]);
+  const xs = [tf.randomNormal([2, 3, 16, 16, 3], 0, 1, 'float32', 1), tf.randomNormal([2, 2, 16, 16, 2], 0, 1, 'float32', 2)];
+  const y = model.predict(xs) as tf.Tensor;
+  assert.equal(y.shape, [2, 4]);
+  // The temporal stream matters: other flow, other logits.
+  const other = model.predict([xs[0]!, tf.randomNormal([2, 2, 16, 16, 2], 0, 1, 'float32', 3)]) as tf.Tensor;
+  assert.not.equal(Array.from(other.dataSync()), Array.from(y.dataSync()));
+  const { reloaded } = await saveAndReload(model);
+  assert.equal(Array.from((reloaded.predict(xs) as tf.Tensor).dataSync()), Array.from(y.dataSync()));
+  reloaded.dispose();
+  model.dispose();
 });
 Baselines.run();

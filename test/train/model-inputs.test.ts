@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTIONS } from '../../src/data/synthetic/actions.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../src/data/synthetic/synthetic-trial.ts';
-import { buildInputSet, inputShapes, type InputSpec } from '../../src/train/model-inputs.ts';
+import { buildInputSet, inputShapes, prepareInputs, type InputSpec } from '../../src/train/model-inputs.ts';
 import { resampleImu } from '../../src/imu/resample-imu.ts';
 import type { ImuStream } from '../../src/core/stream.ts';
 
@@ -37,5 +37,14 @@ Inputs('stacks each modality at its fixed shape, with labels and subjects', () =
 Inputs('a missing placement is a clear error', () => {
   const sample = generateTrial(options, generateSubject(options, 1), 'run', 0);
   assert.throws(() => buildInputSet([sample], { imu: { placements: ['thigh'], rate: 50, window: 1 } }, ACTIONS), /has no IMU at 'thigh'/);
+});
+Inputs('flow between consecutive key frames, once OpenCV is loaded; flow without video is refused', async () => {
+  const withFlow: InputSpec = { video: { count: 4, size: 24, threshold: { kind: 'top', count: 4 }, fill: 'sample', crop: 'person' }, flow: { source: 'video-key-frames' } };
+  const missing = await prepareInputs({ flow: { source: 'video-key-frames' } }).then(() => undefined, (e: unknown) => e);
+  assert.match(String(missing), /inputs.flow needs inputs.video/);
+  await prepareInputs(withFlow);
+  const set = buildInputSet([generateTrial(options, generateSubject(options, 2), 'hop', 0)], withFlow, ACTIONS);
+  assert.equal(set.flow?.shape, [3, 24, 24, 2]);
+  assert.ok(set.flow!.data.some((v) => Math.abs(v) > 0.5), 'the athlete moves between key frames');
 });
 Inputs.run();

@@ -5,7 +5,10 @@ import { SelectFrame } from '../layers/select-frame.ts';
 /**
  * The source paper's network baselines:
  * - single-frame CNN: the middle key frame alone through a CNN (no motion over time);
- * - LSTM: an LSTM over the raw IMU sequence, no convolutional features (its last state classified).
+ * - LSTM: an LSTM over the raw IMU sequence, no convolutional features (its last state classified);
+ * - two-stream CNN: a spatial stream (the middle key frame) and a temporal stream (the optical
+ *   flow between consecutive key frames, stacked as channels), each a CNN, fused late by
+ *   concatenating their features (Simonyan and Zisserman's design, small).
  */
 export function buildSingleFrameCnn(videoShape: number[], classes: number, seed: number, filters: readonly number[] = [8, 16, 32, 32]): tf.LayersModel {
   let s = seed;
@@ -22,6 +25,32 @@ export function buildSingleFrameCnn(videoShape: number[], classes: number, seed:
   x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'single_frame_cnn' });
+}
+
+export function buildTwoStreamCnn(videoShape: number[], flowShape: number[], classes: number, seed: number, filters: readonly number[] = [8, 16, 32, 32]): tf.LayersModel {
+  let s = seed;
+  const init = () => tf.initializers.glorotUniform({ seed: s++ });
+  const trunk = (x: tf.SymbolicTensor, stream: string) => {
+    let y = x;
+    filters.forEach((f, i) => {
+      y = tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `${stream}_conv${i + 1}` }).apply(y) as tf.SymbolicTensor;
+      y = tf.layers.maxPooling2d({ poolSize: 2, name: `${stream}_pool${i + 1}` }).apply(y) as tf.SymbolicTensor;
+    });
+    y = tf.layers.flatten({ name: `${stream}_flatten` }).apply(y) as tf.SymbolicTensor;
+    return tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: `${stream}_features` }).apply(y) as tf.SymbolicTensor;
+  };
+  const video = tf.input({ shape: videoShape, name: 'video' });
+  const flow = tf.input({ shape: flowShape, name: 'flow' });
+  const spatial = trunk(new SelectFrame({ index: Math.floor((videoShape[0] as number) / 2), name: 'middle_frame' }).apply(video) as tf.SymbolicTensor, 'spatial');
+  // [pairs, h, w, 2] -> [h, w, 2 x pairs]: every flow field as channels of one image, as the original stacks them.
+  const [pairs, h, w] = flowShape as [number, number, number, number];
+  const stacked = tf.layers.permute({ dims: [2, 3, 1, 4], name: 'flow_to_channels' }).apply(flow) as tf.SymbolicTensor;
+  const temporal = trunk(tf.layers.reshape({ targetShape: [h, w, 2 * pairs], name: 'flow_stack' }).apply(stacked) as tf.SymbolicTensor, 'temporal');
+  let x = tf.layers.concatenate({ name: 'fuse' }).apply([spatial, temporal]) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: [video, flow], outputs: logits, name: 'two_stream_cnn' });
 }
 
 export function buildLstmBaseline(imuShape: number[], classes: number, seed: number, units = 64): tf.LayersModel {
