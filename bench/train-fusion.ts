@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTIONS } from '../src/data/synthetic/actions.ts';
 import { SYNTHETIC_DEFAULTS } from '../src/data/synthetic/synthetic-trial.ts';
-import { startTrialPool } from '../src/data/synthetic/trial-pool.ts';
 import type { TrialJob } from '../src/data/synthetic/trial-jobs.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../src/models/fusion-network.ts';
 import { PAPER_TRAINING, trainModel } from '../src/train/fit.ts';
-import { emptyInputSet, inputShapes, prepareInputs, putSample, SYNTHETIC_INPUTS, type Modality } from '../src/train/model-inputs.ts';
+import { inputShapes, SYNTHETIC_INPUTS, type Modality } from '../src/train/model-inputs.ts';
+import { syntheticInputSet } from '../src/train/synthetic-inputs.ts';
 import { fitStandardiser } from '../src/train/standardiser.ts';
 
 /**
@@ -19,14 +19,7 @@ export async function benchTrainFusion(args: { clips: number; epochs: number; fu
   for (let t = 0; t < perCell; t++) for (let s = 0; s < 12; s++) for (const action of ACTIONS) jobs.push({ subjectIndex: s, action, trial: t });
   jobs.length = Math.min(jobs.length, args.clips);
   const started = performance.now();
-  await prepareInputs(SYNTHETIC_INPUTS);
-  const set = emptyInputSet(SYNTHETIC_INPUTS, jobs.length);
-  const pool = startTrialPool({ ...SYNTHETIC_DEFAULTS, clipsPerClass: perCell });
-  try {
-    await Promise.all(jobs.map(async (job, i) => putSample(set, i, await pool.generate(job), SYNTHETIC_INPUTS, ACTIONS)));
-  } finally {
-    await pool.close();
-  }
+  const set = await syntheticInputSet({ ...SYNTHETIC_DEFAULTS, clipsPerClass: perCell }, jobs, SYNTHETIC_INPUTS);
   const prepareSeconds = (performance.now() - started) / 1000;
   const rows = [...set.ids.keys()];
   const standardisers = args.modalities.includes('imu') && set.imu ? { imu: fitStandardiser({ data: set.imu.data, shape: set.imu.shape }, rows) } : {};

@@ -5,11 +5,11 @@ import { selectBackend, type BackendPreference } from '../backend/select-backend
 import { UserError } from '../core/errors.ts';
 import { ACTIONS } from '../data/synthetic/actions.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
-import { startTrialPool } from '../data/synthetic/trial-pool.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import { evaluateModels } from '../train/evaluate-models.ts';
-import { emptyInputSet, prepareInputs, putSample, SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
+import { SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
+import { syntheticInputSet } from '../train/synthetic-inputs.ts';
 import { MODEL_RECIPES, modelRecipe } from '../train/model-recipes.ts';
 import { PACKAGE } from './package-info.ts';
 
@@ -43,14 +43,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       const out = resolve(args.out ?? `results/evaluate/${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const jobs: TrialJob[] = [];
       for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
-      await prepareInputs(SYNTHETIC_INPUTS);
-  const set = emptyInputSet(SYNTHETIC_INPUTS, jobs.length);
-      const pool = startTrialPool(data);
-      try {
-        await Promise.all(jobs.map(async (job, i) => putSample(set, i, await pool.generate(job), SYNTHETIC_INPUTS, ACTIONS)));
-      } finally {
-        await pool.close();
-      }
+      const set = await syntheticInputSet(data, jobs, SYNTHETIC_INPUTS);
       const train = { ...PAPER_TRAINING, epochs: args.epochs, patience: args.patience };
       const config = { dataset: { name: 'synthetic', ...data }, inputs: SYNTHETIC_INPUTS, models: args.models, folds: args.folds, validationFolds: 5, seed: args.seed, train };
       const environment = { motionfuse: PACKAGE.version, node: process.version, tfjs: tf.version.tfjs, backend: backend.candidate, platform: `${process.platform}-${process.arch}` };

@@ -1,18 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { motionfuse } from '../helpers/run-cli.ts';
 
 /** `motionfuse evaluate` as a user runs it, on a tiny synthetic set. */
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = fileURLToPath(new URL('../../src/cli/motionfuse.js', import.meta.url));
-function motionfuse(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, MOTIONFUSE_PROGRESS: 'off' }, timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let work = '';
 const Evaluate = suite('motionfuse evaluate');
@@ -25,7 +18,7 @@ Evaluate.after(async () => {
 
 Evaluate('compares the named models by group k-fold and writes the table, the CSV and every fold with the resolved config', async () => {
   const out = join(work, 'run');
-  const r = motionfuse(['evaluate', '--models', 'svm', 'imu-only', '--subjects', '4', '--clips', '1', '--folds', '2', '--epochs', '2', '--out', out]);
+  const r = motionfuse(['evaluate', '--models', 'svm', 'imu-only', '--subjects', '4', '--clips', '1', '--folds', '2', '--epochs', '2', '--out', out], {}, 300_000);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /\| model \| accuracy % \| macro F1 % \| weighted F1 % \| jump error % \|/);
   assert.match(r.stdout, /\| svm \| \d+\.\d ± \d+\.\d \|/);

@@ -1,25 +1,18 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadImage } from '@napi-rs/canvas';
 import { readRecording } from '../../src/data/recording/read-recording.ts';
 import type { SyntheticManifest } from '../../src/data/synthetic/synthetic-export.ts';
 import { locateFfmpeg } from '../../src/video/ffmpeg-binary.ts';
+import { motionfuse } from '../helpers/run-cli.ts';
 
 /** `motionfuse simulate` run as a user runs it: files on disk, identical by seed, resumable. */
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = fileURLToPath(new URL('../../src/cli/motionfuse.js', import.meta.url));
 const SMALL = ['--subjects', '2', '--clips', '1', '--actions', 'jump', 'squat', '--workers', '2'];
 
-function motionfuse(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, MOTIONFUSE_PROGRESS: 'off' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Every file under `dir` (relative path -> sha256), the manifest's environment aside. */
 async function tree(dir: string, skip: string[] = []): Promise<Record<string, string>> {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { singleShape } from './input-shape.ts';
 
 /**
  * Two reshapes that let a per-frame CNN see every key frame of every clip in one batch:
@@ -11,7 +12,7 @@ export class FramesToBatch extends tf.layers.Layer {
   static readonly className = 'FramesToBatch';
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = single(inputShape);
+    const s = singleShape(inputShape);
     if (s.length !== 5) throw new Error(`FramesToBatch: expected [batch, frames, h, w, c], got [${s}]`);
     return [s[0] === null || s[1] === null ? null : (s[0] as number) * (s[1] as number), s[2] ?? null, s[3] ?? null, s[4] ?? null];
   }
@@ -39,7 +40,7 @@ export class BatchToFrames extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = single(inputShape);
+    const s = singleShape(inputShape);
     return [s[0] === null ? null : (s[0] as number) / this.frames, this.frames, ...s.slice(1)];
   }
 
@@ -56,7 +57,3 @@ export class BatchToFrames extends tf.layers.Layer {
 
 tf.serialization.registerClass(FramesToBatch);
 tf.serialization.registerClass(BatchToFrames);
-
-function single(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-  return Array.isArray(inputShape[0]) ? (inputShape[0] as tf.Shape) : (inputShape as tf.Shape);
-}

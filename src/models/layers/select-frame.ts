@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { singleShape } from './input-shape.ts';
 
 /** [batch, frames, ...] -> [batch, ...]: one frame of each clip (the single-frame baseline's input). */
 export interface SelectFrameArgs {
@@ -17,7 +18,7 @@ export class SelectFrame extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const s = Array.isArray(inputShape[0]) ? (inputShape[0] as tf.Shape) : (inputShape as tf.Shape);
+    const s = singleShape(inputShape);
     return [s[0] ?? null, ...s.slice(2)];
   }
 

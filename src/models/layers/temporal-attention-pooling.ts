@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { singleShape } from './input-shape.ts';
 
 /**
  * Additive temporal attention pooling (Bahdanau-style scoring, as the source paper and RefNet use):
@@ -85,7 +86,3 @@ export class TemporalAttentionPooling extends tf.layers.Layer {
 }
 
 tf.serialization.registerClass(TemporalAttentionPooling);
-
-function singleShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-  return Array.isArray(inputShape[0]) ? inputShape[0] as tf.Shape : inputShape as tf.Shape;
-}
