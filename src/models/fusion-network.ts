@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Modality } from '../train/model-inputs.ts';
 import { BatchToFrames, FramesToBatch } from './layers/frame-batching.ts';
 import { FastLstm } from './layers/fast-lstm.ts';
+import { ModalityDropout } from './layers/modality-dropout.ts';
 import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts';
 
 /**
@@ -9,11 +10,17 @@ import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts
  * vectors, each sequence is pooled to one vector, the vectors are concatenated and classified.
  *   video [K, S, S, 3] -> per-frame CNN (conv 3x3 + ReLU + 2x2 max-pool per stage, flattened,
  *                         dense) -> [K, frameFeatures]
+ *   flow  [K-1, S, S, 2] -> the same per-frame CNN, its own weights, on the optical flow between
+ *                         consecutive key frames (the motion the frames alone do not show)
  *   imu   [T, 6P]      -> conv1d k5 + BatchNorm + ReLU + max-pool 2, twice -> [T/4, filters]
+ *   backbone [K, D]    -> a frozen pretrained network's cached features per key frame, dense
+ *                         (linear) per frame -> [K, frameFeatures]
  *   pose  [F, 51]      -> dense + ReLU per frame -> [F, 64]
  * Pooling per modality: 'attention-lstm' (the source paper's): BatchNorm on the LSTM's inputs,
  * an LSTM over the sequence, additive temporal attention; 'concat' (late fusion): the mean over
- * time. Then concatenation, BatchNorm, dropout 0.5 and a dense layer to class logits.
+ * time. Then concatenation, modality dropout (in training a sample loses one sensor's whole
+ * feature vector with probability `modalityDropout`; video frames and flow count as one sensor,
+ * the camera), BatchNorm, dropout 0.5 and a dense layer to class logits.
  * Video-only and IMU-only networks are the same with one modality.
  */
 export type Fusion = 'concat' | 'attention-lstm';
@@ -27,6 +34,8 @@ export interface FusionNetworkSpec {
   videoFilters: readonly number[];
   frameFeatures: number;
   imuFilters: readonly number[];
+  /** Probability that a training sample loses one sensor's features (camera or IMU); 0 turns it off. */
+  modalityDropout: number;
 }
 
 export const DEFAULT_FUSION_SPEC: FusionNetworkSpec = {
@@ -34,45 +43,59 @@ export const DEFAULT_FUSION_SPEC: FusionNetworkSpec = {
   // No BatchNorm inside the frame CNN: on the WASM backend it runs op by op over every pixel
   // and costs more than the convolutions (measured: 385 vs 144 ms a batch of 256 frames).
   videoFilters: [8, 16, 32, 32], frameFeatures: 64, imuFilters: [64, 64],
+  modalityDropout: 0.25,
 };
+
+/** The sensor a modality comes from: video frames and optical flow both come from the camera. */
+const SENSOR_OF: Record<Modality, string> = { video: 'camera', flow: 'camera', backbone: 'camera', imu: 'imu', pose: 'camera' };
 
 export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel {
   if (spec.modalities.length === 0) throw new Error('buildFusionNetwork(): no modality');
   let s = seed;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
-  const inputs: tf.SymbolicTensor[] = [];
+  const inputOf = new Map<Modality, tf.SymbolicTensor>();
   const pooled: tf.SymbolicTensor[] = [];
-  for (const modality of spec.modalities) {
-    if (modality === 'flow') throw new Error('buildFusionNetwork(): no flow encoder (optical flow is the two-stream baseline\'s input)');
+  // Grouped by sensor, so each sensor's features are one contiguous segment for modality dropout.
+  const sensors = [...new Set(spec.modalities.map((m) => SENSOR_OF[m]))];
+  const ordered = sensors.flatMap((sensor) => spec.modalities.filter((m) => SENSOR_OF[m] === sensor));
+  const widths = sensors.map(() => 0);
+  for (const modality of ordered) {
     const shape = shapes[modality];
     if (shape === undefined) throw new Error(`buildFusionNetwork(): no input shape for ${modality}`);
     const input = tf.input({ shape, name: modality });
-    inputs.push(input);
-    const sequence = modality === 'video' ? videoEncoder(input, spec, shape, init) : modality === 'imu' ? imuEncoder(input, spec, init) : poseEncoder(input, init);
-    pooled.push(poolSequence(sequence, modality, spec, () => s++));
+    inputOf.set(modality, input);
+    const sequence = modality === 'video' || modality === 'flow' ? frameEncoder(input, modality, spec, shape, init) : modality === 'imu' ? imuEncoder(input, spec, init) : modality === 'backbone' ? backboneEncoder(input, spec, init) : poseEncoder(input, init);
+    const vector = poolSequence(sequence, modality, spec, () => s++);
+    const sensor = sensors.indexOf(SENSOR_OF[modality]);
+    widths[sensor] = (widths[sensor] ?? 0) + (vector.shape[1] as number);
+    pooled.push(vector);
   }
   let x = pooled.length === 1 ? (pooled[0] as tf.SymbolicTensor) : (tf.layers.concatenate({ name: 'fuse' }).apply(pooled) as tf.SymbolicTensor);
+  if (sensors.length > 1 && spec.modalityDropout > 0) x = new ModalityDropout({ widths, rate: spec.modalityDropout, seed: s++, name: 'modality_dropout' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization({ name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: spec.dropout, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  // Inputs in the order the spec lists its modalities, which is the order they are fed.
+  const inputs = spec.modalities.map((m) => inputOf.get(m) as tf.SymbolicTensor);
   return tf.model({ inputs, outputs: logits, name: `fusion_${spec.fusion.replace('-', '_')}_${spec.modalities.join('_')}` });
 }
 
 type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
 
-function videoEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, shape: number[], init: Init): tf.SymbolicTensor {
-  let x = new FramesToBatch({ name: 'video_frames' }).apply(input) as tf.SymbolicTensor;
+/** Per-frame CNN over video key frames or the flow fields between them: [K, S, S, C] -> [K, frameFeatures]. */
+function frameEncoder(input: tf.SymbolicTensor, modality: 'video' | 'flow', spec: FusionNetworkSpec, shape: number[], init: Init): tf.SymbolicTensor {
+  let x = new FramesToBatch({ name: `${modality}_frames` }).apply(input) as tf.SymbolicTensor;
   spec.videoFilters.forEach((filters, i) => {
-    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `video_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.maxPooling2d({ poolSize: 2, name: `video_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `${modality}_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.maxPooling2d({ poolSize: 2, name: `${modality}_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   // Flattened, not averaged: which part of the picture holds what (arms up, feet off the floor)
   // is the information; an average over the map keeps only textures.
-  x = tf.layers.flatten({ name: 'video_flatten' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.flatten({ name: `${modality}_flatten` }).apply(x) as tf.SymbolicTensor;
   // Linear: a ReLU here can start dead for every frame (all-positive pooled inputs), and the
   // LSTM's BatchNorm follows anyway.
-  x = tf.layers.dense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'video_frame_features' }).apply(x) as tf.SymbolicTensor;
-  return new BatchToFrames({ frames: shape[0] as number, name: 'video_sequence' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: spec.frameFeatures, kernelInitializer: init(), name: `${modality}_frame_features` }).apply(x) as tf.SymbolicTensor;
+  return new BatchToFrames({ frames: shape[0] as number, name: `${modality}_sequence` }).apply(x) as tf.SymbolicTensor;
 }
 
 function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Init): tf.SymbolicTensor {
@@ -84,6 +107,11 @@ function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Ini
     x = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   return x;
+}
+
+/** Frozen backbone features per key frame, projected to frameFeatures (linear, as the frame CNN's last layer). */
+function backboneEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Init): tf.SymbolicTensor {
+  return tf.layers.dense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'backbone_features' }).apply(input) as tf.SymbolicTensor;
 }
 
 function poseEncoder(input: tf.SymbolicTensor, init: Init): tf.SymbolicTensor {

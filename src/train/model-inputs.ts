@@ -5,6 +5,8 @@ import { imuCoverage, resampleImu } from '../imu/resample-imu.ts';
 import { selectKeyFrames, type KeyFrameThreshold } from '../video/keyframes.ts';
 import { resizeFrames, type FrameRect } from '../video/resize-frames.ts';
 import { keyFrameFlows, loadOpticalFlow } from '../video/optical-flow.ts';
+import { loadBackbone, type Backbone, type BackboneSpec } from '../models/backbone/pretrained-backbone.ts';
+import { cachedFeatures, featureKey } from './feature-cache.ts';
 
 /**
  * What a model sees of a sample, per modality, at fixed shapes so samples batch:
@@ -15,6 +17,8 @@ import { keyFrameFlows, loadOpticalFlow } from '../video/optical-flow.ts';
  *   whole or (crop 'person') the square around everything the pose stream saw of the athlete in
  *   the clip, so a small network sees the body rather than the gym;
  * - flow: dense optical flow (Farneback) between consecutive video key frames, dx and dy;
+ * - backbone: a frozen pretrained network's features of the same key frames (same crop), at the
+ *   network's input size: [K x D]; computed once per clip and kept in the feature cache;
  * - pose: the pose stream's first `frames` frames, x and y relative to the frame's centre in
  *   frame widths, and the score: [F x 3J].
  */
@@ -24,6 +28,8 @@ export interface InputSpec {
   pose?: { frames: number };
   /** Optical flow between consecutive key frames of the video input (needs `video`): [K-1 x S x S x 2]. */
   flow?: { source: 'video-key-frames' };
+  /** A frozen pretrained backbone's features of the video input's key frames (needs `video`). */
+  backbone?: BackboneSpec;
 }
 
 /** Per placement: acc x, y, z, gyro x, y, z and the coverage mask. */
@@ -37,7 +43,7 @@ export const SYNTHETIC_INPUTS: InputSpec = {
 };
 
 export type Modality = keyof InputSpec;
-export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose', 'flow'];
+export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose', 'flow', 'backbone'];
 
 /** One modality of many samples, stacked: data is [n x ...shape]. */
 export interface ModalityArray<T extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
@@ -50,6 +56,7 @@ export interface InputSet {
   video?: ModalityArray<Uint8Array>;
   pose?: ModalityArray<Float32Array>;
   flow?: ModalityArray<Float32Array>;
+  backbone?: ModalityArray<Float32Array>;
   labels: Int32Array;
   ids: string[];
   subjects: string[];
@@ -62,11 +69,26 @@ export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>
   if (spec.video) shapes.video = [spec.video.count, spec.video.size, spec.video.size, 3];
   if (spec.pose) shapes.pose = [spec.pose.frames, 51];
   if (spec.flow && spec.video) shapes.flow = [spec.video.count - 1, spec.video.size, spec.video.size, 2];
+  if (spec.backbone && spec.video) shapes.backbone = [spec.video.count, loadedBackbone(spec.backbone).featureSize];
   return shapes;
 }
 
-/** Loads what building `spec`'s inputs needs beforehand (OpenCV, for flow). */
+/** Backbones loaded by prepareInputs, by their spec. */
+const BACKBONES = new Map<string, Backbone>();
+
+function loadedBackbone(spec: BackboneSpec): Backbone {
+  const b = BACKBONES.get(JSON.stringify(spec));
+  if (b === undefined) throw new Error(`the backbone ${spec.model} is not loaded: call prepareInputs() first`);
+  return b;
+}
+
+/** Loads what building `spec`'s inputs needs beforehand (OpenCV for flow, the backbone's weights). */
 export async function prepareInputs(spec: InputSpec): Promise<void> {
+  if (spec.backbone !== undefined) {
+    if (spec.video === undefined) throw new UserError('inputs.backbone needs inputs.video: its features are of the key frames');
+    const key = JSON.stringify(spec.backbone);
+    if (!BACKBONES.has(key)) BACKBONES.set(key, await loadBackbone(spec.backbone));
+  }
   if (spec.flow !== undefined) {
     if (spec.video === undefined) throw new UserError('inputs.flow needs inputs.video: the flow is computed between its key frames');
     await loadOpticalFlow();
@@ -91,6 +113,7 @@ export function emptyInputSet(spec: InputSpec, n: number): InputSet {
   if (shapes.video) set.video = { data: new Uint8Array(n * product(shapes.video)), shape: shapes.video };
   if (shapes.pose) set.pose = { data: new Float32Array(n * product(shapes.pose)), shape: shapes.pose };
   if (shapes.flow) set.flow = { data: new Float32Array(n * product(shapes.flow)), shape: shapes.flow };
+  if (shapes.backbone) set.backbone = { data: new Float32Array(n * product(shapes.backbone)), shape: shapes.backbone };
   return set;
 }
 
@@ -103,9 +126,16 @@ export function putSample(set: InputSet, i: number, sample: Sample, spec: InputS
   set.subjects[i] = sample.subject ?? sample.id;
   if (spec.imu && set.imu) set.imu.data.set(imuInput(sample, spec.imu), i * product(set.imu.shape));
   if (spec.video && set.video) {
-    const frames = videoInput(sample, spec.video);
+    const keys = keyFramesOf(sample, spec.video);
+    const frames = resizeFrames(keys.video, keys.indices, spec.video.size, keys.rect);
     set.video.data.set(frames, i * product(set.video.shape));
     if (spec.flow && set.flow) set.flow.data.set(keyFrameFlows(frames, spec.video.count, spec.video.size), i * product(set.flow.shape));
+    if (spec.backbone && set.backbone) {
+      const backbone = loadedBackbone(spec.backbone);
+      const input = resizeFrames(keys.video, keys.indices, backbone.inputSize, keys.rect);
+      const length = product(set.backbone.shape);
+      set.backbone.data.set(cachedFeatures(featureKey(backbone.id, input), length, () => backbone.features(input, spec.video!.count)), i * length);
+    }
   }
   if (spec.pose && set.pose) set.pose.data.set(poseInput(sample, spec.pose.frames), i * product(set.pose.shape));
 }
@@ -133,14 +163,15 @@ function imuInput(sample: Sample, spec: NonNullable<InputSpec['imu']>): Float32A
   return out;
 }
 
-function videoInput(sample: Sample, spec: NonNullable<InputSpec['video']>): Uint8Array {
+/** The clip's key frames (chosen by frame difference) and, for crop 'person', the square the athlete is in. */
+function keyFramesOf(sample: Sample, spec: NonNullable<InputSpec['video']>): { video: NonNullable<VideoStream['decoded']>; indices: number[]; rect?: FrameRect } {
   const stream = sample.streams.find((s): s is VideoStream => s.kind === 'video');
   if (stream?.decoded === undefined) throw new UserError(`sample ${sample.id} has no decoded video`, 'Decode the video before building inputs, or leave video out of the inputs.');
   const { indices } = selectKeyFrames(stream.decoded, { threshold: spec.threshold, count: spec.count, fill: spec.fill });
-  if (spec.crop !== 'person') return resizeFrames(stream.decoded, indices, spec.size);
+  if (spec.crop !== 'person') return { video: stream.decoded, indices };
   const pose = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
   if (pose === undefined) throw new UserError(`sample ${sample.id} has no pose stream to find the person by`, "Use inputs.video.crop: frame, or a data set with pose.");
-  return resizeFrames(stream.decoded, indices, spec.size, personBox(pose, stream.decoded.width, stream.decoded.height));
+  return { video: stream.decoded, indices, rect: personBox(pose, stream.decoded.width, stream.decoded.height) };
 }
 
 /**

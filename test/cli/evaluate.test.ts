@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motionfuse } from '../helpers/run-cli.ts';
@@ -35,6 +35,22 @@ Evaluate('compares the named models by group k-fold and writes the table, the CS
   const csv = await readFile(join(out, 'table.csv'), 'utf8');
   assert.match(csv, /^model,folds,accuracy_mean/);
   assert.is(csv.trim().split('\n').length, 3);
+});
+
+Evaluate('the pretrained-backbone model computes MoveNet features once per clip into the cache, and the resolved config records backbone and class weights', async () => {
+  const cache = join(work, 'cache');
+  const args = (out: string) => ['evaluate', '--models', 'pretrained-video', '--subjects', '2', '--clips', '1', '--folds', '2', '--epochs', '1', '--class-weights', 'balanced', '--out', join(work, out)];
+  const first = motionfuse(args('a'), { MOTIONFUSE_CACHE: cache }, 300_000);
+  assert.is(first.code, 0, first.stderr);
+  const files = async () => (await readdir(join(cache, 'features'), { recursive: true })).filter((f) => f.endsWith('.f32'));
+  assert.is((await files()).length, 20, 'one cached feature file per clip (2 athletes x 10 actions)');
+  const second = motionfuse(args('b'), { MOTIONFUSE_CACHE: cache }, 300_000);
+  assert.is(second.code, 0, second.stderr);
+  assert.is((await files()).length, 20, 'the second run found every clip cached');
+  const a = JSON.parse(await readFile(join(work, 'a', 'results.json'), 'utf8')) as { config: { inputs: { backbone?: { model: string } }; train: { classWeights: string } } };
+  assert.equal(a.config.inputs.backbone, { model: 'movenet-lightning' });
+  assert.is(a.config.train.classWeights, 'balanced');
+  assert.equal(await readFile(join(work, 'b', 'table.csv'), 'utf8'), await readFile(join(work, 'a', 'table.csv'), 'utf8'), 'cached features give the same results');
 });
 
 Evaluate('an unknown model or an impossible fold count is exit 2 with the choices', () => {

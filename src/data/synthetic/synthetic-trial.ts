@@ -66,6 +66,8 @@ const SKINS: Rgb[] = [[0.96, 0.8, 0.69], [0.87, 0.67, 0.52], [0.72, 0.52, 0.38],
 const HAIRS: Rgb[] = [[0.1, 0.07, 0.05], [0.3, 0.2, 0.1], [0.55, 0.4, 0.2], [0.8, 0.7, 0.45], [0.15, 0.15, 0.15]];
 const CLOTHES: Rgb[] = [[0.8, 0.1, 0.1], [0.1, 0.25, 0.7], [0.95, 0.95, 0.95], [0.1, 0.1, 0.1], [0.95, 0.8, 0.1], [0.1, 0.55, 0.25], [0.5, 0.2, 0.6], [0.95, 0.45, 0.1], [0.5, 0.5, 0.5]];
 
+const ARM_PLACEMENTS: ReadonlySet<ImuSpec['placement']> = new Set(['wrist', 'upper-arm']);
+
 export function subjectId(index: number): string {
   return `S${String(index + 1).padStart(2, '0')}`;
 }
@@ -77,8 +79,13 @@ export function generateSubject(options: SyntheticOptions, index: number): Synth
   const build = rng.uniform(0.85, 1.2);
   const style = drawStyle(rng);
   const appearance: Appearance = { skin: rng.pick(SKINS), hair: rng.pick(HAIRS), shirt: rng.pick(CLOTHES), shorts: rng.pick(CLOTHES), shoes: rng.pick(CLOTHES) };
-  const side = style.dominant === 1 ? 'right' : 'left';
+  // Worn where people wear them: a watch-like wrist or arm sensor on the non-dominant side, and
+  // leg sensors on whichever side the athlete straps them (drawn once per athlete), so a sensor
+  // often misses the limb an action is done with.
+  const armSide = style.dominant === 1 ? 'left' : 'right';
+  const legSide = rng.bernoulli(0.5) ? 'left' : 'right';
   const devices = options.placements.map((placement) => {
+    const side = ARM_PLACEMENTS.has(placement) ? armSide : legSide;
     const spec = defaultImuSpec(`${id}-${placement}`, placement, side);
     spec.rate = options.imuRate;
     spec.accelBias = [rng.normal(0, 0.05), rng.normal(0, 0.05), rng.normal(0, 0.05)];

@@ -4,3 +4,4 @@ import './fast-lstm.ts';
 import './frame-batching.ts';
 import './temporal-attention-pooling.ts';
 import './select-frame.ts';
+import './modality-dropout.ts';

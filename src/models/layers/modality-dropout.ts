@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { singleShape } from './input-shape.ts';
+
+/**
+ * Modality dropout on fused features [batch, sum(widths)]: the vector is the concatenation of
+ * one segment per modality (`widths`); in training, each sample loses one whole segment
+ * (zeroed, chosen uniformly) with probability `rate`, so the classifier cannot lean on one
+ * sensor alone and copes when a stream is missing at test time. Never more than one segment a
+ * sample, so something always remains. At inference it is the identity.
+ *
+ * The draw is seeded and advances per call, so training is reproducible without repeating one
+ * mask every batch (tfjs's own dropout with a fixed seed does repeat it).
+ */
+export interface ModalityDropoutArgs {
+  widths: number[];
+  rate: number;
+  seed: number;
+  name?: string;
+}
+
+export class ModalityDropout extends tf.layers.Layer {
+  static readonly className = 'ModalityDropout';
+  readonly widths: number[];
+  readonly rate: number;
+  readonly seed: number;
+  private calls = 0;
+
+  constructor(args: ModalityDropoutArgs) {
+    super(args.name === undefined ? {} : { name: args.name });
+    if (args.widths.length < 2 || args.widths.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`ModalityDropout(): widths must be two or more whole numbers >= 1, got [${args.widths.join(', ')}]`);
+    if (!(args.rate >= 0 && args.rate < 1)) throw new Error(`ModalityDropout(): rate must be in [0, 1), got ${args.rate}`);
+    this.widths = [...args.widths];
+    this.rate = args.rate;
+    this.seed = args.seed;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return singleShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+    if (kwargs['training'] !== true || this.rate === 0) return x;
+    const total = this.widths.reduce((a, b) => a + b, 0);
+    if (x.shape[1] !== total) throw new Error(`ModalityDropout: input has ${x.shape[1]} features, widths sum to ${total}`);
+    return tf.tidy(() => {
+      const batch = x.shape[0] as number;
+      // u < rate drops segment floor(u / rate * M); u >= rate drops none.
+      const u = tf.randomUniform([batch, 1], 0, 1, 'float32', this.seed + this.calls++);
+      const dropped = tf.minimum(tf.floor(tf.mul(u, this.widths.length / this.rate)), this.widths.length - 1);
+      const segmentOfFeature = tf.tensor2d(this.widths.flatMap((w, m) => new Array<number>(w).fill(m)), [1, total]);
+      const keep = tf.cast(tf.notEqual(tf.where(tf.less(u, this.rate), dropped, tf.fill([batch, 1], -1)), segmentOfFeature), 'float32');
+      return tf.mul(x, keep);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), widths: this.widths, rate: this.rate, seed: this.seed };
+  }
+}
+
+tf.serialization.registerClass(ModalityDropout);
