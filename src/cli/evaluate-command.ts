@@ -31,6 +31,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       .option('epochs', { type: 'number', default: PAPER_TRAINING.epochs, describe: 'Most epochs (early stopping after --patience without a better validation loss)' })
       .option('patience', { type: 'number', default: PAPER_TRAINING.patience, describe: 'Epochs without a better validation loss before stopping (best weights restored)' })
       .option('class-weights', { choices: ['none', 'balanced'] as const, default: PAPER_TRAINING.classWeights, describe: "Weight each class's loss by n / (classes x its training count)" })
+      .option('augment', { type: 'number', default: 0, describe: 'Augmented training copies per trial (flip, affine, IMU rotation, jitter, scaling, time warp, synchronised; src/augment defaults)' })
       .option('backbone', { type: 'string', default: 'movenet-lightning', describe: 'Frozen pretrained backbone of the pretrained-* models: movenet-lightning (shipped in @vladmandic/human) or the path of a TensorFlow.js model.json' })
       .option('out', { type: 'string', describe: 'Folder for results.json, table.md, table.csv (default results/evaluate/<date-time>)' }),
     async (args) => {
@@ -46,9 +47,11 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       const jobs: TrialJob[] = [];
       for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
       const inputs = recipes.some((r) => r.modalities.includes('backbone')) ? { ...SYNTHETIC_INPUTS, backbone: { model: args.backbone } } : SYNTHETIC_INPUTS;
-      const set = await syntheticInputSet(data, jobs, inputs);
+      if (!Number.isInteger(args.augment) || args.augment < 0) throw new UserError(`--augment must be a whole number of copies >= 0, got ${args.augment}`);
+      const augment = args.augment > 0 ? { copies: args.augment, config: {}, seed: args.seed } : undefined;
+      const set = await syntheticInputSet(data, jobs, inputs, augment);
       const train = { ...PAPER_TRAINING, epochs: args.epochs, patience: args.patience, classWeights: args['class-weights'] };
-      const config = { dataset: { name: 'synthetic', ...data }, inputs, models: args.models, folds: args.folds, validationFolds: 5, seed: args.seed, train };
+      const config = { dataset: { name: 'synthetic', ...data }, inputs, models: args.models, augment: augment ?? null, folds: args.folds, validationFolds: 5, seed: args.seed, train };
       const environment = { motionfuse: PACKAGE.version, node: process.version, tfjs: tf.version.tfjs, backend: backend.candidate, platform: `${process.platform}-${process.arch}` };
       const { table } = await evaluateModels(set, inputs, ACTIONS, recipes, { folds: args.folds, validationFolds: 5, seed: args.seed, train, focusClass: 'jump', outDir: out, config, environment });
       process.stdout.write(`${table}\n\nmean ± sample standard deviation over ${args.folds} folds (group k-fold by athlete); macro and weighted F1 as named\nresults: ${out}\n`);

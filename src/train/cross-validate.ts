@@ -70,7 +70,13 @@ export async function crossValidate(
   onFold?: (result: FoldResult) => void,
 ): Promise<CrossValidationResult> {
   const rowOf = new Map(set.ids.map((id, i) => [id, i]));
-  const refs: SampleRef[] = set.ids.map((id, i) => ({ id, label: classes[set.labels[i] as number] as string, subject: set.subjects[i] as string, meta: {} }));
+  const original = (i: number) => (set.augmentedFrom?.[i] ?? -1) < 0;
+  const refs: SampleRef[] = set.ids.flatMap((id, i) => (original(i) ? [{ id, label: classes[set.labels[i] as number] as string, subject: set.subjects[i] as string, meta: {} }] : []));
+  // Augmented copies by the row they were made from.
+  const copiesOf = new Map<number, number[]>();
+  set.augmentedFrom?.forEach((from, i) => {
+    if (from >= 0) copiesOf.set(from, [...(copiesOf.get(from) ?? []), i]);
+  });
   const folds = groupKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'));
   const results: FoldResult[] = [];
   for (const fold of folds) {
@@ -81,15 +87,16 @@ export async function crossValidate(
     const inner = trainSubjects < 2 ? undefined : groupKFold(trainRefs, Math.min(options.validationFolds, trainSubjects), new SeededRandom(options.seed).fork(`validation/${fold.index}`))[0];
     const validationIds = new Set(inner?.test ?? []);
     const rows = (ids: Iterable<string>) => [...ids].map((id) => rowOf.get(id) as number);
-    const train = rows(fold.train.filter((id) => !validationIds.has(id)));
+    const withCopies = (r: readonly number[]) => r.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])]);
+    const train = withCopies(rows(fold.train.filter((id) => !validationIds.has(id))));
     const validation = rows(validationIds);
     const test = rows(fold.test);
     const who = (r: readonly number[]) => [...new Set(r.map((i) => set.subjects[i] as string))].sort();
     const labelsOf = (r: readonly number[]) => r.map((i) => set.labels[i] as number);
     if (recipe.kind === 'classic') {
       // A classical model has no early stopping: it trains on the validation subjects too.
-      const report = classificationReport(labelsOf(test), recipe.fitPredict(set, [...train, ...validation], test), classes);
-      results.push({ fold: fold.index, subjects: { train: who([...train, ...validation]), validation: [], test: who(test) }, trainRows: train.length + validation.length, validationRows: 0, testRows: test.length, training: undefined, report, seconds: (performance.now() - started) / 1000 });
+      const report = classificationReport(labelsOf(test), recipe.fitPredict(set, [...train, ...withCopies(validation)], test), classes);
+      results.push({ fold: fold.index, subjects: { train: who([...train, ...validation]), validation: [], test: who(test) }, trainRows: train.length + withCopies(validation).length, validationRows: 0, testRows: test.length, training: undefined, report, seconds: (performance.now() - started) / 1000 });
       onFold?.(results[results.length - 1] as FoldResult);
       continue;
     }

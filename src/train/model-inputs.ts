@@ -61,6 +61,12 @@ export interface InputSet {
   ids: string[];
   subjects: string[];
   count: number;
+  /**
+   * Rows that are augmented copies: the row each was made from, -1 for an original. Copies are
+   * training material only: they follow their original into training and are never validated
+   * or tested on.
+   */
+  augmentedFrom?: Int32Array;
 }
 
 export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>> {

@@ -1,19 +1,41 @@
+import { augmentSample, type AugmentConfigInput } from '../augment/augment-sample.ts';
+import { SeededRandom } from '../core/random.ts';
 import { ACTIONS } from '../data/synthetic/actions.ts';
 import type { SyntheticOptions } from '../data/synthetic/synthetic-trial.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
 import { startTrialPool } from '../data/synthetic/trial-pool.ts';
 import { emptyInputSet, prepareInputs, putSample, type InputSet, type InputSpec } from './model-inputs.ts';
 
+/** Augmented training copies: `copies` per sample, each through the augmentation chain `config`. */
+export interface TrainingAugmentation {
+  copies: number;
+  config: AugmentConfigInput;
+  seed: number;
+}
+
 /**
  * The model inputs of synthetic trials, generated on worker threads and turned into inputs as
- * each arrives, so no more than a few decoded videos are held at once. Rows follow `jobs`.
+ * each arrives, so no more than a few decoded videos are held at once. Rows follow `jobs`; with
+ * `augment`, each trial's copies follow (rows n + i x copies + c), augmented on the whole
+ * sample (frames, pose and IMUs together, before key frames are chosen) and marked in
+ * `augmentedFrom` so that cross-validation trains on them only when their original is trained on.
  */
-export async function syntheticInputSet(options: SyntheticOptions, jobs: readonly TrialJob[], spec: InputSpec): Promise<InputSet> {
+export async function syntheticInputSet(options: SyntheticOptions, jobs: readonly TrialJob[], spec: InputSpec, augment?: TrainingAugmentation): Promise<InputSet> {
   await prepareInputs(spec);
-  const set = emptyInputSet(spec, jobs.length);
+  const copies = augment?.copies ?? 0;
+  const n = jobs.length;
+  const set = emptyInputSet(spec, n * (1 + copies));
+  if (copies > 0) set.augmentedFrom = Int32Array.from({ length: n * (1 + copies) }, (_, r) => (r < n ? -1 : Math.floor((r - n) / copies)));
   const pool = startTrialPool(options);
   try {
-    await Promise.all(jobs.map(async (job, i) => putSample(set, i, await pool.generate(job), spec, ACTIONS)));
+    await Promise.all(jobs.map(async (job, i) => {
+      const sample = await pool.generate(job);
+      putSample(set, i, sample, spec, ACTIONS);
+      for (let c = 0; c < copies; c++) {
+        const copy = augmentSample(sample, augment?.config ?? {}, new SeededRandom(augment?.seed ?? 0).fork(`augment/${sample.id}/${c}`));
+        putSample(set, n + i * copies + c, { ...copy, id: `${sample.id}~aug${c + 1}` }, spec, ACTIONS);
+      }
+    }));
   } finally {
     await pool.close();
   }

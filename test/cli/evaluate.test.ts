@@ -53,6 +53,16 @@ Evaluate('the pretrained-backbone model computes MoveNet features once per clip 
   assert.equal(await readFile(join(work, 'b', 'table.csv'), 'utf8'), await readFile(join(work, 'a', 'table.csv'), 'utf8'), 'cached features give the same results');
 });
 
+Evaluate('--augment adds augmented copies of the training trials only: training rows double, test rows stay the originals', async () => {
+  const out = join(work, 'augmented');
+  const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '1', '--folds', '3', '--augment', '1', '--out', out], {}, 300_000);
+  assert.is(r.code, 0, r.stderr);
+  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { augment: { copies: number } }; results: { folds: { trainRows: number; testRows: number }[] }[] };
+  assert.is(results.config.augment.copies, 1);
+  // 3 athletes x 10 actions: 2 athletes train (20 trials + 20 copies), 1 tests (10 trials).
+  assert.equal(results.results[0]!.folds.map((f) => [f.trainRows, f.testRows]), [[40, 10], [40, 10], [40, 10]]);
+});
+
 Evaluate('an unknown model or an impossible fold count is exit 2 with the choices', () => {
   const unknown = motionfuse(['evaluate', '--models', 'resnet-9000']);
   assert.is(unknown.code, 2);

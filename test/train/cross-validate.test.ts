@@ -42,4 +42,32 @@ CrossValidation('folds by subject: test, validation and training subjects never 
   assert.ok(result.summary.accuracy.mean > 0.9, `mean accuracy ${result.summary.accuracy.mean}: ${result.folds.map((f) => `${f.report.accuracy} best ${f.training?.bestEpoch}`).join(', ')}`);
   assert.is(result.summary.accuracy.n, 4);
 });
+CrossValidation('augmented copies are trained on only beside their original, and never validated or tested on', async () => {
+  const originals = 6 * 4; // 6 subjects x 4 trials
+  const copies = 2;
+  const set = emptyInputSet(spec, originals * (1 + copies));
+  set.augmentedFrom = Int32Array.from({ length: set.count }, (_, r) => (r < originals ? -1 : Math.floor((r - originals) / copies)));
+  for (let r = 0; r < set.count; r++) {
+    const from = r < originals ? r : (set.augmentedFrom[r] as number);
+    set.labels[r] = from % 2;
+    set.ids[r] = r < originals ? `t${r}` : `t${from}~aug${((r - originals) % copies) + 1}`;
+    set.subjects[r] = `S${Math.floor(from / 4)}`;
+  }
+  const seen: { train: number[]; test: number[] }[] = [];
+  const recipe = { kind: 'classic' as const, name: 'spy', modalities: ['imu'] as const, fitPredict: (_: unknown, train: readonly number[], test: readonly number[]) => (seen.push({ train: [...train], test: [...test] }), test.map(() => 0)) };
+  const result = await crossValidate(set, spec, ['a', 'b'], recipe, { folds: 3, validationFolds: 2, seed: 4, train: PAPER_TRAINING });
+  assert.is(seen.length, 3);
+  const tested = seen.flatMap((f) => f.test).sort((a, b) => a - b);
+  assert.equal(tested, Array.from({ length: originals }, (_, i) => i), 'every original tested once, no copy tested');
+  for (const f of seen) {
+    const trained = new Set(f.train);
+    for (const r of f.train) {
+      const from = set.augmentedFrom[r] as number;
+      if (from >= 0) assert.ok(trained.has(from), `copy ${set.ids[r]} trained on without its original`);
+      else for (let c = 0; c < copies; c++) assert.ok(trained.has(originals + r * copies + c), `original ${set.ids[r]} trained on without its copy ${c + 1}`);
+    }
+  }
+  assert.equal(result.folds.map((f) => f.testRows), seen.map((f) => f.test.length));
+});
+
 CrossValidation.run();
