@@ -27,15 +27,15 @@ export async function evaluateModels(set: InputSet, spec: InputSpec, classes: re
         (f) => progress.tick(1, `${recipe.name} fold ${f.fold + 1}/${options.folds} test acc ${f.report.accuracy.toFixed(2)}`),
       );
       results.push(result);
+      // Written after every model, so a long comparison stopped part-way keeps what it finished.
       await writeJsonAtomic(join(options.outDir, 'results.json'), { config: options.config, environment: options.environment, results });
+      await writeFileAtomic(join(options.outDir, 'table.md'), `${comparisonTable(results, options.focusClass)}\n`);
+      await writeFileAtomic(join(options.outDir, 'table.csv'), comparisonCsv(results, options.focusClass));
     }
   } finally {
     progress.stop();
   }
-  const table = comparisonTable(results, options.focusClass);
-  await writeFileAtomic(join(options.outDir, 'table.md'), `${table}\n`);
-  await writeFileAtomic(join(options.outDir, 'table.csv'), comparisonCsv(results, options.focusClass));
-  return { results, table };
+  return { results, table: comparisonTable(results, options.focusClass) };
 }
 
 const pct = (m: { mean: number; std: number }) => `${(100 * m.mean).toFixed(1)} ± ${(100 * m.std).toFixed(1)}`;
