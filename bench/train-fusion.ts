@@ -6,10 +6,10 @@ import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../src/mod
 import { PAPER_TRAINING, trainModel } from '../src/train/fit.ts';
 import { inputShapes, SYNTHETIC_INPUTS, type Modality } from '../src/train/model-inputs.ts';
 import { syntheticInputSet } from '../src/train/synthetic-inputs.ts';
-import { fitStandardiser } from '../src/train/standardiser.ts';
+import { fitStandardiser, type Standardiser } from '../src/train/standardiser.ts';
 
 /**
- * Trains the fusion network (video + IMU, attention-LSTM unless told otherwise) on `clips`
+ * Trains the fusion network (video key frames + optical flow + IMU, attention-LSTM unless told otherwise) on `clips`
  * synthetic trials for `epochs` epochs at the paper's settings (batch 32, Adam 0.001), every clip
  * a training clip (no validation, no early stopping): seconds to prepare the inputs and to train.
  */
@@ -22,7 +22,12 @@ export async function benchTrainFusion(args: { clips: number; epochs: number; fu
   const set = await syntheticInputSet({ ...SYNTHETIC_DEFAULTS, clipsPerClass: perCell }, jobs, SYNTHETIC_INPUTS);
   const prepareSeconds = (performance.now() - started) / 1000;
   const rows = [...set.ids.keys()];
-  const standardisers = args.modalities.includes('imu') && set.imu ? { imu: fitStandardiser({ data: set.imu.data, shape: set.imu.shape }, rows) } : {};
+  // As cross-validation does: every float input standardised (video is scaled to 0-1).
+  const standardisers: Partial<Record<Modality, Standardiser>> = {};
+  for (const m of args.modalities) {
+    const arr = set[m];
+    if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array) standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, rows);
+  }
   const model = buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: args.modalities, fusion: args.fusion }, inputShapes(SYNTHETIC_INPUTS), ACTIONS.length, 1);
   const trainStart = performance.now();
   const result = await trainModel(model, set, { train: rows, validation: [] }, { modalities: args.modalities, standardisers }, ACTIONS.length, { ...PAPER_TRAINING, epochs: args.epochs, patience: args.epochs + 1 });

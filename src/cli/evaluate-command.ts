@@ -8,7 +8,8 @@ import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import { evaluateModels } from '../train/evaluate-models.ts';
-import { SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
+import { SYNTHETIC_INPUTS, type InputSpec } from '../train/model-inputs.ts';
+import type { Placement } from '../core/stream.ts';
 import { syntheticInputSet } from '../train/synthetic-inputs.ts';
 import { MODEL_RECIPES, modelRecipe } from '../train/model-recipes.ts';
 import { PACKAGE } from './package-info.ts';
@@ -31,6 +32,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       .option('epochs', { type: 'number', default: PAPER_TRAINING.epochs, describe: 'Most epochs (early stopping after --patience without a better validation loss)' })
       .option('patience', { type: 'number', default: PAPER_TRAINING.patience, describe: 'Epochs without a better validation loss before stopping (best weights restored)' })
       .option('class-weights', { choices: ['none', 'balanced'] as const, default: PAPER_TRAINING.classWeights, describe: "Weight each class's loss by n / (classes x its training count)" })
+      .option('placements', { type: 'array', string: true, default: [...(SYNTHETIC_INPUTS.imu?.placements ?? [])], describe: 'IMU placements the models read (the synthetic athletes wear wrist, ankle and pelvis sensors); e.g. --placements wrist for one watch-like wearable' })
       .option('augment', { type: 'number', default: 0, describe: 'Augmented training copies per trial (flip, affine, IMU rotation, jitter, scaling, time warp, synchronised; src/augment defaults)' })
       .option('backbone', { type: 'string', default: 'movenet-lightning', describe: 'Frozen pretrained backbone of the pretrained-* models: movenet-lightning (shipped in @vladmandic/human) or the path of a TensorFlow.js model.json' })
       .option('out', { type: 'string', describe: 'Folder for results.json, table.md, table.csv (default results/evaluate/<date-time>)' }),
@@ -46,7 +48,11 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       const out = resolve(args.out ?? `results/evaluate/${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const jobs: TrialJob[] = [];
       for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
-      const inputs = recipes.some((r) => r.modalities.includes('backbone')) ? { ...SYNTHETIC_INPUTS, backbone: { model: args.backbone } } : SYNTHETIC_INPUTS;
+      const worn = data.placements as readonly string[];
+      const unknownPlacement = args.placements.find((p) => !worn.includes(p));
+      if (unknownPlacement !== undefined || args.placements.length === 0) throw new UserError(`--placements: '${unknownPlacement ?? ''}' is not worn by the synthetic athletes`, `They wear: ${worn.join(', ')}`);
+      const imu = { ...(SYNTHETIC_INPUTS.imu as NonNullable<InputSpec['imu']>), placements: args.placements as Placement[] };
+      const inputs: InputSpec = { ...SYNTHETIC_INPUTS, imu, ...(recipes.some((r) => r.modalities.includes('backbone')) ? { backbone: { model: args.backbone } } : {}) };
       if (!Number.isInteger(args.augment) || args.augment < 0) throw new UserError(`--augment must be a whole number of copies >= 0, got ${args.augment}`);
       const augment = args.augment > 0 ? { copies: args.augment, config: {}, seed: args.seed } : undefined;
       const set = await syntheticInputSet(data, jobs, inputs, augment);

@@ -71,5 +71,9 @@ Evaluate('an unknown model or an impossible fold count is exit 2 with the choice
   const folds = motionfuse(['evaluate', '--subjects', '3', '--folds', '5']);
   assert.is(folds.code, 2);
   assert.match(folds.stderr, /--folds must be a whole number from 2 to the number of athletes \(3\), got 5/);
+  const placement = motionfuse(['evaluate', '--placements', 'wrist', 'knee']);
+  assert.is(placement.code, 2);
+  assert.match(placement.stderr, /--placements: 'knee' is not worn by the synthetic athletes/);
+  assert.match(placement.stderr, /They wear: wrist, ankle, pelvis/);
 });
 Evaluate.run();
