@@ -77,6 +77,19 @@ Trial('the camera-sensor clock offset is recoverable from the streams (jump land
     assert.ok(Math.abs(best.lag - truth) < 2 / 30, `${subject.id}: recovered ${best.lag.toFixed(3)} s, true ${truth.toFixed(3)} s`);
   }
 });
+Trial('sensors are worn where people wear them: the wrist on the non-dominant side, the leg sensors together on a side drawn per athlete', () => {
+  const o = options({ placements: ['wrist', 'ankle', 'pelvis', 'thigh'] });
+  const legSides = new Set<string>();
+  for (let i = 0; i < 24; i++) {
+    const subject = generateSubject(o, i);
+    const side = (placement: string) => subject.devices.find((d) => d.placement === placement)?.side;
+    assert.is(side('wrist'), subject.style.dominant === 1 ? 'left' : 'right', `${subject.id}: a watch on the non-dominant wrist`);
+    assert.is(side('thigh'), side('ankle'), `${subject.id}: leg sensors on one side`);
+    legSides.add(side('ankle') as string);
+  }
+  assert.equal([...legSides].sort(), ['left', 'right'], 'both leg sides occur');
+});
+
 Trial('a sensor outage is a gap in that stream, stated in the ground truth', () => {
   const o = options({ sensorOutage: 1, packetLoss: 0, video: false, pose: false });
   const s = generateTrial(o, generateSubject(o, 2), 'run', 0);
