@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SampleRef } from '../core/dataset.ts';
 import { SeededRandom } from '../core/random.ts';
-import { groupKFold } from '../data/splits/group-k-fold.ts';
+import { groupKFold, type Fold } from '../data/splits/group-k-fold.ts';
+import { givenSplits, stratifiedKFold } from '../data/splits/stratified-k-fold.ts';
 import type { InputPipeline } from './batches.ts';
 import { predictProbabilities, trainModel, type EpochRecord, type TrainOptions, type TrainResult } from './fit.ts';
 import { classificationReport, summariseReports, type ClassificationReport, type ReportSummary } from './metrics.ts';
@@ -26,9 +27,16 @@ export interface ClassicRecipe {
 
 export type ModelRecipe = NetworkRecipe | ClassicRecipe;
 
+/**
+ * How the test folds are made: 'group-k-fold' by subject (the default: no person on both sides),
+ * 'k-fold' stratified by class (data without subjects), or the data set's own splits.
+ */
+export type SplitStrategy = 'group-k-fold' | 'k-fold' | { given: readonly { train: readonly string[]; test: readonly string[] }[] };
+
 export interface CrossValidationOptions {
-  /** k of the group k-fold by subject. */
+  /** k of the k-fold (ignored for given splits). */
   folds: number;
+  split?: SplitStrategy;
   /** The validation rows (for early stopping) are 1/validationFolds of the training subjects. */
   validationFolds: number;
   seed: number;
@@ -77,7 +85,10 @@ export async function crossValidate(
   set.augmentedFrom?.forEach((from, i) => {
     if (from >= 0) copiesOf.set(from, [...(copiesOf.get(from) ?? []), i]);
   });
-  const folds = groupKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'));
+  const split = options.split ?? 'group-k-fold';
+  const folds: Fold[] = split === 'group-k-fold' ? groupKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
+    : split === 'k-fold' ? stratifiedKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
+    : givenSplits(refs, split.given);
   const results: FoldResult[] = [];
   for (const fold of folds) {
     const started = performance.now();

@@ -63,6 +63,18 @@ Evaluate('--augment adds augmented copies of the training trials only: training 
   assert.equal(results.results[0]!.folds.map((f) => [f.trainRows, f.testRows]), [[40, 10], [40, 10], [40, 10]]);
 });
 
+Evaluate('--split k-fold stratifies by class and shares athletes between training and test, and says so', async () => {
+  const out = join(work, 'kfold');
+  const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '2', '--folds', '3', '--split', 'k-fold', '--out', out], {}, 300_000);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /over 3 folds \(k-fold stratified by class\)/);
+  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { split: string }; results: { folds: { subjects: { train: string[]; test: string[] }; testRows: number }[] }[] };
+  assert.is(results.config.split, 'k-fold');
+  const folds = results.results[0]!.folds;
+  assert.equal(folds.map((f) => f.testRows), [20, 20, 20]);
+  assert.ok(folds.every((f) => f.subjects.test.length === 3 && f.subjects.test.every((s) => f.subjects.train.includes(s))), 'every athlete on both sides');
+});
+
 Evaluate('an unknown model or an impossible fold count is exit 2 with the choices', () => {
   const unknown = motionfuse(['evaluate', '--models', 'resnet-9000']);
   assert.is(unknown.code, 2);
