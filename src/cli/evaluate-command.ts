@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
+import { resolveAugmentConfig, type AugmentConfigInput } from '../augment/augment-sample.ts';
 import { UserError } from '../core/errors.ts';
 import { ACTIONS } from '../data/synthetic/actions.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
@@ -33,6 +34,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       .option('epochs', { type: 'number', default: PAPER_TRAINING.epochs, describe: 'Most epochs (early stopping after --patience without a better validation loss)' })
       .option('patience', { type: 'number', default: PAPER_TRAINING.patience, describe: 'Epochs without a better validation loss before stopping (best weights restored)' })
       .option('class-weights', { choices: ['none', 'balanced'] as const, default: PAPER_TRAINING.classWeights, describe: "Weight each class's loss by n / (classes x its training count)" })
+      .option('augment-config', { type: 'string', describe: 'The augmentation chain as JSON, any step or field left out takes its default, e.g. \'{"rotateImu":{"p":0.8,"maxDeg":60}}\' (fields: src/augment/augment-sample.ts)' })
       .option('placements', { type: 'array', string: true, default: [...(SYNTHETIC_INPUTS.imu?.placements ?? [])], describe: 'IMU placements the models read (the synthetic athletes wear wrist, ankle and pelvis sensors); e.g. --placements wrist for one watch-like wearable' })
       .option('augment', { type: 'number', default: 0, describe: 'Augmented training copies per trial (flip, affine, IMU rotation, jitter, scaling, time warp, synchronised; src/augment defaults)' })
       .option('backbone', { type: 'string', default: 'movenet-lightning', describe: 'Frozen pretrained backbone of the pretrained-* models: movenet-lightning (shipped in @vladmandic/human) or the path of a TensorFlow.js model.json' })
@@ -55,7 +57,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       const imu = { ...(SYNTHETIC_INPUTS.imu as NonNullable<InputSpec['imu']>), placements: args.placements as Placement[] };
       const inputs: InputSpec = { ...SYNTHETIC_INPUTS, imu, ...(recipes.some((r) => r.modalities.includes('backbone')) ? { backbone: { model: args.backbone } } : {}) };
       if (!Number.isInteger(args.augment) || args.augment < 0) throw new UserError(`--augment must be a whole number of copies >= 0, got ${args.augment}`);
-      const augment = args.augment > 0 ? { copies: args.augment, config: {}, seed: args.seed } : undefined;
+      const augment = args.augment > 0 ? { copies: args.augment, config: resolveAugmentConfig(parseJsonOption('--augment-config', args['augment-config']) as AugmentConfigInput), seed: args.seed } : undefined;
       const set = await syntheticInputSet(data, jobs, inputs, augment);
       const train = { ...PAPER_TRAINING, epochs: args.epochs, patience: args.patience, classWeights: args['class-weights'] };
       const config = { dataset: { name: 'synthetic', ...data }, inputs, models: args.models, augment: augment ?? null, folds: args.folds, split: args.split, validationFolds: 5, seed: args.seed, train };
@@ -64,4 +66,13 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       process.stdout.write(`${table}\n\nmean ± sample standard deviation over ${args.folds} folds (${args.split === 'group-k-fold' ? 'group k-fold by athlete' : 'k-fold stratified by class'}); macro and weighted F1 as named\nresults: ${out}\n`);
     },
   );
+}
+
+function parseJsonOption(flag: string, text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UserError(`${flag} is not JSON: ${err instanceof Error ? err.message : String(err)}`, `e.g. ${flag} '{"rotateImu":{"maxDeg":60}}'`);
+  }
 }

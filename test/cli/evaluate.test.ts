@@ -55,10 +55,12 @@ Evaluate('the pretrained-backbone model computes MoveNet features once per clip 
 
 Evaluate('--augment adds augmented copies of the training trials only: training rows double, test rows stay the originals', async () => {
   const out = join(work, 'augmented');
-  const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '1', '--folds', '3', '--augment', '1', '--out', out], {}, 300_000);
+  const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '1', '--folds', '3', '--augment', '1', '--augment-config', '{"rotateImu":{"p":1,"maxDeg":60}}', '--out', out], {}, 300_000);
   assert.is(r.code, 0, r.stderr);
-  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { augment: { copies: number } }; results: { folds: { trainRows: number; testRows: number }[] }[] };
+  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { augment: { copies: number; config: { rotateImu: { p: number; maxDeg: number }; flip: { p: number } } } }; results: { folds: { trainRows: number; testRows: number }[] }[] };
   assert.is(results.config.augment.copies, 1);
+  assert.equal(results.config.augment.config.rotateImu, { p: 1, maxDeg: 60 });
+  assert.is(results.config.augment.config.flip.p, 0.5, 'the resolved chain, defaults filled in, is recorded');
   // 3 athletes x 10 actions: 2 athletes train (20 trials + 20 copies), 1 tests (10 trials).
   assert.equal(results.results[0]!.folds.map((f) => [f.trainRows, f.testRows]), [[40, 10], [40, 10], [40, 10]]);
 });
@@ -87,5 +89,11 @@ Evaluate('an unknown model or an impossible fold count is exit 2 with the choice
   assert.is(placement.code, 2);
   assert.match(placement.stderr, /--placements: 'knee' is not worn by the synthetic athletes/);
   assert.match(placement.stderr, /They wear: wrist, ankle, pelvis/);
+  const badJson = motionfuse(['evaluate', '--augment', '1', '--augment-config', '{rotate']);
+  assert.is(badJson.code, 2);
+  assert.match(badJson.stderr, /--augment-config is not JSON/);
+  const badField = motionfuse(['evaluate', '--augment', '1', '--augment-config', '{"rotateImu":{"maxDeg":500}}']);
+  assert.is(badField.code, 2);
+  assert.match(badField.stderr, /augmentation config: rotateImu\.maxDeg/);
 });
 Evaluate.run();
