@@ -47,7 +47,6 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       });
       const data = checkSyntheticOptions({ seed: args.seed, subjects: args.subjects, clipsPerClass: args.clips });
       if (!Number.isInteger(args.folds) || args.folds < 2 || args.folds > data.subjects) throw new UserError(`--folds must be a whole number from 2 to the number of athletes (${data.subjects}), got ${args.folds}`);
-      const backend = await selectBackend(args['backend'] as BackendPreference | undefined);
       const out = resolve(args.out ?? `results/evaluate/${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const jobs: TrialJob[] = [];
       for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
@@ -58,6 +57,8 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       const inputs: InputSpec = { ...SYNTHETIC_INPUTS, imu, ...(recipes.some((r) => r.modalities.includes('backbone')) ? { backbone: { model: args.backbone } } : {}) };
       if (!Number.isInteger(args.augment) || args.augment < 0) throw new UserError(`--augment must be a whole number of copies >= 0, got ${args.augment}`);
       const augment = args.augment > 0 ? { copies: args.augment, config: resolveAugmentConfig(parseJsonOption('--augment-config', args['augment-config']) as AugmentConfigInput), seed: args.seed } : undefined;
+      // Options are all checked before the backend loads, so a mistyped flag fails at once.
+      const backend = await selectBackend(args['backend'] as BackendPreference | undefined);
       const set = await syntheticInputSet(data, jobs, inputs, augment);
       const train = { ...PAPER_TRAINING, epochs: args.epochs, patience: args.patience, classWeights: args['class-weights'] };
       const config = { dataset: { name: 'synthetic', ...data }, inputs, models: args.models, augment: augment ?? null, folds: args.folds, split: args.split, validationFolds: 5, seed: args.seed, train };
