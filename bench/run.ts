@@ -78,7 +78,7 @@ await yargs(process.argv.slice(2))
   )
   .command(
     'train-fusion',
-    'Training the fusion network on synthetic clips (default 600 clips, 20 epochs, video + IMU, attention-LSTM): seconds to prepare and to train',
+    'Training the fusion network on synthetic clips (default 600 clips, 20 epochs, video + flow + IMU, attention-LSTM): seconds to prepare and to train',
     (y) => y
       .option('clips', { type: 'number', default: 600 })
       .option('epochs', { type: 'number', default: 20 })

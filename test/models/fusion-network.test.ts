@@ -9,7 +9,7 @@ import { saveAndReload } from '../helpers/round-trip.ts';
 
 /** The fusion network: every modality mix and both fusions build, train a step and reload. */
 const shapes: Record<Modality, number[]> = { video: [4, 16, 16, 3], flow: [3, 16, 16, 2], imu: [40, 12], pose: [10, 51], backbone: [4, 30] };
-const small = { ...DEFAULT_FUSION_SPEC, lstmUnits: 8, videoFilters: [4, 8], frameFeatures: 8, imuFilters: [8, 8] };
+const small = { ...DEFAULT_FUSION_SPEC, lstmUnits: 8, videoFilters: [4, 8], frameFeatures: 8, flowFilters: [4], imuFilters: [8, 8] };
 const batch = (modalities: readonly Modality[], n: number) => modalities.map((m, i) => tf.randomNormal([n, ...shapes[m]], 0, 1, 'float32', 10 + i));
 
 const Fusion = suite('fusion network');
@@ -44,4 +44,13 @@ for (const fusion of ['attention-lstm', 'concat'] as Fusion[]) {
     });
   }
 }
+Fusion('the flow branch reads a pooled field: its CNN sees the flow at half size, the frames at full size', () => {
+  const model = buildFusionNetwork({ ...small, modalities: ['video', 'flow'], fusion: 'attention-lstm' }, shapes, 5, 1);
+  assert.equal(model.getLayer('flow_downsample').outputShape, [null, 8, 8, 2]);
+  assert.equal(model.getLayer('flow_conv1').outputShape, [null, 8, 8, 4]);
+  assert.equal(model.getLayer('video_conv1').outputShape, [null, 16, 16, 4]);
+  assert.throws(() => model.getLayer('flow_conv2'), /flow_conv2/);
+  model.dispose();
+});
+
 Fusion.run();
