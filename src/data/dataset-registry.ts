@@ -25,6 +25,11 @@ const ENTRIES: readonly DatasetEntry[] = [
   },
 ];
 
+/** Every registered data set, in order (the experiment schema is assembled from these). */
+export function datasetEntries(): readonly DatasetEntry[] {
+  return ENTRIES;
+}
+
 export function datasetNames(): string[] {
   return ENTRIES.map((e) => e.name);
 }

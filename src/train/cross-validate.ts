@@ -41,6 +41,8 @@ export interface CrossValidationOptions {
   validationFolds: number;
   seed: number;
   train: TrainOptions;
+  /** Share of each fold's training trials used (per class, seeded); default 1. */
+  trainFraction?: number;
 }
 
 export interface FoldResult {
@@ -53,6 +55,8 @@ export interface FoldResult {
   /** Networks only: the epochs run and the best one kept. */
   training: TrainResult | undefined;
   report: ClassificationReport;
+  /** Each test row: its id, true class and predicted class (indices into the classes). */
+  predictions: { ids: string[]; truth: number[]; predicted: number[] };
   seconds: number;
 }
 
@@ -62,21 +66,21 @@ export interface CrossValidationResult {
   summary: ReportSummary;
 }
 
+/** One fold's rows: test subjects unseen, a validation group of other subjects for early stopping. */
+export interface FoldPlan {
+  index: number;
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
 /**
- * k-fold cross-validation grouped by subject: in each fold the test subjects are unseen, a
- * validation group of other subjects is held out of training for early stopping, and the
- * standardisers are fitted on the training rows alone. The same seed gives the same folds for
- * every model, so their results compare fold by fold.
+ * The folds of a cross-validation, as rows of `set`: the same seed gives the same folds for every
+ * model, so their results compare fold by fold. Augmented copies join training beside their
+ * original and are never validated or tested on. With `trainFraction` < 1, each fold trains on
+ * that share of its training trials (drawn per class, seeded; their copies follow them).
  */
-export async function crossValidate(
-  set: InputSet,
-  spec: InputSpec,
-  classes: readonly string[],
-  recipe: ModelRecipe,
-  options: CrossValidationOptions,
-  onEpoch?: (fold: number, record: EpochRecord) => void,
-  onFold?: (result: FoldResult) => void,
-): Promise<CrossValidationResult> {
+export function planFolds(set: InputSet, classes: readonly string[], options: Pick<CrossValidationOptions, 'folds' | 'split' | 'validationFolds' | 'seed' | 'trainFraction'>): FoldPlan[] {
   const rowOf = new Map(set.ids.map((id, i) => [id, i]));
   const original = (i: number) => (set.augmentedFrom?.[i] ?? -1) < 0;
   const refs: SampleRef[] = set.ids.flatMap((id, i) => (original(i) ? [{ id, label: classes[set.labels[i] as number] as string, subject: set.subjects[i] as string, meta: {} }] : []));
@@ -89,9 +93,7 @@ export async function crossValidate(
   const folds: Fold[] = split === 'group-k-fold' ? groupKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
     : split === 'k-fold' ? stratifiedKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
     : givenSplits(refs, split.given);
-  const results: FoldResult[] = [];
-  for (const fold of folds) {
-    const started = performance.now();
+  return folds.map((fold) => {
     const trainRefs = refs.filter((r) => fold.train.includes(r.id));
     // With few training subjects the validation group is one subject; with one, there is none.
     const trainSubjects = new Set(trainRefs.map((r) => r.subject)).size;
@@ -99,34 +101,86 @@ export async function crossValidate(
     const validationIds = new Set(inner?.test ?? []);
     const rows = (ids: Iterable<string>) => [...ids].map((id) => rowOf.get(id) as number);
     const withCopies = (r: readonly number[]) => r.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])]);
-    const train = withCopies(rows(fold.train.filter((id) => !validationIds.has(id))));
-    const validation = rows(validationIds);
-    const test = rows(fold.test);
-    const who = (r: readonly number[]) => [...new Set(r.map((i) => set.subjects[i] as string))].sort();
-    const labelsOf = (r: readonly number[]) => r.map((i) => set.labels[i] as number);
-    if (recipe.kind === 'classic') {
-      // A classical model has no early stopping: it trains on the validation subjects too.
-      const report = classificationReport(labelsOf(test), recipe.fitPredict(set, [...train, ...withCopies(validation)], test), classes);
-      results.push({ fold: fold.index, subjects: { train: who([...train, ...validation]), validation: [], test: who(test) }, trainRows: train.length + withCopies(validation).length, validationRows: 0, testRows: test.length, training: undefined, report, seconds: (performance.now() - started) / 1000 });
-      onFold?.(results[results.length - 1] as FoldResult);
-      continue;
-    }
-    const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
-    for (const m of recipe.modalities) {
-      const arr = set[m];
-      if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array) pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
-    }
-    const model = recipe.build(inputShapes(spec), classes.length, options.seed + fold.index);
-    try {
-      const training = await trainModel(model, set, { train, validation }, pipeline, classes.length, { ...options.train, seed: options.seed + fold.index }, (r) => onEpoch?.(fold.index, r));
-      const probs = await predictProbabilities(model, set, test, pipeline);
-      const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
-      const report = classificationReport(labelsOf(test), predicted, classes);
-      results.push({ fold: fold.index, subjects: { train: who(train), validation: who(validation), test: who(test) }, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report, seconds: (performance.now() - started) / 1000 });
-      onFold?.(results[results.length - 1] as FoldResult);
-    } finally {
-      model.dispose();
-    }
+    let trainRows = rows(fold.train.filter((id) => !validationIds.has(id)));
+    const fraction = options.trainFraction ?? 1;
+    if (fraction < 1) trainRows = sharePerClass(trainRows, set.labels, fraction, new SeededRandom(options.seed).fork(`fraction/${fold.index}`));
+    return { index: fold.index, train: withCopies(trainRows), validation: rows(validationIds), test: rows(fold.test) };
+  });
+}
+
+/** `fraction` of the rows of each class (at least one), drawn without replacement, in row order. */
+function sharePerClass(rows: readonly number[], labels: Int32Array, fraction: number, rng: SeededRandom): number[] {
+  const byClass = new Map<number, number[]>();
+  for (const r of rows) byClass.set(labels[r] as number, [...(byClass.get(labels[r] as number) ?? []), r]);
+  const kept = new Set<number>();
+  for (const [, members] of [...byClass].sort((a, b) => a[0] - b[0])) {
+    const shuffled = rng.shuffle([...members]);
+    shuffled.slice(0, Math.max(1, Math.round(fraction * members.length))).forEach((r) => kept.add(r));
+  }
+  return rows.filter((r) => kept.has(r));
+}
+
+/**
+ * One fold of one model: trained on the plan's training rows (standardisers fitted on them
+ * alone), early-stopped on its validation rows, tested on its test rows. A classical model has no
+ * early stopping and trains on the validation rows too.
+ */
+export async function runFold(
+  set: InputSet,
+  spec: InputSpec,
+  classes: readonly string[],
+  recipe: ModelRecipe,
+  plan: FoldPlan,
+  options: Pick<CrossValidationOptions, 'seed' | 'train'>,
+  onEpoch?: (record: EpochRecord) => void,
+  keep?: (model: tf.LayersModel, pipeline: InputPipeline) => Promise<void>,
+): Promise<FoldResult> {
+  const started = performance.now();
+  const { train, validation, test } = plan;
+  const copiesOf = new Map<number, number[]>();
+  set.augmentedFrom?.forEach((from, i) => {
+    if (from >= 0) copiesOf.set(from, [...(copiesOf.get(from) ?? []), i]);
+  });
+  const who = (r: readonly number[]) => [...new Set(r.map((i) => set.subjects[i] as string))].sort();
+  const labelsOf = (r: readonly number[]) => r.map((i) => set.labels[i] as number);
+  const predictionsOf = (predicted: readonly number[]) => ({ ids: test.map((i) => set.ids[i] as string), truth: labelsOf(test), predicted: [...predicted] });
+  if (recipe.kind === 'classic') {
+    const withValidation = [...train, ...validation.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])])];
+    const predicted = recipe.fitPredict(set, withValidation, test);
+    return { fold: plan.index, subjects: { train: who(withValidation), validation: [], test: who(test) }, trainRows: withValidation.length, validationRows: 0, testRows: test.length, training: undefined, report: classificationReport(labelsOf(test), predicted, classes), predictions: predictionsOf(predicted), seconds: (performance.now() - started) / 1000 };
+  }
+  const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
+  for (const m of recipe.modalities) {
+    const arr = set[m];
+    if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array) pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
+  }
+  const model = recipe.build(inputShapes(spec), classes.length, options.seed + plan.index);
+  try {
+    const training = await trainModel(model, set, { train, validation }, pipeline, classes.length, { ...options.train, seed: options.seed + plan.index }, onEpoch);
+    const probs = await predictProbabilities(model, set, test, pipeline);
+    const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
+    await keep?.(model, pipeline);
+    return { fold: plan.index, subjects: { train: who(train), validation: who(validation), test: who(test) }, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report: classificationReport(labelsOf(test), predicted, classes), predictions: predictionsOf(predicted), seconds: (performance.now() - started) / 1000 };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** k-fold cross-validation: every fold of planFolds run by runFold, with fold means and sample std. */
+export async function crossValidate(
+  set: InputSet,
+  spec: InputSpec,
+  classes: readonly string[],
+  recipe: ModelRecipe,
+  options: CrossValidationOptions,
+  onEpoch?: (fold: number, record: EpochRecord) => void,
+  onFold?: (result: FoldResult) => void,
+): Promise<CrossValidationResult> {
+  const results: FoldResult[] = [];
+  for (const plan of planFolds(set, classes, options)) {
+    const result = await runFold(set, spec, classes, recipe, plan, options, (r) => onEpoch?.(plan.index, r));
+    results.push(result);
+    onFold?.(result);
   }
   return { model: recipe.name, folds: results, summary: summariseReports(results.map((r) => r.report)) };
 }

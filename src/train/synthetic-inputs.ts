@@ -21,23 +21,32 @@ export interface TrainingAugmentation {
  * `augmentedFrom` so that cross-validation trains on them only when their original is trained on.
  */
 export async function syntheticInputSet(options: SyntheticOptions, jobs: readonly TrialJob[], spec: InputSpec, augment?: TrainingAugmentation): Promise<InputSet> {
-  await prepareInputs(spec);
+  return (await syntheticInputSets(options, jobs, [spec], augment))[0] as InputSet;
+}
+
+/**
+ * The inputs of the same trials for several input specs (an ablation over key-frame methods or
+ * modalities), each trial generated once. `onSample` is told as each trial is done.
+ */
+export async function syntheticInputSets(options: SyntheticOptions, jobs: readonly TrialJob[], specs: readonly InputSpec[], augment?: TrainingAugmentation, onSample?: () => void): Promise<InputSet[]> {
+  for (const spec of specs) await prepareInputs(spec);
   const copies = augment?.copies ?? 0;
   const n = jobs.length;
-  const set = emptyInputSet(spec, n * (1 + copies));
-  if (copies > 0) set.augmentedFrom = Int32Array.from({ length: n * (1 + copies) }, (_, r) => (r < n ? -1 : Math.floor((r - n) / copies)));
+  const sets = specs.map((spec) => emptyInputSet(spec, n * (1 + copies)));
+  if (copies > 0) for (const set of sets) set.augmentedFrom = Int32Array.from({ length: n * (1 + copies) }, (_, r) => (r < n ? -1 : Math.floor((r - n) / copies)));
   const pool = startTrialPool(options);
   try {
     await Promise.all(jobs.map(async (job, i) => {
       const sample = await pool.generate(job);
-      putSample(set, i, sample, spec, ACTIONS);
+      specs.forEach((spec, k) => putSample(sets[k] as InputSet, i, sample, spec, ACTIONS));
       for (let c = 0; c < copies; c++) {
         const copy = augmentSample(sample, augment?.config ?? {}, new SeededRandom(augment?.seed ?? 0).fork(`augment/${sample.id}/${c}`));
-        putSample(set, n + i * copies + c, { ...copy, id: `${sample.id}~aug${c + 1}` }, spec, ACTIONS);
+        specs.forEach((spec, k) => putSample(sets[k] as InputSet, n + i * copies + c, { ...copy, id: `${sample.id}~aug${c + 1}` }, spec, ACTIONS));
       }
+      onSample?.();
     }));
   } finally {
     await pool.close();
   }
-  return set;
+  return sets;
 }

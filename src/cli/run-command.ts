@@ -1,0 +1,106 @@
+import { join, relative, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
+import { getLogLevel } from '../core/logger.ts';
+import { writeJsonAtomic } from '../core/atomic-file.ts';
+import { UserError } from '../core/errors.ts';
+import { expandTrials } from '../experiments/expand-sweep.ts';
+import { experimentJsonSchema } from '../experiments/experiment-schema.ts';
+import { loadExperiment } from '../experiments/load-experiment.ts';
+import { runExperiment } from '../experiments/run-experiment.ts';
+import { RUN_FILES } from '../experiments/results-store.ts';
+import { featureCacheDir } from '../train/feature-cache.ts';
+import { PACKAGE } from './package-info.ts';
+import { gitCommit, runEnvironment } from './run-environment.ts';
+import { readFile } from 'node:fs/promises';
+
+interface RunArgs {
+  file: string;
+  set: string[];
+  resume: string | undefined;
+  workers: number | undefined;
+  results: string;
+  list: boolean;
+  backend?: BackendPreference;
+}
+
+/**
+ * `motionfuse run FILE` (the experiment's base configuration), `motionfuse sweep FILE` (every
+ * trial its sweep block makes) and `motionfuse schema` (the experiment file's JSON Schema).
+ */
+export function runCommands<T>(cli: Argv<T>): Argv<T> {
+  const options = (y: Argv<T>) => y
+    .positional('file', { type: 'string', demandOption: true, describe: 'Experiment file (YAML)' })
+    .option('set', { type: 'array', string: true, default: [] as string[], describe: 'Override a field: --set train.epochs=5 --set inputs.imu.placements=[wrist]' })
+    .option('resume', { type: 'string', describe: 'Continue a stopped run: its folder, or nothing for the latest run of this experiment' })
+    .option('workers', { type: 'number', describe: "Parallel fold workers (default: the file's run.workers, 'auto' = one per core; 0 runs in this thread)" })
+    .option('results', { type: 'string', default: 'results', describe: 'Folder of all results; a run writes <results>/<experiment>/<run-id>/' })
+    .option('list', { type: 'boolean', default: false, describe: 'Print the trials the file makes and stop' });
+  return cli
+    .command('run <file>', "Run an experiment file's base configuration (its sweep: block is left to `motionfuse sweep`)", options, (args) => runOrSweep(args as unknown as RunArgs, false))
+    .command('sweep <file>', 'Run every trial of an experiment file\'s sweep: block (grid x named ablations) x folds, resumable', options, (args) => runOrSweep(args as unknown as RunArgs, true))
+    .command('schema', 'Write the JSON Schema of experiment files (for editors)', (y) => y.option('out', { type: 'string', describe: 'File to write (default: print)' }), async (args) => {
+      const text = `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`;
+      if (args.out === undefined) process.stdout.write(text);
+      else {
+        await writeJsonAtomic(resolve(args.out), experimentJsonSchema());
+        process.stdout.write(`wrote ${args.out}\n`);
+      }
+    });
+}
+
+async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
+  const loaded = await loadExperiment(args.file, { set: args.set });
+  if (sweep && loaded.experiment.sweep === undefined) throw new UserError(`${args.file} has no sweep: block`, 'Add one (sweep: { grid: { model.type: [imu-only, fused-attention-lstm] } }), or use `motionfuse run` for a single configuration.');
+  const trials = expandTrials(loaded, { sweep });
+  if (args.list) {
+    for (const t of trials) process.stdout.write(`${t.id}  ${t.label}${Object.keys(t.overrides).length > 0 ? `  ${JSON.stringify(t.overrides)}` : ''}\n`);
+    process.stdout.write(`${trials.length} trial${trials.length === 1 ? '' : 's'} x ${loaded.experiment.split.k} folds\n`);
+    return;
+  }
+  if (!sweep && loaded.experiment.sweep !== undefined) process.stderr.write(`note: ${args.file} has a sweep: block; this runs its base configuration only (\`motionfuse sweep\` runs every trial)\n`);
+  if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0)) throw new UserError(`--workers must be a whole number >= 0, got ${args.workers}`);
+  const backend = await selectBackend(args.backend);
+  const git = await gitCommit();
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping: folds in progress are dropped, finished ones are kept (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  try {
+    const summary = await runExperiment(loaded, {
+      sweep,
+      ...(args.resume === undefined ? {} : { resume: args.resume === '' ? true : args.resume }),
+      resultsRoot: args.results,
+      ...(args.workers === undefined ? {} : { workers: args.workers }),
+      ...(args.backend === undefined ? {} : { backend: args.backend }),
+      environment: { ...(await runEnvironment(backend)), command: `motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')}` },
+      cacheDir: resolve(featureCacheDir(), '..', 'input-sets'),
+      codeVersion: `${PACKAGE.version}+${git?.commit ?? 'release'}${git?.dirty === true ? '-dirty' : ''}`,
+      signal: controller.signal,
+      // Workers say only what matters; the main thread has said which backend runs.
+      logLevel: getLogLevel() === 'debug' ? 'debug' : 'warn',
+    });
+    const where = relative(process.cwd(), summary.runDir) || '.';
+    if (summary.skipped.length > 0) {
+      process.stderr.write(`left out ${summary.skipped.length} sample${summary.skipped.length === 1 ? '' : 's'} that could not be read (listed in ${join(where, RUN_FILES.skipped)}):\n`);
+      for (const s of summary.skipped.slice(0, 10)) process.stderr.write(`  ${s.id}: ${s.reason}\n`);
+    }
+    if (summary.stopped) {
+      process.stderr.write(`stopped: ${summary.ran.length + summary.reused.length} of ${summary.trials.reduce((n, t) => n + t.experiment.split.k, 0)} folds done\nresume with: motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')} --resume ${where}\n`);
+      process.exitCode = 130;
+      return;
+    }
+    const table = await readFile(join(summary.runDir, RUN_FILES.tables, 'variants.md'), 'utf8').catch(() => '');
+    const k = loaded.experiment.split.k;
+    process.stdout.write(`\n${table}\nmean ± sample standard deviation over ${k} folds (${loaded.experiment.split.kind === 'group-k-fold' ? 'group k-fold by subject' : 'k-fold stratified by class'}); F1 macro and weighted as named\n`);
+    process.stdout.write(`${summary.reused.length > 0 ? `resumed: ${summary.reused.length} folds were already done, ${summary.ran.length} run now\n` : ''}results: ${where}\n`);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
+

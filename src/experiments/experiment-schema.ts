@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { AUGMENT_CONFIG_SCHEMA } from '../augment/augment-sample.ts';
+import { PLACEMENTS } from '../core/stream.ts';
+import { datasetEntries } from '../data/dataset-registry.ts';
+import { DEFAULT_FUSION_SPEC } from '../models/fusion-network.ts';
+import { PAPER_TRAINING } from '../train/fit.ts';
+import { SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
+
+/**
+ * The experiment file, the one place its fields, ranges and defaults are written. Every object is
+ * strict (an unknown key is an error); the type of a loaded experiment is `z.output` of this
+ * schema, and each run saves that resolved form. `motionfuse schema` writes it as JSON Schema.
+ */
+
+const positiveInt = z.number().int().positive();
+const probability = z.number().min(0).max(1);
+const defaults = SYNTHETIC_INPUTS;
+
+/** Key frames by frame difference D_i, with the threshold per clip. */
+const KEYFRAMES_SCHEMA = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('adaptive'), k: z.number().default(0.5) }).describe('D_i > mean + k std of this clip'),
+  z.strictObject({ kind: z.literal('fixed'), value: z.number().positive() }).describe('D_i > value (RMS grey levels)'),
+  z.strictObject({ kind: z.literal('top') }).describe('the `count` frames with the largest D_i'),
+]);
+
+const INPUTS_SCHEMA = z.strictObject({
+  imu: z.strictObject({
+    placements: z.array(z.enum(PLACEMENTS)).min(1).default([...(defaults.imu?.placements ?? [])]),
+    rate: z.number().positive().default(defaults.imu?.rate ?? 100).describe('Hz the IMU streams are resampled to'),
+    window: z.number().positive().default(defaults.imu?.window ?? 2).describe('seconds from the first sample'),
+  }).prefault({}),
+  video: z.strictObject({
+    count: z.number().int().min(2).default(defaults.video?.count ?? 8).describe('key frames per clip'),
+    size: z.number().int().min(8).max(512).default(defaults.video?.size ?? 56).describe('square side in pixels'),
+    keyframes: KEYFRAMES_SCHEMA.default({ kind: 'adaptive', k: 0.5 }),
+    fill: z.enum(['sample', 'pad']).default('sample').describe('with too few key frames: sample evenly from the clip, or repeat the last'),
+    crop: z.enum(['person', 'frame']).default('person'),
+  }).prefault({}),
+  backbone: z.strictObject({
+    model: z.string().min(1).default('movenet-lightning').describe("'movenet-lightning' or the path of a TensorFlow.js model.json"),
+    node: z.string().optional(),
+    inputSize: positiveInt.optional(),
+    pixels: z.enum(['int32', 'unit', 'signed']).optional(),
+  }).prefault({}),
+  pose: z.strictObject({ frames: positiveInt.default(30) }).prefault({}),
+}).prefault({});
+
+const MODALITY = z.enum(['video', 'flow', 'imu', 'pose', 'backbone']);
+const filters = z.array(positiveInt).min(1);
+
+/** The fusion network's size and regularisation; every fusion model takes these. */
+const FUSION_OPTIONS = {
+  lstmUnits: positiveInt.default(DEFAULT_FUSION_SPEC.lstmUnits),
+  dropout: z.number().min(0).lt(1).default(DEFAULT_FUSION_SPEC.dropout),
+  modalityDropout: probability.default(DEFAULT_FUSION_SPEC.modalityDropout).describe('training only: probability that a sample loses one sensor'),
+  videoFilters: filters.default([...DEFAULT_FUSION_SPEC.videoFilters]),
+  flowFilters: filters.default([...DEFAULT_FUSION_SPEC.flowFilters]),
+  flowPool: positiveInt.default(DEFAULT_FUSION_SPEC.flowPool),
+  frameFeatures: positiveInt.default(DEFAULT_FUSION_SPEC.frameFeatures),
+  imuFilters: filters.default([...DEFAULT_FUSION_SPEC.imuFilters]),
+};
+
+/** Named fusion models: which modalities each reads and how it pools them. */
+export const FUSION_PRESETS = {
+  'video-only': { use: ['video', 'flow'], fusion: 'attention-lstm' },
+  'imu-only': { use: ['imu'], fusion: 'attention-lstm' },
+  'fused-concat': { use: ['video', 'flow', 'imu'], fusion: 'concat' },
+  'fused-attention-lstm': { use: ['video', 'flow', 'imu'], fusion: 'attention-lstm' },
+  'pretrained-video': { use: ['backbone'], fusion: 'attention-lstm' },
+  'fused-pretrained': { use: ['backbone', 'imu'], fusion: 'attention-lstm' },
+} as const;
+
+const MODEL_SCHEMA = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('fusion'),
+    use: z.array(MODALITY).min(1).describe('the modalities the network reads'),
+    fusion: z.enum(['attention-lstm', 'concat']).default('attention-lstm'),
+    ...FUSION_OPTIONS,
+  }),
+  z.strictObject({ type: z.enum(Object.keys(FUSION_PRESETS) as [keyof typeof FUSION_PRESETS, ...(keyof typeof FUSION_PRESETS)[]]), ...FUSION_OPTIONS }),
+  z.strictObject({ type: z.literal('svm'), cost: z.number().positive().default(10) }).describe('RBF SVM on hand-crafted IMU and key-frame motion features'),
+  z.strictObject({ type: z.literal('single-frame-cnn') }),
+  z.strictObject({ type: z.literal('two-stream-cnn') }),
+  z.strictObject({ type: z.literal('lstm') }).describe('an LSTM over the raw IMU'),
+]);
+
+/** The model types, for messages. */
+export const MODEL_TYPES: readonly string[] = ['fusion', ...Object.keys(FUSION_PRESETS), 'svm', 'single-frame-cnn', 'two-stream-cnn', 'lstm'];
+
+const SPLIT_SCHEMA = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('group-k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('no subject in two folds'),
+  z.strictObject({ kind: z.literal('k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('stratified by class, for data without subjects'),
+]);
+
+const TRAIN_SCHEMA = z.strictObject({
+  epochs: positiveInt.default(PAPER_TRAINING.epochs),
+  batchSize: positiveInt.default(PAPER_TRAINING.batchSize),
+  learningRate: z.number().positive().default(PAPER_TRAINING.learningRate),
+  decayEvery: positiveInt.default(PAPER_TRAINING.decayEvery),
+  decayFactor: z.number().positive().max(1).default(PAPER_TRAINING.decayFactor),
+  patience: positiveInt.default(PAPER_TRAINING.patience),
+  classWeights: z.enum(['none', 'balanced']).default(PAPER_TRAINING.classWeights),
+  fraction: z.number().gt(0).max(1).default(1).describe("share of each fold's training subjects' trials used (a training-size curve sweeps it)"),
+  augment: z.strictObject({
+    copies: z.number().int().min(0).default(0).describe('augmented training copies per trial'),
+    chain: AUGMENT_CONFIG_SCHEMA,
+  }).prefault({}),
+}).prefault({});
+
+/** Dotted keys of the experiment (e.g. `model.fusion`) and the values a sweep gives them. */
+const OVERRIDES = z.record(z.string().regex(/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/, 'must be a dotted key such as model.fusion'), z.unknown());
+
+const SWEEP_SCHEMA = z.strictObject({
+  grid: z.record(z.string(), z.array(z.unknown()).min(1)).optional().describe('dotted key -> values; every combination is a trial'),
+  ablations: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _'), OVERRIDES).optional().describe('named variants: each a set of dotted keys and their values'),
+}).refine((s) => s.grid !== undefined || s.ablations !== undefined, 'needs grid: or ablations:');
+
+function datasetSchema() {
+  const options = datasetEntries().map((e) => (e.options as z.ZodObject).extend({ name: z.literal(e.name) }).describe(e.describe));
+  return z.discriminatedUnion('name', options as unknown as [z.ZodObject, ...z.ZodObject[]]);
+}
+
+export function experimentSchema() {
+  return z.strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _ (it names the results folder)'),
+    description: z.string().optional(),
+    extends: z.string().optional().describe('a base experiment file, relative to this one: its fields are the defaults here'),
+    seed: z.number().int().default(7).describe('seed of the folds, the training and (unless the dataset has its own) the data'),
+    dataset: datasetSchema(),
+    split: SPLIT_SCHEMA.default({ kind: 'group-k-fold', k: 5, validationFolds: 5 }),
+    inputs: INPUTS_SCHEMA,
+    model: MODEL_SCHEMA,
+    train: TRAIN_SCHEMA,
+    sweep: SWEEP_SCHEMA.optional(),
+    report: z.strictObject({
+      focusClasses: z.array(z.string()).default(['jump']).describe('classes shown first and highlighted'),
+    }).prefault({}),
+    run: z.strictObject({
+      workers: z.union([z.literal('auto'), positiveInt]).default('auto').describe("parallel trial workers; 'auto': one per core"),
+      saveModels: z.boolean().default(false).describe('save each fold\'s trained network (TensorFlow.js format) with its preprocessing'),
+    }).prefault({}),
+  });
+}
+
+export type Experiment = z.output<ReturnType<typeof experimentSchema>>;
+export type ModelSpec = Experiment['model'];
+export type SweepSpec = NonNullable<Experiment['sweep']>;
+
+/** The JSON Schema of experiment files, for editors (`# yaml-language-server: $schema=...`). */
+export function experimentJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(experimentSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,69 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { BackendPreference } from '../backend/select-backend.ts';
+import { UserError } from '../core/errors.ts';
+import type { FoldResult } from '../train/cross-validate.ts';
+import type { EpochRecord } from '../train/fit.ts';
+import { readInputSet } from './input-set-file.ts';
+import { runFoldUnit, type FoldReply, type FoldTask } from './run-fold-unit.ts';
+
+/**
+ * Runs folds of trials on worker threads, one fold per worker at a time. Each worker picks its
+ * TensorFlow.js backend once; the native kernels' thread pool is shared by the process, and a
+ * worker that finds it busy computes alone (same partition, same arithmetic: a fold's result
+ * does not depend on how many workers run beside it). `workers: 0` runs folds in this thread.
+ */
+export interface FoldPool {
+  readonly workers: number;
+  run(task: FoldTask, onEpoch: (record: EpochRecord) => void, signal?: AbortSignal): Promise<FoldResult>;
+  close(): Promise<void>;
+}
+
+export function startFoldPool(options: { workers: number; backend?: BackendPreference; logLevel?: string }): FoldPool {
+  if (options.workers === 0) return inThreadPool();
+  const piscina = new Piscina({
+    filename: new URL('./fold-worker.js', import.meta.url).href,
+    minThreads: options.workers,
+    maxThreads: options.workers,
+    // One fold per worker: queued folds wait for a free worker, none shares one.
+    concurrentTasksPerWorker: 1,
+    workerData: { backend: options.backend, logLevel: options.logLevel },
+    execArgv: [],
+    atomics: 'disabled',
+  });
+  return {
+    workers: options.workers,
+    async run(task, onEpoch, signal) {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (record: EpochRecord) => onEpoch(record));
+      try {
+        const reply = (await piscina.run({ ...task, port: port2 }, { transferList: [port2], ...(signal === undefined ? {} : { signal }) })) as FoldReply;
+        return unwrap(reply);
+      } finally {
+        port1.close();
+      }
+    },
+    close: () => piscina.destroy(),
+  };
+}
+
+function inThreadPool(): FoldPool {
+  let cached: { path: string; set: ReturnType<typeof readInputSet> } | undefined;
+  return {
+    workers: 0,
+    async run(task, onEpoch, signal) {
+      signal?.throwIfAborted();
+      if (cached?.path !== task.inputPath) cached = { path: task.inputPath, set: readInputSet(task.inputPath) };
+      return runFoldUnit(task, cached.set, onEpoch);
+    },
+    close: async () => {},
+  };
+}
+
+function unwrap(reply: FoldReply): FoldResult {
+  if ('result' in reply) return reply.result;
+  const e = reply.error;
+  const err = e.name === 'UserError' || e.name === 'ConfigError' ? new UserError(e.message, e.hint) : new Error(e.message);
+  if (e.stack !== undefined) err.stack = e.stack;
+  throw err;
+}

@@ -1,0 +1,101 @@
+import { availableParallelism } from 'node:os';
+import type { BackendPreference } from '../backend/select-backend.ts';
+import { isUserError, UserError } from '../core/errors.ts';
+import { startProgress } from '../core/progress.ts';
+import type { EpochRecord } from '../train/fit.ts';
+import { expandTrials, type Trial } from './expand-sweep.ts';
+import { startFoldPool } from './fold-pool.ts';
+import type { LoadedExperiment } from './load-experiment.ts';
+import { prepareInputSets, type SkippedSample } from './prepare-input-sets.ts';
+import { ResultsStore } from './results-store.ts';
+
+export interface RunExperimentOptions {
+  /** Expand the `sweep:` block (motionfuse sweep); otherwise only the base configuration runs. */
+  sweep: boolean;
+  /** Continue a run: its folder, or true for the experiment's latest run. */
+  resume?: string | true;
+  /** Folder of all results (default: results). */
+  resultsRoot: string;
+  /** Parallel fold workers; default the experiment's run.workers. 0 runs in this thread. */
+  workers?: number;
+  backend?: BackendPreference;
+  /** Versions, backend, platform, git commit: written to environment.json. */
+  environment: Record<string, unknown>;
+  /** Input-set files go here (content-addressed, shared by runs). */
+  cacheDir: string;
+  /** Part of the input-set keys: another version of the code prepares its own. */
+  codeVersion: string;
+  signal?: AbortSignal;
+  progress?: boolean;
+  logLevel?: string;
+}
+
+export interface RunSummary {
+  runDir: string;
+  trials: Trial[];
+  /** `<trial id>/fold-<k>` of every fold run now, and of every fold found finished. */
+  ran: string[];
+  reused: string[];
+  /** True when the run was stopped (signal) before every fold finished. */
+  stopped: boolean;
+  skipped: SkippedSample[];
+  workers: number;
+}
+
+/**
+ * Runs an experiment's trials x folds: the inputs are prepared once per distinct configuration,
+ * folds run on parallel workers, and each finished fold is written atomically under
+ * `results/<experiment>/<run-id>/trials/<trial>/fold-<k>.json`. A stopped or killed run resumes
+ * from its folder and runs only the folds that have no file yet; the results are those of an
+ * uninterrupted run, since each fold depends only on the configuration and the seed.
+ */
+export async function runExperiment(loaded: LoadedExperiment, options: RunExperimentOptions): Promise<RunSummary> {
+  const trials = expandTrials(loaded, { sweep: options.sweep });
+  const store = options.resume === undefined
+    ? await ResultsStore.create(options.resultsRoot, loaded, trials)
+    : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
+  await store.recordStart(options.environment);
+  const units = trials.flatMap((trial) => Array.from({ length: trial.experiment.split.k }, (_, fold) => ({ trial, fold })));
+  const finished = new Set(await store.finishedUnits());
+  const todo = units.filter((u) => !finished.has(ResultsStore.unitKey(u.trial.id, u.fold)));
+  const reused = units.filter((u) => finished.has(ResultsStore.unitKey(u.trial.id, u.fold))).map((u) => ResultsStore.unitKey(u.trial.id, u.fold));
+  const { inputs, skipped } = await prepareInputSets(todo.length > 0 ? [...new Set(todo.map((u) => u.trial))] : [], { cacheDir: options.cacheDir, codeVersion: options.codeVersion, progress: options.progress ?? true });
+  if (skipped.length > 0) await store.recordSkipped(skipped);
+  const wanted = options.workers ?? (loaded.experiment.run.workers === 'auto' ? availableParallelism() : loaded.experiment.run.workers);
+  const workers = Math.max(0, Math.min(wanted, todo.length));
+  const ran: string[] = [];
+  let stopped = false;
+  if (todo.length > 0) {
+    const pool = startFoldPool({ workers, ...(options.backend === undefined ? {} : { backend: options.backend }), ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }) });
+    const bar = startProgress({ label: 'run', total: units.length, unit: 'folds', enabled: options.progress ?? true });
+    bar.update(reused.length, reused.length > 0 ? `resumed: ${reused.length} folds already done` : undefined);
+    const trialNumber = new Map(trials.map((t, i) => [t.id, i + 1]));
+    const status = (trial: Trial, fold: number, r?: EpochRecord) => `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${trial.experiment.split.k}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
+    const aborted = () => options.signal?.aborted === true;
+    try {
+      await Promise.all(todo.map(async ({ trial, fold }) => {
+        if (aborted()) return;
+        const prepared = inputs.get(trial.id);
+        if (prepared === undefined) throw new Error(`runExperiment(): no inputs prepared for trial ${trial.id}`);
+        try {
+          const result = await pool.run({
+            trialId: trial.id, experiment: trial.experiment, fold, inputPath: prepared.path, classes: prepared.classes,
+            ...(trial.experiment.run.saveModels ? { modelDir: store.modelDir(trial.id, fold) } : {}),
+          }, (r) => bar.update(bar.value, status(trial, fold, r)), options.signal);
+          await store.writeFold(trial, fold, result);
+          ran.push(ResultsStore.unitKey(trial.id, fold));
+          bar.tick(1, status(trial, fold));
+        } catch (err) {
+          if (aborted()) return;
+          throw isUserError(err) ? new UserError(`trial '${trial.label}' fold ${fold + 1}: ${err.message}`, err.hint, { cause: err }) : err;
+        }
+      }));
+    } finally {
+      bar.stop();
+      await pool.close();
+    }
+    stopped = aborted() && ran.length < todo.length;
+  }
+  await store.writeTables();
+  return { runDir: store.dir, trials, ran, reused, stopped, skipped, workers };
+}

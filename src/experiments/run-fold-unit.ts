@@ -1,0 +1,34 @@
+import { planFolds, runFold, type FoldResult } from '../train/cross-validate.ts';
+import type { EpochRecord } from '../train/fit.ts';
+import type { InputSet } from '../train/model-inputs.ts';
+import { saveTrainedModel } from '../train/model-store.ts';
+import type { Experiment } from './experiment-schema.ts';
+import { crossValidationOptions, modelRecipe, trialInputSpec } from './trial-plan.ts';
+
+/** The unit of work of a run: one fold of one trial. Plain data, so it crosses to a worker thread. */
+export interface FoldTask {
+  trialId: string;
+  experiment: Experiment;
+  fold: number;
+  inputPath: string;
+  classes: readonly string[];
+  /** Where to save the trained network, when the experiment asks for models. */
+  modelDir?: string;
+}
+
+export type FoldReply = { result: FoldResult } | { error: { name: string; message: string; stack?: string; hint?: string } };
+
+/**
+ * Runs one fold: the folds are planned from the input set and the experiment's seed (the same
+ * in every worker), then the fold's model is trained and tested.
+ */
+export async function runFoldUnit(task: Omit<FoldTask, 'port'>, set: InputSet, onEpoch?: (record: EpochRecord) => void): Promise<FoldResult> {
+  const options = crossValidationOptions(task.experiment);
+  const plans = planFolds(set, task.classes, options);
+  const plan = plans[task.fold];
+  if (plan === undefined) throw new Error(`runFoldUnit(): fold ${task.fold} of ${plans.length}`);
+  const spec = trialInputSpec(task.experiment);
+  const modelDir = task.modelDir;
+  return runFold(set, spec, task.classes, modelRecipe(task.experiment.model), plan, options, onEpoch,
+    modelDir === undefined ? undefined : (model, pipeline) => saveTrainedModel(modelDir, { model, classes: [...task.classes], inputs: spec, pipeline }));
+}
