@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { DatasetAdapter } from '../core/dataset.ts';
 import { UserError } from '../core/errors.ts';
+import { RECORDINGS_OPTIONS_SCHEMA, recordingsDataset, type RecordingsOptions } from './recording/recordings-dataset.ts';
 import { SYNTHETIC_OPTIONS_SCHEMA, syntheticDataset } from './synthetic/synthetic-dataset.ts';
 
 /**
@@ -22,6 +23,12 @@ const ENTRIES: readonly DatasetEntry[] = [
     describe: 'synthetic athletes: video, pose, IMUs and ground truth generated from a body model (the embedded default)',
     options: SYNTHETIC_OPTIONS_SCHEMA,
     create: (options) => syntheticDataset(options as Parameters<typeof syntheticDataset>[0]),
+  },
+  {
+    name: 'recordings',
+    describe: 'a folder of recordings in the motionfuse layout (what `motionfuse simulate --out` writes and lab sessions record)',
+    options: RECORDINGS_OPTIONS_SCHEMA,
+    create: (options) => recordingsDataset(RECORDINGS_OPTIONS_SCHEMA.parse(options) as RecordingsOptions),
   },
 ];
 

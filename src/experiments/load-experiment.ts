@@ -64,8 +64,9 @@ async function readWithBases(file: string, sources: ExperimentSource[], chain: s
   if (typeof base !== 'string') throw new ConfigError(locateIn(source, ['extends']), 'extends must be the path of a base experiment file');
   const { extends: _, ...own } = value;
   const merged = deepMerge(await readWithBases(resolve(dirname(file), base), sources, [...chain, file]), own);
-  // The base's name is not inherited: each file names its own experiment.
-  return own['name'] === undefined ? { ...merged, name: undefined } : merged;
+  // The base's name is not inherited: each file names its own experiment (and results folder).
+  if (own['name'] === undefined) throw new ConfigError({ file, line: 1, field: 'name' }, 'name is missing: a file that extends another names its own experiment (the base\'s name is not inherited)');
+  return merged;
 }
 
 /** `key=value`: the value is read as YAML, so `5`, `true`, `[wrist, ankle]` and `{ kind: top }` work. */
@@ -110,11 +111,18 @@ function describeIssue(issue: z.core.$ZodIssue, written: PlainObject): { path: P
       return { path: ['model', 'type'], message: given === undefined ? `model.type is missing (one of ${MODEL_TYPES.join(', ')})` : `unknown model '${String(given)}' (known models: ${MODEL_TYPES.join(', ')})` };
     }
   }
+  if (issue.code === 'invalid_union' && /discriminator/i.test(issue.message)) {
+    const given = path.reduce<unknown>((v, k) => (isPlainObject(v) ? v[String(k)] : undefined), written);
+    const known = [...issue.message.matchAll(/'([^']+)'/g)].map((m) => m[1]).join(', ');
+    const what = path.join('.') === 'dataset.name' ? 'data set' : path.join('.');
+    return { path, message: given === undefined ? `${path.join('.')} is missing (one of ${known})` : `unknown ${what} '${String(given)}' (known: ${known})` };
+  }
   const value = path.reduce<unknown>((v, k) => (isPlainObject(v) || Array.isArray(v) ? (v as Record<PropertyKey, unknown>)[k] : undefined), written);
   if (issue.code === 'invalid_type' && value === undefined) return { path, message: `${path.join('.')} is missing (${issue.expected} expected)` };
   // The location names the field; the message says what is wrong with the value.
   const text = issue.message.replace(/^Invalid input: /, '');
-  const got = value === undefined || text.includes(', got ') ? '' : `, got ${JSON.stringify(value)}`;
+  const shown = ['invalid_type', 'invalid_value', 'too_small', 'too_big', 'invalid_format'].includes(issue.code);
+  const got = !shown || value === undefined || text.includes(', got ') ? '' : `, got ${JSON.stringify(value)}`;
   return { path, message: `${text}${got}` };
 }
 
