@@ -63,5 +63,6 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return reportError(err, debug);
   }
-  return exitCode;
+  // A command may set its own code (a run stopped by Ctrl-C exits 130).
+  return exitCode !== 0 ? exitCode : typeof process.exitCode === 'number' ? process.exitCode : 0;
 }

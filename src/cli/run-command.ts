@@ -84,7 +84,8 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
       // Workers say only what matters; the main thread has said which backend runs.
       logLevel: getLogLevel() === 'debug' ? 'debug' : 'warn',
     });
-    const where = relative(process.cwd(), summary.runDir) || '.';
+    const near = relative(process.cwd(), summary.runDir);
+    const where = near === '' ? '.' : near.startsWith('..') ? summary.runDir : near;
     if (summary.skipped.length > 0) {
       process.stderr.write(`left out ${summary.skipped.length} sample${summary.skipped.length === 1 ? '' : 's'} that could not be read (listed in ${join(where, RUN_FILES.skipped)}):\n`);
       for (const s of summary.skipped.slice(0, 10)) process.stderr.write(`  ${s.id}: ${s.reason}\n`);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { BackendPreference } from '../backend/select-backend.ts';
 import { isUserError, UserError } from '../core/errors.ts';
@@ -72,6 +73,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
     const trialNumber = new Map(trials.map((t, i) => [t.id, i + 1]));
     const status = (trial: Trial, fold: number, r?: EpochRecord) => `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${trial.experiment.split.k}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
     const aborted = () => options.signal?.aborted === true;
+    // Every queued fold listens to the one signal.
+    if (options.signal !== undefined) setMaxListeners(todo.length + 10, options.signal);
     try {
       await Promise.all(todo.map(async ({ trial, fold }) => {
         if (aborted()) return;
