@@ -66,7 +66,7 @@ export function classErrors(folds: readonly FigureFold[], focusClasses: readonly
   return {
     id: 'class-error', title: 'Error per class',
     caption: `Error is 1 - recall, mean over the folds where the class had test samples. ${focusClasses.length > 0 ? `Shaded: the focus class${focusClasses.length > 1 ? 'es' : ''} (${focusClasses.join(', ')}).` : ''}`,
-    data, layout: { ...BASE_LAYOUT, barmode: 'group', shapes, yaxis: { title: { text: 'error %' }, rangemode: 'tozero' } },
+    data, layout: { ...BASE_LAYOUT, barmode: 'group', shapes, yaxis: { title: { text: 'error %' }, rangemode: 'nonnegative' } },
   };
 }
 
@@ -84,8 +84,8 @@ export function confusionMatrices(folds: readonly FigureFold[]): Figure[] {
     return {
       id: `confusion-${i + 1}`, title: `Confusion matrix: ${v}`,
       caption: 'Rows are true classes, columns predicted; colour is the share of the row (recall on the diagonal), numbers are counts summed over folds.',
-      data: [{ type: 'heatmap', x: labels, y: labels, z: share, text: counts, texttemplate: '%{text}', zmin: 0, zmax: 1, colorscale: 'Blues', hovertemplate: 'true %{y}<br>predicted %{x}<br>%{text} samples<extra></extra>' }],
-      layout: { ...BASE_LAYOUT, xaxis: { title: { text: 'predicted' }, side: 'bottom' }, yaxis: { title: { text: 'true' }, autorange: 'reversed' }, height: 420 + 12 * names.length },
+      data: [{ type: 'heatmap', x: labels, y: labels, z: share, text: counts, texttemplate: '%{text}', zmin: 0, zmax: 1, colorscale: [[0, '#f7fbff'], [0.5, '#6baed6'], [1, '#08306b']], hovertemplate: 'true %{y}<br>predicted %{x}<br>%{text} samples<extra></extra>' }],
+      layout: { ...BASE_LAYOUT, xaxis: { title: { text: 'predicted' }, side: 'bottom', automargin: true }, yaxis: { title: { text: 'true' }, autorange: 'reversed', automargin: true }, height: 420 + 12 * names.length },
     };
   });
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { chromiumOrReason, openReport } from '../helpers/report-browser.ts';
 import { motionfuse, PROJECT_ROOT } from '../helpers/run-cli.ts';
 
 /** `motionfuse run` / `sweep` / `schema` as a user runs them. */
@@ -112,6 +113,17 @@ Run('a sweep killed with SIGKILL and resumed gives the results of an uninterrupt
   assert.is(readFileSync(join(runDir, 'tables', 'variants.csv'), 'utf8'), readFileSync(join(runDirOf(whole), 'tables', 'variants.csv'), 'utf8'));
   const environment = JSON.parse(readFileSync(join(runDir, 'environment.json'), 'utf8')) as { starts: { backend: string; tfjs: string; command: string }[] };
   assert.is(environment.starts.length, 2, 'the start and the resume are both recorded');
+  assert.match(resumed.stdout, /\nreport: .*report\.html\n/);
+  const browser = await chromiumOrReason();
+  if ('reason' in browser) {
+    console.log(`  skipped the browser check of the run's report: ${browser.reason}`);
+    return;
+  }
+  const check = await openReport(browser.path, join(runDir, 'report.html'), 'resumed-sweep-report');
+  assert.equal(check.errors, []);
+  // Comparison, class error, learning curves and one confusion matrix per variant.
+  assert.is(check.plots, 3 + 4);
+  assert.is(check.drawn, check.plots);
 });
 
 Run('Ctrl-C stops cleanly, says how to resume, and the resume finishes the run', async () => {
