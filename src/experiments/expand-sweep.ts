@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.ts';
 import { setDotted, type PlainObject } from './dotted-keys.ts';
 import type { Experiment } from './experiment-schema.ts';
 import { locateField, validateExperiment, type LoadedExperiment } from './load-experiment.ts';
+import { trialInputSpec } from './trial-plan.ts';
 
 /** One variant of an experiment: its resolved configuration and what the sweep set to make it. */
 export interface Trial {
@@ -56,10 +57,14 @@ export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolea
   return trials;
 }
 
-/** What decides results: everything but the names, the sweep itself, the report and how the run is scheduled. */
+/**
+ * What decides results: the data, the split, the seed, the training, the model and the inputs the
+ * model reads (settings of inputs it does not read are left out, so an IMU-only trial in a sweep
+ * over key-frame methods runs once); not the names, the sweep, the report or the scheduling.
+ */
 export function trialId(experiment: Experiment): string {
-  const { name: _n, description: _d, extends: _e, sweep: _s, report: _r, run: _u, ...decisive } = experiment;
-  return createHash('sha256').update(stableJson(decisive)).digest('hex').slice(0, 12);
+  const { dataset, split, seed, train, model } = experiment;
+  return createHash('sha256').update(stableJson({ dataset, split, seed, train, model, inputs: trialInputSpec(experiment) })).digest('hex').slice(0, 12);
 }
 
 function trialLabel(ablation: string, combo: readonly [string, unknown][], experiment: Experiment): string {

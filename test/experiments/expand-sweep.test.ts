@@ -50,6 +50,11 @@ Sweep('the trial id depends on what decides results, not on key order, names or 
   assert.is(stableJson({ b: 1, a: [2, { d: 1, c: 0 }] }), '{"a":[2,{"c":0,"d":1}],"b":1}');
 });
 
+Sweep('settings of inputs a model does not read do not make another trial', async () => {
+  const loaded = await load(`${BASE}sweep:\n  grid:\n    model.use: [[imu], [video, imu]]\n    inputs.video.size: [32, 48]\n`);
+  assert.equal(expandTrials(loaded).map((t) => t.label), ['use=imu size=32', 'use=video+imu size=32', 'use=video+imu size=48']);
+});
+
 Sweep('a bad sweep value is a ConfigError at its line in the sweep block', async () => {
   const loaded = await load(`${BASE}sweep:\n  grid:\n    model.fusion: [concat, late]\n`);
   try {
