@@ -10,6 +10,7 @@ import { benchRefNetBranches } from './refnet-branches.ts';
 import { benchGemm } from './gemm.ts';
 import { benchSynthetic } from './synthetic.ts';
 import { benchTrainFusion } from './train-fusion.ts';
+import { benchSweepWorkers } from './sweep-workers.ts';
 import { defaultWorkerCount } from '../src/data/synthetic/trial-pool.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
@@ -91,7 +92,19 @@ await yargs(process.argv.slice(2))
       process.stdout.write(`${JSON.stringify(await benchTrainFusion({ clips: args.clips, epochs: args.epochs, fusion: args.fusion, modalities: args.modalities as ('video' | 'flow' | 'imu')[], backendLabel: kernels }))}\n`);
     },
   )
-  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion')
+  .command(
+    'sweep-workers',
+    'A sweep of 4 trials x 3 folds with 1 and with 2 fold workers (inputs prepared beforehand): seconds each and the speed-up',
+    (y) => y
+      .option('workers', { type: 'array', number: true, default: [1, 2], describe: 'Worker counts to time, in order; the speed-up is over the first' })
+      .option('epochs', { type: 'number', default: 10 })
+      .option('clips', { type: 'number', default: 2, describe: 'Trials per action and athlete (12 athletes, 10 actions)' }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      process.stdout.write(`${JSON.stringify(await benchSweepWorkers({ workers: args.workers as number[], epochs: args.epochs, clips: args.clips }))}\n`);
+    },
+  )
+  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion, sweep-workers')
   .strict()
   .help()
   .parseAsync();
