@@ -69,7 +69,7 @@ Report('in a real browser: every plot drawn, no console error, no script from th
     images: document.querySelectorAll('img').length,
     cell: document.querySelector('tbody td')?.textContent,
     focusShaded: document.querySelectorAll('#class-error .shapelayer path').length,
-    ticks: [...document.querySelectorAll('#class-error .xtick text')].map((t) => t.textContent),
+    ticks: Array.from(document.querySelectorAll('#class-error .xtick text'), (t) => t.textContent),
   }));
   assert.equal(check.errors, []);
   assert.equal(check.dialogs, [], 'no alert ran');
