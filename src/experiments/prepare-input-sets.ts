@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { errorMessage, isUserError, UserError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
 import { createDataset } from '../data/dataset-registry.ts';
-import { ACTIONS } from '../data/synthetic/actions.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
 import { emptyInputSet, prepareInputs, putSample, type InputSet, type InputSpec } from '../train/model-inputs.ts';
@@ -57,7 +56,8 @@ export async function prepareInputSets(trials: readonly Trial[], options: Prepar
     group.trialsBySpec.set(key, [...(group.trialsBySpec.get(key) ?? []), trial.id]);
   }
   for (const group of groups.values()) {
-    const classes = group.dataset.name === 'synthetic' ? ACTIONS : createDataset(group.dataset).classes;
+    // The synthetic set's classes are the actions it was asked for, in that order.
+    const classes = group.dataset.name === 'synthetic' ? checkSyntheticOptions(withoutName(group.dataset)).actions : createDataset(group.dataset).classes;
     const missing = [...group.specs].filter(([key]) => !existsSync(pathOf(options.cacheDir, key)));
     if (missing.length > 0) {
       const result = await buildInputSets(group.dataset, missing.map(([, spec]) => spec), group.augment, options.progress ?? true);
@@ -75,8 +75,7 @@ function pathOf(dir: string, key: string): string {
 
 async function buildInputSets(dataset: Trial['experiment']['dataset'], specs: InputSpec[], augment: TrainingAugmentation | undefined, progress: boolean): Promise<{ sets: InputSet[]; skipped: SkippedSample[] }> {
   if (dataset.name === 'synthetic') {
-    const { name: _, ...request } = dataset;
-    const data = checkSyntheticOptions(request);
+    const data = checkSyntheticOptions(withoutName(dataset));
     const jobs: TrialJob[] = [];
     for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
     const bar = startProgress({ label: 'inputs', total: jobs.length, unit: 'clips', enabled: progress });
@@ -112,6 +111,11 @@ async function buildInputSets(dataset: Trial['experiment']['dataset'], specs: In
   }
   if (kept.length === 0) throw new UserError(`data set '${dataset.name}': no sample could be read`, skipped[0]?.reason);
   return { sets: kept.length === refs.length ? sets : sets.map((s) => keepRows(s, kept)), skipped };
+}
+
+function withoutName(dataset: Trial['experiment']['dataset']): Record<string, unknown> {
+  const { name: _, ...options } = dataset as Record<string, unknown>;
+  return options;
 }
 
 /** The set with only `rows`, in order. */

@@ -1,6 +1,5 @@
 import { augmentSample, type AugmentConfigInput } from '../augment/augment-sample.ts';
 import { SeededRandom } from '../core/random.ts';
-import { ACTIONS } from '../data/synthetic/actions.ts';
 import type { SyntheticOptions } from '../data/synthetic/synthetic-trial.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
 import { startTrialPool } from '../data/synthetic/trial-pool.ts';
@@ -25,7 +24,7 @@ export async function syntheticInputSet(options: SyntheticOptions, jobs: readonl
 }
 
 /**
- * The inputs of the same trials for several input specs (an ablation over key-frame methods or
+ * The inputs of the same trials for several input specs (labels index `options.actions`) (an ablation over key-frame methods or
  * modalities), each trial generated once. `onSample` is told as each trial is done.
  */
 export async function syntheticInputSets(options: SyntheticOptions, jobs: readonly TrialJob[], specs: readonly InputSpec[], augment?: TrainingAugmentation, onSample?: () => void): Promise<InputSet[]> {
@@ -38,10 +37,10 @@ export async function syntheticInputSets(options: SyntheticOptions, jobs: readon
   try {
     await Promise.all(jobs.map(async (job, i) => {
       const sample = await pool.generate(job);
-      specs.forEach((spec, k) => putSample(sets[k] as InputSet, i, sample, spec, ACTIONS));
+      specs.forEach((spec, k) => putSample(sets[k] as InputSet, i, sample, spec, options.actions));
       for (let c = 0; c < copies; c++) {
         const copy = augmentSample(sample, augment?.config ?? {}, new SeededRandom(augment?.seed ?? 0).fork(`augment/${sample.id}/${c}`));
-        specs.forEach((spec, k) => putSample(sets[k] as InputSet, n + i * copies + c, { ...copy, id: `${sample.id}~aug${c + 1}` }, spec, ACTIONS));
+        specs.forEach((spec, k) => putSample(sets[k] as InputSet, n + i * copies + c, { ...copy, id: `${sample.id}~aug${c + 1}` }, spec, options.actions));
       }
       onSample?.();
     }));

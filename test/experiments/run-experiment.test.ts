@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { selectBackend } from '../../src/backend/select-backend.ts';
+import { setLogLevel } from '../../src/core/logger.ts';
+import { loadExperiment } from '../../src/experiments/load-experiment.ts';
+import { runExperiment } from '../../src/experiments/run-experiment.ts';
+import { loadTrainedModel } from '../../src/train/model-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'mf-run-'));
+const RunExperiment = suite('runExperiment');
+RunExperiment.before(async () => {
+  setLogLevel('warn');
+  await selectBackend('wasm');
+});
+
+RunExperiment('in this thread (workers 0): every fold written, models saved where asked and reloadable, tables and report made', async () => {
+  const file = join(dir, 'models.yaml');
+  writeFileSync(file, 'name: models\ndataset: { name: synthetic, subjects: 4, clipsPerClass: 1, video: false, actions: [jump, hop, squat] }\nsplit: { kind: group-k-fold, k: 2 }\ninputs: { imu: { placements: [wrist] } }\nmodel: { type: imu-only, lstmUnits: 8, imuFilters: [8] }\ntrain: { epochs: 2 }\nrun: { saveModels: true }\n');
+  const summary = await runExperiment(await loadExperiment(file), { sweep: false, resultsRoot: join(dir, 'results'), workers: 0, environment: { test: true }, cacheDir: join(dir, 'cache'), codeVersion: 'test', progress: false });
+  assert.is(summary.workers, 0);
+  assert.is(summary.ran.length, 2);
+  assert.not.ok(summary.stopped);
+  const trial = summary.trials[0]?.id as string;
+  for (const fold of [1, 2]) {
+    const saved = join(summary.runDir, 'trials', trial, `model-fold-${fold}`);
+    assert.ok(existsSync(join(saved, 'model.json')), `model of fold ${fold}`);
+    const trained = await loadTrainedModel(saved);
+    assert.equal(trained.pipeline.modalities, ['imu']);
+    assert.equal(trained.inputs.imu?.placements, ['wrist']);
+    const out = trained.model.predict(tf.zeros([1, 200, 7])) as tf.Tensor;
+    assert.equal(out.shape, [1, 3], 'one output per action asked for');
+    assert.equal(trained.classes, ['jump', 'hop', 'squat']);
+    tf.dispose(out);
+    trained.model.dispose();
+  }
+  const foldFile = JSON.parse(readFileSync(join(summary.runDir, 'trials', trial, 'fold-1.json'), 'utf8')) as { result: { predictions: { ids: string[]; truth: number[]; predicted: number[] }; subjects: { train: string[]; test: string[] } } };
+  assert.is(foldFile.result.predictions.ids.length, foldFile.result.predictions.predicted.length);
+  assert.ok(foldFile.result.subjects.test.every((s) => !foldFile.result.subjects.train.includes(s)), 'no subject on both sides');
+  assert.ok(existsSync(join(summary.runDir, 'tables', 'variants.md')));
+  assert.is(summary.report, join(summary.runDir, 'report.html'));
+  const config = JSON.parse(readFileSync(join(summary.runDir, 'experiment.json'), 'utf8')) as { trials: { experiment: { train: { batchSize: number } } }[] };
+  assert.is(config.trials[0]?.experiment.train.batchSize, 32, 'the resolved configuration, defaults filled in');
+});
+
+RunExperiment.run();
