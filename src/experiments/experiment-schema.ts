@@ -5,6 +5,7 @@ import { datasetEntries } from '../data/dataset-registry.ts';
 import { DEFAULT_FUSION_SPEC } from '../models/fusion-network.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import { SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
+import { BASELINES, FUSION_PRESETS, type FusionPreset } from '../train/model-recipes.ts';
 
 /**
  * The experiment file, the one place its fields, ranges and defaults are written. Every object is
@@ -60,16 +61,6 @@ const FUSION_OPTIONS = {
   imuFilters: filters.default([...DEFAULT_FUSION_SPEC.imuFilters]),
 };
 
-/** Named fusion models: which modalities each reads and how it pools them. */
-export const FUSION_PRESETS = {
-  'video-only': { use: ['video', 'flow'], fusion: 'attention-lstm' },
-  'imu-only': { use: ['imu'], fusion: 'attention-lstm' },
-  'fused-concat': { use: ['video', 'flow', 'imu'], fusion: 'concat' },
-  'fused-attention-lstm': { use: ['video', 'flow', 'imu'], fusion: 'attention-lstm' },
-  'pretrained-video': { use: ['backbone'], fusion: 'attention-lstm' },
-  'fused-pretrained': { use: ['backbone', 'imu'], fusion: 'attention-lstm' },
-} as const;
-
 const MODEL_SCHEMA = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('fusion'),
@@ -77,7 +68,7 @@ const MODEL_SCHEMA = z.discriminatedUnion('type', [
     fusion: z.enum(['attention-lstm', 'concat']).default('attention-lstm'),
     ...FUSION_OPTIONS,
   }),
-  z.strictObject({ type: z.enum(Object.keys(FUSION_PRESETS) as [keyof typeof FUSION_PRESETS, ...(keyof typeof FUSION_PRESETS)[]]), ...FUSION_OPTIONS }),
+  z.strictObject({ type: z.enum(Object.keys(FUSION_PRESETS) as [FusionPreset, ...FusionPreset[]]), ...FUSION_OPTIONS }),
   z.strictObject({ type: z.literal('svm'), cost: z.number().positive().default(10) }).describe('RBF SVM on hand-crafted IMU and key-frame motion features'),
   z.strictObject({ type: z.literal('single-frame-cnn') }),
   z.strictObject({ type: z.literal('two-stream-cnn') }),
@@ -85,7 +76,7 @@ const MODEL_SCHEMA = z.discriminatedUnion('type', [
 ]);
 
 /** The model types, for messages. */
-export const MODEL_TYPES: readonly string[] = ['fusion', ...Object.keys(FUSION_PRESETS), 'svm', 'single-frame-cnn', 'two-stream-cnn', 'lstm'];
+export const MODEL_TYPES: readonly string[] = ['fusion', ...Object.keys(FUSION_PRESETS), ...BASELINES];
 
 const SPLIT_SCHEMA = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('group-k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('no subject in two folds'),

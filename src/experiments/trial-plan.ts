@@ -1,43 +1,29 @@
-import { buildLstmBaseline, buildSingleFrameCnn, buildTwoStreamCnn } from '../models/baselines/baseline-networks.ts';
-import { svmFitPredict } from '../models/baselines/svm-classifier.ts';
-import { buildFusionNetwork, type Fusion } from '../models/fusion-network.ts';
 import type { CrossValidationOptions, ModelRecipe } from '../train/cross-validate.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import type { InputSpec, Modality } from '../train/model-inputs.ts';
 import type { TrainingAugmentation } from '../train/synthetic-inputs.ts';
-import { FUSION_PRESETS, type Experiment, type ModelSpec } from './experiment-schema.ts';
-
-/** The modalities a model reads. */
-export function modelModalities(model: ModelSpec): Modality[] {
-  switch (model.type) {
-    case 'fusion': return [...model.use];
-    case 'svm': return ['imu', 'video'];
-    case 'single-frame-cnn': return ['video'];
-    case 'two-stream-cnn': return ['video', 'flow'];
-    case 'lstm': return ['imu'];
-    default: return [...FUSION_PRESETS[model.type].use];
-  }
-}
+import { baselineRecipe, FUSION_PRESETS, fusionRecipe } from '../train/model-recipes.ts';
+import type { Experiment, ModelSpec } from './experiment-schema.ts';
 
 /** The model as cross-validation runs it. */
 export function modelRecipe(model: ModelSpec): ModelRecipe {
-  const modalities = modelModalities(model);
-  const name = model.type;
   switch (model.type) {
-    case 'svm': {
-      const cost = model.cost;
-      return { kind: 'classic', name, modalities, fitPredict: (set, train, test) => svmFitPredict(set, train, test, { cost }) };
-    }
-    case 'single-frame-cnn': return { kind: 'network', name, modalities, build: (shapes, classes, seed) => buildSingleFrameCnn(shapes.video as number[], classes, seed) };
-    case 'two-stream-cnn': return { kind: 'network', name, modalities, build: (shapes, classes, seed) => buildTwoStreamCnn(shapes.video as number[], shapes.flow as number[], classes, seed) };
-    case 'lstm': return { kind: 'network', name, modalities, build: (shapes, classes, seed) => buildLstmBaseline(shapes.imu as number[], classes, seed) };
+    case 'svm': return baselineRecipe('svm', { svmCost: model.cost });
+    case 'single-frame-cnn':
+    case 'two-stream-cnn':
+    case 'lstm': return baselineRecipe(model.type);
     default: {
-      const m = model;
-      const fusion: Fusion = m.type === 'fusion' ? m.fusion : FUSION_PRESETS[m.type].fusion;
-      const spec = { modalities, fusion, lstmUnits: m.lstmUnits, dropout: m.dropout, modalityDropout: m.modalityDropout, videoFilters: m.videoFilters, flowFilters: m.flowFilters, flowPool: m.flowPool, frameFeatures: m.frameFeatures, imuFilters: m.imuFilters };
-      return { kind: 'network', name, modalities, build: (shapes, classes, seed) => buildFusionNetwork(spec, shapes, classes, seed) };
+      const preset = model.type === 'fusion' ? { use: model.use, fusion: model.fusion } : FUSION_PRESETS[model.type];
+      const { type: _t, ...options } = model as Extract<ModelSpec, { lstmUnits: number }>;
+      const { use: _u, fusion: _f, ...size } = options as typeof options & { use?: unknown; fusion?: unknown };
+      return fusionRecipe(model.type, { ...size, modalities: [...preset.use], fusion: preset.fusion });
     }
   }
+}
+
+/** The modalities a model reads. */
+export function modelModalities(model: ModelSpec): Modality[] {
+  return [...modelRecipe(model).modalities];
 }
 
 /** The inputs a trial's model needs, at the experiment's settings: trials that read the same share one input set. */
