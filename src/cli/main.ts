@@ -7,6 +7,7 @@ import { reportError } from './report-error.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { evaluateCommand } from './evaluate-command.ts';
 import { runCommands } from './run-command.ts';
+import { keyframesCommand } from './keyframes-command.ts';
 
 /**
  * The command line. Exit codes: 0 success, 1 a bug (stack printed), 2 something the user can fix
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!report.coreUsable) exitCode = 1;
       },
     )
-  const cli = runCommands(evaluateCommand(simulateCommand(base)))
+  const cli = keyframesCommand(runCommands(evaluateCommand(simulateCommand(base))))
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .version(PACKAGE.version)
