@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { DatasetAdapter, SampleRef } from '../../core/dataset.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { locateFfmpeg } from '../../video/ffmpeg-binary.ts';
+import { existingFolder } from '../existing-path.ts';
 import { readRecording } from './read-recording.ts';
 import { RECORDING_FILES, type TrialFile } from './recording-layout.ts';
 
@@ -15,11 +16,7 @@ import { RECORDING_FILES, type TrialFile } from './recording-layout.ts';
  * taken from the current directory.
  */
 export const RECORDINGS_OPTIONS_SCHEMA = z.strictObject({
-  root: z.string().min(1).superRefine((root, ctx) => {
-    const path = resolve(root);
-    if (!existsSync(path)) ctx.addIssue({ code: 'custom', message: `no such folder: ${path}` });
-    else if (!statSync(path).isDirectory()) ctx.addIssue({ code: 'custom', message: `not a folder: ${path}` });
-  }).describe('folder holding recording folders (session.xdf, video.mkv, trial.json)'),
+  root: existingFolder('folder holding recording folders (session.xdf, video.mkv, trial.json)'),
   classes: z.array(z.string()).min(1).optional().describe('class order (default: the labels found, sorted)'),
 });
 
