@@ -8,6 +8,7 @@ import { expandTrials } from '../experiments/expand-sweep.ts';
 import { experimentJsonSchema } from '../experiments/experiment-schema.ts';
 import { loadExperiment } from '../experiments/load-experiment.ts';
 import { runExperiment } from '../experiments/run-experiment.ts';
+import { foldCount, splitDescription } from '../experiments/trial-plan.ts';
 import { REPORT_FILE, writeRunReport } from '../experiments/write-run-report.ts';
 import { RUN_FILES } from '../experiments/results-store.ts';
 import { featureCacheDir } from '../train/feature-cache.ts';
@@ -60,7 +61,7 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
   const trials = expandTrials(loaded, { sweep });
   if (args.list) {
     for (const t of trials) process.stdout.write(`${t.id}  ${t.label}${Object.keys(t.overrides).length > 0 ? `  ${JSON.stringify(t.overrides)}` : ''}\n`);
-    process.stdout.write(`${trials.length} trial${trials.length === 1 ? '' : 's'} x ${loaded.experiment.split.k} folds\n`);
+    process.stdout.write(`${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(loaded.experiment.split)} folds\n`);
     return;
   }
   if (!sweep && loaded.experiment.sweep !== undefined) process.stderr.write(`note: ${args.file} has a sweep: block; this runs its base configuration only (\`motionfuse sweep\` runs every trial)\n`);
@@ -96,13 +97,13 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
       for (const s of summary.skipped.slice(0, 10)) process.stderr.write(`  ${s.id}: ${s.reason}\n`);
     }
     if (summary.stopped) {
-      process.stderr.write(`stopped: ${summary.ran.length + summary.reused.length} of ${summary.trials.reduce((n, t) => n + t.experiment.split.k, 0)} folds done\nresume with: motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')} --resume ${where}\n`);
+      process.stderr.write(`stopped: ${summary.ran.length + summary.reused.length} of ${summary.trials.reduce((n, t) => n + foldCount(t.experiment.split), 0)} folds done\nresume with: motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')} --resume ${where}\n`);
       process.exitCode = 130;
       return;
     }
     const table = await readFile(join(summary.runDir, RUN_FILES.tables, 'variants.md'), 'utf8').catch(() => '');
-    const k = loaded.experiment.split.k;
-    process.stdout.write(`\n${table}\nmean ± sample standard deviation over ${k} folds (${loaded.experiment.split.kind === 'group-k-fold' ? 'group k-fold by subject' : 'k-fold stratified by class'}); F1 macro and weighted as named\n`);
+    const k = foldCount(loaded.experiment.split);
+    process.stdout.write(`\n${table}\n${k > 1 ? `mean ± sample standard deviation over ${k} folds` : 'one fold: no spread'} (${splitDescription(loaded.experiment.split)}); F1 macro and weighted as named\n`);
     process.stdout.write(`${summary.reused.length > 0 ? `resumed: ${summary.reused.length} folds were already done, ${summary.ran.length} run now\n` : ''}results: ${where}\n`);
     if (summary.report !== undefined) process.stdout.write(`report: ${join(where, REPORT_FILE)}\n`);
   } finally {

@@ -26,7 +26,7 @@ const KEYFRAMES_SCHEMA = z.discriminatedUnion('kind', [
 
 const INPUTS_SCHEMA = z.strictObject({
   imu: z.strictObject({
-    placements: z.array(z.enum(PLACEMENTS)).min(1).default([...(defaults.imu?.placements ?? [])]),
+    placements: z.array(z.enum([...PLACEMENTS, 'any'])).min(1).default([...(defaults.imu?.placements ?? [])]).describe("where the IMUs the models read are worn; 'any': the sample's one IMU wherever worn (UTD-MHAD)"),
     rate: z.number().positive().default(defaults.imu?.rate ?? 100).describe('Hz the IMU streams are resampled to'),
     window: z.number().positive().default(defaults.imu?.window ?? 2).describe('seconds from the first sample'),
   }).prefault({}),
@@ -43,7 +43,10 @@ const INPUTS_SCHEMA = z.strictObject({
     inputSize: positiveInt.optional(),
     pixels: z.enum(['int32', 'unit', 'signed']).optional(),
   }).prefault({}),
-  pose: z.strictObject({ frames: positiveInt.default(30) }).prefault({}),
+  pose: z.strictObject({
+    frames: positiveInt.default(30),
+    joints: z.enum(['coco17', 'kinect20']).default('coco17').describe('coco17: 2-D image keypoints with scores; kinect20: a 3-D skeleton in metres, centred on the hip, frames taken evenly over the trial'),
+  }).prefault({}),
 }).prefault({});
 
 const MODALITY = z.enum(['video', 'flow', 'imu', 'pose', 'backbone']);
@@ -81,6 +84,7 @@ export const MODEL_TYPES: readonly string[] = ['fusion', ...Object.keys(FUSION_P
 const SPLIT_SCHEMA = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('group-k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('no subject in two folds'),
   z.strictObject({ kind: z.literal('k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('stratified by class, for data without subjects'),
+  z.strictObject({ kind: z.literal('official'), names: z.array(z.string().min(1)).min(1).describe("the data set's own splits to run, each a fold (UCF-101: split1, split2, split3; UTD-MHAD: cross-subject)"), validationFolds: z.number().int().min(2).default(5) }).describe("the data set's own train/test splits"),
 ]);
 
 const TRAIN_SCHEMA = z.strictObject({

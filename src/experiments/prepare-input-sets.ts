@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { errorMessage, isUserError, UserError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
+import type { OfficialSplit } from '../core/dataset.ts';
 import { createDataset } from '../data/dataset-registry.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
@@ -16,6 +17,8 @@ import { trialAugmentation, trialInputSpec } from './trial-plan.ts';
 export interface PreparedInputs {
   path: string;
   classes: readonly string[];
+  /** The data set's own splits, where it publishes any. */
+  official: OfficialSplit[];
 }
 
 export interface PrepareOptions {
@@ -57,14 +60,16 @@ export async function prepareInputSets(trials: readonly Trial[], options: Prepar
   }
   for (const group of groups.values()) {
     // The synthetic set's classes are the actions it was asked for, in that order.
-    const classes = group.dataset.name === 'synthetic' ? checkSyntheticOptions(withoutName(group.dataset)).actions : createDataset(group.dataset).classes;
+    const adapter = group.dataset.name === 'synthetic' ? undefined : createDataset(group.dataset);
+    const classes = adapter === undefined ? checkSyntheticOptions(withoutName(group.dataset)).actions : adapter.classes;
+    const official = (await adapter?.officialSplits?.()) ?? [];
     const missing = [...group.specs].filter(([key]) => !existsSync(pathOf(options.cacheDir, key)));
     if (missing.length > 0) {
       const result = await buildInputSets(group.dataset, missing.map(([, spec]) => spec), group.augment, options.progress ?? true);
       skipped.push(...result.skipped);
       missing.forEach(([key], i) => writeInputSet(pathOf(options.cacheDir, key), result.sets[i] as InputSet));
     }
-    for (const [key, trialIds] of group.trialsBySpec) for (const id of trialIds) inputs.set(id, { path: pathOf(options.cacheDir, key), classes });
+    for (const [key, trialIds] of group.trialsBySpec) for (const id of trialIds) inputs.set(id, { path: pathOf(options.cacheDir, key), classes, official });
   }
   return { inputs, skipped };
 }

@@ -9,6 +9,7 @@ import type { Trial } from './expand-sweep.ts';
 import type { Experiment } from './experiment-schema.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
 import type { SkippedSample } from './prepare-input-sets.ts';
+import { foldCount } from './trial-plan.ts';
 
 /** What `experiment.json` holds: the resolved configuration of the run and of each trial. */
 export interface RunConfig {
@@ -115,7 +116,7 @@ export class ResultsStore {
   async finishedUnits(): Promise<string[]> {
     const keys: string[] = [];
     for (const trial of this.config.trials) {
-      for (let fold = 0; fold < trial.experiment.split.k; fold++) if (existsSync(this.foldPath(trial.id, fold))) keys.push(ResultsStore.unitKey(trial.id, fold));
+      for (let fold = 0; fold < foldCount(trial.experiment.split); fold++) if (existsSync(this.foldPath(trial.id, fold))) keys.push(ResultsStore.unitKey(trial.id, fold));
     }
     return keys;
   }
@@ -124,7 +125,7 @@ export class ResultsStore {
   async readFolds(): Promise<FoldFile[]> {
     const files: FoldFile[] = [];
     for (const trial of this.config.trials) {
-      for (let fold = 0; fold < trial.experiment.split.k; fold++) {
+      for (let fold = 0; fold < foldCount(trial.experiment.split); fold++) {
         const path = this.foldPath(trial.id, fold);
         if (existsSync(path)) files.push(JSON.parse(await readFile(path, 'utf8')) as FoldFile);
       }

@@ -9,6 +9,7 @@ import { startFoldPool } from './fold-pool.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
 import { prepareInputSets, type SkippedSample } from './prepare-input-sets.ts';
 import { ResultsStore } from './results-store.ts';
+import { foldCount } from './trial-plan.ts';
 import { writeRunReport } from './write-run-report.ts';
 
 export interface RunExperimentOptions {
@@ -59,7 +60,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
     ? await ResultsStore.create(options.resultsRoot, loaded, trials)
     : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
   await store.recordStart(options.environment);
-  const units = trials.flatMap((trial) => Array.from({ length: trial.experiment.split.k }, (_, fold) => ({ trial, fold })));
+  const units = trials.flatMap((trial) => Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) => ({ trial, fold })));
   const finished = new Set(await store.finishedUnits());
   const todo = units.filter((u) => !finished.has(ResultsStore.unitKey(u.trial.id, u.fold)));
   const reused = units.filter((u) => finished.has(ResultsStore.unitKey(u.trial.id, u.fold))).map((u) => ResultsStore.unitKey(u.trial.id, u.fold));
@@ -74,7 +75,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
     const bar = startProgress({ label: 'run', total: units.length, unit: 'folds', enabled: options.progress ?? true });
     bar.update(reused.length, reused.length > 0 ? `resumed: ${reused.length} folds already done` : undefined);
     const trialNumber = new Map(trials.map((t, i) => [t.id, i + 1]));
-    const status = (trial: Trial, fold: number, r?: EpochRecord) => `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${trial.experiment.split.k}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
+    const status = (trial: Trial, fold: number, r?: EpochRecord) => `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${foldCount(trial.experiment.split)}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
     const aborted = () => options.signal?.aborted === true;
     // Every queued fold listens to the one signal.
     if (options.signal !== undefined) setMaxListeners(todo.length + 10, options.signal);
@@ -85,7 +86,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
         if (prepared === undefined) throw new Error(`runExperiment(): no inputs prepared for trial ${trial.id}`);
         try {
           const result = await pool.run({
-            trialId: trial.id, experiment: trial.experiment, fold, inputPath: prepared.path, classes: prepared.classes,
+            trialId: trial.id, experiment: trial.experiment, fold, inputPath: prepared.path, classes: prepared.classes, official: prepared.official,
             ...(trial.experiment.run.saveModels ? { modelDir: store.modelDir(trial.id, fold) } : {}),
           }, (r) => bar.update(bar.value, status(trial, fold, r)), options.signal);
           await store.writeFold(trial, fold, result);

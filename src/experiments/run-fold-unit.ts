@@ -2,6 +2,7 @@ import { planFolds, runFold, type FoldResult } from '../train/cross-validate.ts'
 import type { EpochRecord } from '../train/fit.ts';
 import type { InputSet } from '../train/model-inputs.ts';
 import { saveTrainedModel } from '../train/model-store.ts';
+import type { OfficialSplit } from '../core/dataset.ts';
 import type { Experiment } from './experiment-schema.ts';
 import { crossValidationOptions, modelRecipe, trialInputSpec } from './trial-plan.ts';
 
@@ -14,6 +15,8 @@ export interface FoldTask {
   classes: readonly string[];
   /** Where to save the trained network, when the experiment asks for models. */
   modelDir?: string;
+  /** The data set's own splits (for split kind 'official'). */
+  official?: readonly OfficialSplit[];
 }
 
 export type FoldReply = { result: FoldResult } | { error: { name: string; message: string; stack?: string; hint?: string } };
@@ -23,7 +26,7 @@ export type FoldReply = { result: FoldResult } | { error: { name: string; messag
  * in every worker), then the fold's model is trained and tested.
  */
 export async function runFoldUnit(task: Omit<FoldTask, 'port'>, set: InputSet, onEpoch?: (record: EpochRecord) => void): Promise<FoldResult> {
-  const options = crossValidationOptions(task.experiment);
+  const options = crossValidationOptions(task.experiment, task.official);
   const plans = planFolds(set, task.classes, options);
   const plan = plans[task.fold];
   if (plan === undefined) throw new Error(`runFoldUnit(): fold ${task.fold} of ${plans.length}`);

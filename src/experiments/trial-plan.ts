@@ -3,6 +3,8 @@ import { PAPER_TRAINING } from '../train/fit.ts';
 import type { InputSpec, Modality } from '../train/model-inputs.ts';
 import type { TrainingAugmentation } from '../train/synthetic-inputs.ts';
 import { baselineRecipe, FUSION_PRESETS, fusionRecipe } from '../train/model-recipes.ts';
+import type { OfficialSplit } from '../core/dataset.ts';
+import { UserError } from '../core/errors.ts';
 import type { Experiment, ModelSpec } from './experiment-schema.ts';
 
 /** The model as cross-validation runs it. */
@@ -39,7 +41,7 @@ export function trialInputSpec(experiment: Experiment): InputSpec {
   }
   if (use.has('flow')) spec.flow = { source: 'video-key-frames' };
   if (use.has('backbone')) spec.backbone = { model: backbone.model, ...(backbone.node === undefined ? {} : { node: backbone.node }), ...(backbone.inputSize === undefined ? {} : { inputSize: backbone.inputSize }), ...(backbone.pixels === undefined ? {} : { pixels: backbone.pixels }) };
-  if (use.has('pose')) spec.pose = { frames: pose.frames };
+  if (use.has('pose')) spec.pose = { frames: pose.frames, joints: pose.joints };
   return spec;
 }
 
@@ -49,12 +51,34 @@ export function trialAugmentation(experiment: Experiment): TrainingAugmentation 
   return a.copies > 0 ? { copies: a.copies, config: a.chain, seed: experiment.seed } : undefined;
 }
 
-/** Folds and training as cross-validation takes them. */
-export function crossValidationOptions(experiment: Experiment): CrossValidationOptions {
+/** How many folds a trial has: k, or one per official split named. */
+export function foldCount(split: Experiment['split']): number {
+  return split.kind === 'official' ? split.names.length : split.k;
+}
+
+/** A sentence about the split, for tables and reports. */
+export function splitDescription(split: Experiment['split']): string {
+  if (split.kind === 'official') return `the data set's own split${split.names.length > 1 ? 's' : ''} (${split.names.join(', ')})`;
+  return split.kind === 'group-k-fold' ? `group ${split.k}-fold by subject` : `${split.k}-fold stratified by class`;
+}
+
+/**
+ * Folds and training as cross-validation takes them. With official splits, `official` holds the
+ * data set's splits (from its adapter); the ones the experiment names are the folds.
+ */
+export function crossValidationOptions(experiment: Experiment, official: readonly OfficialSplit[] = []): CrossValidationOptions {
   const t = experiment.train;
+  const s = experiment.split;
+  const split: CrossValidationOptions['split'] = s.kind !== 'official' ? s.kind : {
+    given: s.names.map((name) => {
+      const found = official.find((o) => o.name === name);
+      if (found === undefined) throw new UserError(`split.names: the data set has no split '${name}'`, official.length === 0 ? 'It publishes no splits: use kind: group-k-fold or k-fold.' : `Its splits: ${official.map((o) => o.name).join(', ')}`);
+      return found;
+    }),
+  };
   return {
-    folds: experiment.split.k,
-    split: experiment.split.kind,
+    folds: foldCount(s),
+    split,
     validationFolds: experiment.split.validationFolds,
     seed: experiment.seed,
     trainFraction: t.fraction,

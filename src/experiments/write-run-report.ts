@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../core/atomic-file.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { resultTables } from '../report/result-tables.ts';
 import { foldRecord, ResultsStore, RUN_FILES } from './results-store.ts';
+import { foldCount, splitDescription } from './trial-plan.ts';
 
 export const REPORT_FILE = 'report.html';
 
@@ -29,15 +30,15 @@ export async function writeRunReport(runDir: string): Promise<string> {
   const environment = readJson<{ starts: Record<string, unknown>[] }>(join(store.dir, RUN_FILES.environment))?.starts ?? [];
   const first = environment[0] ?? {};
   const git = first['git'] as { commit: string; dirty: boolean } | null | undefined;
-  const total = trials.reduce((n, t) => n + t.experiment.split.k, 0);
+  const total = trials.reduce((n, t) => n + foldCount(t.experiment.split), 0);
   const { name: datasetName, ...datasetOptions } = experiment.dataset as Record<string, unknown>;
   const html = renderHtmlReport({
     title: `${experiment.name}: ${basename(store.dir)}`,
     ...(experiment.description === undefined ? {} : { description: experiment.description }),
     facts: [
       ['data set', `${String(datasetName)} ${JSON.stringify(datasetOptions)}`],
-      ['split', `${experiment.split.kind}, k = ${experiment.split.k}${experiment.split.kind === 'group-k-fold' ? ' (no subject in two folds)' : ''}; validation: 1/${experiment.split.validationFolds} of the training subjects`],
-      ['trials', `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${experiment.split.k} folds; ${folds.length} of ${total} folds finished`],
+      ['split', `${splitDescription(experiment.split)}${experiment.split.kind === 'group-k-fold' ? ' (no subject in two folds)' : ''}; validation: 1/${experiment.split.validationFolds} of the training subjects`],
+      ['trials', `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(experiment.split)} folds; ${folds.length} of ${total} folds finished`],
       ['training', `up to ${experiment.train.epochs} epochs, batch ${experiment.train.batchSize}, Adam lr ${experiment.train.learningRate} x ${experiment.train.decayFactor} every ${experiment.train.decayEvery} epochs, early stopping after ${experiment.train.patience}`],
       ['seed', String(experiment.seed)],
       ['backend', `${String(first['backend'] ?? '?')} (tfjs ${String(first['tfjs'] ?? '?')}, Node ${String(first['node'] ?? '?')}, ${String(first['cores'] ?? '?')} cores)`],

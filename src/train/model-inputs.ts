@@ -23,9 +23,11 @@ import { cachedFeatures, featureKey } from './feature-cache.ts';
  *   frame widths, and the score: [F x 3J].
  */
 export interface InputSpec {
-  imu?: { placements: readonly Placement[]; rate: number; window: number };
+  /** 'any': the sample's one IMU, wherever it is worn (UTD-MHAD moves its sensor from wrist to thigh by action). */
+  imu?: { placements: readonly (Placement | 'any')[]; rate: number; window: number };
   video?: { count: number; size: number; threshold: KeyFrameThreshold; fill: 'pad' | 'sample'; crop?: 'frame' | 'person' };
-  pose?: { frames: number };
+  /** coco17: 2-D image keypoints with scores; kinect20: 3-D joints in metres (centred on the hip). */
+  pose?: { frames: number; joints?: 'coco17' | 'kinect20' };
   /** Optical flow between consecutive key frames of the video input (needs `video`): [K-1 x S x S x 2]. */
   flow?: { source: 'video-key-frames' };
   /** A frozen pretrained backbone's features of the video input's key frames (needs `video`). */
@@ -73,7 +75,7 @@ export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>
   const shapes: Partial<Record<Modality, number[]>> = {};
   if (spec.imu) shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_INPUT_CHANNELS * spec.imu.placements.length];
   if (spec.video) shapes.video = [spec.video.count, spec.video.size, spec.video.size, 3];
-  if (spec.pose) shapes.pose = [spec.pose.frames, 51];
+  if (spec.pose) shapes.pose = [spec.pose.frames, poseWidth(spec.pose.joints ?? 'coco17')];
   if (spec.flow && spec.video) shapes.flow = [spec.video.count - 1, spec.video.size, spec.video.size, 2];
   if (spec.backbone && spec.video) shapes.backbone = [spec.video.count, loadedBackbone(spec.backbone).featureSize];
   return shapes;
@@ -133,7 +135,7 @@ export function putSample(set: InputSet, i: number, sample: Sample, spec: InputS
   if (spec.imu && set.imu) set.imu.data.set(imuInput(sample, spec.imu), i * product(set.imu.shape));
   if (spec.video && set.video) {
     const keys = keyFramesOf(sample, spec.video);
-    const frames = resizeFrames(keys.video, keys.indices, spec.video.size, keys.rect);
+    const frames = asRgb(resizeFrames(keys.video, keys.indices, spec.video.size, keys.rect), keys.video.channels);
     set.video.data.set(frames, i * product(set.video.shape));
     if (spec.flow && set.flow) set.flow.data.set(keyFrameFlows(frames, spec.video.count, spec.video.size), i * product(set.flow.shape));
     if (spec.backbone && set.backbone) {
@@ -143,7 +145,15 @@ export function putSample(set: InputSet, i: number, sample: Sample, spec: InputS
       set.backbone.data.set(cachedFeatures(featureKey(backbone.id, input), length, () => backbone.features(input, spec.video!.count)), i * length);
     }
   }
-  if (spec.pose && set.pose) set.pose.data.set(poseInput(sample, spec.pose.frames), i * product(set.pose.shape));
+  if (spec.pose && set.pose) set.pose.data.set(spec.pose.joints === 'kinect20' ? skeletonInput(sample, spec.pose.frames) : poseInput(sample, spec.pose.frames), i * product(set.pose.shape));
+}
+
+/** Grey frames (a depth camera's) repeated into three channels, so every video input is RGB-shaped. */
+function asRgb(frames: Uint8Array, channels: number): Uint8Array {
+  if (channels === 3) return frames;
+  const out = new Uint8Array(frames.length * 3);
+  for (let i = 0; i < frames.length; i++) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = frames[i] as number;
+  return out;
 }
 
 function product(shape: readonly number[]): number {
@@ -155,8 +165,10 @@ function imuInput(sample: Sample, spec: NonNullable<InputSpec['imu']>): Float32A
   const per = IMU_INPUT_CHANNELS * spec.placements.length;
   const out = new Float32Array(steps * per);
   spec.placements.forEach((placement, p) => {
-    const stream = sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === placement);
-    if (stream === undefined) throw new UserError(`sample ${sample.id} has no IMU at '${placement}'`, 'List only placements every sample has (inputs.imu.placements).');
+    const stream = placement === 'any'
+      ? sample.streams.find((s): s is ImuStream => s.kind === 'imu')
+      : sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === placement);
+    if (stream === undefined) throw new UserError(`sample ${sample.id} has no IMU${placement === 'any' ? '' : ` at '${placement}'`}`, "List only placements every sample has (inputs.imu.placements), or 'any' for a data set with one IMU.");
     const timeGrid = { start: stream.t[0] ?? 0, rate: spec.rate, count: steps };
     const grid = resampleImu(stream, timeGrid);
     const mask = imuCoverage(stream, timeGrid);
@@ -195,6 +207,33 @@ export function personBox(pose: PoseStream, width: number, height: number): Fram
   if (!(x1 >= x0)) return { x: 0, y: 0, width, height };
   const side = Math.max(8, 1.25 * Math.max(x1 - x0, y1 - y0));
   return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, width: side, height: side };
+}
+
+/** Values per frame of the pose input. */
+function poseWidth(joints: 'coco17' | 'kinect20'): number {
+  return joints === 'kinect20' ? 20 * 3 : 17 * 3;
+}
+
+/**
+ * A 3-D skeleton (Kinect v2-style 20 joints, metres) as [frames x 60]: each frame's joints
+ * relative to its hip centre (where the person stands carries no class), `frames` frames taken
+ * evenly over the whole trial, since real trials differ in length.
+ */
+function skeletonInput(sample: Sample, frames: number): Float32Array {
+  const stream = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
+  if (stream === undefined || stream.joints !== 'kinect20' || stream.dims !== 3) throw new UserError(`sample ${sample.id} has no 3-D Kinect (20-joint) skeleton`, 'Use inputs.pose.joints: coco17 for 2-D image keypoints.');
+  const names = stream.meta['jointNames'];
+  const centre = Array.isArray(names) && names.includes('hip_center') ? names.indexOf('hip_center') : 0;
+  const n = stream.t.length;
+  const out = new Float32Array(frames * 60);
+  for (let f = 0; f < frames && n > 0; f++) {
+    const src = Math.min(n - 1, Math.floor(((f + 0.5) * n) / frames));
+    const base = src * 60;
+    for (let j = 0; j < 20; j++) {
+      for (let d = 0; d < 3; d++) out[f * 60 + j * 3 + d] = (stream.data[base + j * 3 + d] as number) - (stream.data[base + centre * 3 + d] as number);
+    }
+  }
+  return out;
 }
 
 function poseInput(sample: Sample, frames: number): Float32Array {
