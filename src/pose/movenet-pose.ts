@@ -16,7 +16,9 @@ import { probeVideo, type VideoProbe } from '../video/probe-video.ts';
  * [1, 192, 192, 3] RGB 0-255; output `Identity`, float32 [1, 1, 17, 3], per keypoint (y, x, score)
  * with y and x in [0, 1] over the input square, keypoints in COCO-17 order. A frame of another
  * shape is letterboxed into the square (see `movenetLetterbox`), and the keypoints are mapped back
- * to the frame's own pixels.
+ * to the frame's own pixels. They are not clamped: a keypoint the model cannot see may be guessed
+ * in the letterbox's black bars, outside the frame (with a low score), and the model's coordinates
+ * may stray a fraction of a pixel past its square.
  */
 
 /** COCO-17 keypoint names, in the model's output order. */
@@ -199,7 +201,9 @@ export async function* estimateVideoPoses(estimator: MoveNetPose, ffmpeg: string
   const decode = {
     probe,
     size: { width: box.width, height: box.height },
-    // The size keeps the aspect ratio to within a pixel of rounding; 'crop' fills it exactly.
+    // The size keeps the aspect ratio up to rounding to whole pixels; 'crop' fills it, cutting at
+    // most one pixel row or column of the 192 px frame (under 0.3% of the frame), so the mapping
+    // back by scaleX/scaleY is exact but for that sub-pixel shift.
     fit: 'crop' as const,
     ...(options.frames === undefined ? {} : { frames: options.frames }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
