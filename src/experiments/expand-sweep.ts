@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, UserError } from '../core/errors.ts';
 import { setDotted, type PlainObject } from './dotted-keys.ts';
 import type { Experiment } from './experiment-schema.ts';
 import { locateField, validateExperiment, type LoadedExperiment } from './load-experiment.ts';
@@ -28,6 +28,8 @@ export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolea
   const combinations = grid.reduce<[string, unknown][][]>((acc, [key, values]) => acc.flatMap((combo) => values.map((v) => [...combo, [key, v] as [string, unknown]])), [[]]);
   const trials: Trial[] = [];
   const seen = new Set<string>();
+  // Data that is not on disk is gathered over every trial and reported at once.
+  const missingData = new Map<string, string>();
   for (const [ablation, ablationSets] of ablations) {
     for (const combo of combinations) {
       let written: PlainObject = loaded.written;
@@ -40,18 +42,31 @@ export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolea
         written = setDotted(written, key, value);
         origin.set(key, ['grid', key]);
       }
-      const experiment = validateExperiment(written, loaded.sources, (path) => {
-        const field = path.map(String).join('.');
-        const key = [...origin.keys()].find((k) => field === k || field.startsWith(`${k}.`) || k.startsWith(`${field}.`));
-        if (key === undefined) return locateField(path, loaded.sources);
-        return { ...locateField(['sweep', ...(origin.get(key) as string[])], loaded.sources), field: `${field} (set by the sweep${ablation === '' ? '' : ` in ablation '${ablation}'`})` };
-      });
+      let experiment;
+      try {
+        experiment = validateExperiment(written, loaded.sources, (path) => {
+          const field = path.map(String).join('.');
+          const key = [...origin.keys()].find((k) => field === k || field.startsWith(`${k}.`) || k.startsWith(`${field}.`));
+          if (key === undefined) return locateField(path, loaded.sources);
+          return { ...locateField(['sweep', ...(origin.get(key) as string[])], loaded.sources), field: `${field} (set by the sweep${ablation === '' ? '' : ` in ablation '${ablation}'`})` };
+        });
+      } catch (err) {
+        if (!(err instanceof ConfigError) || !isMissingData(err)) throw err;
+        const name = String((written['dataset'] as PlainObject | undefined)?.['name'] ?? '?');
+        missingData.set(`${name}: ${err.message}`, name);
+        continue;
+      }
       const overrides = Object.fromEntries([...Object.entries(ablationSets), ...combo]);
       const id = trialId(experiment);
       if (seen.has(id)) continue;
       seen.add(id);
       trials.push({ id, label: trialLabel(ablation, combo, experiment), overrides, experiment });
     }
+  }
+  if (missingData.size > 0) {
+    const names = [...new Set(missingData.values())];
+    throw new UserError(`data not found:\n${[...missingData.keys()].map((k) => `  ${k}`).join('\n')}`,
+      `${names.map((n) => `\`motionfuse datasets info ${n}\``).join(', ')} say${names.length === 1 ? 's' : ''} where to get ${names.length === 1 ? 'it' : 'each'} and how it must lie on disk; put it where the file says, or change the path there.`);
   }
   if (trials.length === 0) throw new ConfigError({ file: loaded.sources[0]?.file ?? '(experiment)', field: 'sweep' }, 'the sweep makes no trial');
   return trials;
@@ -65,6 +80,11 @@ export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolea
 export function trialId(experiment: Experiment): string {
   const { dataset, split, seed, train, model } = experiment;
   return createHash('sha256').update(stableJson({ dataset, split, seed, train, model, inputs: trialInputSpec(experiment) })).digest('hex').slice(0, 12);
+}
+
+/** A data set path option that does not exist (checked by the data set's schema). */
+function isMissingData(err: ConfigError): boolean {
+  return (err.location.field ?? '').startsWith('dataset.') && /: no such (folder|file): /.test(err.message);
 }
 
 function trialLabel(ablation: string, combo: readonly [string, unknown][], experiment: Experiment): string {
