@@ -8,6 +8,7 @@ import { simulateCommand } from './simulate-command.ts';
 import { evaluateCommand } from './evaluate-command.ts';
 import { runCommands } from './run-command.ts';
 import { keyframesCommand } from './keyframes-command.ts';
+import { datasetsCommand } from './datasets-command.ts';
 import { poseCommand } from './pose-command.ts';
 
 /**
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!report.coreUsable) exitCode = 1;
       },
     )
-  const cli = poseCommand(keyframesCommand(runCommands(evaluateCommand(simulateCommand(base)))))
+  const cli = datasetsCommand(poseCommand(keyframesCommand(runCommands(evaluateCommand(simulateCommand(base))))))
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .version(PACKAGE.version)
