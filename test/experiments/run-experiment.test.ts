@@ -46,4 +46,19 @@ RunExperiment('in this thread (workers 0): every fold written, models saved wher
   assert.is(config.trials[0]?.experiment.train.batchSize, 32, 'the resolved configuration, defaults filled in');
 });
 
+RunExperiment('the same seed gives the same folds whatever the number of workers (and so of kernel threads)', async () => {
+  const file = join(dir, 'workers.yaml');
+  writeFileSync(file, 'name: workers\ndataset: { name: synthetic, subjects: 4, clipsPerClass: 1, actions: [jump, hop, squat] }\nsplit: { kind: group-k-fold, k: 2 }\ninputs: { imu: { placements: [wrist] }, video: { size: 32 } }\nmodel: { type: fused-attention-lstm, lstmUnits: 8, imuFilters: [8] }\ntrain: { epochs: 2 }\n');
+  const loaded = await loadExperiment(file);
+  const base = { sweep: false, environment: {}, cacheDir: join(dir, 'cache'), codeVersion: 'test', progress: false } as const;
+  const folds = (runDir: string, trial: string) => [1, 2].map((k) => {
+    const { result } = JSON.parse(readFileSync(join(runDir, 'trials', trial, `fold-${k}.json`), 'utf8')) as { result: { training: unknown; predictions: unknown } };
+    return { training: result.training, predictions: result.predictions };
+  });
+  const one = await runExperiment(loaded, { ...base, resultsRoot: join(dir, 'one'), workers: 0 });
+  const two = await runExperiment(loaded, { ...base, resultsRoot: join(dir, 'two'), workers: 2 });
+  const trial = one.trials[0]?.id as string;
+  assert.equal(folds(two.runDir, trial), folds(one.runDir, trial));
+});
+
 RunExperiment.run();

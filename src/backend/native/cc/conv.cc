@@ -86,8 +86,9 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   const int plen = s.patch_len();
   const size_t size = static_cast<size_t>(plen) * s.out_c;
   const int chunk = rows_per_chunk(s);
-  const int parts = std::max(1, std::min(pool().size(), (rows + chunk - 1) / chunk));
-  // One partial sum per thread, added up at the end (part 0 writes straight into dfilter).
+  const int parts = std::max(1, std::min(kReductionParts, (rows + chunk - 1) / chunk));
+  // A fixed number of partial sums (not one per thread: see kReductionParts), added up in order
+  // at the end (part 0 writes straight into dfilter).
   std::vector<std::vector<float>> partial(parts - 1, std::vector<float>(size));
   pool().run(parts, [&](int part) {
     float* acc = part == 0 ? dfilter : partial[part - 1].data();

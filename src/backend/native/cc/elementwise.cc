@@ -26,7 +26,8 @@ void activation(Activation f, const float* x, float* y, long n) {
 }
 
 void sum_leading(const float* x, long outer, long inner, float scale, float* out) {
-  const int parts = outer * inner < kParallelMinValues || outer < 2 ? 1 : std::min<long>(pool().size(), outer);
+  // A fixed number of partials (kReductionParts), so the sum does not depend on the thread count.
+  const int parts = outer * inner < kParallelMinValues || outer < 2 ? 1 : static_cast<int>(std::min<long>(kReductionParts, outer));
   std::vector<std::vector<float>> partial(parts, std::vector<float>(inner, 0.0f));
   pool().run(parts, [&](int part) {
     float* acc = partial[part].data();

@@ -40,6 +40,11 @@ class ThreadPool {
   std::atomic<int> tasks_{0};
 };
 
+// Reductions (sums over rows into one result) are split into this many partial sums whatever the
+// pool's size, and the partials added in order, so a result does not depend on how many threads
+// ran it: the same seed gives the same training on any machine and with any number of workers.
+constexpr int kReductionParts = 8;
+
 // The process-wide pool, created on first use with `threads` (0: hardware concurrency).
 ThreadPool& pool();
 void configure_pool(int threads);
