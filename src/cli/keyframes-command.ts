@@ -1,8 +1,8 @@
+import { canvasFont, niceTicks, tickDecimals } from '../report/canvas-text.ts';
 import { readdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
@@ -138,24 +138,7 @@ async function framePng(clip: DecodedClip, index: number): Promise<Buffer> {
 // ---------------------------------------------------------------------------------------------
 // The plot of D_i
 
-/** Text in the DejaVu Sans shipped by @fontsource/dejavu-sans (as src/report/sample-preview.ts), else a system font. */
-const SHIPPED_FAMILY = 'motionfuse DejaVu Sans';
-let family: string | undefined;
-function font(px: number, bold = false): string {
-  if (family === undefined) {
-    let shipped = false;
-    try {
-      const dir = join(dirname(createRequire(import.meta.url).resolve('@fontsource/dejavu-sans/package.json')), 'files');
-      shipped = ['400', '700'].every((w) => GlobalFonts.registerFromPath(join(dir, `dejavu-sans-latin-${w}-normal.woff2`), SHIPPED_FAMILY) !== null);
-    } catch {
-      shipped = false;
-    }
-    const loaded = GlobalFonts.families.map((f) => f.family);
-    family = shipped ? SHIPPED_FAMILY : ['DejaVu Sans', 'Liberation Sans', 'Arial'].find((f) => loaded.includes(f)) ?? loaded[0];
-    if (family === undefined) throw new UserError('no font is available to label the plot', 'Run `npm install` (it installs @fontsource/dejavu-sans), or install fonts-dejavu-core.');
-  }
-  return `${bold ? 'bold ' : ''}${px}px "${family}"`;
-}
+const font = canvasFont;
 
 const COLOURS = { text: '#222222', grid: '#e6e6e6', d: '#1f77b4', threshold: '#d62728', key: '#ff7f0e' } as const;
 const PLOT = { width: 1100, height: 460, left: 72, right: 24, top: 64, bottom: 56 } as const;
@@ -196,11 +179,11 @@ async function differencesPlot(clip: DecodedClip, differences: Float32Array, sel
   ctx.font = font(11);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  const yDecimals = decimalsFor(yTicks);
+  const yDecimals = tickDecimals(yTicks);
   for (const v of yTicks) ctx.fillText(v.toFixed(yDecimals), area.x - 6, toY(v));
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const tDecimals = decimalsFor(tTicks);
+  const tDecimals = tickDecimals(tTicks);
   for (const v of tTicks) ctx.fillText(v.toFixed(tDecimals), toX(v), area.y + area.height + 6);
   ctx.font = font(12);
   ctx.fillText('time of frame i+1 (s)', area.x + area.width / 2, area.y + area.height + 26);
@@ -274,17 +257,3 @@ function line(ctx: SKRSContext2D, x0: number, y0: number, x1: number, y1: number
   ctx.stroke();
 }
 
-/** Ticks at 1, 2 or 5 times a power of ten, about `about` of them, covering [lo, hi]. */
-function niceTicks(lo: number, hi: number, about = 5): number[] {
-  const raw = (hi - lo) / about;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) as number;
-  const first = Math.floor(lo / step);
-  const last = Math.ceil(hi / step);
-  return Array.from({ length: last - first + 1 }, (_, k) => Number(((first + k) * step).toPrecision(12)));
-}
-
-function decimalsFor(ticks: number[]): number {
-  const step = ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : 1;
-  return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-}

@@ -1,8 +1,8 @@
+import { canvasFont } from '../report/canvas-text.ts';
 import { stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
@@ -145,24 +145,7 @@ function poseJson(video: string, probe: VideoProbe, model: string, every: number
 // ---------------------------------------------------------------------------------------------
 // The overlay preview
 
-/** Text in the DejaVu Sans shipped by @fontsource/dejavu-sans (as src/report/sample-preview.ts), else a system font. */
-const SHIPPED_FAMILY = 'motionfuse DejaVu Sans';
-let family: string | undefined;
-function font(px: number, bold = false): string {
-  if (family === undefined) {
-    let shipped = false;
-    try {
-      const dir = join(dirname(createRequire(import.meta.url).resolve('@fontsource/dejavu-sans/package.json')), 'files');
-      shipped = ['400', '700'].every((w) => GlobalFonts.registerFromPath(join(dir, `dejavu-sans-latin-${w}-normal.woff2`), SHIPPED_FAMILY) !== null);
-    } catch {
-      shipped = false;
-    }
-    const loaded = GlobalFonts.families.map((f) => f.family);
-    family = shipped ? SHIPPED_FAMILY : ['DejaVu Sans', 'Liberation Sans', 'Arial'].find((f) => loaded.includes(f)) ?? loaded[0];
-    if (family === undefined) throw new UserError('no font is available to label the preview', 'Run `npm install` (it installs @fontsource/dejavu-sans), or install fonts-dejavu-core.');
-  }
-  return `${bold ? 'bold ' : ''}${px}px "${family}"`;
-}
+const font = canvasFont;
 
 const SHEET = { cellWidth: 480, columns: 3, margin: 8, gap: 8, title: 46, caption: 20 } as const;
 /** Limbs by side: odd COCO-17 indices are the person's left, even (but the nose) the right. */

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { canvasFont, niceTicks, tickDecimals } from './canvas-text.ts';
+import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { UserError } from '../core/errors.ts';
 import type { Sample } from '../core/sample.ts';
 import { IMU_CHANNELS, type DecodedFrames, type ImuStream, type PoseStream, type VideoStream } from '../core/stream.ts';
@@ -15,46 +14,9 @@ import { IMU_CHANNELS, type DecodedFrames, type ImuStream, type PoseStream, type
 // Text
 
 /** The family our shipped font is registered under; system fonts are the fallback. */
-const SHIPPED_FAMILY = 'motionfuse DejaVu Sans';
 /** System families to fall back on, best first (Debian's fonts-dejavu-core, fonts-liberation); else any sans, else any. */
-const PREFERRED_FAMILIES = ['DejaVu Sans', 'Liberation Sans', 'Arial', 'Helvetica'];
 const TEXT_COLOUR = '#222222';
-let textFamily: string | undefined;
-
-/**
- * @napi-rs/canvas draws text only in a font it has loaded, and without one text silently
- * vanishes. We ship DejaVu Sans (the @fontsource/dejavu-sans package, regular and bold), so
- * previews look the same on every machine; should its files be missing, a system font is used,
- * and with none at all we fail once, saying what to install.
- */
-function fontFamily(): string {
-  if (textFamily !== undefined) return textFamily;
-  if (registerShippedFont()) {
-    textFamily = SHIPPED_FAMILY;
-    return textFamily;
-  }
-  const loaded = GlobalFonts.families.map((f) => f.family);
-  textFamily = PREFERRED_FAMILIES.find((f) => loaded.includes(f)) ?? loaded.find((f) => / Sans$/.test(f)) ?? loaded[0];
-  if (textFamily === undefined) {
-    throw new UserError('no font is available, so previews cannot draw their text',
-      'Run `npm install` (it installs @fontsource/dejavu-sans), or install a system font, e.g. `apt-get install fonts-dejavu-core`.');
-  }
-  return textFamily;
-}
-
-function registerShippedFont(): boolean {
-  try {
-    const require = createRequire(import.meta.url);
-    const dir = join(dirname(require.resolve('@fontsource/dejavu-sans/package.json')), 'files');
-    return ['400', '700'].every((weight) => GlobalFonts.registerFromPath(join(dir, `dejavu-sans-latin-${weight}-normal.woff2`), SHIPPED_FAMILY) !== null);
-  } catch {
-    return false;
-  }
-}
-
-function font(px: number, bold = false): string {
-  return `${bold ? 'bold ' : ''}${px}px "${fontFamily()}"`;
-}
+const font = canvasFont;
 
 function sampleTitle(sample: Sample): string {
   return [sample.id, sample.label, sample.subject].filter((s) => s !== undefined && s !== '').join('  ·  ');
@@ -431,14 +393,14 @@ function drawAxes(ctx: SKRSContext2D, area: PlotArea, tTicks: number[], yTicks: 
   ctx.font = font(11);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  const yDecimals = decimalsFor(yTicks);
+  const yDecimals = tickDecimals(yTicks);
   for (const v of yTicks) {
     line(ctx, area.x - 4, Math.round(toY(v)) + 0.5, area.x, Math.round(toY(v)) + 0.5);
     ctx.fillText(v.toFixed(yDecimals), area.x - 6, toY(v));
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const tDecimals = decimalsFor(tTicks);
+  const tDecimals = tickDecimals(tTicks);
   for (const t of tTicks) {
     line(ctx, Math.round(toX(t)) + 0.5, bottom, Math.round(toX(t)) + 0.5, bottom + 4);
     ctx.fillText(t.toFixed(tDecimals), toX(t), bottom + 6);
@@ -513,18 +475,3 @@ function paddedRange(lo: number, hi: number): [number, number] {
   return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
 }
 
-/** Ticks at 1, 2 or 5 times a power of ten, about five of them, covering [lo, hi]. */
-function niceTicks(lo: number, hi: number): number[] {
-  const raw = (hi - lo) / 5;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) as number);
-  const first = Math.floor(lo / step);
-  const last = Math.ceil(hi / step);
-  // Multiples of the step, not sums, so 0.1 + 0.2 never prints as 0.30000000000000004.
-  return Array.from({ length: last - first + 1 }, (_, k) => Number(((first + k) * step).toPrecision(12)));
-}
-
-function decimalsFor(ticks: number[]): number {
-  const step = ticks.length > 1 ? (ticks[1] as number) - (ticks[0] as number) : 1;
-  return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-}
