@@ -94,7 +94,10 @@ export function validateExperiment(written: PlainObject, sources: readonly Exper
   const first = issues[0] as z.core.$ZodIssue;
   const { path, message } = describeIssue(first, written);
   const more = issues.length > 1 ? `${issues.length - 1} more problem${issues.length > 2 ? 's' : ''} after this one.` : undefined;
-  throw new ConfigError(locate(path), message, more);
+  const dataset = (written['dataset'] as PlainObject | undefined)?.['name'];
+  const where = path[0] === 'dataset' && /^no such (folder|file): /.test(message) && typeof dataset === 'string'
+    ? `\`motionfuse datasets info ${dataset}\` says where to get it and how it must lie on disk.` : undefined;
+  throw new ConfigError(locate(path), message, [where, more].filter((h) => h !== undefined).join(' ') || undefined);
 }
 
 /** The path to point at and a sentence about the problem. */

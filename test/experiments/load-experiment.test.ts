@@ -64,7 +64,7 @@ Load('an unknown model: the known ones listed', async () => {
 Load('an unknown data set and a data set folder that does not exist', async () => {
   const unknown = await problem(file('ds.yaml', 'name: d\ndataset:\n  name: imagenet\nmodel: { type: svm }\n'));
   assert.equal(unknown.location.field, 'dataset.name');
-  assert.match(unknown.message, /unknown data set 'imagenet' \(known: synthetic, recordings\)/);
+  assert.match(unknown.message, /unknown data set 'imagenet' \(known: synthetic, recordings, utd-mhad, ucf101, hmdb51, kinetics400, sports1m, video-folder\)/);
   const missing = await problem(file('root.yaml', 'name: d\ndataset:\n  name: recordings\n  root: /no/such/folder\nmodel: { type: svm }\n'));
   assert.equal(missing.location, { file: join(dir, 'root.yaml'), line: 4, field: 'dataset.root' });
   assert.match(missing.message, /no such folder: \/no\/such\/folder$/);
