@@ -189,9 +189,3 @@ function deepestLine(source: ExperimentSource, path: readonly PropertyKey[]): { 
   }
   return result;
 }
-
-/** Where a sweep entry (`sweep.grid.<key>` or `sweep.ablations.<name>.<key>`) is written. */
-export function locateSweepEntry(sources: readonly ExperimentSource[], entryPath: readonly string[], field: string): ConfigLocation {
-  const at = locateField(['sweep', ...entryPath], sources);
-  return { ...at, field };
-}

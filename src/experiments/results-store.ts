@@ -17,6 +17,7 @@ export interface RunConfig {
   experiment: Experiment;
   sources: string[];
   sets: string[];
+  /** Whether the sweep block was expanded (motionfuse sweep) or the base configuration run. */
   sweep: boolean;
   trials: { id: string; label: string; overrides: Record<string, unknown>; experiment: Experiment }[];
 }
@@ -51,13 +52,13 @@ export class ResultsStore {
     return `${trialId}/fold-${fold + 1}`;
   }
 
-  static async create(root: string, loaded: LoadedExperiment, trials: readonly Trial[]): Promise<ResultsStore> {
+  static async create(root: string, loaded: LoadedExperiment, trials: readonly Trial[], sweep: boolean): Promise<ResultsStore> {
     const base = resolve(root, loaded.experiment.name);
     const stamp = new Date().toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
     let dir = join(base, stamp);
     for (let n = 2; existsSync(dir); n++) dir = join(base, `${stamp}-${n}`);
     await mkdir(dir, { recursive: true });
-    const config = runConfig(loaded, trials);
+    const config = runConfig(loaded, trials, sweep);
     await writeJsonAtomic(join(dir, RUN_FILES.config), config);
     return new ResultsStore(dir, config);
   }
@@ -162,13 +163,13 @@ export function foldRecord(f: FoldFile): FoldRecord {
   return { trialId: f.trialId, label: f.label, dataset: f.dataset, fold: f.fold, report: f.result.report, epochs: f.result.training?.history.length, seconds: f.result.seconds };
 }
 
-function runConfig(loaded: LoadedExperiment, trials: readonly Trial[]): RunConfig {
+function runConfig(loaded: LoadedExperiment, trials: readonly Trial[], sweep: boolean): RunConfig {
   return {
     format: 'motionfuse-run/1',
     experiment: loaded.experiment,
     sources: loaded.sources.map((s) => s.file),
     sets: loaded.sets,
-    sweep: trials.length > 1 || Object.keys(trials[0]?.overrides ?? {}).length > 0,
+    sweep,
     trials: trials.map((t) => ({ id: t.id, label: t.label, overrides: t.overrides, experiment: t.experiment })),
   };
 }

@@ -57,7 +57,7 @@ export interface RunSummary {
 export async function runExperiment(loaded: LoadedExperiment, options: RunExperimentOptions): Promise<RunSummary> {
   const trials = expandTrials(loaded, { sweep: options.sweep });
   const store = options.resume === undefined
-    ? await ResultsStore.create(options.resultsRoot, loaded, trials)
+    ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep)
     : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
   await store.recordStart(options.environment);
   const units = trials.flatMap((trial) => Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) => ({ trial, fold })));
