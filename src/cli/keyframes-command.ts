@@ -8,8 +8,7 @@ import { UserError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
 import { decodeClip, type DecodedClip } from '../video/decode-video.ts';
 import { locateFfmpeg } from '../video/ffmpeg-binary.ts';
-import { selectKeyFrames, type KeyFrameSelection, type KeyFrameThreshold } from '../video/keyframes.ts';
-import { probeVideo } from '../video/probe-video.ts';
+import { FrameDifferenceStream, selectKeyFrames, type KeyFrameSelection, type KeyFrameThreshold } from '../video/keyframes.ts';
 
 /**
  * `motionfuse keyframes VIDEO --out DIR`: the key frames of any video ffmpeg reads, chosen as the
@@ -42,19 +41,35 @@ export function keyframesCommand<T>(cli: Argv<T>): Argv<T> {
       const video = resolve(args.video);
       const out = resolve(args.out);
       const ffmpeg = await locateFfmpeg();
-      const probe = await probeVideo(ffmpeg.path, video);
-      process.stdout.write(`${video}: ${probe.width}x${probe.height} ${probe.codec}, ${probe.frameCount} frames, ${round(probe.fps, 3)} fps, ${round(probe.duration, 3)} s\n`);
-      if (probe.frameCount < 2) throw new UserError(`video ${video} has ${probe.frameCount} frame; key frames need at least 2`);
-
-      const progress = startProgress({ label: 'decoding', total: probe.frameCount, unit: 'frames' });
+      // One ffmpeg run decodes the clip and times its frames (decodeClip); the bar's total is the header's estimate until then.
+      const progress = startProgress({ label: 'decoding', total: 0, unit: 'frames' });
+      let total = 0;
+      const grow = (to: number) => {
+        total = to;
+        progress.setTotal(to);
+      };
       let clip: DecodedClip;
+      const differencing = new FrameDifferenceStream();
       try {
-        clip = await decodeClip(ffmpeg.path, video, { probe, size, fit: args.fit, onFrame: () => progress.tick() });
+        clip = await decodeClip(ffmpeg.path, video, {
+          size, fit: args.fit,
+          onFrame: (decoded, expected, frame) => {
+            differencing.push(frame.frame);
+            const wanted = Math.max(decoded, expected ?? decoded);
+            if (wanted !== total) grow(wanted);
+            progress.tick();
+          },
+        });
+        grow(clip.indices.length);
       } finally {
         progress.stop();
       }
+      const { probe } = clip;
+      process.stdout.write(`${video}: ${probe.width}x${probe.height} ${probe.codec}, ${probe.frameCount} frames, ${round(probe.fps, 3)} fps, ${round(probe.duration, 3)} s\n`);
+      if (probe.frameCount < 2) throw new UserError(`video ${video} has ${probe.frameCount} frame; key frames need at least 2`);
+
       // selectKeyFrames computes D_i as frameDifferences does and returns it: the values that made the choice.
-      const selection = selectKeyFrames(clip.frames, { threshold, count: args.count, fill: args.fill });
+      const selection = selectKeyFrames(clip.frames, { threshold, count: args.count, fill: args.fill }, differencing.differences());
       const differences = selection.differences;
       const chosen = [...new Set(selection.indices)];
       process.stdout.write(`key frames (${describeThreshold(threshold, selection.threshold)}): ${selection.indices.join(', ')}\n`);

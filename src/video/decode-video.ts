@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { UserError } from '../core/errors.ts';
 import type { DecodedFrames } from '../core/stream.ts';
-import { FfmpegLogTail, LineSplitter, checkVideoFile, childExit, passthroughTimingArgs, probeVideo, type VideoProbe } from './probe-video.ts';
+import { FfmpegLogTail, LineSplitter, SHOWINFO_FILTER, ShowinfoLog, checkVideoFile, childExit, damagedVideo, passthroughTimingArgs, probeFromShowinfo, probeVideo, type VideoProbe } from './probe-video.ts';
 
 /**
  * Any video ffmpeg reads, decoded to RGB (rgb24) at a requested size and streamed: frames come one
@@ -48,6 +48,8 @@ export interface DecodedVideoFrame {
   t: number;
   /** height x width x 3 bytes, RGB, row-major; the consumer owns it. */
   frame: Uint8Array;
+  /** Frames the iteration yields in all: exact after a probe; in one pass, estimated from the file's header (undefined without one). */
+  expected: number | undefined;
 }
 
 /** A decoded clip: the frames as DecodedFrames, with each one's time and index in the file. */
@@ -67,77 +69,46 @@ export interface DecodedClip {
 }
 
 /**
- * The frames of `path`, one at a time. Breaking out of the loop (or `return()`), an error in the
- * consumer, or the abort signal kills ffmpeg and waits for it to exit, so no child is left behind.
- * A file that ends before the frames asked for were decoded, or an ffmpeg that exits non-zero,
- * ends the iteration with the frames decoded so far and then a UserError naming the file with
- * ffmpeg's last message.
+ * The frames of `path`, one at a time; the generator returns the file's probe when done.
+ * Breaking out of the loop (or `return()`), an error in the consumer, or the abort signal kills
+ * ffmpeg and waits for it to exit, so no child is left behind. A file that ends before the frames
+ * asked for were decoded, or an ffmpeg that exits non-zero, ends the iteration with the frames
+ * decoded so far and then a UserError naming the file with ffmpeg's last message.
+ *
+ * One pass or two: a selection that needs the frame count ({count}, {indices}) or no `size` (the
+ * output is the unknown source size) probes the file first, unless given `probe`. 'all' and
+ * {every} at a given size decode in one ffmpeg run whose filter graph opens with the probe's own
+ * showinfo filter: the timestamps and the probe come from its log, exactly as probeVideo's, and
+ * a damaged file is reported as probeVideo would, as soon as ffmpeg says so.
  */
-export async function* decodeVideoFrames(ffmpeg: string, path: string, options: DecodeVideoOptions = {}): AsyncGenerator<DecodedVideoFrame, void, undefined> {
+export async function* decodeVideoFrames(ffmpeg: string, path: string, options: DecodeVideoOptions = {}): AsyncGenerator<DecodedVideoFrame, VideoProbe, undefined> {
   const { signal } = options;
   signal?.throwIfAborted();
+  if (decodesInOnePass(options)) return yield* decodeInOnePass(ffmpeg, path, options);
   const probe = options.probe ?? (await probeVideo(ffmpeg, path, signal === undefined ? {} : { signal }));
   const plan = planDecode(probe, options);
   await checkVideoFile(path);
   signal?.throwIfAborted();
-  const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+error',
-    '-i', path, '-map', '0:v:0', '-vf', plan.filter, ...(await passthroughTimingArgs(ffmpeg)),
-    '-frames:v', String(plan.decoded.length), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
-  ];
-  const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-  const exited = childExit(child);
   const log = new FfmpegLogTail();
-  const lines = new LineSplitter((line) => log.read(line));
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => lines.push(chunk));
-  const kill = () => child.kill('SIGKILL');
-  signal?.addEventListener('abort', kill, { once: true });
-
-  const frameBytes = plan.width * plan.height * 3;
-  let frame = new Uint8Array(frameBytes);
-  let filled = 0;
+  const run = startDecoding(ffmpeg, path, plan.filter, await passthroughTimingArgs(ffmpeg), { loglevel: 'level+error', frames: plan.decoded.length }, log, signal);
   let k = 0;
   let next = 0;
-  let surplus = false;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      // ffmpeg stops after the frames asked for (-frames:v); more bytes mean the file is not the one probed.
-      if (k >= plan.decoded.length) {
-        surplus = true;
-        break;
-      }
-      let at = 0;
-      while (at < chunk.length && k < plan.decoded.length) {
-        const n = Math.min(frameBytes - filled, chunk.length - at);
-        frame.set(chunk.subarray(at, at + n), filled);
-        filled += n;
-        at += n;
-        if (filled < frameBytes) break;
-        signal?.throwIfAborted();
-        const index = plan.decoded[k] as number;
-        const t = probe.timestamps[index] as number;
-        // A repeated index yields copies; the last one gets the buffer itself.
-        while (next + 1 < plan.indices.length && plan.indices[next + 1] === index) {
-          yield { index, t, frame: frame.slice() };
-          next++;
-        }
-        yield { index, t, frame };
+    for await (const frame of run.frames(plan.width * plan.height * 3, plan.decoded.length)) {
+      signal?.throwIfAborted();
+      const index = plan.decoded[k] as number;
+      const t = probe.timestamps[index] as number;
+      // A repeated index yields copies; the last one gets the buffer itself.
+      while (next + 1 < plan.indices.length && plan.indices[next + 1] === index) {
+        yield { index, t, frame: frame.slice(), expected: plan.indices.length };
         next++;
-        k++;
-        frame = new Uint8Array(frameBytes);
-        filled = 0;
       }
-      if (at < chunk.length) {
-        surplus = true;
-        break;
-      }
+      yield { index, t, frame, expected: plan.indices.length };
+      next++;
+      k++;
     }
-    if (surplus) child.kill('SIGKILL');
-    const exit = await exited;
-    lines.end();
+    const { exit, surplus, partial } = await run.finished();
     signal?.throwIfAborted();
-    if (exit.error !== undefined) throw new UserError(`cannot run ffmpeg (${ffmpeg}): ${exit.error.message}`, 'Run `motionfuse doctor` to see which ffmpeg is used.', { cause: exit.error });
     const said = log.lastError ?? log.lastLine;
     if (surplus) {
       throw new UserError(`video ${path} gave more than the ${plan.decoded.length} frames asked for`, 'The file changed since it was probed; probe it again.');
@@ -146,25 +117,175 @@ export async function* decodeVideoFrames(ffmpeg: string, path: string, options: 
       throw new UserError(`decoding video ${path} failed after ${k} of ${plan.decoded.length} frames: ffmpeg: ${exit.signal !== null ? `killed by ${exit.signal}` : said || `exit status ${String(exit.code)}`}`,
         'Check that the file is complete and unchanged since it was probed.');
     }
-    if (k !== plan.decoded.length || filled !== 0) {
-      throw new UserError(`video ${path} ended after ${k}${filled !== 0 ? ' and a part' : ''} of the ${plan.decoded.length} frames asked for${said ? ` (ffmpeg: ${said})` : ''}`,
+    if (k !== plan.decoded.length || partial) {
+      throw new UserError(`video ${path} ended after ${k}${partial ? ' and a part' : ''} of the ${plan.decoded.length} frames asked for${said ? ` (ffmpeg: ${said})` : ''}`,
         'The file is truncated or damaged, or changed since it was probed; re-copy it.');
     }
+    return probe;
   } finally {
-    signal?.removeEventListener('abort', kill);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
+    await run.stop();
   }
 }
 
-export interface DecodeClipOptions extends DecodeVideoOptions {
-  /** Called after each frame (for progress): frames collected so far and how many there will be. */
-  onFrame?: (decoded: number, total: number) => void;
+/** Whether decodeVideoFrames reads `options`' frames in one ffmpeg run (see there). */
+export function decodesInOnePass(options: DecodeVideoOptions): boolean {
+  const frames = options.frames ?? 'all';
+  return options.probe === undefined && options.size !== undefined && (frames === 'all' || (typeof frames === 'object' && frames !== null && 'every' in frames));
 }
 
-/** Decodes `path` into one DecodedClip (streamed into a buffer sized from the probe). */
+/**
+ * `allocate` gives the buffer each frame is read into (decodeClip's views into one clip buffer),
+ * told the frame count the file's header suggests; default a new array per frame.
+ */
+async function* decodeInOnePass(ffmpeg: string, path: string, options: DecodeVideoOptions, allocate?: (estimate: number | undefined) => Uint8Array): AsyncGenerator<DecodedVideoFrame, VideoProbe, undefined> {
+  const { signal } = options;
+  const { width, height } = outputSize(options.size, { width: 0, height: 0 });
+  const fit = checkedFit(options.fit);
+  const frames = options.frames ?? 'all';
+  selectedFrameIndices(1, frames); // checks it
+  const every = frames === 'all' || !('every' in frames) ? 1 : frames.every;
+  await checkVideoFile(path);
+  signal?.throwIfAborted();
+  const filter = [SHOWINFO_FILTER, ...(every > 1 ? [`select='not(mod(n,${every}))'`] : []), ...resizeFilters(width, height, fit)].join(',');
+  const log = new ShowinfoLog();
+  const run = startDecoding(ffmpeg, path, filter, await passthroughTimingArgs(ffmpeg), { loglevel: 'level+info' }, log, signal);
+  let k = 0;
+  try {
+    const estimate = () => {
+      const frames = log.estimatedFrameCount();
+      return frames === undefined ? undefined : Math.ceil(frames / every);
+    };
+    for await (const frame of run.frames(width * height * 3, undefined, allocate === undefined ? undefined : () => allocate(estimate()))) {
+      signal?.throwIfAborted();
+      const index = k * every;
+      // showinfo logs a frame before ffmpeg writes it, but the two pipes are read independently.
+      const t = await run.logged(() => log.frames[index]);
+      if (log.firstError !== undefined) throw damagedVideo(path, log.firstError);
+      if (t === undefined) throw new Error(`decodeVideoFrames(): ffmpeg's log for ${path} has no line for frame ${index}`);
+      const expected = estimate();
+      yield { index, t, frame, expected: expected === undefined ? undefined : Math.max(k + 1, expected) };
+      k++;
+    }
+    const { exit, partial } = await run.finished();
+    signal?.throwIfAborted();
+    if (exit.error !== undefined) throw cannotRun(ffmpeg, exit.error);
+    const probe = probeFromShowinfo(path, log, exit);
+    const expected = Math.ceil(probe.frameCount / every);
+    if (k !== expected || partial) {
+      throw new UserError(`video ${path} gave ${k}${partial ? ' and a part' : ''} frames where its decoder delivered ${expected}`, 'The file may be damaged; re-copy it.');
+    }
+    return probe;
+  } finally {
+    await run.stop();
+  }
+}
+
+interface DecodingRun {
+  /** Frames of `frameBytes` from ffmpeg's stdout, each read into `allocate()` (default a new buffer); at most `limit` (more is `surplus`). */
+  frames(frameBytes: number, limit?: number, allocate?: () => Uint8Array): AsyncGenerator<Uint8Array, void, undefined>;
+  /** `read()`'s value once the log has it, or once the log has ended. */
+  logged<T>(read: () => T | undefined): Promise<T | undefined>;
+  /** Waits for ffmpeg's exit once the frames are read. */
+  finished(): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error }; surplus: boolean; partial: boolean }>;
+  /** Kills ffmpeg if still running and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** ffmpeg decoding `path` through `filter` to rgb24 on its stdout, its log lines going to `log`. */
+function startDecoding(ffmpeg: string, path: string, filter: string, timingArgs: string[], how: { loglevel: string; frames?: number }, log: FfmpegLogTail, signal: AbortSignal | undefined): DecodingRun {
+  const args = [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', how.loglevel,
+    '-i', path, '-map', '0:v:0', '-vf', filter, ...timingArgs,
+    ...(how.frames === undefined ? [] : ['-frames:v', String(how.frames)]), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+  ];
+  const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const exited = childExit(child);
+  const lines = new LineSplitter((line) => log.read(line));
+  let logEnded = false;
+  let wake: (() => void) | undefined;
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    lines.push(chunk);
+    wake?.();
+  });
+  child.stderr.on('end', () => {
+    lines.end();
+    logEnded = true;
+    wake?.();
+  });
+  const kill = () => child.kill('SIGKILL');
+  signal?.addEventListener('abort', kill, { once: true });
+  let surplus = false;
+  let partial = false;
+  return {
+    async *frames(frameBytes, limit = Number.POSITIVE_INFINITY, allocate = () => new Uint8Array(frameBytes)) {
+      // Allocated when its first byte comes, so the clip buffer never grows for a frame that does not.
+      let frame: Uint8Array | undefined;
+      let filled = 0;
+      let k = 0;
+      for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+        let at = 0;
+        while (at < chunk.length && k < limit) {
+          frame ??= allocate();
+          const n = Math.min(frameBytes - filled, chunk.length - at);
+          frame.set(chunk.subarray(at, at + n), filled);
+          filled += n;
+          at += n;
+          if (filled < frameBytes) break;
+          const full = frame;
+          frame = undefined;
+          filled = 0;
+          k++;
+          yield full;
+        }
+        // ffmpeg stops after the frames asked for (-frames:v); more bytes mean the file is not the one probed.
+        if (at < chunk.length) {
+          surplus = true;
+          child.kill('SIGKILL');
+          break;
+        }
+      }
+      partial = filled !== 0;
+    },
+    async logged(read) {
+      for (;;) {
+        const value = read();
+        if (value !== undefined || logEnded) return value;
+        await new Promise<void>((resolve) => { wake = resolve; });
+        wake = undefined;
+      }
+    },
+    async finished() {
+      const exit = await exited;
+      if (exit.error !== undefined) throw cannotRun(ffmpeg, exit.error);
+      return { exit, surplus, partial };
+    },
+    async stop() {
+      signal?.removeEventListener('abort', kill);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+function cannotRun(ffmpeg: string, error: Error): UserError {
+  return new UserError(`cannot run ffmpeg (${ffmpeg}): ${error.message}`, 'Run `motionfuse doctor` to see which ffmpeg is used.', { cause: error });
+}
+
+export interface DecodeClipOptions extends DecodeVideoOptions {
+  /**
+   * Called after each frame: frames collected so far, how many there will be (in one pass, an
+   * estimate from the file's header; undefined without one), and the frame (for work that can
+   * run while the rest decodes, e.g. FrameDifferenceStream; its bytes must not be changed).
+   */
+  onFrame?: (decoded: number, total: number | undefined, frame: DecodedVideoFrame) => void;
+}
+
+/** Decodes `path` into one DecodedClip (in one pass where decodeVideoFrames can, see there). */
 export async function decodeClip(ffmpeg: string, path: string, options: DecodeClipOptions = {}): Promise<DecodedClip> {
+  if (decodesInOnePass(options)) return decodeClipInOnePass(ffmpeg, path, options);
   const probe = options.probe ?? (await probeVideo(ffmpeg, path, options.signal === undefined ? {} : { signal: options.signal }));
+  // The size is known: frames go straight into place.
   const plan = planDecode(probe, options);
   const frameBytes = plan.width * plan.height * 3;
   const frames = new Uint8Array(plan.indices.length * frameBytes);
@@ -174,13 +295,56 @@ export async function decodeClip(ffmpeg: string, path: string, options: DecodeCl
     frames.set(f.frame, j * frameBytes);
     t[j] = f.t;
     j++;
-    options.onFrame?.(j, plan.indices.length);
+    options.onFrame?.(j, plan.indices.length, f);
   }
   return {
     frames: { frames, width: plan.width, height: plan.height, channels: 3 },
     timestamps: t, indices: plan.indices, fps: probe.fps, sourceWidth: probe.width, sourceHeight: probe.height, probe,
   };
 }
+
+/**
+ * One pass: the count is known only at the end, so ffmpeg's bytes go straight into a clip buffer
+ * sized from the header's estimate (at most MAX_INITIAL_FRAMES) and grown by half when short.
+ */
+async function decodeClipInOnePass(ffmpeg: string, path: string, options: DecodeClipOptions): Promise<DecodedClip> {
+  const { width, height } = outputSize(options.size, { width: 0, height: 0 });
+  const frameBytes = width * height * 3;
+  let buffer = new Uint8Array(0);
+  let allocated = 0;
+  const allocate = (estimate: number | undefined) => {
+    if ((allocated + 1) * frameBytes > buffer.length) {
+      const frames = Math.max(allocated + 1, Math.ceil(allocated * 1.5), Math.min(estimate ?? 16, MAX_INITIAL_FRAMES));
+      const grown = new Uint8Array(frames * frameBytes);
+      grown.set(buffer.subarray(0, allocated * frameBytes));
+      buffer = grown;
+    }
+    allocated++;
+    return buffer.subarray((allocated - 1) * frameBytes, allocated * frameBytes);
+  };
+  const t: number[] = [];
+  const indices: number[] = [];
+  const decoding = decodeInOnePass(ffmpeg, path, options, allocate);
+  let step = await decoding.next();
+  while (step.done !== true) {
+    const f = step.value;
+    t.push(f.t);
+    indices.push(f.index);
+    options.onFrame?.(indices.length, f.expected, f);
+    step = await decoding.next();
+  }
+  const probe = step.value;
+  const used = indices.length * frameBytes;
+  // An estimate well over the count would hold memory for nothing.
+  const frames = buffer.length > used * 1.25 ? buffer.slice(0, used) : buffer.subarray(0, used);
+  return {
+    frames: { frames, width, height, channels: 3 },
+    timestamps: Float64Array.from(t), indices, fps: probe.fps, sourceWidth: probe.width, sourceHeight: probe.height, probe,
+  };
+}
+
+/** The most frames a one-pass clip buffer starts with, whatever a header claims. */
+const MAX_INITIAL_FRAMES = 4096;
 
 /** The frame indices `selection` names in a clip of `frameCount` frames (checked; errors name the argument). */
 export function selectedFrameIndices(frameCount: number, selection: FrameSelection = 'all'): number[] {
@@ -224,26 +388,34 @@ interface DecodePlan {
 }
 
 function planDecode(probe: VideoProbe, options: DecodeVideoOptions): DecodePlan {
-  const { width, height } = outputSize(probe, options.size);
-  const fit = options.fit ?? 'crop';
-  if (fit !== 'crop' && fit !== 'pad') throw new Error(`decodeVideoFrames(): fit must be 'crop' or 'pad', got '${String(fit)}'`);
+  const { width, height } = outputSize(options.size, probe);
+  const fit = checkedFit(options.fit);
   const indices = selectedFrameIndices(probe.frameCount, options.frames);
   const decoded = indices.filter((i, j) => j === 0 || i !== indices[j - 1]);
   const filters: string[] = [];
   if (decoded.length < probe.frameCount) filters.push(`select='${selectExpression(decoded)}'`);
-  if (width !== probe.width || height !== probe.height) {
-    // Scaled so the frame covers (crop) or fits in (pad) the size, then cut or bordered to it, centred.
-    // In RGB before cropping or padding, so the cut is exact to the pixel and the border black.
-    filters.push(`scale=${width}:${height}:force_original_aspect_ratio=${fit === 'crop' ? 'increase' : 'decrease'}:flags=area`, 'format=rgb24',
-      fit === 'crop' ? `crop=${width}:${height}` : `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black`);
-  } else {
-    filters.push('format=rgb24');
-  }
+  filters.push(...(width !== probe.width || height !== probe.height ? resizeFilters(width, height, fit) : ['format=rgb24']));
   return { width, height, indices, decoded, filter: filters.join(',') };
 }
 
-function outputSize(probe: VideoProbe, size: DecodeVideoOptions['size']): { width: number; height: number } {
-  if (size === undefined) return { width: probe.width, height: probe.height };
+/**
+ * Scaled so the frame covers (crop) or fits in (pad) the size, then cut or bordered to it, centred.
+ * In RGB before cropping or padding, so the cut is exact to the pixel and the border black.
+ */
+export function resizeFilters(width: number, height: number, fit: 'crop' | 'pad'): string[] {
+  return [`scale=${width}:${height}:force_original_aspect_ratio=${fit === 'crop' ? 'increase' : 'decrease'}:flags=area`, 'format=rgb24',
+    fit === 'crop' ? `crop=${width}:${height}` : `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black`];
+}
+
+function checkedFit(fit: DecodeVideoOptions['fit']): 'crop' | 'pad' {
+  const value = fit ?? 'crop';
+  if (value !== 'crop' && value !== 'pad') throw new Error(`decodeVideoFrames(): fit must be 'crop' or 'pad', got '${String(value)}'`);
+  return value;
+}
+
+/** `size` checked, or the source's size when not given. */
+function outputSize(size: DecodeVideoOptions['size'], source: { width: number; height: number }): { width: number; height: number } {
+  if (size === undefined) return { width: source.width, height: source.height };
   const { width, height } = typeof size === 'number' ? { width: size, height: size } : size;
   for (const [name, value] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(value) || value < 1 || value > 16384) throw new Error(`decodeVideoFrames(): size ${typeof size === 'number' ? '' : `${name} `}must be a whole number of pixels 1-16384, got ${value}`);

@@ -40,20 +40,47 @@ export function frameDifferences(frames: DecodedFrames): Float32Array {
   return differencesOf(frames.frames, frameSize);
 }
 
-/** The key frames of a clip, exactly `options.count` of them, in time order. */
-export function selectKeyFrames(frames: DecodedFrames, options: KeyFrameOptions): KeyFrameSelection {
+/**
+ * The key frames of a clip, exactly `options.count` of them, in time order. `differences`, when
+ * given, are the clip's D_i already computed (FrameDifferenceStream, while it decoded).
+ */
+export function selectKeyFrames(frames: DecodedFrames, options: KeyFrameOptions, differences?: Float32Array): KeyFrameSelection {
   const { n, frameSize } = checkedFrameCount('selectKeyFrames', frames);
   if (n === 0) throw new Error('selectKeyFrames(): frames holds no frame, there is nothing to choose from');
   const { count, fill, threshold } = options;
   if (!Number.isInteger(count) || count < 1) throw new Error(`selectKeyFrames(): count must be a whole number >= 1, got ${count}`);
   if (fill !== 'pad' && fill !== 'sample') throw new Error(`selectKeyFrames(): fill must be 'pad' or 'sample', got '${String(fill)}'`);
-  const differences = differencesOf(frames.frames, frameSize);
-  const { keys, threshold: applied } = keyFramesOver(differences, threshold);
+  if (differences !== undefined && differences.length !== n - 1) throw new Error(`selectKeyFrames(): ${differences.length} differences given for ${n} frames (expected ${n - 1})`);
+  const d = differences ?? differencesOf(frames.frames, frameSize);
+  const { keys, threshold: applied } = keyFramesOver(d, threshold);
   // Too many: keep the largest differences (frame 0, which has none, goes first), then time order.
-  const kept = keys.length > count ? keys.sort((a, b) => scoreOf(differences, b) - scoreOf(differences, a) || a - b).slice(0, count) : keys;
+  const kept = keys.length > count ? keys.sort((a, b) => scoreOf(d, b) - scoreOf(d, a) || a - b).slice(0, count) : keys;
   kept.sort((a, b) => a - b);
   const indices = kept.length === count ? kept : fill === 'pad' ? padWithLast(kept, count) : fillEvenly(kept, count, n);
-  return { indices, differences, threshold: applied };
+  return { indices, differences: d, threshold: applied };
+}
+
+/**
+ * D_i frame by frame as the frames arrive, so the differencing runs while ffmpeg decodes the next
+ * frames (on another core) instead of after the whole clip: the same values as frameDifferences.
+ * A pushed frame is kept (not copied) until the next one.
+ */
+export class FrameDifferenceStream {
+  private previous: Uint8Array | undefined;
+  private readonly values: number[] = [];
+
+  push(frame: Uint8Array): void {
+    if (this.previous !== undefined) {
+      if (frame.length !== this.previous.length) throw new Error(`FrameDifferenceStream.push(): a frame of ${frame.length} bytes after one of ${this.previous.length}`);
+      this.values.push(rmsDifference(this.previous, 0, frame, 0, frame.length));
+    }
+    this.previous = frame;
+  }
+
+  /** D_0 .. D_{n-2} of the n frames pushed so far. */
+  differences(): Float32Array {
+    return Float32Array.from(this.values);
+  }
 }
 
 function checkedFrameCount(fn: string, video: DecodedFrames): { n: number; frameSize: number } {
@@ -69,17 +96,24 @@ function checkedFrameCount(fn: string, video: DecodedFrames): { n: number; frame
 function differencesOf(bytes: Uint8Array, frameSize: number): Float32Array {
   const n = bytes.length / frameSize;
   const out = new Float32Array(Math.max(0, n - 1));
-  for (let i = 0; i + 1 < n; i++) {
-    const a = i * frameSize;
-    const b = a + frameSize;
-    let sum = 0;
-    for (let k = 0; k < frameSize; k++) {
-      const d = (bytes[b + k] as number) - (bytes[a + k] as number);
-      sum += d * d;
-    }
-    out[i] = Math.sqrt(sum / frameSize);
-  }
+  for (let i = 0; i + 1 < n; i++) out[i] = rmsDifference(bytes, i * frameSize, bytes, (i + 1) * frameSize, frameSize);
   return out;
+}
+
+/** sqrt(sum (b - a)^2 / size) over `size` bytes from each offset. */
+function rmsDifference(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, size: number): number {
+  // Integer partial sums: a row of 4096 bytes sums to at most 4096 x 255^2 < 2^31.
+  let sum = 0;
+  for (let start = 0; start < size; start += 4096) {
+    const end = Math.min(size, start + 4096);
+    let part = 0;
+    for (let k = start; k < end; k++) {
+      const d = ((b[bAt + k] as number) - (a[aAt + k] as number)) | 0;
+      part = (part + Math.imul(d, d)) | 0;
+    }
+    sum += part;
+  }
+  return Math.sqrt(sum / size);
 }
 
 /** Frame 0 and every frame i+1 with D_i above the threshold, ascending. */

@@ -49,19 +49,34 @@ export async function probeVideo(ffmpeg: string, path: string, options: ProbeVid
   await checkVideoFile(path);
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    '-i', path, '-map', '0:v:0', '-vf', 'showinfo', ...(await passthroughTimingArgs(ffmpeg)), '-f', 'null', '-',
+    '-i', path, '-map', '0:v:0', '-vf', SHOWINFO_FILTER, ...(await passthroughTimingArgs(ffmpeg)), '-f', 'null', '-',
   ];
   const log = new ShowinfoLog();
-  const { code, signal } = await runFfmpeg(ffmpeg, args, (line) => log.read(line), options.signal);
-  if (code !== 0) throw cannotRead(path, log, signal !== null ? `ffmpeg was killed by ${signal}` : undefined);
-  if (log.firstError !== undefined) {
-    throw new UserError(`video ${path} is damaged or truncated: ffmpeg: ${log.firstError}`,
-      'Re-copy or re-export the file; a partly downloaded or cut file cannot be used.');
-  }
+  const exit = await runFfmpeg(ffmpeg, args, (line) => log.read(line), options.signal);
+  return probeFromShowinfo(path, log, exit);
+}
+
+/** showinfo without its per-frame plane checksums (unused here, and costly on large frames). */
+export const SHOWINFO_FILTER = 'showinfo=checksum=0';
+
+/**
+ * The probe of `path` from a finished ffmpeg run whose filter graph began with SHOWINFO_FILTER
+ * (probeVideo's, or a decoding run's), after the checks described at VideoProbe: a UserError for
+ * a non-zero exit, an error-level message, or no frame.
+ */
+export function probeFromShowinfo(path: string, log: ShowinfoLog, exit: { code: number | null; signal: NodeJS.Signals | null }): VideoProbe {
+  if (exit.code !== 0) throw cannotRead(path, log, exit.signal !== null ? `ffmpeg was killed by ${exit.signal}` : undefined);
+  if (log.firstError !== undefined) throw damagedVideo(path, log.firstError);
   if (log.frames.length === 0 || log.width === undefined || log.height === undefined) {
     throw new UserError(`video ${path} has no decodable frame (ffmpeg: ${log.lastLine || 'no message'})`, 'Check that the file is a video and is complete.');
   }
   return log.result(path);
+}
+
+/** The error for a file ffmpeg logged an error-level message about while decoding. */
+export function damagedVideo(path: string, said: string): UserError {
+  return new UserError(`video ${path} is damaged or truncated: ffmpeg: ${said}`,
+    'Re-copy or re-export the file; a partly downloaded or cut file cannot be used.');
 }
 
 /**
@@ -183,9 +198,10 @@ const SHOWINFO_FRAME = /\bn:\s*(\d+)\s+pts:\s*(-?\d+|NOPTS)\s+pts_time:(\S+)/;
 const SHOWINFO_CONFIG = /config in time_base: (\d+)\/(\d+), frame_rate: (\d+)\/(\d+)/;
 const FRAME_SIZE = /\bs:(\d+)x(\d+)\b/;
 const STREAM_MAPPING = /Stream #0:\d+ -> #0:0 \((\w+)/;
+const CONTAINER_DURATION = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/;
 
 /** What the probe reads from ffmpeg's log: showinfo's time base and frames, the codec, errors. */
-class ShowinfoLog extends FfmpegLogTail {
+export class ShowinfoLog extends FfmpegLogTail {
   /** Seconds, by showinfo's frame number. */
   readonly frames: number[] = [];
   timeBase: [number, number] | undefined;
@@ -193,6 +209,8 @@ class ShowinfoLog extends FfmpegLogTail {
   width: number | undefined;
   height: number | undefined;
   codec = 'unknown';
+  /** The container's stated duration, seconds (its header line, before any frame). */
+  statedDuration: number | undefined;
 
   override read(line: string): void {
     super.read(line);
@@ -212,7 +230,18 @@ class ShowinfoLog extends FfmpegLogTail {
       return;
     }
     const mapping = STREAM_MAPPING.exec(line);
-    if (mapping !== null) this.codec = mapping[1] as string;
+    if (mapping !== null) {
+      this.codec = mapping[1] as string;
+      return;
+    }
+    const duration = CONTAINER_DURATION.exec(ffmpegMessage(line));
+    if (duration !== null) this.statedDuration = Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);
+  }
+
+  /** Frames the header's duration and rate suggest, for a progress bar before the count is known; undefined when either is missing. */
+  estimatedFrameCount(): number | undefined {
+    if (this.statedDuration === undefined || this.frameRate === undefined) return undefined;
+    return Math.max(1, Math.round(this.statedDuration * this.nominalFps()));
   }
 
   private frame(n: number, pts: string, ptsTime: string): void {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUserError } from '../../src/core/errors.ts';
-import { decodeClip, decodeVideoFrames, evenlySpacedIndices, selectedFrameIndices, type DecodedClip } from '../../src/video/decode-video.ts';
+import { decodeClip, decodeVideoFrames, decodesInOnePass, evenlySpacedIndices, selectedFrameIndices, type DecodedClip } from '../../src/video/decode-video.ts';
 import { locateFfmpeg } from '../../src/video/ffmpeg-binary.ts';
 import { probeVideo, type VideoProbe } from '../../src/video/probe-video.ts';
 
@@ -63,6 +63,29 @@ clipTest('every clip decodes at 64x64, cropped and padded, to its probed frame c
       if (fit === 'crop') cropped.set(path, clip);
     }
   }
+});
+
+clipTest('one pass (no probe given): every clip gives the frames, times and probe of probing then decoding', async () => {
+  assert.ok(decodesInOnePass({ size: SIZE }) && decodesInOnePass({ size: SIZE, frames: { every: 2 } }));
+  assert.not.ok(decodesInOnePass({ size: SIZE, frames: { count: 8 } }) || decodesInOnePass({}) || decodesInOnePass({ size: SIZE, probe: await probeOf(AVI) }));
+  for (const path of clips) {
+    const probe = await probeOf(path);
+    const both = cropped.get(path) ?? await decodeClip(ffmpeg, path, { size: SIZE, probe });
+    const estimates: (number | undefined)[] = [];
+    const once = await within(60_000, decodeClip(ffmpeg, path, { size: SIZE, onFrame: (_, expected) => estimates.push(expected) }));
+    assert.ok(Buffer.from(once.frames.frames).equals(Buffer.from(both.frames.frames)), `${path}: frames differ`);
+    assert.equal(once.indices, both.indices);
+    assert.equal(Array.from(once.timestamps), Array.from(probe.timestamps), path);
+    assert.equal({ ...once.probe, timestamps: Array.from(once.probe.timestamps) }, { ...probe, timestamps: Array.from(probe.timestamps) }, path);
+    // The progress total: the header's duration x rate, within 10% of the count.
+    assert.ok(estimates.every((e) => e !== undefined && Math.abs(e - probe.frameCount) <= Math.max(3, 0.1 * probe.frameCount)), `${path}: estimates ${[...new Set(estimates)].join(', ')} for ${probe.frameCount} frames`);
+  }
+  const probe = await probeOf(AVI);
+  const every = await decodeClip(ffmpeg, AVI, { size: SIZE, frames: { every: 40 } });
+  assert.equal(every.indices, [0, 40, 80, 120, 160]);
+  assert.equal(Array.from(every.timestamps), every.indices.map((i) => probe.timestamps[i]));
+  const all = cropped.get(AVI) as DecodedClip;
+  every.indices.forEach((i, j) => assert.ok(Buffer.from(frameOf(every, j)).equals(Buffer.from(frameOf(all, i))), `frame ${i}`));
 });
 
 clipTest('crop fills the square; pad keeps the whole 4:3 frame between black bars', async () => {
@@ -136,14 +159,25 @@ endsTest('a truncated copy yields the frames it holds, then a UserError naming i
     assert.match((err as Error).message, `video ${half} ended after ${decoded} of the 164 frames asked for`);
   }
   assert.ok(decoded > 40 && decoded < 164, `${decoded} frames`);
-  // Left to probe it itself, it fails before decoding anything.
+  // In one pass (no probe): the frames before the damage, then the probe's own error, as soon as ffmpeg reports it.
+  let before = 0;
   try {
-    await within(30_000, decodeClip(ffmpeg, half, { size: 32 }));
+    await within(30_000, (async () => { for await (const f of decodeVideoFrames(ffmpeg, half, { size: 32 })) before += f.frame.length > 0 ? 1 : 0; })());
+    assert.unreachable('no error');
+  } catch (err) {
+    assert.ok(isUserError(err), String(err));
+    assert.match((err as Error).message, `video ${half} is damaged or truncated: ffmpeg: `);
+  }
+  assert.ok(before < 164, `${before} frames`);
+  // Probing it (a { count } selection needs the count) fails before decoding anything.
+  try {
+    await within(30_000, decodeClip(ffmpeg, half, { size: 32, frames: { count: 8 } }));
     assert.unreachable('no error');
   } catch (err) {
     assert.ok(isUserError(err), String(err));
     assert.match((err as Error).message, `video ${half} is damaged or truncated`);
   }
+  if (ffmpegChildren() !== undefined) assert.equal(ffmpegChildren(), []);
 });
 
 endsTest('a missing file is a UserError naming it', async () => {
@@ -170,16 +204,18 @@ endsTest('breaking out of the loop leaves no ffmpeg child running', async () => 
     return;
   }
   const path = join(VIDEO_DIR, 'tests_data_test.mp4');
-  const probe = await probeOf(path);
-  let during: number | undefined;
-  for await (const f of decodeVideoFrames(ffmpeg, path, { size: SIZE, probe })) {
-    if (f.index === 2) {
-      during = ffmpegChildren()?.filter((c) => c.state !== 'Z').length;
-      break;
+  // After a probe, and in one pass.
+  for (const probe of [await probeOf(path), undefined]) {
+    let during: number | undefined;
+    for await (const f of decodeVideoFrames(ffmpeg, path, { size: SIZE, ...(probe === undefined ? {} : { probe }) })) {
+      if (f.index === 2) {
+        during = ffmpegChildren()?.filter((c) => c.state !== 'Z').length;
+        break;
+      }
     }
+    assert.is(during, 1, 'ffmpeg was not running while frames were read');
+    assert.equal(ffmpegChildren(), []);
   }
-  assert.is(during, 1, 'ffmpeg was not running while frames were read');
-  assert.equal(ffmpegChildren(), []);
 });
 
 endsTest('an abort kills ffmpeg and ends the loop with the abort reason', async () => {
