@@ -21,6 +21,7 @@ interface RunArgs {
   set: string[];
   resume: string | undefined;
   workers: number | undefined;
+  threadsPerWorker: number | undefined;
   results: string;
   list: boolean;
   backend?: BackendPreference;
@@ -36,6 +37,7 @@ export function runCommands<T>(cli: Argv<T>): Argv<T> {
     .option('set', { type: 'array', string: true, default: [] as string[], describe: 'Override a field: --set train.epochs=5 --set inputs.imu.placements=[wrist]' })
     .option('resume', { type: 'string', describe: 'Continue a stopped run: its folder, or nothing for the latest run of this experiment' })
     .option('workers', { type: 'number', describe: "Parallel fold workers (default: the file's run.workers, 'auto' = one per core; 0 runs in this thread)" })
+    .option('threads-per-worker', { type: 'number', describe: "Threads of each worker's native kernels (default: the file's run.threadsPerWorker, 'auto' = the cores shared among the workers)" })
     .option('results', { type: 'string', default: 'results', describe: 'Folder of all results; a run writes <results>/<experiment>/<run-id>/' })
     .option('list', { type: 'boolean', default: false, describe: 'Print the trials the file makes and stop' });
   return cli
@@ -66,6 +68,7 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
   }
   if (!sweep && loaded.experiment.sweep !== undefined) process.stderr.write(`note: ${args.file} has a sweep: block; this runs its base configuration only (\`motionfuse sweep\` runs every trial)\n`);
   if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0)) throw new UserError(`--workers must be a whole number >= 0, got ${args.workers}`);
+  if (args.threadsPerWorker !== undefined && (!Number.isInteger(args.threadsPerWorker) || args.threadsPerWorker < 1 || args.threadsPerWorker > 256)) throw new UserError(`--threads-per-worker must be a whole number from 1 to 256, got ${args.threadsPerWorker}`);
   const backend = await selectBackend(args.backend);
   const git = await gitCommit();
   const controller = new AbortController();
@@ -82,6 +85,7 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
       ...(args.resume === undefined ? {} : { resume: args.resume === '' ? true : args.resume }),
       resultsRoot: args.results,
       ...(args.workers === undefined ? {} : { workers: args.workers }),
+      ...(args.threadsPerWorker === undefined ? {} : { threadsPerWorker: args.threadsPerWorker }),
       ...(args.backend === undefined ? {} : { backend: args.backend }),
       environment: { ...(await runEnvironment(backend)), command: `motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')}` },
       cacheDir: resolve(featureCacheDir(), '..', 'input-sets'),

@@ -21,8 +21,8 @@ export interface FoldPool {
   close(): Promise<void>;
 }
 
-export function startFoldPool(options: { workers: number; backend?: BackendPreference; logLevel?: string }): FoldPool {
-  shareCores(options.workers);
+export function startFoldPool(options: { workers: number; threadsPerWorker?: number; backend?: BackendPreference; logLevel?: string }): FoldPool {
+  shareCores(options.workers, options.threadsPerWorker);
   if (options.workers === 0) return inThreadPool();
   const piscina = new Piscina({
     filename: new URL('./fold-worker.js', import.meta.url).href,
@@ -54,11 +54,16 @@ export function startFoldPool(options: { workers: number; backend?: BackendPrefe
  * The native kernels' thread pool is one per process: with several fold workers each kernel runs
  * on one thread (a worker per core is the parallelism; a shared pool would be contended and its
  * idle threads spin), with one worker on every core. Measured on 2 cores, a 4 x 3 sweep: two
- * workers 68.8 s with the pool at 2 threads, 61.7 s at 1. MOTIONFUSE_THREADS, when set, wins.
+ * workers 68.8 s with the pool at 2 threads, 61.7 s at 1. An explicit `threadsPerWorker` wins,
+ * then MOTIONFUSE_THREADS.
  */
-function shareCores(workers: number): void {
-  if (process.env['MOTIONFUSE_THREADS'] !== undefined && process.env['MOTIONFUSE_THREADS'] !== '') return;
+function shareCores(workers: number, threadsPerWorker: number | undefined): void {
   const { addon } = loadNativeAddon();
+  if (threadsPerWorker !== undefined) {
+    addon?.setThreads(threadsPerWorker);
+    return;
+  }
+  if (process.env['MOTIONFUSE_THREADS'] !== undefined && process.env['MOTIONFUSE_THREADS'] !== '') return;
   addon?.setThreads(Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers))));
 }
 

@@ -21,6 +21,8 @@ export interface RunExperimentOptions {
   resultsRoot: string;
   /** Parallel fold workers; default the experiment's run.workers. 0 runs in this thread. */
   workers?: number;
+  /** Threads of each worker's native kernels; default the experiment's run.threadsPerWorker ('auto': the cores shared among the workers). */
+  threadsPerWorker?: number;
   backend?: BackendPreference;
   /** Versions, backend, platform, git commit: written to environment.json. */
   environment: Record<string, unknown>;
@@ -71,7 +73,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
   const ran: string[] = [];
   let stopped = false;
   if (todo.length > 0) {
-    const pool = startFoldPool({ workers, ...(options.backend === undefined ? {} : { backend: options.backend }), ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }) });
+    const threads = options.threadsPerWorker ?? (loaded.experiment.run.threadsPerWorker === 'auto' ? undefined : loaded.experiment.run.threadsPerWorker);
+    const pool = startFoldPool({ workers, ...(threads === undefined ? {} : { threadsPerWorker: threads }), ...(options.backend === undefined ? {} : { backend: options.backend }), ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }) });
     const bar = startProgress({ label: 'run', total: units.length, unit: 'folds', enabled: options.progress ?? true });
     bar.update(reused.length, reused.length > 0 ? `resumed: ${reused.length} folds already done` : undefined);
     const trialNumber = new Map(trials.map((t, i) => [t.id, i + 1]));

@@ -164,6 +164,16 @@ for (const [what, text, message] of BAD) {
   });
 }
 
+Run('bad --workers and --threads-per-worker values are named', () => {
+  const file = experimentFile('ok.yaml', 'name: x\ndataset: { name: synthetic }\nmodel: { type: svm }\n');
+  for (const [flag, value, message] of [['--workers', '-1', /^error: --workers must be a whole number >= 0, got -1/], ['--threads-per-worker', '0', /^error: --threads-per-worker must be a whole number from 1 to 256, got 0/]] as const) {
+    const r = motionfuse(['run', file, flag, value, '--results', join(work, 'never')], env);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+  assert.not.ok(existsSync(join(work, 'never')), 'nothing written');
+});
+
 Run('a missing experiment file is named', () => {
   const r = motionfuse(['run', join(work, 'nothere.yaml')], env);
   assert.is(r.code, 2);

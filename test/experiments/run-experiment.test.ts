@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadNativeAddon } from '../../src/backend/native/native-addon.ts';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
 import { loadExperiment } from '../../src/experiments/load-experiment.ts';
@@ -55,9 +56,20 @@ RunExperiment('the same seed gives the same folds whatever the number of workers
     const { result } = JSON.parse(readFileSync(join(runDir, 'trials', trial, `fold-${k}.json`), 'utf8')) as { result: { training: unknown; predictions: unknown } };
     return { training: result.training, predictions: result.predictions };
   });
+  const { addon } = loadNativeAddon();
   const one = await runExperiment(loaded, { ...base, resultsRoot: join(dir, 'one'), workers: 0 });
+  const onAllCores = addon?.info().threads;
+  // One worker held to one kernel thread (`run.threadsPerWorker`), then a worker per core.
+  const single = await runExperiment(loaded, { ...base, resultsRoot: join(dir, 'single'), workers: 1, threadsPerWorker: 1 });
+  if (addon !== undefined) {
+    // MOTIONFUSE_THREADS, when set, sizes the pool instead of 'auto'.
+    if ((process.env['MOTIONFUSE_THREADS'] ?? '') === '') assert.is(onAllCores, availableParallelism(), 'a lone worker uses every core');
+    assert.is(addon.info().threads, 1, 'threadsPerWorker: 1 holds the lone worker to one thread');
+  }
   const two = await runExperiment(loaded, { ...base, resultsRoot: join(dir, 'two'), workers: 2 });
+  addon?.setThreads(0);
   const trial = one.trials[0]?.id as string;
+  assert.equal(folds(single.runDir, trial), folds(one.runDir, trial));
   assert.equal(folds(two.runDir, trial), folds(one.runDir, trial));
 });
 
