@@ -10,7 +10,8 @@ import { benchRefNetBranches } from './refnet-branches.ts';
 import { benchGemm } from './gemm.ts';
 import { benchSynthetic } from './synthetic.ts';
 import { benchTrainFusion } from './train-fusion.ts';
-import { benchSweepWorkers } from './sweep-workers.ts';
+import { benchSweepWorkers, parseSweepConfig } from './sweep-workers.ts';
+import { benchDecodeKeyframes, SHARED_VIDEO_DIR } from './decode-keyframes.ts';
 import { defaultWorkerCount } from '../src/data/synthetic/trial-pool.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
@@ -94,17 +95,29 @@ await yargs(process.argv.slice(2))
   )
   .command(
     'sweep-workers',
-    'A sweep of 4 trials x 3 folds with 1 and with 2 fold workers (inputs prepared beforehand): seconds each and the speed-up',
+    "A sweep of 4 trials x 3 folds with one worker on one core, one worker on every core, and a worker per core (inputs prepared beforehand): seconds each and the speed-ups",
     (y) => y
-      .option('workers', { type: 'array', number: true, default: [1, 2], describe: 'Worker counts to time, in order; the speed-up is over the first' })
+      .option('configs', { type: 'array', string: true, default: ['1x1', '1', '2'], describe: "Configurations to time, in order: WORKERS (kernel threads 'auto': the cores shared among them) or WORKERSxTHREADS" })
       .option('epochs', { type: 'number', default: 10 })
       .option('clips', { type: 'number', default: 2, describe: 'Trials per action and athlete (12 athletes, 10 actions)' }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
-      process.stdout.write(`${JSON.stringify(await benchSweepWorkers({ workers: args.workers as number[], epochs: args.epochs, clips: args.clips }))}\n`);
+      process.stdout.write(`${JSON.stringify(await benchSweepWorkers({ configs: (args.configs as string[]).map(parseSweepConfig), epochs: args.epochs, clips: args.clips }))}\n`);
     },
   )
-  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion, sweep-workers')
+  .command(
+    'decode-keyframes',
+    'Decoding real clips at 112 x 112 and choosing key frames, against ffmpeg alone decoding them to raw frames: seconds and ratio',
+    (y) => y
+      .option('dir', { type: 'string', default: SHARED_VIDEO_DIR, describe: 'Folder of video clips' })
+      .option('size', { type: 'number', default: 112 })
+      .option('repeats', { type: 'number', default: 5, describe: 'Timed runs per clip and method (median reported)' }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      process.stdout.write(`${JSON.stringify(await benchDecodeKeyframes({ dir: args.dir, size: args.size, repeats: args.repeats }))}\n`);
+    },
+  )
+  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion, sweep-workers, decode-keyframes')
   .strict()
   .help()
   .parseAsync();
