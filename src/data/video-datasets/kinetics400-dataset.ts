@@ -17,7 +17,7 @@ import { clipDataset, DECODE_OPTIONS, type ClipDataset, type ClipEntry, type Cli
  */
 export const KINETICS400_OPTIONS_SCHEMA = z.strictObject({
   root: existingFolder('folder of the label folders'),
-  annotations: z.array(existingFile('an annotation CSV')).min(1).describe('annotation CSVs (train.csv, validate.csv, ...): label,youtube_id,time_start,time_end,split'),
+  annotations: z.array(existingFile('an annotation CSV')).min(1).describe('annotation CSVs (train.csv, val.csv, ...): label,youtube_id,time_start,time_end,split'),
   ...DECODE_OPTIONS,
 });
 export type Kinetics400Options = z.output<typeof KINETICS400_OPTIONS_SCHEMA>;

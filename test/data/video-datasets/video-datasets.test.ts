@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError } from '../../../src/core/errors.ts';
+import { createDataset } from '../../../src/data/dataset-registry.ts';
+import { expandTrials } from '../../../src/experiments/expand-sweep.ts';
+import { loadExperiment } from '../../../src/experiments/load-experiment.ts';
 import { hmdb51Dataset } from '../../../src/data/video-datasets/hmdb51-dataset.ts';
 import { kinetics400Dataset } from '../../../src/data/video-datasets/kinetics400-dataset.ts';
 import { sports1mDataset } from '../../../src/data/video-datasets/sports1m-dataset.ts';
@@ -48,6 +51,16 @@ Datasets('UCF-101: split 1 has 9,537 training and 3,783 test clips of 101 classe
   assert.equal([...testGroups].sort(), ['01', '02', '03', '04', '05', '06', '07'], 'split 1 tests groups 1-7');
   // Each split partitions the same 13,320 clips: all of them are on disk.
   assert.is((await ucf.missing()).length, 0);
+
+  // experiments/ucf101.yaml pointed at this tree: split 1, the paper's method and its video baselines.
+  const loaded = await loadExperiment(join(process.cwd(), 'experiments', 'ucf101.yaml'), { set: [`dataset.root=${root}`, `dataset.splits=${splits}`] });
+  const { split } = loaded.experiment;
+  assert.equal([split.kind, split.kind === 'official' ? split.names : undefined], ['official', ['split1']]);
+  const trials = expandTrials(loaded, { sweep: true });
+  assert.equal(trials.map((t) => t.experiment.model.type), ['video-only', 'pretrained-video', 'single-frame-cnn', 'two-stream-cnn']);
+  const fromFile = createDataset(loaded.experiment.dataset);
+  const [split1] = await fromFile.officialSplits!();
+  assert.equal([split1!.name, split1!.train.length, split1!.test.length], ['split1', 9537, 3783]);
 });
 
 Datasets('UCF-101: a missing split folder is a clear error', () => {
