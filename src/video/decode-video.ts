@@ -279,11 +279,27 @@ export interface DecodeClipOptions extends DecodeVideoOptions {
    * run while the rest decodes, e.g. FrameDifferenceStream; its bytes must not be changed).
    */
   onFrame?: (decoded: number, total: number | undefined, frame: DecodedVideoFrame) => void;
+  /** The most bytes a selection's one pass may hold (every frame at the output size); default 256 MiB. */
+  onePassLimit?: number;
 }
 
-/** Decodes `path` into one DecodedClip (in one pass where decodeVideoFrames can, see there). */
+/**
+ * Decodes `path` into one DecodedClip. In one pass where decodeVideoFrames can (see there); a
+ * selection that needs the frame count ({count}, {indices}) at a given size also decodes in one
+ * pass, every frame, and takes its frames once the count is known, unless the whole clip would
+ * exceed `onePassLimit`: then it probes and decodes just the selection.
+ */
 export async function decodeClip(ffmpeg: string, path: string, options: DecodeClipOptions = {}): Promise<DecodedClip> {
   if (decodesInOnePass(options)) return decodeClipInOnePass(ffmpeg, path, options);
+  if (options.probe === undefined && options.size !== undefined) {
+    const { onFrame, frames: selection, onePassLimit = ONE_PASS_MAX_BYTES, ...rest } = options;
+    try {
+      const whole = await decodeClipInOnePass(ffmpeg, path, rest, onePassLimit);
+      return takeFrames(whole, selectedFrameIndices(whole.probe.frameCount, selection), onFrame);
+    } catch (err) {
+      if (!(err instanceof ClipTooLong)) throw err;
+    }
+  }
   const probe = options.probe ?? (await probeVideo(ffmpeg, path, options.signal === undefined ? {} : { signal: options.signal }));
   // The size is known: frames go straight into place.
   const plan = planDecode(probe, options);
@@ -307,12 +323,13 @@ export async function decodeClip(ffmpeg: string, path: string, options: DecodeCl
  * One pass: the count is known only at the end, so ffmpeg's bytes go straight into a clip buffer
  * sized from the header's estimate (at most MAX_INITIAL_FRAMES) and grown by half when short.
  */
-async function decodeClipInOnePass(ffmpeg: string, path: string, options: DecodeClipOptions): Promise<DecodedClip> {
+async function decodeClipInOnePass(ffmpeg: string, path: string, options: DecodeClipOptions, maxBytes = Number.POSITIVE_INFINITY): Promise<DecodedClip> {
   const { width, height } = outputSize(options.size, { width: 0, height: 0 });
   const frameBytes = width * height * 3;
   let buffer = new Uint8Array(0);
   let allocated = 0;
   const allocate = (estimate: number | undefined) => {
+    if ((allocated + 1) * frameBytes > maxBytes) throw new ClipTooLong();
     if ((allocated + 1) * frameBytes > buffer.length) {
       const frames = Math.max(allocated + 1, Math.ceil(allocated * 1.5), Math.min(estimate ?? 16, MAX_INITIAL_FRAMES));
       const grown = new Uint8Array(frames * frameBytes);
@@ -345,6 +362,27 @@ async function decodeClipInOnePass(ffmpeg: string, path: string, options: Decode
 
 /** The most frames a one-pass clip buffer starts with, whatever a header claims. */
 const MAX_INITIAL_FRAMES = 4096;
+
+/** The most a selection's one pass holds by default (every frame at the output size): 256 MiB, 6,800 frames at 112 x 112. */
+const ONE_PASS_MAX_BYTES = 256 * 2 ** 20;
+
+/** The whole clip would exceed a one-pass limit. */
+class ClipTooLong extends Error {}
+
+/** These frames of a whole decoded clip, as a DecodedClip of their own (a repeated index is copied again). */
+function takeFrames(whole: DecodedClip, indices: number[], onFrame: DecodeClipOptions['onFrame']): DecodedClip {
+  const { width, height } = whole.frames;
+  const frameBytes = width * height * 3;
+  const frames = new Uint8Array(indices.length * frameBytes);
+  const t = new Float64Array(indices.length);
+  indices.forEach((index, j) => {
+    const frame = whole.frames.frames.subarray(index * frameBytes, (index + 1) * frameBytes);
+    frames.set(frame, j * frameBytes);
+    t[j] = whole.timestamps[index] as number;
+    onFrame?.(j + 1, indices.length, { index, t: t[j] as number, frame: frames.subarray(j * frameBytes, (j + 1) * frameBytes), expected: indices.length });
+  });
+  return { ...whole, frames: { frames, width, height, channels: 3 }, timestamps: t, indices };
+}
 
 /** The frame indices `selection` names in a clip of `frameCount` frames (checked; errors name the argument). */
 export function selectedFrameIndices(frameCount: number, selection: FrameSelection = 'all'): number[] {

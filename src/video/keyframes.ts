@@ -102,14 +102,16 @@ function differencesOf(bytes: Uint8Array, frameSize: number): Float32Array {
 
 /** sqrt(sum (b - a)^2 / size) over `size` bytes from each offset. */
 function rmsDifference(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, size: number): number {
-  // Integer partial sums: a row of 4096 bytes sums to at most 4096 x 255^2 < 2^31.
+  // Zero-based views and integer partial sums (a row of 4096 bytes sums to at most 4096 x 255^2 < 2^31) keep V8's loop tight.
+  const x = a.subarray(aAt, aAt + size);
+  const y = b.subarray(bAt, bAt + size);
   let sum = 0;
   for (let start = 0; start < size; start += 4096) {
     const end = Math.min(size, start + 4096);
     let part = 0;
     for (let k = start; k < end; k++) {
-      const d = ((b[bAt + k] as number) - (a[aAt + k] as number)) | 0;
-      part = (part + Math.imul(d, d)) | 0;
+      const d = ((y[k] as number) - (x[k] as number)) | 0;
+      part = (part + d * d) | 0;
     }
     sum += part;
   }

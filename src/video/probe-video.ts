@@ -182,10 +182,16 @@ const ERROR_LEVEL = /(?:\[[^\]@]+? @ 0x[0-9a-f]+\] )?\[(?:error|fatal|panic)\] .
 export class FfmpegLogTail {
   firstError: string | undefined;
   lastError: string | undefined;
-  lastLine = '';
+  private last = '';
+  /** The last non-blank line, as ffmpegMessage gives it (made when asked: a decoding run logs a line or two per frame). */
+  get lastLine(): string {
+    return ffmpegMessage(this.last);
+  }
   read(line: string): void {
     if (line.trim() === '') return;
-    this.lastLine = ffmpegMessage(line);
+    this.last = line;
+    // An error-level message carries its level tag (-loglevel level+...); most lines need no regex.
+    if (!line.includes('[error]') && !line.includes('[fatal]') && !line.includes('[panic]')) return;
     const error = ERROR_LEVEL.exec(line);
     if (error !== null) {
       this.lastError = ffmpegMessage(error[0]);

@@ -113,6 +113,25 @@ clipTest('{ count: 8 } gives 8 evenly spaced frames with their times, pixel for 
   assert.equal(evenlySpacedIndices(164, 8), [10, 30, 51, 71, 92, 112, 133, 153]);
 });
 
+clipTest('{ count } and { indices } without a probe: one pass over every frame, then the same frames and times as probing first; a clip over the one-pass limit probes', async () => {
+  const calls: number[] = [];
+  for (const path of [AVI, join(VIDEO_DIR, 'tests_data_test.mp4')]) {
+    const probe = await probeOf(path);
+    for (const frames of [{ count: 8 }, { indices: [0, 5, 5, 6, probe.frameCount - 1] }] as const) {
+      const probed = await decodeClip(ffmpeg, path, { size: SIZE, frames, probe });
+      // Held to 10 frames, the one pass gives up and the clip is probed, then the selection decoded.
+      for (const onePassLimit of [undefined, 10 * FRAME]) {
+        const once = await within(60_000, decodeClip(ffmpeg, path, { size: SIZE, frames, ...(onePassLimit === undefined ? {} : { onePassLimit }), onFrame: (n) => calls.push(n) }));
+        assert.equal(once.indices, probed.indices);
+        assert.equal(Array.from(once.timestamps), Array.from(probed.timestamps));
+        assert.ok(Buffer.from(once.frames.frames).equals(Buffer.from(probed.frames.frames)), `${path} ${JSON.stringify(frames)}: frames differ`);
+        assert.equal({ ...once.probe, timestamps: Array.from(once.probe.timestamps) }, { ...probe, timestamps: Array.from(probe.timestamps) });
+      }
+    }
+  }
+  assert.equal(calls.slice(0, 8), [1, 2, 3, 4, 5, 6, 7, 8], 'onFrame counts the selected frames');
+});
+
 clipTest('{ every } and { indices } (repeats allowed) pick those frames', async () => {
   const probe = await probeOf(AVI);
   const all = cropped.get(AVI) ?? await decodeClip(ffmpeg, AVI, { size: SIZE, probe });
@@ -169,7 +188,7 @@ endsTest('a truncated copy yields the frames it holds, then a UserError naming i
     assert.match((err as Error).message, `video ${half} is damaged or truncated: ffmpeg: `);
   }
   assert.ok(before < 164, `${before} frames`);
-  // Probing it (a { count } selection needs the count) fails before decoding anything.
+  // A { count } selection (which needs the count) fails with the same error.
   try {
     await within(30_000, decodeClip(ffmpeg, half, { size: 32, frames: { count: 8 } }));
     assert.unreachable('no error');
