@@ -168,7 +168,6 @@ async function* decodeInOnePass(ffmpeg: string, path: string, options: DecodeVid
     }
     const { exit, partial } = await run.finished();
     signal?.throwIfAborted();
-    if (exit.error !== undefined) throw cannotRun(ffmpeg, exit.error);
     const probe = probeFromShowinfo(path, log, exit);
     const expected = Math.ceil(probe.frameCount / every);
     if (k !== expected || partial) {
