@@ -321,6 +321,7 @@ export async function decodeClip(ffmpeg: string, path: string, options: DecodeCl
 /**
  * One pass: the count is known only at the end, so ffmpeg's bytes go straight into a clip buffer
  * sized from the header's estimate (at most MAX_INITIAL_FRAMES) and grown by half when short.
+ * Beyond `maxBytes` (or a header's estimate beyond it) it stops with ClipTooLong.
  */
 async function decodeClipInOnePass(ffmpeg: string, path: string, options: DecodeClipOptions, maxBytes = Number.POSITIVE_INFINITY): Promise<DecodedClip> {
   const { width, height } = outputSize(options.size, { width: 0, height: 0 });
@@ -328,7 +329,8 @@ async function decodeClipInOnePass(ffmpeg: string, path: string, options: Decode
   let buffer = new Uint8Array(0);
   let allocated = 0;
   const allocate = (estimate: number | undefined) => {
-    if ((allocated + 1) * frameBytes > maxBytes) throw new ClipTooLong();
+    // A header that promises more than the limit stops it at the first frame (a long clip is not decoded for nothing).
+    if ((allocated + 1) * frameBytes > maxBytes || (allocated === 0 && estimate !== undefined && estimate * frameBytes > maxBytes)) throw new ClipTooLong();
     if ((allocated + 1) * frameBytes > buffer.length) {
       const frames = Math.max(allocated + 1, Math.ceil(allocated * 1.5), Math.min(estimate ?? 16, MAX_INITIAL_FRAMES));
       const grown = new Uint8Array(frames * frameBytes);
