@@ -37,7 +37,7 @@ export function runCommands<T>(cli: Argv<T>): Argv<T> {
     .option('set', { type: 'array', string: true, default: [] as string[], describe: 'Override a field: --set train.epochs=5 --set inputs.imu.placements=[wrist]' })
     .option('resume', { type: 'string', describe: 'Continue a stopped run: its folder, or nothing for the latest run of this experiment' })
     .option('workers', { type: 'number', describe: "Parallel fold workers (default: the file's run.workers, 'auto' = one per core; 0 runs in this thread)" })
-    .option('threads-per-worker', { type: 'number', describe: "Threads of each worker's native kernels (default: the file's run.threadsPerWorker, 'auto' = the cores shared among the workers)" })
+    .option('threads-per-worker', { type: 'number', describe: "Threads of the native kernels for each worker (default: the file's run.threadsPerWorker, 'auto' = the cores divided among the workers)" })
     .option('results', { type: 'string', default: 'results', describe: 'Folder of all results; a run writes <results>/<experiment>/<run-id>/' })
     .option('list', { type: 'boolean', default: false, describe: 'Print the trials the file makes and stop' });
   return cli

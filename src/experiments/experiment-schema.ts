@@ -132,7 +132,7 @@ export function experimentSchema() {
     }).prefault({}),
     run: z.strictObject({
       workers: z.union([z.literal('auto'), positiveInt]).default('auto').describe("parallel trial workers; 'auto': one per core"),
-      threadsPerWorker: z.union([z.literal('auto'), positiveInt]).default('auto').describe("threads of each worker's native kernels; 'auto': the cores shared among the workers (MOTIONFUSE_THREADS, when set, instead)"),
+      threadsPerWorker: z.union([z.literal('auto'), positiveInt]).default('auto').describe("threads of the native kernels for each worker; 'auto': the cores divided among the workers (MOTIONFUSE_THREADS, when set, instead). The kernels' pool is one per process: with several workers, one above 1 is taken by whichever worker finds it free"),
       saveModels: z.boolean().default(false).describe('save each fold\'s trained network (TensorFlow.js format) with its preprocessing'),
     }).prefault({}),
   });
