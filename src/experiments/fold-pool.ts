@@ -58,13 +58,23 @@ export function startFoldPool(options: { workers: number; threadsPerWorker?: num
  * then MOTIONFUSE_THREADS.
  */
 function shareCores(workers: number, threadsPerWorker: number | undefined): void {
-  const { addon } = loadNativeAddon();
-  if (threadsPerWorker !== undefined) {
-    addon?.setThreads(threadsPerWorker);
-    return;
-  }
-  if (process.env['MOTIONFUSE_THREADS'] !== undefined && process.env['MOTIONFUSE_THREADS'] !== '') return;
-  addon?.setThreads(Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers))));
+  const threads = kernelThreads(workers, threadsPerWorker);
+  if (threads !== undefined) loadNativeAddon().addon?.setThreads(threads);
+}
+
+/** The kernels' thread count shareCores sets; undefined where MOTIONFUSE_THREADS has set it. */
+function kernelThreads(workers: number, threadsPerWorker: number | undefined): number | undefined {
+  if (threadsPerWorker !== undefined) return threadsPerWorker;
+  if (process.env['MOTIONFUSE_THREADS'] !== undefined && process.env['MOTIONFUSE_THREADS'] !== '') return undefined;
+  return Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers)));
+}
+
+/** What a run's folds will compute with, for its environment record: the native kernels' ISA and threads, or why there are none. */
+export function nativeKernelsUsed(workers: number, threadsPerWorker: number | undefined): string {
+  const { addon, reason } = loadNativeAddon();
+  if (addon === undefined) return `not used: ${reason}`;
+  const threads = kernelThreads(workers, threadsPerWorker) ?? addon.info().threads;
+  return `${addon.info().isa}, ${threads} thread${threads === 1 ? '' : 's'} per worker (on the wasm backend)`;
 }
 
 function inThreadPool(): FoldPool {

@@ -5,7 +5,7 @@ import { isUserError, UserError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
 import type { EpochRecord } from '../train/fit.ts';
 import { expandTrials, type Trial } from './expand-sweep.ts';
-import { startFoldPool } from './fold-pool.ts';
+import { nativeKernelsUsed, startFoldPool } from './fold-pool.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
 import { prepareInputSets, type SkippedSample } from './prepare-input-sets.ts';
 import { ResultsStore } from './results-store.ts';
@@ -61,19 +61,19 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
   const store = options.resume === undefined
     ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep)
     : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
-  await store.recordStart(options.environment);
   const units = trials.flatMap((trial) => Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) => ({ trial, fold })));
   const finished = new Set(await store.finishedUnits());
   const todo = units.filter((u) => !finished.has(ResultsStore.unitKey(u.trial.id, u.fold)));
   const reused = units.filter((u) => finished.has(ResultsStore.unitKey(u.trial.id, u.fold))).map((u) => ResultsStore.unitKey(u.trial.id, u.fold));
-  const { inputs, skipped } = await prepareInputSets(todo.length > 0 ? [...new Set(todo.map((u) => u.trial))] : [], { cacheDir: options.cacheDir, codeVersion: options.codeVersion, progress: options.progress ?? true });
-  if (skipped.length > 0) await store.recordSkipped(skipped);
   const wanted = options.workers ?? (loaded.experiment.run.workers === 'auto' ? availableParallelism() : loaded.experiment.run.workers);
   const workers = Math.max(0, Math.min(wanted, todo.length));
+  const threads = options.threadsPerWorker ?? (loaded.experiment.run.threadsPerWorker === 'auto' ? undefined : loaded.experiment.run.threadsPerWorker);
+  await store.recordStart({ ...options.environment, workers, nativeKernels: nativeKernelsUsed(workers, threads) });
+  const { inputs, skipped } = await prepareInputSets(todo.length > 0 ? [...new Set(todo.map((u) => u.trial))] : [], { cacheDir: options.cacheDir, codeVersion: options.codeVersion, progress: options.progress ?? true });
+  if (skipped.length > 0) await store.recordSkipped(skipped);
   const ran: string[] = [];
   let stopped = false;
   if (todo.length > 0) {
-    const threads = options.threadsPerWorker ?? (loaded.experiment.run.threadsPerWorker === 'auto' ? undefined : loaded.experiment.run.threadsPerWorker);
     const pool = startFoldPool({ workers, ...(threads === undefined ? {} : { threadsPerWorker: threads }), ...(options.backend === undefined ? {} : { backend: options.backend }), ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }) });
     const bar = startProgress({ label: 'run', total: units.length, unit: 'folds', enabled: options.progress ?? true });
     bar.update(reused.length, reused.length > 0 ? `resumed: ${reused.length} folds already done` : undefined);

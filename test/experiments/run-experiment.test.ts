@@ -66,6 +66,10 @@ RunExperiment('the same seed gives the same folds whatever the number of workers
     if ((process.env['MOTIONFUSE_THREADS'] ?? '') === '') assert.is(onAllCores, availableParallelism(), 'a lone worker uses every core');
     assert.is(addon.info().threads, 1, 'threadsPerWorker: 1 holds the lone worker to one thread');
   }
+  // The run records what it computed with.
+  const started = (JSON.parse(readFileSync(join(single.runDir, 'environment.json'), 'utf8')) as { starts: { workers: number; nativeKernels: string }[] }).starts.at(-1);
+  assert.is(started?.workers, 1);
+  assert.match(started?.nativeKernels ?? '', addon === undefined ? /^not used: / : /, 1 thread per worker \(on the wasm backend\)$/);
   const two = await runExperiment(loaded, { ...base, resultsRoot: join(dir, 'two'), workers: 2 });
   addon?.setThreads(0);
   const trial = one.trials[0]?.id as string;
