@@ -59,30 +59,31 @@ function terminalBar(options: ProgressOptions, stream: NodeJS.WritableStream): P
   const multi = new cliProgress.MultiBar(
     {
       stream: stream as NodeJS.WriteStream,
-      format: `${options.label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted} | {status}`,
+      // Our own ETA: cli-progress's reads 'LLs' (its NULL, cut) until it has a rate.
+      format: `${options.label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {remaining} | {status}`,
       hideCursor: true,
       clearOnComplete: false,
-      etaBuffer: 20,
     },
     cliProgress.Presets.shades_classic,
   );
   const started = performance.now();
   let value = 0;
-  const bar = multi.create(options.total, 0, { status: '', rate: '0' });
+  let total = options.total;
+  const bar = multi.create(options.total, 0, { status: '', rate: '0', remaining: '-' });
   // MultiBar.log only buffers until the next redraw, and stop() drops the buffer: redraw at once.
   const previousSink: LogSink = setLogSink((line) => {
     multi.log(`${line}\n`);
     multi.update();
   });
   let stopped = false;
-  const payload = (status?: string) => ({
-    status: status ?? '',
-    rate: (value / Math.max(1e-9, (performance.now() - started) / 1000)).toFixed(1),
-  });
+  const payload = (status?: string) => {
+    const rate = value / Math.max(1e-9, (performance.now() - started) / 1000);
+    return { status: status ?? '', rate: rate.toFixed(1), remaining: value > 0 && total > value ? formatSeconds((total - value) / rate) : value >= total ? '0s' : '-' };
+  };
   return {
     tick(n = 1, status) { value += n; bar.update(value, payload(status)); },
     update(v, status) { value = v; bar.update(value, payload(status)); },
-    setTotal(t) { bar.setTotal(t); },
+    setTotal(t) { total = t; bar.setTotal(t); },
     stop() {
       if (stopped) return;
       stopped = true;

@@ -40,6 +40,14 @@ Progress('throttles plain lines to the interval', () => {
   assert.is(out.text().trim().split('\n').length, 2); // the first tick and the final line
 });
 
+Progress('on a terminal, the ETA reads - until a step is done', () => {
+  const out = sink(true);
+  const p = startProgress({ label: 'run', total: 3, unit: 'folds', stream: out.stream, enabled: true });
+  p.update(0, 'epoch 1');
+  p.stop();
+  assert.match(out.text(), /0\/3 folds .*\| ETA - \| epoch 1/);
+});
+
 Progress('on a terminal, draws a bar, prints log lines above it, and gives the log back on stop', () => {
   const out = sink(true);
   const captured: string[] = [];
@@ -51,7 +59,7 @@ Progress('on a terminal, draws a bar, prints log lines above it, and gives the l
     p.stop();
     const text = out.text();
     assert.match(text, /sweep \[/);
-    assert.match(text, /5\/10 trials/);
+    assert.match(text, /5\/10 trials .*\| ETA \d+(\.\d)?s \|/, 'the ETA from the rate so far');
     assert.match(text, /\[warn\] sweep: trial 3 diverged/);
     assert.equal(captured, [], 'while the bar runs, log lines go through the bar');
     createLogger('sweep').info('after the bar');
