@@ -1,14 +1,35 @@
 /**
- * Runs every test/**\/*.test.ts with uvu in this one process (started with tsx's loader), then
- * prints a plain `uvu: N passed, N failed, N skipped` line that CI tools read, since uvu's own
- * summary is a multi-line table. `npm test -- PATTERN` runs only files whose path matches PATTERN.
+ * Runs every test/**\/*.test.ts with uvu in parallel worker processes (test/runner/test-worker.ts),
+ * longest files first by the times of the last run, prints each file's output as it finishes, the
+ * slowest files, and a plain `uvu: N passed, N failed, N skipped` line that CI tools read.
+ *
+ *   npm test                      every file
+ *   npm test -- PATTERN           files whose path contains PATTERN
+ *   npm test -- --workers 1       one process (MOTIONFUSE_TEST_WORKERS does the same)
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'uvu/parse';
-import { run } from 'uvu/run';
+import type { FileOutcome, FileRequest } from './runner/test-worker.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const workersFlag = args.indexOf('--workers');
+const workerCount = Number(workersFlag >= 0 ? args[workersFlag + 1] : (process.env['MOTIONFUSE_TEST_WORKERS'] ?? defaultWorkers()));
+const filter = args.find((a, i) => !a.startsWith('--') && (workersFlag < 0 || i !== workersFlag + 1));
+if (!Number.isInteger(workerCount) || workerCount < 1) {
+  process.stderr.write(`--workers must be a whole number >= 1, got ${String(workerCount)}\n`);
+  process.exit(2);
+}
+
+/** One more worker than cores: test files spend part of their time waiting on ffmpeg, chromium and child CLIs. */
+function defaultWorkers(): number {
+  return availableParallelism() + 1;
+}
+
 const ctx = await parse('test', /\.test\.ts$/, { cwd: root });
 const suites = filter ? ctx.suites.filter((s) => s.name.includes(filter)) : ctx.suites;
 if (suites.length === 0) {
@@ -16,27 +37,104 @@ if (suites.length === 0) {
   process.exit(1);
 }
 
-// Keep the tail of what uvu prints so its totals can be read back.
-let tail = '';
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  tail = (tail + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))).slice(-4000);
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
+// The last run's times order the queue longest first, so a slow file does not start last.
+const timesFile = join(root, 'node_modules', '.cache', 'motionfuse', 'test-times.json');
+const lastTimes = readTimes();
+const queue: FileRequest[] = suites
+  .map((s) => ({ file: s.file, name: s.name }))
+  .sort((a, b) => (lastTimes[b.name] ?? Number.MAX_SAFE_INTEGER) - (lastTimes[a.name] ?? Number.MAX_SAFE_INTEGER) || a.name.localeCompare(b.name));
 
-await run(suites, { bail: false });
+const started = performance.now();
+const outcomes: FileOutcome[] = [];
+const workerScript = fileURLToPath(new URL('./runner/test-worker.ts', import.meta.url));
+const assertionHooks = fileURLToPath(new URL('./runner/assertion-hooks.mjs', import.meta.url));
 
-process.stdout.write = write;
-const plain = tail.replace(/\x1b\[[0-9;]*m/g, '');
-const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? Number.NaN);
-const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? Number.NaN);
-const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? Number.NaN);
-if (Number.isNaN(total) || Number.isNaN(passed)) {
-  process.stdout.write('uvu: could not read the totals\n');
-  process.exitCode = 1;
-} else {
-  // uvu's Total counts the tests that ran; skipped ones are reported apart.
-  const failed = total - passed;
-  process.stdout.write(`uvu: ${passed} passed, ${failed} failed, ${Number.isNaN(skipped) ? 0 : skipped} skipped\n`);
-  if (failed > 0) process.exitCode = 1;
+await Promise.all(Array.from({ length: Math.min(workerCount, queue.length) }, () => drive()));
+
+/** Keeps one worker process busy until the queue is empty; a worker that dies is replaced. */
+async function drive(): Promise<void> {
+  let child = startWorker();
+  await waitReady(child);
+  for (let request = queue.shift(); request !== undefined; request = queue.shift()) {
+    const outcome = await runIn(child, request);
+    report(outcome);
+    if (!child.connected) {
+      child = startWorker();
+      await waitReady(child);
+    }
+  }
+  child.kill();
 }
+
+function startWorker(): ChildProcess {
+  return fork(workerScript, [], {
+    cwd: root,
+    execArgv: [...process.execArgv, '--import', assertionHooks],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function waitReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`test worker exited with ${String(code)} before it was ready`)));
+  });
+}
+
+function runIn(child: ChildProcess, request: FileRequest): Promise<FileOutcome> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const onMessage = (outcome: FileOutcome) => {
+      child.off('exit', onExit);
+      resolve(outcome);
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      child.off('message', onMessage);
+      const ms = performance.now() - start;
+      resolve({ ...request, passed: 0, total: 1, skipped: 0, assertions: 0, ms, output: '', error: `the test process exited (code ${String(code)}, signal ${String(signal)}) while running this file` });
+    };
+    child.once('message', onMessage);
+    child.once('exit', onExit);
+    child.send(request);
+  });
+}
+
+function report(outcome: FileOutcome): void {
+  outcomes.push(outcome);
+  const failed = outcome.total - outcome.passed + (outcome.error === undefined ? 0 : 1);
+  const status = failed > 0 ? 'FAIL' : 'ok';
+  process.stdout.write(`\n${outcome.name}  ${status}  ${outcome.passed}/${outcome.total} tests, ${outcome.assertions} assertions, ${(outcome.ms / 1000).toFixed(1)} s\n`);
+  const output = outcome.output.replace(/\n+$/, '');
+  if (output.length > 0) process.stdout.write(`${output}\n`);
+  if (outcome.error !== undefined) process.stdout.write(`\n${outcome.error}\n`);
+}
+
+function readTimes(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(timesFile, 'utf8')) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+const wall = (performance.now() - started) / 1000;
+const sum = (pick: (o: FileOutcome) => number) => outcomes.reduce((acc, o) => acc + pick(o), 0);
+const passed = sum((o) => o.passed);
+const failed = sum((o) => o.total - o.passed + (o.error === undefined ? 0 : 1));
+const skipped = sum((o) => o.skipped);
+
+try {
+  mkdirSync(dirname(timesFile), { recursive: true });
+  writeFileSync(timesFile, `${JSON.stringify({ ...lastTimes, ...Object.fromEntries(outcomes.map((o) => [o.name, Math.round(o.ms)])) }, null, 1)}\n`);
+} catch {
+  // Only an ordering hint for the next run.
+}
+
+const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 10);
+process.stdout.write('\nslowest files:\n');
+for (const o of slowest) process.stdout.write(`  ${(o.ms / 1000).toFixed(1).padStart(6)} s  ${o.name}\n`);
+process.stdout.write(`\n${outcomes.length} files, ${sum((o) => o.assertions)} assertions, ${wall.toFixed(1)} s on ${Math.min(workerCount, outcomes.length)} worker processes\n`);
+const failedFiles = outcomes.filter((o) => o.total - o.passed + (o.error === undefined ? 0 : 1) > 0);
+if (failedFiles.length > 0) process.stdout.write(`failed in: ${failedFiles.map((o) => o.name).join(', ')}\n`);
+process.stdout.write(`uvu: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+if (failed > 0) process.exitCode = 1;
