@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { imuStream, poseStream, videoStream, JOINT_SETS, PLACEMENTS, type JointSet, type Placement, type Stream } from '../../core/stream.ts';
-import { readXdf, type XdfStream } from '../../core/xdf/xdf-reader.ts';
+import { readXdf, type XdfStream } from '../../formats/xdf/xdf-reader.ts';
 import { readVideoFrames } from '../../video/lossless-video.ts';
 import { RECORDING_FILES, RECORDING_FORMAT, type TrialFile } from './recording-layout.ts';
 

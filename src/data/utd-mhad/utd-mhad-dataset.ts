@@ -7,7 +7,7 @@ import { createLogger } from '../../core/logger.ts';
 import type { Sample } from '../../core/sample.ts';
 import { imuStream, poseStream, videoStream, type Placement, type Stream } from '../../core/stream.ts';
 import { existingFolder } from '../existing-path.ts';
-import { readMatFile, type MatArray } from '../mat/read-mat-file.ts';
+import { readMatFile, type MatArray } from '../../formats/mat/read-mat-file.ts';
 
 /**
  * UTD-MHAD (Chen, Jafari, Kehtarnavaz 2015) as it lies after download: `root/Inertial/`,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors.ts';
 import type { Sample } from '../../../src/core/sample.ts';
 import type { Stream } from '../../../src/core/stream.ts';
-import { readXdf } from '../../../src/core/xdf/xdf-reader.ts';
+import { readXdf } from '../../../src/formats/xdf/xdf-reader.ts';
 import { readRecording } from '../../../src/data/recording/read-recording.ts';
 import { writeRecording } from '../../../src/data/recording/write-recording.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../../src/data/synthetic/synthetic-trial.ts';

@@ -11,8 +11,8 @@ import { writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { XMLBuilder } from 'fast-xml-parser';
-import { writeFileAtomic } from '../atomic-file.ts';
-import { UserError } from '../errors.ts';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
+import { UserError } from '../../core/errors.ts';
 import {
   XDF_CHANNEL_FORMATS,
   XDF_MAGIC,

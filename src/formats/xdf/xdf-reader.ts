@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../core/errors.ts';
 import {
   XDF_MAGIC,
   XDF_TAG_SAMPLES_V2,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { UserError } from '../../../src/core/errors.ts';
-import { columnMajorOffset, parseMatFile, readMatFile } from '../../../src/data/mat/read-mat-file.ts';
+import { columnMajorOffset, parseMatFile, readMatFile } from '../../../src/formats/mat/read-mat-file.ts';
 
 /** MAT-file bytes built by hand, element by element, in either byte order. */
 const MI = { int8: 1, uint8: 2, int16: 3, uint16: 4, int32: 5, uint32: 6, single: 7, double: 9, int64: 12, matrix: 14, compressed: 15 } as const;

@@ -15,9 +15,9 @@ import {
   encodeVarLenInt,
   type XdfNumericFormat,
   type XdfNumericValues,
-} from '../../src/core/xdf/xdf-chunks.ts';
-import { XdfWriter, encodeXdf, writeXdfFile, type XdfStreamData } from '../../src/core/xdf/xdf-writer.ts';
-import { parseXdf, readXdf } from '../../src/core/xdf/xdf-reader.ts';
+} from '../../src/formats/xdf/xdf-chunks.ts';
+import { XdfWriter, encodeXdf, writeXdfFile, type XdfStreamData } from '../../src/formats/xdf/xdf-writer.ts';
+import { parseXdf, readXdf } from '../../src/formats/xdf/xdf-reader.ts';
 
 // --- helpers -----------------------------------------------------------------------------------
 
