@@ -9,9 +9,9 @@ import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
 import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import { evaluateModels } from '../train/evaluate-models.ts';
-import { SYNTHETIC_INPUTS, type InputSpec } from '../train/model-inputs.ts';
+import { SYNTHETIC_INPUTS, type InputSpec } from '../inputs/model-inputs.ts';
 import type { Placement } from '../core/stream.ts';
-import { syntheticInputSet } from '../train/synthetic-inputs.ts';
+import { syntheticInputSet } from '../inputs/synthetic-inputs.ts';
 import { MODEL_RECIPES, modelRecipe } from '../train/model-recipes.ts';
 import { PACKAGE } from './package-info.ts';
 

@@ -11,7 +11,7 @@ import { runExperiment } from '../experiments/run-experiment.ts';
 import { foldCount, splitDescription } from '../experiments/trial-plan.ts';
 import { REPORT_FILE, writeRunReport } from '../experiments/write-run-report.ts';
 import { RUN_FILES } from '../experiments/results-store.ts';
-import { featureCacheDir } from '../train/feature-cache.ts';
+import { featureCacheDir } from '../inputs/feature-cache.ts';
 import { PACKAGE } from './package-info.ts';
 import { gitCommit, runEnvironment } from './run-environment.ts';
 import { readFile } from 'node:fs/promises';

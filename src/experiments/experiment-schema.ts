@@ -4,7 +4,7 @@ import { PLACEMENTS } from '../core/stream.ts';
 import { datasetEntries } from '../data/dataset-registry.ts';
 import { DEFAULT_FUSION_SPEC } from '../models/fusion-network.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
-import { SYNTHETIC_INPUTS } from '../train/model-inputs.ts';
+import { SYNTHETIC_INPUTS } from '../inputs/model-inputs.ts';
 import { BASELINES, FUSION_PRESETS, type FusionPreset } from '../train/model-recipes.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { CrossValidationOptions, ModelRecipe } from '../train/cross-validate.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
-import type { InputSpec, Modality } from '../train/model-inputs.ts';
-import type { TrainingAugmentation } from '../train/synthetic-inputs.ts';
+import type { InputSpec, Modality } from '../inputs/model-inputs.ts';
+import type { TrainingAugmentation } from '../inputs/synthetic-inputs.ts';
 import { baselineRecipe, FUSION_PRESETS, fusionRecipe } from '../train/model-recipes.ts';
 import type { OfficialSplit } from '../core/dataset.ts';
 import { UserError } from '../core/errors.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Modality } from '../train/model-inputs.ts';
+import type { Modality } from '../inputs/model-inputs.ts';
 import { BatchToFrames, FramesToBatch } from './layers/frame-batching.ts';
 import { FastLstm } from './layers/fast-lstm.ts';
 import { ModalityDropout } from './layers/modality-dropout.ts';

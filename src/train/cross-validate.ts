@@ -6,7 +6,7 @@ import { givenSplits, stratifiedKFold } from '../data/splits/stratified-k-fold.t
 import type { InputPipeline } from './batches.ts';
 import { predictProbabilities, trainModel, type EpochRecord, type TrainOptions, type TrainResult } from './fit.ts';
 import { classificationReport, summariseReports, type ClassificationReport, type ReportSummary } from './metrics.ts';
-import { inputShapes, type InputSet, type InputSpec, type Modality } from './model-inputs.ts';
+import { inputShapes, type InputSet, type InputSpec, type Modality } from '../inputs/model-inputs.ts';
 import { fitStandardiser } from './standardiser.ts';
 
 /** A network: which inputs it reads and how to build it for given input shapes. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file.ts';
 import { startProgress } from '../core/progress.ts';
 import { crossValidate, type CrossValidationOptions, type CrossValidationResult, type ModelRecipe } from './cross-validate.ts';
-import type { InputSet, InputSpec } from './model-inputs.ts';
+import type { InputSet, InputSpec } from '../inputs/model-inputs.ts';
 
 /**
  * Cross-validates each model on one input set with the same folds, and writes the comparison:

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom } from '../core/random.ts';
 import { inputTensors, labelTensor, type InputPipeline } from './batches.ts';
-import type { InputSet } from './model-inputs.ts';
+import type { InputSet } from '../inputs/model-inputs.ts';
 
 /**
  * The source paper's training: Adam, learning rate 0.001 halved every 10 epochs, batches of 32,

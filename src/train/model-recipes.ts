@@ -2,7 +2,7 @@ import { buildLstmBaseline, buildSingleFrameCnn, buildTwoStreamCnn } from '../mo
 import { svmFitPredict } from '../models/baselines/svm-classifier.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type FusionNetworkSpec } from '../models/fusion-network.ts';
 import type { ModelRecipe } from './cross-validate.ts';
-import type { Modality } from './model-inputs.ts';
+import type { Modality } from '../inputs/model-inputs.ts';
 
 /**
  * The models an evaluation compares, by name: the source paper's baselines (SVM, single-frame

@@ -8,8 +8,8 @@ import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../src/da
 import { buildLstmBaseline, buildSingleFrameCnn, buildTwoStreamCnn } from '../../src/models/baselines/baseline-networks.ts';
 import { keyFrameFlows, loadOpticalFlow } from '../../src/video/optical-flow.ts';
 import { svmFitPredict } from '../../src/models/baselines/svm-classifier.ts';
-import { handCraftedFeatures } from '../../src/train/hand-features.ts';
-import { buildInputSet, type InputSpec } from '../../src/train/model-inputs.ts';
+import { handCraftedFeatures } from '../../src/inputs/hand-features.ts';
+import { buildInputSet, type InputSpec } from '../../src/inputs/model-inputs.ts';
 import { saveAndReload } from '../helpers/round-trip.ts';
 
 /** The paper's baselines: single-frame CNN, LSTM, and the SVM on hand-crafted features. */

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../../src/models/fusion-network.ts';
-import type { Modality } from '../../src/train/model-inputs.ts';
+import type { Modality } from '../../src/inputs/model-inputs.ts';
 import { saveAndReload } from '../helpers/round-trip.ts';
 
 /** The fusion network: every modality mix and both fusions build, train a step and reload. */

@@ -5,7 +5,7 @@ import { setLogLevel } from '../../src/core/logger.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network.ts';
 import { crossValidate } from '../../src/train/cross-validate.ts';
 import { PAPER_TRAINING } from '../../src/train/fit.ts';
-import { emptyInputSet, type InputSpec } from '../../src/train/model-inputs.ts';
+import { emptyInputSet, type InputSpec } from '../../src/inputs/model-inputs.ts';
 
 /** Cross-validation by subject on a small generated problem. */
 const spec: InputSpec = { imu: { placements: ['wrist'], rate: 20, window: 1 } };

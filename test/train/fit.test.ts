@@ -9,7 +9,7 @@ import { setLogLevel } from '../../src/core/logger.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network.ts';
 import type { InputPipeline } from '../../src/train/batches.ts';
 import { learningRateAt, PAPER_TRAINING, predictProbabilities, trainModel } from '../../src/train/fit.ts';
-import { emptyInputSet, inputShapes, type InputSet, type InputSpec } from '../../src/train/model-inputs.ts';
+import { emptyInputSet, inputShapes, type InputSet, type InputSpec } from '../../src/inputs/model-inputs.ts';
 import { loadTrainedModel, saveTrainedModel } from '../../src/train/model-store.ts';
 import { fitStandardiser } from '../../src/train/standardiser.ts';
 

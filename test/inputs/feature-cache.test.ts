@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedFeatures, featureKey } from '../../src/train/feature-cache.ts';
+import { cachedFeatures, featureKey } from '../../src/inputs/feature-cache.ts';
 
 /** The content-addressed feature cache: computed once per input and extractor, never stale. */
 const Cache = suite('feature cache');

@@ -5,7 +5,7 @@ import { imuCoverage, resampleImu } from '../imu/resample-imu.ts';
 import { selectKeyFrames, type KeyFrameThreshold } from '../video/keyframes.ts';
 import { resizeFrames, type FrameRect } from '../video/resize-frames.ts';
 import { keyFrameFlows, loadOpticalFlow } from '../video/optical-flow.ts';
-import { loadBackbone, type Backbone, type BackboneSpec } from '../models/backbone/pretrained-backbone.ts';
+import { loadBackbone, type Backbone, type BackboneSpec } from './pretrained-backbone.ts';
 import { cachedFeatures, featureKey } from './feature-cache.ts';
 
 /**

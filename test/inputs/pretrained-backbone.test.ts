@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
-import { loadBackbone } from '../../src/models/backbone/pretrained-backbone.ts';
+import { loadBackbone } from '../../src/inputs/pretrained-backbone.ts';
 import { saveTrainedModel } from '../../src/train/model-store.ts';
 
 /** Frozen pretrained backbones: MoveNet from node_modules, and a user's model.json. */

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTIONS } from '../../src/data/synthetic/actions.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../src/data/synthetic/synthetic-trial.ts';
-import { buildInputSet, inputShapes, prepareInputs, type InputSpec } from '../../src/train/model-inputs.ts';
+import { buildInputSet, inputShapes, prepareInputs, type InputSpec } from '../../src/inputs/model-inputs.ts';
 import { resampleImu } from '../../src/imu/resample-imu.ts';
 import type { ImuStream } from '../../src/core/stream.ts';
 

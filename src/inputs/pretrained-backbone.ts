@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../../core/errors.ts';
+import { UserError } from '../core/errors.ts';
 
 /**
  * A frozen pretrained image network used as a feature extractor: each key frame goes through it
