@@ -12,7 +12,7 @@ import { benchSynthetic } from './synthetic.ts';
 import { benchTrainFusion } from './train-fusion.ts';
 import { benchSweepWorkers, parseSweepConfig } from './sweep-workers.ts';
 import { benchDecodeKeyframes, SHARED_VIDEO_DIR } from './decode-keyframes.ts';
-import { defaultWorkerCount } from '../src/data/synthetic/trial-pool.ts';
+import { defaultWorkerCount } from '../src/data/synthetic/take-pool.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
 

@@ -2,43 +2,43 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACTIONS } from '../src/data/synthetic/actions.ts';
-import { SYNTHETIC_DEFAULTS, subjectId, trialId, type SyntheticOptions } from '../src/data/synthetic/synthetic-trial.ts';
-import { startTrialPool } from '../src/data/synthetic/trial-pool.ts';
-import type { TrialJob } from '../src/data/synthetic/trial-jobs.ts';
+import { SYNTHETIC_DEFAULTS, subjectId, takeId, type SyntheticOptions } from '../src/data/synthetic/synthetic-take.ts';
+import { startTakePool } from '../src/data/synthetic/take-pool.ts';
+import type { TakeJob } from '../src/data/synthetic/take-jobs.ts';
 import { locateFfmpeg } from '../src/video/ffmpeg-binary.ts';
 
 export interface SyntheticBenchResult {
   impl: string;
-  trials: number;
+  takes: number;
   workers: number;
   cores: number;
   /** 'memory': Samples handed back; 'disk': written in the recording layout (FFV1 video, XDF). */
   mode: 'memory' | 'disk';
   seconds: number;
-  trials_per_s: number;
-  /** Wall time / trials x workers: the cost of one trial on one core. */
-  core_ms_per_trial: number;
+  takes_per_s: number;
+  /** Wall time / takes x workers: the cost of one take on one core. */
+  core_ms_per_take: number;
   options: Pick<SyntheticOptions, 'subjects' | 'clipsPerClass' | 'duration' | 'fps' | 'size' | 'imuRate'>;
 }
 
 /**
- * Times generating the default synthetic data set (12 subjects x 10 actions x 10 trials of 2 s:
+ * Times generating the default synthetic data set (12 subjects x 10 actions x 10 takes of 2 s:
  * video, pose and three IMUs each), pool start-up included, as a user would wait for it.
  */
 export async function benchSynthetic(args: { workers: number; subjects: number; clips: number; disk: boolean }): Promise<SyntheticBenchResult> {
   const options: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, subjects: args.subjects, clipsPerClass: args.clips };
-  const jobs: TrialJob[] = [];
-  for (let s = 0; s < options.subjects; s++) for (const action of ACTIONS) for (let t = 0; t < options.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
+  const jobs: TakeJob[] = [];
+  for (let s = 0; s < options.subjects; s++) for (const action of ACTIONS) for (let t = 0; t < options.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, take: t });
   const out = args.disk ? await mkdtemp(join(tmpdir(), 'motionfuse-bench-synthetic-')) : '';
   const ffmpeg = args.disk ? (await locateFfmpeg()).path : undefined;
   const start = performance.now();
-  const pool = startTrialPool(options, { workers: args.workers, ...(ffmpeg === undefined ? {} : { ffmpeg }) });
+  const pool = startTakePool(options, { workers: args.workers, ...(ffmpeg === undefined ? {} : { ffmpeg }) });
   try {
     await Promise.all(jobs.map(async (job) => {
       if (args.disk) {
-        await pool.record(job, join(out, subjectId(job.subjectIndex), trialId(subjectId(job.subjectIndex), job.action, job.trial)));
+        await pool.record(job, join(out, subjectId(job.subjectIndex), takeId(subjectId(job.subjectIndex), job.action, job.take)));
       } else if ((await pool.generate(job)).streams.length === 0) {
-        throw new Error(`trial ${job.action} of subject ${job.subjectIndex + 1} came back without streams`);
+        throw new Error(`take ${job.action} of subject ${job.subjectIndex + 1} came back without streams`);
       }
     }));
   } finally {
@@ -48,9 +48,9 @@ export async function benchSynthetic(args: { workers: number; subjects: number; 
   const seconds = (performance.now() - start) / 1000;
   return {
     impl: `motionfuse synthetic, ${args.workers} worker${args.workers === 1 ? '' : 's'}`,
-    trials: jobs.length, workers: args.workers, cores: availableParallelism(), mode: args.disk ? 'disk' : 'memory',
-    seconds: Number(seconds.toFixed(2)), trials_per_s: Number((jobs.length / seconds).toFixed(1)),
-    core_ms_per_trial: Number(((seconds * 1000 * Math.max(1, args.workers)) / jobs.length).toFixed(1)),
+    takes: jobs.length, workers: args.workers, cores: availableParallelism(), mode: args.disk ? 'disk' : 'memory',
+    seconds: Number(seconds.toFixed(2)), takes_per_s: Number((jobs.length / seconds).toFixed(1)),
+    core_ms_per_take: Number(((seconds * 1000 * Math.max(1, args.workers)) / jobs.length).toFixed(1)),
     options: { subjects: options.subjects, clipsPerClass: options.clipsPerClass, duration: options.duration, fps: options.fps, size: options.size, imuRate: options.imuRate },
   };
 }

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTIONS } from '../src/data/synthetic/actions.ts';
-import { SYNTHETIC_DEFAULTS } from '../src/data/synthetic/synthetic-trial.ts';
-import type { TrialJob } from '../src/data/synthetic/trial-jobs.ts';
+import { SYNTHETIC_DEFAULTS } from '../src/data/synthetic/synthetic-take.ts';
+import type { TakeJob } from '../src/data/synthetic/take-jobs.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../src/models/fusion-network.ts';
 import { PAPER_TRAINING, trainModel } from '../src/train/fit.ts';
-import { inputShapes, SYNTHETIC_INPUTS, type Modality } from '../src/train/model-inputs.ts';
-import { syntheticInputSet } from '../src/train/synthetic-inputs.ts';
+import { inputShapes, SYNTHETIC_INPUTS, type Modality } from '../src/inputs/model-inputs.ts';
+import { syntheticInputSet } from '../src/inputs/synthetic-inputs.ts';
 import { fitStandardiser, type Standardiser } from '../src/train/standardiser.ts';
 
 /**
@@ -15,8 +15,8 @@ import { fitStandardiser, type Standardiser } from '../src/train/standardiser.ts
  */
 export async function benchTrainFusion(args: { clips: number; epochs: number; fusion: Fusion; modalities: Modality[]; backendLabel: string }) {
   const perCell = Math.ceil(args.clips / (12 * ACTIONS.length));
-  const jobs: TrialJob[] = [];
-  for (let t = 0; t < perCell; t++) for (let s = 0; s < 12; s++) for (const action of ACTIONS) jobs.push({ subjectIndex: s, action, trial: t });
+  const jobs: TakeJob[] = [];
+  for (let t = 0; t < perCell; t++) for (let s = 0; s < 12; s++) for (const action of ACTIONS) jobs.push({ subjectIndex: s, action, take: t });
   jobs.length = Math.min(jobs.length, args.clips);
   const started = performance.now();
   const set = await syntheticInputSet({ ...SYNTHETIC_DEFAULTS, clipsPerClass: perCell }, jobs, SYNTHETIC_INPUTS);

@@ -6,7 +6,7 @@ import { resolveAugmentConfig, type AugmentConfigInput } from '../augment/augmen
 import { UserError } from '../core/errors.ts';
 import { ACTIONS } from '../data/synthetic/actions.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
-import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
+import type { TakeJob } from '../data/synthetic/take-jobs.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import { evaluateModels } from '../train/evaluate-models.ts';
 import { SYNTHETIC_INPUTS, type InputSpec } from '../inputs/model-inputs.ts';
@@ -48,8 +48,8 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
       const data = checkSyntheticOptions({ seed: args.seed, subjects: args.subjects, clipsPerClass: args.clips });
       if (!Number.isInteger(args.folds) || args.folds < 2 || args.folds > data.subjects) throw new UserError(`--folds must be a whole number from 2 to the number of athletes (${data.subjects}), got ${args.folds}`);
       const out = resolve(args.out ?? `results/evaluate/${new Date().toISOString().replace(/[:.]/g, '-')}`);
-      const jobs: TrialJob[] = [];
-      for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
+      const jobs: TakeJob[] = [];
+      for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, take: t });
       const worn = data.placements as readonly string[];
       const unknownPlacement = args.placements.find((p) => !worn.includes(p));
       if (unknownPlacement !== undefined || args.placements.length === 0) throw new UserError(`--placements: '${unknownPlacement ?? ''}' is not worn by the synthetic athletes`, `They wear: ${worn.join(', ')}`);

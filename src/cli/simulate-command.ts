@@ -5,8 +5,8 @@ import { UserError } from '../core/errors.ts';
 import { ACTIONS, type Action } from '../data/synthetic/actions.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
 import { exportSyntheticDataset } from '../data/synthetic/synthetic-export.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial, subjectId, trialId, type SyntheticOptions } from '../data/synthetic/synthetic-trial.ts';
-import { defaultWorkerCount } from '../data/synthetic/trial-pool.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, subjectId, takeId, type SyntheticOptions } from '../data/synthetic/synthetic-take.ts';
+import { defaultWorkerCount } from '../data/synthetic/take-pool.ts';
 import { VIRTUAL_IMU_PLACEMENTS, type ImuSpec } from '../data/synthetic/virtual-imu.ts';
 import { renderContactSheet, renderImuPlot } from '../report/sample-preview.ts';
 import { locateFfmpeg } from '../video/ffmpeg-binary.ts';
@@ -22,23 +22,23 @@ export function simulateCommand<T>(cli: Argv<T>): Argv<T> {
       .option('out', { type: 'string', demandOption: true, describe: 'Output folder (new, empty, or an interrupted run of the same settings, which resumes)' })
       .option('seed', { type: 'number', default: d.seed, describe: 'Random seed: the same seed and options give byte-identical files' })
       .option('subjects', { type: 'number', default: d.subjects, describe: 'Number of athletes (1-99)' })
-      .option('clips', { type: 'number', default: d.clipsPerClass, describe: 'Trials per action and athlete' })
+      .option('clips', { type: 'number', default: d.clipsPerClass, describe: 'Takes per action and athlete' })
       .option('actions', { type: 'array', string: true, default: [...d.actions], describe: `Actions to perform (${ACTIONS.join(', ')})` })
-      .option('duration', { type: 'number', default: d.duration, describe: 'Trial length, s' })
+      .option('duration', { type: 'number', default: d.duration, describe: 'Take length, s' })
       .option('fps', { type: 'number', default: d.fps, describe: 'Video frame rate' })
       .option('size', { type: 'number', default: d.size, describe: 'Frame width and height, pixels' })
       .option('imu-rate', { type: 'number', default: d.imuRate, describe: 'IMU sample rate, Hz' })
       .option('placements', { type: 'array', string: true, default: [...d.placements], describe: `IMU placements (${VIRTUAL_IMU_PLACEMENTS.join(', ')})` })
       .option('video', { type: 'boolean', default: d.video, describe: 'Render video (--no-video: pose and IMU only)' })
       .option('pose', { type: 'boolean', default: d.pose, describe: 'Write the COCO-17 pose stream' })
-      .option('blur', { type: 'number', default: d.blur, describe: 'Share of trials with motion blur (0-1)' })
-      .option('occlusion', { type: 'number', default: d.occlusion, describe: 'Share of trials with an occluder (0-1)' })
+      .option('blur', { type: 'number', default: d.blur, describe: 'Share of takes with motion blur (0-1)' })
+      .option('occlusion', { type: 'number', default: d.occlusion, describe: 'Share of takes with an occluder (0-1)' })
       .option('packet-loss', { type: 'number', default: d.packetLoss, describe: 'Probability that an IMU sample is lost (0-1)' })
-      .option('sensor-outage', { type: 'number', default: d.sensorOutage, describe: 'Probability, per sensor and trial, of a 0.3-1.2 s lost connection (0-1)' })
+      .option('sensor-outage', { type: 'number', default: d.sensorOutage, describe: 'Probability, per sensor and take, of a 0.3-1.2 s lost connection (0-1)' })
       .option('workers', { type: 'number', default: defaultWorkerCount(), describe: 'Worker threads (0: generate in the main thread)' })
-      .option('preview', { type: 'boolean', default: false, describe: 'Also write a PNG contact sheet of frames and an IMU plot for one trial to OUT/preview/' })
-      .option('preview-trial', { type: 'string', describe: 'Trial to preview (default: the first jump, else the first trial)' })
-      .example('$0 simulate --out datasets/synthetic/data --preview', 'The default set: 12 athletes x 10 actions x 10 trials of 2 s')
+      .option('preview', { type: 'boolean', default: false, describe: 'Also write a PNG contact sheet of frames and an IMU plot for one take to OUT/preview/' })
+      .option('preview-take', { type: 'string', describe: 'Take to preview (default: the first jump, else the first take)' })
+      .example('$0 simulate --out datasets/synthetic/data --preview', 'The default set: 12 athletes x 10 actions x 10 takes of 2 s')
       .example('$0 simulate --out /tmp/jumps --actions jump hop squat --subjects 4 --no-video', 'Only the jump and its look-alikes, sensors and pose only'),
     async (args) => {
       const options = checkSyntheticOptions({
@@ -46,7 +46,7 @@ export function simulateCommand<T>(cli: Argv<T>): Argv<T> {
         size: args.size, imuRate: args['imu-rate'], placements: args.placements as ImuSpec['placement'][], video: args.video, pose: args.pose,
         blur: args.blur, occlusion: args.occlusion, packetLoss: args['packet-loss'], sensorOutage: args['sensor-outage'],
       });
-      const previewId = args.preview ? choosePreviewTrial(options, args['preview-trial']) : undefined;
+      const previewId = args.preview ? choosePreviewTake(options, args['preview-take']) : undefined;
       const out = resolve(args.out);
       const ffmpeg = options.video ? await locateFfmpeg() : undefined;
       const summary = await exportSyntheticDataset(out, options, {
@@ -54,25 +54,25 @@ export function simulateCommand<T>(cli: Argv<T>): Argv<T> {
         ...(ffmpeg === undefined ? {} : { ffmpeg: { path: ffmpeg.path, version: ffmpeg.version } }),
         generator: { name: PACKAGE.name, version: PACKAGE.version, generator: 'synthetic athletes' },
       });
-      const lines = [`wrote ${summary.written} trials${summary.resumed > 0 ? ` (${summary.resumed} were already there)` : ''} to ${out} in ${summary.seconds.toFixed(1)} s`, `manifest: ${join(out, 'manifest.json')}`];
+      const lines = [`wrote ${summary.written} takes${summary.resumed > 0 ? ` (${summary.resumed} were already there)` : ''} to ${out} in ${summary.seconds.toFixed(1)} s`, `manifest: ${join(out, 'manifest.json')}`];
       if (previewId !== undefined) lines.push(...(await writePreview(out, options, previewId)).map((p) => `preview: ${p}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     },
   );
 }
 
-/** The preview trial: the one asked for (it must be in the set), else the first jump, else the first trial. */
-function choosePreviewTrial(options: SyntheticOptions, asked: string | undefined): { subjectIndex: number; action: Action; trial: number } {
-  const all: { id: string; subjectIndex: number; action: Action; trial: number }[] = [];
-  for (let s = 0; s < options.subjects; s++) for (const action of options.actions) for (let t = 0; t < options.clipsPerClass; t++) all.push({ id: trialId(subjectId(s), action, t), subjectIndex: s, action, trial: t });
+/** The preview take: the one asked for (it must be in the set), else the first jump, else the first take. */
+function choosePreviewTake(options: SyntheticOptions, asked: string | undefined): { subjectIndex: number; action: Action; take: number } {
+  const all: { id: string; subjectIndex: number; action: Action; take: number }[] = [];
+  for (let s = 0; s < options.subjects; s++) for (const action of options.actions) for (let t = 0; t < options.clipsPerClass; t++) all.push({ id: takeId(subjectId(s), action, t), subjectIndex: s, action, take: t });
   if (asked === undefined) return all.find((x) => x.action === 'jump') ?? (all[0] as (typeof all)[number]);
   const found = all.find((x) => x.id === asked);
-  if (found === undefined) throw new UserError(`--preview-trial ${asked} is not in this data set`, `trial ids look like ${(all[0] as (typeof all)[number]).id} (subject-action-tNN)`);
+  if (found === undefined) throw new UserError(`--preview-take ${asked} is not in this data set`, `take ids look like ${(all[0] as (typeof all)[number]).id} (subject-action-tNN)`);
   return found;
 }
 
-async function writePreview(out: string, options: SyntheticOptions, job: { subjectIndex: number; action: Action; trial: number }): Promise<string[]> {
-  const sample = generateTrial(options, generateSubject(options, job.subjectIndex), job.action, job.trial);
+async function writePreview(out: string, options: SyntheticOptions, job: { subjectIndex: number; action: Action; take: number }): Promise<string[]> {
+  const sample = generateTake(options, generateSubject(options, job.subjectIndex), job.action, job.take);
   const written: string[] = [];
   if (options.video) {
     const path = join(out, 'preview', `${sample.id}-frames.png`);

@@ -71,11 +71,11 @@ const CATALOG: readonly CatalogEntry[] = [
     acquisition: 'generated',
     files: [],
     obtain: [
-      'Nothing to download: `dataset: { name: synthetic }` generates the trials in memory, the same seed giving the same trials.',
+      'Nothing to download: `dataset: { name: synthetic }` generates the takes in memory, the same seed giving the same takes.',
       'To keep them on disk: `npx motionfuse simulate --out datasets/synthetic/data`, then `dataset: { name: recordings, root: datasets/synthetic/data }`.',
     ],
     layout: [
-      'in memory; on disk (simulate --out) the recording layout: <root>/S01/S01-jump-t01/{session.xdf, video.mkv, trial.json}',
+      'in memory; on disk (simulate --out) the recording layout: <root>/S01/S01-jump-t01/{session.xdf, video.mkv, take.json}',
       '<root>/manifest.json: the resolved options and every athlete\'s body, style and sensors',
     ],
     experiment: 'dataset:\n  name: synthetic\n  seed: 1',
@@ -91,9 +91,9 @@ const CATALOG: readonly CatalogEntry[] = [
       'Record sessions in the motionfuse recording layout (what the lab tools and `motionfuse simulate --out DIR` write).',
     ],
     layout: [
-      '<root>/<session or trial>/session.xdf: IMU streams on their own clocks, pose, video frame times, markers',
-      '<root>/<session or trial>/video.mkv: the video (lossless)',
-      '<root>/<session or trial>/trial.json: label, subject, ground truth, metadata',
+      '<root>/<session or take>/session.xdf: IMU streams on their own clocks, pose, video frame times, markers',
+      '<root>/<session or take>/video.mkv: the video (lossless)',
+      '<root>/<session or take>/take.json: label, subject, ground truth, metadata',
     ],
     experiment: 'dataset:\n  name: recordings\n  root: path/to/recordings',
   },

@@ -6,7 +6,7 @@ import { startProgress } from '../core/progress.ts';
 import type { OfficialSplit } from '../core/dataset.ts';
 import { createDataset } from '../data/dataset-registry.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
-import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
+import type { TakeJob } from '../data/synthetic/take-jobs.ts';
 import { emptyInputSet, prepareInputs, putSample, type InputSet, type InputSpec } from '../inputs/model-inputs.ts';
 import { syntheticInputSets, type TrainingAugmentation } from '../inputs/synthetic-inputs.ts';
 import { stableJson, type Trial } from './expand-sweep.ts';
@@ -81,8 +81,8 @@ function pathOf(dir: string, key: string): string {
 async function buildInputSets(dataset: Trial['experiment']['dataset'], specs: InputSpec[], augment: TrainingAugmentation | undefined, progress: boolean): Promise<{ sets: InputSet[]; skipped: SkippedSample[] }> {
   if (dataset.name === 'synthetic') {
     const data = checkSyntheticOptions(withoutName(dataset));
-    const jobs: TrialJob[] = [];
-    for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, trial: t });
+    const jobs: TakeJob[] = [];
+    for (let s = 0; s < data.subjects; s++) for (const action of data.actions) for (let t = 0; t < data.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, take: t });
     const bar = startProgress({ label: 'inputs', total: jobs.length, unit: 'clips', enabled: progress });
     try {
       return { sets: await syntheticInputSets(data, jobs, specs, augment, () => bar.tick()), skipped: [] };

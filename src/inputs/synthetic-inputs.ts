@@ -1,8 +1,8 @@
 import { augmentSample, type AugmentConfigInput } from '../augment/augment-sample.ts';
 import { SeededRandom } from '../core/random.ts';
-import type { SyntheticOptions } from '../data/synthetic/synthetic-trial.ts';
-import type { TrialJob } from '../data/synthetic/trial-jobs.ts';
-import { startTrialPool } from '../data/synthetic/trial-pool.ts';
+import type { SyntheticOptions } from '../data/synthetic/synthetic-take.ts';
+import type { TakeJob } from '../data/synthetic/take-jobs.ts';
+import { startTakePool } from '../data/synthetic/take-pool.ts';
 import { emptyInputSet, prepareInputs, putSample, type InputSet, type InputSpec } from './model-inputs.ts';
 
 /** Augmented training copies: `copies` per sample, each through the augmentation chain `config`. */
@@ -13,27 +13,27 @@ export interface TrainingAugmentation {
 }
 
 /**
- * The model inputs of synthetic trials, generated on worker threads and turned into inputs as
+ * The model inputs of synthetic takes, generated on worker threads and turned into inputs as
  * each arrives, so no more than a few decoded videos are held at once. Rows follow `jobs`; with
- * `augment`, each trial's copies follow (rows n + i x copies + c), augmented on the whole
+ * `augment`, each take's copies follow (rows n + i x copies + c), augmented on the whole
  * sample (frames, pose and IMUs together, before key frames are chosen) and marked in
  * `augmentedFrom` so that cross-validation trains on them only when their original is trained on.
  */
-export async function syntheticInputSet(options: SyntheticOptions, jobs: readonly TrialJob[], spec: InputSpec, augment?: TrainingAugmentation): Promise<InputSet> {
+export async function syntheticInputSet(options: SyntheticOptions, jobs: readonly TakeJob[], spec: InputSpec, augment?: TrainingAugmentation): Promise<InputSet> {
   return (await syntheticInputSets(options, jobs, [spec], augment))[0] as InputSet;
 }
 
 /**
- * The inputs of the same trials for several input specs (labels index `options.actions`) (an ablation over key-frame methods or
- * modalities), each trial generated once. `onSample` is told as each trial is done.
+ * The inputs of the same takes for several input specs (labels index `options.actions`) (an ablation over key-frame methods or
+ * modalities), each take generated once. `onSample` is told as each take is done.
  */
-export async function syntheticInputSets(options: SyntheticOptions, jobs: readonly TrialJob[], specs: readonly InputSpec[], augment?: TrainingAugmentation, onSample?: () => void): Promise<InputSet[]> {
+export async function syntheticInputSets(options: SyntheticOptions, jobs: readonly TakeJob[], specs: readonly InputSpec[], augment?: TrainingAugmentation, onSample?: () => void): Promise<InputSet[]> {
   for (const spec of specs) await prepareInputs(spec);
   const copies = augment?.copies ?? 0;
   const n = jobs.length;
   const sets = specs.map((spec) => emptyInputSet(spec, n * (1 + copies)));
   if (copies > 0) for (const set of sets) set.augmentedFrom = Int32Array.from({ length: n * (1 + copies) }, (_, r) => (r < n ? -1 : Math.floor((r - n) / copies)));
-  const pool = startTrialPool(options);
+  const pool = startTakePool(options);
   try {
     await Promise.all(jobs.map(async (job, i) => {
       const sample = await pool.generate(job);

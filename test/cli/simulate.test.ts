@@ -35,17 +35,17 @@ Simulate.after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-Simulate('writes the requested trials in the recording layout, a manifest, and a preview', async () => {
+Simulate('writes the requested takes in the recording layout, a manifest, and a preview', async () => {
   const out = join(work, 'a');
   const r = motionfuse(['simulate', '--out', out, ...SMALL, '--preview']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /wrote 4 trials to/);
+  assert.match(r.stdout, /wrote 4 takes to/);
   const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as SyntheticManifest;
-  assert.equal(manifest.trials.map((t) => t.id), ['S01-jump-t01', 'S01-squat-t01', 'S02-jump-t01', 'S02-squat-t01']);
+  assert.equal(manifest.takes.map((t) => t.id), ['S01-jump-t01', 'S01-squat-t01', 'S02-jump-t01', 'S02-squat-t01']);
   assert.is(manifest.options.seed, 7);
   assert.equal(manifest.subjects.map((s) => s.sensors.length), [3, 3]);
   const ffmpeg = (await locateFfmpeg()).path;
-  for (const t of manifest.trials) {
+  for (const t of manifest.takes) {
     const sample = await readRecording(join(out, t.path), { decodeVideo: true, ffmpeg });
     assert.is(sample.label, t.label);
     assert.is(sample.subject, t.subject);
@@ -70,24 +70,24 @@ Simulate('the same seed gives byte-identical files on disk; another seed other f
   assert.is(Object.keys(ta).length, 1 + 4 * 3);
   assert.equal(ta, tb);
   for (const file of Object.keys(ta)) {
-    if (file.endsWith('trial.json') || file.endsWith('.xdf') || file.endsWith('.mkv')) assert.is.not(ta[file], tc[file], `${file} is the same with another seed`);
+    if (file.endsWith('take.json') || file.endsWith('.xdf') || file.endsWith('.mkv')) assert.is.not(ta[file], tc[file], `${file} is the same with another seed`);
   }
 });
 
-Simulate('an interrupted run resumes: missing trials are made, half-written ones replaced, the result identical', async () => {
+Simulate('an interrupted run resumes: missing takes are made, half-written ones replaced, the result identical', async () => {
   const full = join(work, 'full');
   const cut = join(work, 'cut');
   const args = [...SMALL, '--duration', '1', '--no-video'];
   assert.is(motionfuse(['simulate', '--out', full, ...args]).code, 0);
   assert.is(motionfuse(['simulate', '--out', cut, ...args]).code, 0);
-  // What a crash leaves: a trial never started, and one half written (only its .partial folder).
+  // What a crash leaves: a take never started, and one half written (only its .partial folder).
   await rm(join(cut, 'S02', 'S02-jump-t01'), { recursive: true });
   await rm(join(cut, 'S01', 'S01-squat-t01'), { recursive: true });
   await mkdir(join(cut, 'S01', 'S01-squat-t01.partial'), { recursive: true });
   await writeFile(join(cut, 'S01', 'S01-squat-t01.partial', 'session.xdf'), 'torn');
   const r = motionfuse(['simulate', '--out', cut, ...args]);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /wrote 2 trials \(2 were already there\)/);
+  assert.match(r.stdout, /wrote 2 takes \(2 were already there\)/);
   assert.equal(await tree(cut), await tree(full));
 });
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTIONS } from '../../src/data/synthetic/actions.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../src/data/synthetic/synthetic-trial.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake } from '../../src/data/synthetic/synthetic-take.ts';
 import { buildInputSet, inputShapes, prepareInputs, type InputSpec } from '../../src/inputs/model-inputs.ts';
 import { resampleImu } from '../../src/imu/resample-imu.ts';
 import type { ImuStream } from '../../src/core/stream.ts';
@@ -13,7 +13,7 @@ const spec: InputSpec = { imu: { placements: ['pelvis', 'wrist'], rate: 50, wind
 const Inputs = suite('model inputs');
 Inputs('stacks each modality at its fixed shape, with labels and subjects', () => {
   const subject = generateSubject(options, 0);
-  const samples = [generateTrial(options, subject, 'jump', 0), generateTrial(options, subject, 'kick', 1)];
+  const samples = [generateTake(options, subject, 'jump', 0), generateTake(options, subject, 'kick', 1)];
   const set = buildInputSet(samples, spec, ACTIONS);
   assert.equal(inputShapes(spec), { imu: [100, 14], video: [6, 28, 28, 3], pose: [60, 51] });
   assert.equal(Array.from(set.labels), [0, ACTIONS.indexOf('kick')]);
@@ -35,7 +35,7 @@ Inputs('stacks each modality at its fixed shape, with labels and subjects', () =
   assert.ok(set.video!.data.some((v) => v > 0));
 });
 Inputs('a missing placement is a clear error', () => {
-  const sample = generateTrial(options, generateSubject(options, 1), 'run', 0);
+  const sample = generateTake(options, generateSubject(options, 1), 'run', 0);
   assert.throws(() => buildInputSet([sample], { imu: { placements: ['thigh'], rate: 50, window: 1 } }, ACTIONS), /has no IMU at 'thigh'/);
 });
 Inputs('flow between consecutive key frames, once OpenCV is loaded; flow without video is refused', async () => {
@@ -43,12 +43,12 @@ Inputs('flow between consecutive key frames, once OpenCV is loaded; flow without
   const missing = await prepareInputs({ flow: { source: 'video-key-frames' } }).then(() => undefined, (e: unknown) => e);
   assert.match(String(missing), /inputs.flow needs inputs.video/);
   await prepareInputs(withFlow);
-  const set = buildInputSet([generateTrial(options, generateSubject(options, 2), 'hop', 0)], withFlow, ACTIONS);
+  const set = buildInputSet([generateTake(options, generateSubject(options, 2), 'hop', 0)], withFlow, ACTIONS);
   assert.equal(set.flow?.shape, [3, 24, 24, 2]);
   assert.ok(set.flow!.data.some((v) => Math.abs(v) > 0.5), 'the athlete moves between key frames');
 });
 Inputs("'any' takes the sample's one IMU wherever it is worn", () => {
-  const sample = generateTrial(options, generateSubject(options, 1), 'run', 0);
+  const sample = generateTake(options, generateSubject(options, 1), 'run', 0);
   const thighOnly = { ...sample, streams: sample.streams.filter((s) => s.kind !== 'imu' || s.placement === 'ankle').map((s) => (s.kind === 'imu' ? { ...s, placement: 'thigh' as const } : s)) };
   const set = buildInputSet([thighOnly], { imu: { placements: ['any'], rate: 50, window: 1 } }, ACTIONS);
   const ankle = sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === 'ankle')!;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
 import { ACTIONS } from '../../src/data/synthetic/actions.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../src/data/synthetic/synthetic-trial.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake } from '../../src/data/synthetic/synthetic-take.ts';
 import { buildLstmBaseline, buildSingleFrameCnn, buildTwoStreamCnn } from '../../src/models/baselines/baseline-networks.ts';
 import { keyFrameFlows, loadOpticalFlow } from '../../src/video/optical-flow.ts';
 import { svmFitPredict } from '../../src/models/baselines/svm-classifier.ts';
@@ -41,7 +41,7 @@ Baselines('hand-crafted features see a flight (free-fall share at the pelvis) an
   const options = { ...SYNTHETIC_DEFAULTS, seed: 9, video: false, pose: false, sensorOutage: 0 };
   const spec: InputSpec = { imu: { placements: ['pelvis'], rate: 100, window: 2 } };
   const samples = [];
-  for (let s = 0; s < 4; s++) for (const action of ['jump', 'squat'] as const) for (let t = 0; t < 3; t++) samples.push(generateTrial(options, generateSubject(options, s), action, t));
+  for (let s = 0; s < 4; s++) for (const action of ['jump', 'squat'] as const) for (let t = 0; t < 3; t++) samples.push(generateTake(options, generateSubject(options, s), action, t));
   const set = buildInputSet(samples, spec, ACTIONS);
   // Pelvis features: 6 channels x 5, then |a| mean, std, min, max, then the free-fall share.
   const freeFall = (row: number) => handCraftedFeatures(set, row)[34] as number;

@@ -3,14 +3,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Sample } from '../../src/core/sample.ts';
 import { imuStream, type VideoStream } from '../../src/core/stream.ts';
-import { generateSubject, generateTrial, SYNTHETIC_DEFAULTS } from '../../src/data/synthetic/synthetic-trial.ts';
+import { generateSubject, generateTake, SYNTHETIC_DEFAULTS } from '../../src/data/synthetic/synthetic-take.ts';
 import {
   contactSheetLayout, IMU_PLOT_COLOURS, imuPlotLayout, renderContactSheet, renderImuPlot, type ContactSheetCell, type ImuPlotRow, type PlotArea,
 } from '../../src/report/sample-preview.ts';
 
 /** The previews of a real synthetic trial, decoded back to pixels. */
 const options = { ...SYNTHETIC_DEFAULTS, duration: 1 };
-const trial = generateTrial(options, generateSubject(options, 0), 'jump', 0);
+const trial = generateTake(options, generateSubject(options, 0), 'jump', 0);
 const video = trial.streams.find((s) => s.kind === 'video') as VideoStream & { decoded: NonNullable<VideoStream['decoded']> };
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 

@@ -5,7 +5,7 @@ import type { Sample } from '../../core/sample.ts';
 import { imuStream, poseStream, videoStream, JOINT_SETS, PLACEMENTS, type JointSet, type Placement, type Stream } from '../../core/stream.ts';
 import { readXdf, type XdfStream } from '../../formats/xdf/xdf-reader.ts';
 import { readVideoFrames } from '../../video/lossless-video.ts';
-import { RECORDING_FILES, RECORDING_FORMAT, type TrialFile } from './recording-layout.ts';
+import { RECORDING_FILES, RECORDING_FORMAT, type TakeFile } from './recording-layout.ts';
 
 export interface ReadRecordingOptions {
   /** Decode the video now (needs `ffmpeg`); otherwise the video stream is a lazy file reference. */
@@ -19,8 +19,8 @@ export interface ReadRecordingOptions {
  * XDF warnings (a recording cut by a crash) are kept in `meta.warnings`.
  */
 export async function readRecording(dir: string, options: ReadRecordingOptions = {}): Promise<Sample> {
-  const trialPath = join(dir, RECORDING_FILES.trial);
-  const trial = await readTrialFile(trialPath);
+  const takePath = join(dir, RECORDING_FILES.take);
+  const take = await readTakeFile(takePath);
   const xdfPath = join(dir, RECORDING_FILES.xdf);
   let xdf;
   try {
@@ -30,25 +30,25 @@ export async function readRecording(dir: string, options: ReadRecordingOptions =
   }
   const byName = new Map(xdf.streams.map((s) => [s.info.name, s]));
   const streams: Stream[] = [];
-  for (const entry of trial.streams) {
+  for (const entry of take.streams) {
     const x = byName.get(entry.xdf);
-    if (x === undefined) throw new UserError(`${xdfPath} has no stream '${entry.xdf}', which ${trialPath} lists`, 'The recording is incomplete or damaged.');
+    if (x === undefined) throw new UserError(`${xdfPath} has no stream '${entry.xdf}', which ${takePath} lists`, 'The recording is incomplete or damaged.');
     if (entry.kind === 'imu') streams.push(imuFromXdf(x, entry.meta, xdfPath));
     else if (entry.kind === 'pose') streams.push(poseFromXdf(x, entry.meta, xdfPath));
     else streams.push(await videoFromXdf(x, entry.meta, dir, options));
   }
-  const meta = xdf.warnings.length > 0 ? { ...trial.meta, warnings: xdf.warnings } : trial.meta;
-  const sample: Sample = { id: trial.id, label: trial.label, streams, events: trial.events, meta };
-  if (trial.subject !== undefined) sample.subject = trial.subject;
+  const meta = xdf.warnings.length > 0 ? { ...take.meta, warnings: xdf.warnings } : take.meta;
+  const sample: Sample = { id: take.id, label: take.label, streams, events: take.events, meta };
+  if (take.subject !== undefined) sample.subject = take.subject;
   return sample;
 }
 
-async function readTrialFile(path: string): Promise<TrialFile> {
+async function readTakeFile(path: string): Promise<TakeFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UserError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, 'Is this a recording folder (session.xdf, trial.json)?', { cause: err });
+    throw new UserError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, 'Is this a recording folder (session.xdf, take.json)?', { cause: err });
   }
   let parsed: unknown;
   try {
@@ -56,13 +56,13 @@ async function readTrialFile(path: string): Promise<TrialFile> {
   } catch (err) {
     throw new UserError(`${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 'The recording is damaged.', { cause: err });
   }
-  const t = parsed as Partial<TrialFile>;
+  const t = parsed as Partial<TakeFile>;
   if (t.format !== RECORDING_FORMAT) throw new UserError(`${path}: format is ${JSON.stringify(t.format)}, expected '${RECORDING_FORMAT}'`);
   for (const field of ['id', 'label'] as const) {
     if (typeof t[field] !== 'string') throw new UserError(`${path}: field '${field}' must be a string`);
   }
   if (!Array.isArray(t.streams)) throw new UserError(`${path}: field 'streams' must be a list`);
-  return { events: [], meta: {}, ...t } as TrialFile;
+  return { events: [], meta: {}, ...t } as TakeFile;
 }
 
 function imuFromXdf(x: XdfStream, meta: Record<string, unknown>, file: string): Stream {

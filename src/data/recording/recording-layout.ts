@@ -1,16 +1,16 @@
 /**
- * The project's recording layout: one folder per session or trial, the same for the sensor
+ * The project's recording layout: one folder per session or take, the same for the sensor
  * recorder and the synthetic generator, so everything downstream reads one format.
  *
  *   <session>/session.xdf  IMU streams (device clock), pose, the video's frame timestamps and
  *                          ground-truth markers, in XDF (read by pyxdf, MNE, EEGLAB)
  *   <session>/video.mkv    the camera's frames, lossless (FFV1); frame i has the i-th timestamp
  *                          of the XDF stream `video`
- *   <session>/trial.json   label, subject, ground truth and metadata that XDF has no place for
+ *   <session>/take.json   label, subject, ground truth and metadata that XDF has no place for
  */
 export const RECORDING_FORMAT = 'motionfuse-recording/1';
 
-export const RECORDING_FILES = { xdf: 'session.xdf', video: 'video.mkv', trial: 'trial.json' } as const;
+export const RECORDING_FILES = { xdf: 'session.xdf', video: 'video.mkv', take: 'take.json' } as const;
 
 /** XDF stream names and types of the non-IMU streams (IMU streams are named by sensor id). */
 export const XDF_STREAMS = {
@@ -25,8 +25,8 @@ export const IMU_CHANNEL_LABELS = [
   { label: 'gyro_x', unit: 'rad/s', type: 'Gyro' }, { label: 'gyro_y', unit: 'rad/s', type: 'Gyro' }, { label: 'gyro_z', unit: 'rad/s', type: 'Gyro' },
 ] as const;
 
-/** What trial.json holds. */
-export interface TrialFile {
+/** What take.json holds. */
+export interface TakeFile {
   format: typeof RECORDING_FORMAT;
   id: string;
   label: string;

@@ -7,16 +7,16 @@ import type { Sample } from '../../core/sample.ts';
 import { locateFfmpeg } from '../../video/ffmpeg-binary.ts';
 import { existingFolder } from '../existing-path.ts';
 import { readRecording } from './read-recording.ts';
-import { RECORDING_FILES, type TrialFile } from './recording-layout.ts';
+import { RECORDING_FILES, type TakeFile } from './recording-layout.ts';
 
 /**
  * `dataset: { name: recordings, root: DIR }`: every folder under DIR (to depth 4) in the
- * recording layout, labelled and grouped by subject as its trial.json says. What
+ * recording layout, labelled and grouped by subject as its take.json says. What
  * `motionfuse simulate --out DIR` writes and what a lab session records. A relative root is
  * taken from the current directory.
  */
 export const RECORDINGS_OPTIONS_SCHEMA = z.strictObject({
-  root: existingFolder('folder holding recording folders (session.xdf, video.mkv, trial.json)'),
+  root: existingFolder('folder holding recording folders (session.xdf, video.mkv, take.json)'),
   classes: z.array(z.string()).min(1).optional().describe('class order (default: the labels found, sorted)'),
 });
 
@@ -24,9 +24,9 @@ export type RecordingsOptions = z.output<typeof RECORDINGS_OPTIONS_SCHEMA>;
 
 export function recordingsDataset(options: RecordingsOptions): DatasetAdapter {
   const root = resolve(options.root);
-  const trials = findTrials(root, 4).map((dir) => ({ dir, trial: JSON.parse(readFileSync(join(dir, RECORDING_FILES.trial), 'utf8')) as TrialFile }));
-  if (trials.length === 0) throw new UserError(`dataset.root: no recording (a folder with ${RECORDING_FILES.trial}) under ${root}`, 'Point it at the folder `motionfuse simulate --out` or a lab session wrote.');
-  const labels = [...new Set(trials.map((t) => t.trial.label))].sort();
+  const takes = findTakes(root, 4).map((dir) => ({ dir, take: JSON.parse(readFileSync(join(dir, RECORDING_FILES.take), 'utf8')) as TakeFile }));
+  if (takes.length === 0) throw new UserError(`dataset.root: no recording (a folder with ${RECORDING_FILES.take}) under ${root}`, 'Point it at the folder `motionfuse simulate --out` or a lab session wrote.');
+  const labels = [...new Set(takes.map((t) => t.take.label))].sort();
   const classes = options.classes ?? labels;
   const unknown = labels.filter((l) => !classes.includes(l));
   if (unknown.length > 0) throw new UserError(`dataset.classes does not list ${unknown.join(', ')}, found under ${root}`);
@@ -35,7 +35,7 @@ export function recordingsDataset(options: RecordingsOptions): DatasetAdapter {
     name: 'recordings',
     classes,
     async list(): Promise<SampleRef[]> {
-      return trials.map(({ dir, trial }) => ({ id: trial.id, label: trial.label, ...(trial.subject === undefined ? {} : { subject: trial.subject }), meta: { dir: relative(root, dir) } }));
+      return takes.map(({ dir, take }) => ({ id: take.id, label: take.label, ...(take.subject === undefined ? {} : { subject: take.subject }), meta: { dir: relative(root, dir) } }));
     },
     async load(ref: SampleRef): Promise<Sample> {
       ffmpeg ??= locateFfmpeg().then((f) => f.path);
@@ -44,9 +44,9 @@ export function recordingsDataset(options: RecordingsOptions): DatasetAdapter {
   };
 }
 
-/** Folders holding a trial.json, depth-first in name order. */
-function findTrials(dir: string, depth: number): string[] {
-  if (existsSync(join(dir, RECORDING_FILES.trial))) return [dir];
+/** Folders holding a take.json, depth-first in name order. */
+function findTakes(dir: string, depth: number): string[] {
+  if (existsSync(join(dir, RECORDING_FILES.take))) return [dir];
   if (depth === 0) return [];
-  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort().flatMap((name) => findTrials(join(dir, name), depth - 1));
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort().flatMap((name) => findTakes(join(dir, name), depth - 1));
 }

@@ -5,7 +5,7 @@ import type { Sample } from '../../core/sample.ts';
 import type { ImuStream, PoseStream, VideoStream } from '../../core/stream.ts';
 import { writeXdfFile, type XdfStreamData } from '../../formats/xdf/xdf-writer.ts';
 import { LOSSLESS_VIDEO_CODEC, writeLosslessVideo } from '../../video/lossless-video.ts';
-import { IMU_CHANNEL_LABELS, RECORDING_FILES, RECORDING_FORMAT, XDF_STREAMS, type TrialFile } from './recording-layout.ts';
+import { IMU_CHANNEL_LABELS, RECORDING_FILES, RECORDING_FORMAT, XDF_STREAMS, type TakeFile } from './recording-layout.ts';
 
 export interface WriteRecordingOptions {
   /** ffmpeg binary (locateFfmpeg); needed when the sample has decoded video. */
@@ -16,7 +16,7 @@ export interface WriteRecordingOptions {
 /**
  * Writes a sample in the recording layout (recording-layout.ts) to folder `dir`, which must not
  * exist. Everything is written into `<dir>.partial` first and renamed into place at the end, so
- * `dir` exists only when complete: an interrupted run leaves no half trial that looks whole, and a
+ * `dir` exists only when complete: an interrupted run leaves no half take that looks whole, and a
  * failed write removes what it wrote.
  */
 export async function writeRecording(dir: string, sample: Sample, options: WriteRecordingOptions = {}): Promise<void> {
@@ -28,7 +28,7 @@ export async function writeRecording(dir: string, sample: Sample, options: Write
     const videos = sample.streams.filter((s): s is VideoStream => s.kind === 'video');
     if (videos.length > 1) throw new Error(`writeRecording(): sample ${sample.id} has ${videos.length} video streams; the layout holds one`);
     const xdf: XdfStreamData[] = [];
-    const streams: TrialFile['streams'] = [];
+    const streams: TakeFile['streams'] = [];
     for (const stream of sample.streams) {
       if (stream.kind === 'video') {
         xdf.push(await writeVideo(partial, stream, options.ffmpeg));
@@ -48,10 +48,10 @@ export async function writeRecording(dir: string, sample: Sample, options: Write
     const clash = names.find((n, i) => names.indexOf(n) !== i);
     if (clash !== undefined) throw new Error(`writeRecording(): sample ${sample.id} has two streams named '${clash}' (IMU streams are named by sensorId)`);
     await writeXdfFile(join(partial, RECORDING_FILES.xdf), xdf);
-    const trial: TrialFile = { format: RECORDING_FORMAT, id: sample.id, label: sample.label, events: sample.events ?? [], meta: sample.meta, streams };
-    if (sample.subject !== undefined) trial.subject = sample.subject;
-    if (options.provenance !== undefined) trial.provenance = options.provenance;
-    await writeJsonAtomic(join(partial, RECORDING_FILES.trial), trial);
+    const take: TakeFile = { format: RECORDING_FORMAT, id: sample.id, label: sample.label, events: sample.events ?? [], meta: sample.meta, streams };
+    if (sample.subject !== undefined) take.subject = sample.subject;
+    if (options.provenance !== undefined) take.provenance = options.provenance;
+    await writeJsonAtomic(join(partial, RECORDING_FILES.take), take);
     await rename(partial, dir);
   } catch (err) {
     await rm(partial, { recursive: true, force: true });

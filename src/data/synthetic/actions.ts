@@ -11,7 +11,7 @@ export type { Style } from './actions/program-context.ts';
 /**
  * The synthetic athlete's repertoire: the jump and its look-alikes (a one-leg hop, a squat with
  * the same dip, a lunge), travelling actions and ball skills. Each is a motion program: phases
- * between key poses, shaped by the subject's style and varied per trial; durations in seconds.
+ * between key poses, shaped by the subject's style and varied per take; durations in seconds.
  */
 export const ACTIONS = ['jump', 'hop', 'squat', 'lunge', 'sprint_start', 'run', 'throw', 'catch', 'pass', 'kick'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -38,7 +38,7 @@ const PROGRAMS: Record<Action, (ctx: ProgramContext) => Phase[]> = {
   kick: kickProgram,
 };
 
-/** The phases of one trial of `action`, starting from `standingPose()`. */
+/** The phases of one take of `action`, starting from `standingPose()`. */
 export function actionProgram(action: Action, style: Style, dims: BodyDimensions, rng: SeededRandom): Phase[] {
   const program = PROGRAMS[action];
   if (program === undefined) throw new Error(`actionProgram(): unknown action '${String(action)}'; known: ${ACTIONS.join(', ')}`);

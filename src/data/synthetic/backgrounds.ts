@@ -5,7 +5,7 @@ import type { Camera } from './camera.ts';
  * Procedural backgrounds for the synthetic athlete video: a gym (a floor up to a wall behind the
  * athlete, the wall in panels or stripes with a dado band) or outdoors (a floor to the horizon
  * under a sky gradient with a distant skyline). `drawBackground(rng)` picks one as plain data;
- * `paintBackground(spec, camera)` paints it once per trial into a buffer that `renderFrame`
+ * `paintBackground(spec, camera)` paints it once per take into a buffer that `renderFrame`
  * copies every frame, along with the floor coordinates of each pixel (for the body's shadow).
  * Geometry is the camera's world frame: z up, floor at z = 0, metres. Colours are RGB in 0-1.
  */

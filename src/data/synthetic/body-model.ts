@@ -104,7 +104,7 @@ export interface LegChain {
 
 /**
  * Leg `side` (0 left, 1 right) from the pelvis at `root` with orientation `rootR`. The inverse
- * kinematics evaluates legs thousands of times a trial, so it runs this chain alone rather than
+ * kinematics evaluates legs thousands of times a take, so it runs this chain alone rather than
  * the whole body; forwardKinematics runs the same code, so both agree to the last bit.
  */
 export function legChain(d: BodyDimensions, a: JointAngles, rootR: Mat3, root: Vec3, side: 0 | 1): LegChain {

@@ -1,7 +1,7 @@
 /**
  * The camera sensor's last step for the synthetic video: exposure gain, Gaussian read noise per
  * pixel and channel, and quantisation to 8 bits. The noise comes from two 32-bit xorshift streams
- * seeded by the caller (one draw from the trial's SeededRandom a frame) through a table of 4096
+ * seeded by the caller (one draw from the take's SeededRandom a frame) through a table of 4096
  * normal quantiles: drawing the 37,632 deviates of a 112x112 frame with `SeededRandom.normal` would
  * take longer than the whole rest of the frame; this adds a few nanoseconds a value, as
  * deterministic.

@@ -346,7 +346,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       }
     }
   }
-  // Hold the last pose to the end of the trial.
+  // Hold the last pose to the end of the take.
   const last = labels.length > 0 ? (labels[phaseOf[Math.min(step, steps) - 1] as number] as string) : 'stand';
   const lastFeet = step > 0 ? (contactOf[Math.min(step, steps) - 1] as number) : 3;
   while (step < steps) emit(forwardKinematics(dims, pose, root), last, lastFeet);
@@ -371,7 +371,7 @@ function floor(p: Vec3): Vec3 {
  * turns with an abducted, flexed thigh, so the ankle target that puts the toe in place is found
  * by Newton's method on toe(ankle target), with a finite-difference Jacobian: 2-4 iterations to
  * 0.1 um where a plain fixed-point correction stalled in deep squats. Written without closures
- * or per-try pose copies: it runs about 10^4 times a trial.
+ * or per-try pose copies: it runs about 10^4 times a take.
  */
 function solveLeg(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3, memo?: LegMemo): JointAngles {
   // The leg angles do not move the pelvis, so its orientation and the hip hold for every try.

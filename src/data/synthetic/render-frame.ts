@@ -22,7 +22,7 @@ import type { Vec3 } from './rotation.ts';
  *
  * The floor shadow: each capsule projected along the light onto z = 0 is a 2-D capsule, with a
  * penumbra that widens and a darkness that fades with the height it is cast from, so a jump lifts
- * the body off its shadow as in real video. The background is painted once per trial
+ * the body off its shadow as in real video. The background is painted once per take
  * (`paintBackground`) and copied in every frame. Then occluders, exposure gain, sensor noise and
  * 8-bit quantisation (`applySensor`). Several body frames average into one image: motion blur.
  *

@@ -1,6 +1,6 @@
 /**
  * 3x3 rotation matrices, row-major in a plain array of 9 numbers, and the few operations the body
- * model needs. Plain arrays, not Float64Array: the generator makes ~10^5 of them a trial, and V8
+ * model needs. Plain arrays, not Float64Array: the generator makes ~10^5 of them a take, and V8
  * allocates small arrays several times faster than typed arrays (a profile had 70% of the time in
  * typed-array allocation).
  */

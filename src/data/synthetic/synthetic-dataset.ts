@@ -4,12 +4,12 @@ import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { ACTIONS, type Action } from './actions.ts';
 import { VIRTUAL_IMU_PLACEMENTS } from './virtual-imu.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial, subjectId, trialId, type SyntheticOptions, type SyntheticSubject } from './synthetic-trial.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, subjectId, takeId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
 
 /**
  * The synthetic athletes as a data set adapter (`dataset: { name: synthetic, ... }`): listing is
- * free (ids only), a trial is generated when loaded, and the same (seed, id) always gives the
- * same trial, whichever order or process loads it. Subjects group the trials for splits.
+ * free (ids only), a take is generated when loaded, and the same (seed, id) always gives the
+ * same take, whichever order or process loads it. Subjects group the takes for splits.
  */
 export function syntheticDataset(request: Partial<SyntheticOptions> = {}): DatasetAdapter {
   const options = checkSyntheticOptions(request);
@@ -30,18 +30,18 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
       const refs: SampleRef[] = [];
       for (let s = 0; s < options.subjects; s++) {
         for (const action of options.actions) {
-          for (let t = 0; t < options.clipsPerClass; t++) refs.push({ id: trialId(subjectId(s), action, t), label: action, subject: subjectId(s), meta: { subjectIndex: s, trial: t } });
+          for (let t = 0; t < options.clipsPerClass; t++) refs.push({ id: takeId(subjectId(s), action, t), label: action, subject: subjectId(s), meta: { subjectIndex: s, take: t } });
         }
       }
       return refs;
     },
     async load(ref: SampleRef): Promise<Sample> {
       const index = ref.meta.subjectIndex;
-      const trial = ref.meta.trial;
-      if (typeof index !== 'number' || typeof trial !== 'number' || !(options.actions as readonly string[]).includes(ref.label)) {
+      const take = ref.meta.take;
+      if (typeof index !== 'number' || typeof take !== 'number' || !(options.actions as readonly string[]).includes(ref.label)) {
         throw new Error(`syntheticDataset.load(): '${ref.id}' is not a reference from this data set's list()`);
       }
-      return generateTrial(options, subject(index), ref.label as Action, trial);
+      return generateTake(options, subject(index), ref.label as Action, take);
     },
   };
 }

@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/atomic-file.ts';
 import { UserError } from '../../core/errors.ts';
 import { startProgress } from '../../core/progress.ts';
-import { generateSubject, subjectId, trialId, type SyntheticOptions } from './synthetic-trial.ts';
-import { startTrialPool } from './trial-pool.ts';
-import type { TrialJob } from './trial-jobs.ts';
+import { generateSubject, subjectId, takeId, type SyntheticOptions } from './synthetic-take.ts';
+import { startTakePool } from './take-pool.ts';
+import type { TakeJob } from './take-jobs.ts';
 
 /**
- * `motionfuse simulate --out DIR`: the synthetic data set on disk, one folder per trial in the
- * recording layout (DIR/<subject>/<trial>/session.xdf, video.mkv, trial.json), and
+ * `motionfuse simulate --out DIR`: the synthetic data set on disk, one folder per take in the
+ * recording layout (DIR/<subject>/<take>/session.xdf, video.mkv, take.json), and
  * DIR/manifest.json with the resolved options, the environment, the subjects (body, style,
- * sensors: the ground truth of the clocks) and the trial list. Trials are generated on worker
+ * sensors: the ground truth of the clocks) and the take list. Takes are generated on worker
  * threads; each appears under its final name only when complete, so a run that was stopped
  * resumes where it stopped, and the same options give the same bytes on disk.
  */
@@ -21,7 +21,7 @@ export const SYNTHETIC_FORMAT = 'motionfuse-synthetic/1';
 export interface ExportOptions {
   workers?: number;
   ffmpeg?: { path: string; version: string };
-  /** Written into the manifest and each trial.json (e.g. the package name and version). */
+  /** Written into the manifest and each take.json (e.g. the package name and version). */
   generator: Record<string, unknown>;
   /** Progress output; default stderr (see core/progress.ts). */
   progress?: boolean;
@@ -29,8 +29,8 @@ export interface ExportOptions {
 
 export interface ExportSummary {
   dir: string;
-  trials: number;
-  /** Trials already on disk from an earlier, interrupted run with the same options. */
+  takes: number;
+  /** Takes already on disk from an earlier, interrupted run with the same options. */
   resumed: number;
   written: number;
   seconds: number;
@@ -42,18 +42,18 @@ export interface SyntheticManifest {
   options: SyntheticOptions;
   environment: Record<string, string>;
   subjects: ReturnType<typeof subjectSummary>[];
-  trials: { id: string; label: string; subject: string; path: string }[];
+  takes: { id: string; label: string; subject: string; path: string }[];
 }
 
 export async function exportSyntheticDataset(dir: string, options: SyntheticOptions, exportOptions: ExportOptions): Promise<ExportSummary> {
   const started = performance.now();
   if (options.video && exportOptions.ffmpeg === undefined) throw new Error('exportSyntheticDataset(): video needs exportOptions.ffmpeg');
-  const jobs: (TrialJob & { id: string; subject: string; path: string })[] = [];
+  const jobs: (TakeJob & { id: string; subject: string; path: string })[] = [];
   for (let s = 0; s < options.subjects; s++) {
     for (const action of options.actions) {
       for (let t = 0; t < options.clipsPerClass; t++) {
-        const id = trialId(subjectId(s), action, t);
-        jobs.push({ subjectIndex: s, action, trial: t, id, subject: subjectId(s), path: `${subjectId(s)}/${id}` });
+        const id = takeId(subjectId(s), action, t);
+        jobs.push({ subjectIndex: s, action, take: t, id, subject: subjectId(s), path: `${subjectId(s)}/${id}` });
       }
     }
   }
@@ -63,7 +63,7 @@ export async function exportSyntheticDataset(dir: string, options: SyntheticOpti
     options,
     environment: { node: process.version, platform: `${process.platform}-${process.arch}`, ...(exportOptions.ffmpeg === undefined ? {} : { ffmpeg: exportOptions.ffmpeg.version }) },
     subjects: Array.from({ length: options.subjects }, (_, i) => subjectSummary(options, i)),
-    trials: jobs.map((j) => ({ id: j.id, label: j.action, subject: j.subject, path: j.path })),
+    takes: jobs.map((j) => ({ id: j.id, label: j.action, subject: j.subject, path: j.path })),
   };
   await checkTarget(dir, manifest);
   await writeJsonAtomic(join(dir, SYNTHETIC_MANIFEST), manifest);
@@ -74,9 +74,9 @@ export async function exportSyntheticDataset(dir: string, options: SyntheticOpti
     for (const e of entries) if (!e.endsWith('.partial')) done.add(`${s.id}/${e}`);
   }
   const todo = jobs.filter((j) => !done.has(j.path));
-  const progress = startProgress({ label: 'simulate', total: jobs.length, unit: 'trials', ...(exportOptions.progress === undefined ? {} : { enabled: exportOptions.progress }) });
+  const progress = startProgress({ label: 'simulate', total: jobs.length, unit: 'takes', ...(exportOptions.progress === undefined ? {} : { enabled: exportOptions.progress }) });
   progress.update(jobs.length - todo.length);
-  const pool = startTrialPool(options, { ...(exportOptions.workers === undefined ? {} : { workers: exportOptions.workers }), ...(exportOptions.ffmpeg === undefined ? {} : { ffmpeg: exportOptions.ffmpeg.path }) });
+  const pool = startTakePool(options, { ...(exportOptions.workers === undefined ? {} : { workers: exportOptions.workers }), ...(exportOptions.ffmpeg === undefined ? {} : { ffmpeg: exportOptions.ffmpeg.path }) });
   try {
     await Promise.all(todo.map(async (job) => {
       await pool.record(job, join(dir, job.path), { generator: exportOptions.generator, seed: options.seed });
@@ -86,7 +86,7 @@ export async function exportSyntheticDataset(dir: string, options: SyntheticOpti
     progress.stop();
     await pool.close();
   }
-  return { dir, trials: jobs.length, resumed: jobs.length - todo.length, written: todo.length, seconds: (performance.now() - started) / 1000 };
+  return { dir, takes: jobs.length, resumed: jobs.length - todo.length, written: todo.length, seconds: (performance.now() - started) / 1000 };
 }
 
 /** What the manifest says about a subject: body, style and each sensor's true clock, biases and mounting. */

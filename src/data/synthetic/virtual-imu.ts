@@ -80,7 +80,7 @@ export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRa
   const omega = new Float64Array(n * 3);
   for (let k = 0; k < n; k++) {
     // At the trajectory's first and last step the neighbouring step's difference stands in: a
-    // clamped position there would read a trial that ends in mid-air as a crash into a wall.
+    // clamped position there would read a take that ends in mid-air as a crash into a wall.
     const c = Math.max(1, Math.min(n - 2, k));
     const [p0, p1, p2] = [pos(c - 1), pos(c), pos(c + 1)];
     const a: Vec3 = [0, 1, 2].map((i) => ((p2[i] as number) - 2 * (p1[i] as number) + (p0[i] as number)) / (dt * dt)) as Vec3;

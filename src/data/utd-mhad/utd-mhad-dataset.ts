@@ -11,8 +11,8 @@ import { readMatFile, type MatArray } from '../../formats/mat/read-mat-file.ts';
 
 /**
  * UTD-MHAD (Chen, Jafari, Kehtarnavaz 2015) as it lies after download: `root/Inertial/`,
- * `root/Skeleton/`, `root/Depth/` holding `a{action}_s{subject}_t{trial}_{modality}.mat`
- * (MATLAB level-5 files; 27 actions, 8 subjects, 4 trials, a few trials missing in the release).
+ * `root/Skeleton/`, `root/Depth/` holding `a{action}_s{subject}_t{take}_{modality}.mat`
+ * (MATLAB level-5 files; 27 actions, 8 subjects, 4 takes, a few takes missing in the release).
  *
  * Units are converted here, once:
  * - inertial (`d_iner`, N x 6, g and deg/s): an IMU stream in m/s^2 (g = 9.80665) and rad/s,
@@ -29,11 +29,11 @@ import { readMatFile, type MatArray } from '../../formats/mat/read-mat-file.ts';
  * `d_depth(r, c, k)`, row 0 at the top.
  *
  * Timing. The inertial and video streams are not sample-aligned (N/T runs from 2.4 to 4.5 over
- * trials), so they are aligned by normalised time over the trial: the trial lasts D = T / 30 s
+ * takes), so they are aligned by normalised time over the take: the take lasts D = T / 30 s
  * (T video frames at the Kinect's 30 fps), frame k is at k / 30 s, and inertial sample i of N is
  * at i * D / N s, so both streams start at 0 and cover [0, D). The IMU stream's `rate` is the
  * resulting N / D (its meta keeps the nominal 50 Hz). With only the inertial modality asked, T
- * is still read from the trial's skeleton file when one exists (it is small); without one, D =
+ * is still read from the take's skeleton file when one exists (it is small); without one, D =
  * N / 50.
  */
 
@@ -53,7 +53,7 @@ export const UTD_MHAD_JOINTS = [
 export const UTD_MHAD_MODALITIES = ['inertial', 'skeleton', 'depth'] as const;
 export type UtdMhadModality = (typeof UTD_MHAD_MODALITIES)[number];
 
-/** The Kinect's frame rate: skeleton and depth frame times, and the trial duration, come from it. */
+/** The Kinect's frame rate: skeleton and depth frame times, and the take duration, come from it. */
 export const UTD_MHAD_VIDEO_FPS = 30;
 /** The inertial sensor's nominal rate (kept in meta; the stream's times follow the video, see above). */
 export const UTD_MHAD_INERTIAL_NOMINAL_HZ = 50;
@@ -75,7 +75,7 @@ const distinct = <T>(list: readonly T[]) => new Set(list).size === list.length;
 
 /**
  * `dataset: { name: utd-mhad, root, modalities?, subjects? }`. Only the modalities asked are
- * loaded, and a trial is listed when it has all of them.
+ * loaded, and a take is listed when it has all of them.
  */
 export const UTD_MHAD_OPTIONS_SCHEMA = z.strictObject({
   root: existingFolder('the UTD-MHAD folder holding Inertial/, Skeleton/ and Depth/'),
@@ -98,29 +98,29 @@ export function checkUtdMhadOptions(request: unknown): UtdMhadOptions {
   throw new UserError(`utd-mhad data set: ${problems.join('; ')}`, 'Its options are root (the folder holding Inertial/, Skeleton/, Depth/), modalities (inertial, skeleton, depth) and subjects (1-8).');
 }
 
-/** A trial that has some of the asked modalities on disk but not all; left out of `list()`. */
-export interface IncompleteTrial {
+/** A take that has some of the asked modalities on disk but not all; left out of `list()`. */
+export interface IncompleteTake {
   id: string;
   missing: UtdMhadModality[];
 }
 
 export interface UtdMhadDataset extends DatasetAdapter {
-  /** Trials left out of `list()` because a modality asked for has no file. */
-  incomplete(): Promise<IncompleteTrial[]>;
+  /** Takes left out of `list()` because a modality asked for has no file. */
+  incomplete(): Promise<IncompleteTake[]>;
 }
 
-interface Trial {
+interface Take {
   id: string;
   action: number;
   subject: number;
-  trial: number;
+  take: number;
   /** Path relative to root, per modality on disk (asked or not). */
   files: Partial<Record<UtdMhadModality, string>>;
 }
 
 interface Listing {
-  trials: Trial[];
-  incomplete: IncompleteTrial[];
+  takes: Take[];
+  incomplete: IncompleteTake[];
 }
 
 export function utdMhadDataset(request: UtdMhadRequest): UtdMhadDataset {
@@ -128,9 +128,9 @@ export function utdMhadDataset(request: UtdMhadRequest): UtdMhadDataset {
   const { root, modalities } = options;
   let cached: Listing | undefined;
   const listing = (): Listing => (cached ??= scan(root, modalities, options.subjects));
-  const refs = () => listing().trials.map((t): SampleRef => ({
+  const refs = () => listing().takes.map((t): SampleRef => ({
     id: t.id, label: UTD_MHAD_ACTIONS[t.action - 1] as string, subject: `s${t.subject}`,
-    meta: { action: t.action, trial: t.trial, files: t.files },
+    meta: { action: t.action, take: t.take, files: t.files },
   }));
   return {
     name: 'utd-mhad',
@@ -142,7 +142,7 @@ export function utdMhadDataset(request: UtdMhadRequest): UtdMhadDataset {
       return listing().incomplete;
     },
     async load(ref, loadOptions = {}) {
-      return loadTrial(root, modalities, ref, loadOptions.signal);
+      return loadTake(root, modalities, ref, loadOptions.signal);
     },
     async officialSplits(): Promise<OfficialSplit[]> {
       const all = refs();
@@ -152,10 +152,10 @@ export function utdMhadDataset(request: UtdMhadRequest): UtdMhadDataset {
   };
 }
 
-/** The trials on disk with every asked modality, by subject, action, trial. */
+/** The takes on disk with every asked modality, by subject, action, take. */
 function scan(root: string, modalities: readonly UtdMhadModality[], subjects: readonly number[] | undefined): Listing {
   const folders = new Map(readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [d.name.toLowerCase(), d.name]));
-  const trials = new Map<string, Trial>();
+  const takes = new Map<string, Take>();
   let strays = 0;
   for (const modality of UTD_MHAD_MODALITIES) {
     const folder = folders.get(FOLDERS[modality].toLowerCase());
@@ -167,22 +167,22 @@ function scan(root: string, modalities: readonly UtdMhadModality[], subjects: re
     for (const name of readdirSync(join(root, folder)).sort()) {
       const m = FILE_NAME.exec(name);
       if (m === null) continue;
-      const [action, subject, trial] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const [action, subject, take] = [Number(m[1]), Number(m[2]), Number(m[3])];
       if (m[4] !== modality || action < 1 || action > UTD_MHAD_ACTIONS.length) {
         strays++;
         continue;
       }
       if (subjects !== undefined && !subjects.includes(subject)) continue;
-      const id = `a${action}_s${subject}_t${trial}`;
-      let t = trials.get(id);
-      if (t === undefined) trials.set(id, (t = { id, action, subject, trial, files: {} }));
+      const id = `a${action}_s${subject}_t${take}`;
+      let t = takes.get(id);
+      if (t === undefined) takes.set(id, (t = { id, action, subject, take, files: {} }));
       t.files[modality] = join(folder, name);
     }
   }
   if (strays > 0) log.warn(`${strays} file(s) under ${root} named like UTD-MHAD files but in the wrong folder or with an unknown action; ignored`);
-  const sorted = [...trials.values()].sort((a, b) => a.subject - b.subject || a.action - b.action || a.trial - b.trial);
-  const complete: Trial[] = [];
-  const incomplete: IncompleteTrial[] = [];
+  const sorted = [...takes.values()].sort((a, b) => a.subject - b.subject || a.action - b.action || a.take - b.take);
+  const complete: Take[] = [];
+  const incomplete: IncompleteTake[] = [];
   for (const t of sorted) {
     const missing = modalities.filter((m) => t.files[m] === undefined);
     if (missing.length === 0) complete.push(t);
@@ -190,18 +190,18 @@ function scan(root: string, modalities: readonly UtdMhadModality[], subjects: re
   }
   if (incomplete.length > 0) {
     const shown = incomplete.slice(0, 5).map((t) => `${t.id} (no ${t.missing.join(', ')})`).join(', ');
-    log.warn(`${incomplete.length} trial(s) under ${root} lack a modality asked for and are left out: ${shown}${incomplete.length > 5 ? ', ...' : ''}`);
+    log.warn(`${incomplete.length} take(s) under ${root} lack a modality asked for and are left out: ${shown}${incomplete.length > 5 ? ', ...' : ''}`);
   }
   if (complete.length === 0) {
-    throw new UserError(`utd-mhad: no trial under ${root} has all of ${modalities.join(', ')}${subjects === undefined ? '' : ` for subjects ${subjects.join(', ')}`}`,
+    throw new UserError(`utd-mhad: no take under ${root} has all of ${modalities.join(', ')}${subjects === undefined ? '' : ` for subjects ${subjects.join(', ')}`}`,
       'Expected files such as Inertial/a1_s1_t1_inertial.mat; check dataset.root, dataset.modalities and dataset.subjects.');
   }
-  return { trials: complete, incomplete };
+  return { takes: complete, incomplete };
 }
 
-async function loadTrial(root: string, modalities: readonly UtdMhadModality[], ref: SampleRef, signal: AbortSignal | undefined): Promise<Sample> {
-  const { action, trial, files } = ref.meta as { action?: unknown; trial?: unknown; files?: Partial<Record<UtdMhadModality, string>> };
-  if (typeof action !== 'number' || typeof trial !== 'number' || typeof files !== 'object' || files === null || ref.subject === undefined) {
+async function loadTake(root: string, modalities: readonly UtdMhadModality[], ref: SampleRef, signal: AbortSignal | undefined): Promise<Sample> {
+  const { action, take, files } = ref.meta as { action?: unknown; take?: unknown; files?: Partial<Record<UtdMhadModality, string>> };
+  if (typeof action !== 'number' || typeof take !== 'number' || typeof files !== 'object' || files === null || ref.subject === undefined) {
     throw new Error(`utdMhadDataset.load(): '${ref.id}' is not a reference from this data set's list()`);
   }
   const read = async (modality: UtdMhadModality): Promise<{ array: MatArray; file: string }> => {
@@ -247,8 +247,8 @@ async function loadTrial(root: string, modalities: readonly UtdMhadModality[], r
     subject: ref.subject,
     streams,
     meta: {
-      dataset: 'utd-mhad', action, trial, duration,
-      timing: `video frames at ${UTD_MHAD_VIDEO_FPS} fps; inertial samples spread evenly over the same trial duration (aligned by normalised time)`,
+      dataset: 'utd-mhad', action, take, duration,
+      timing: `video frames at ${UTD_MHAD_VIDEO_FPS} fps; inertial samples spread evenly over the same take duration (aligned by normalised time)`,
     },
   };
 }

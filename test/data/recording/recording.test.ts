@@ -9,13 +9,13 @@ import type { Stream } from '../../../src/core/stream.ts';
 import { readXdf } from '../../../src/formats/xdf/xdf-reader.ts';
 import { readRecording } from '../../../src/data/recording/read-recording.ts';
 import { writeRecording } from '../../../src/data/recording/write-recording.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../../src/data/synthetic/synthetic-trial.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake } from '../../../src/data/synthetic/synthetic-take.ts';
 import { locateFfmpeg } from '../../../src/video/ffmpeg-binary.ts';
 
-/** The recording layout: a synthetic trial written to disk and read back, bit for bit. */
+/** The recording layout: a synthetic take written to disk and read back, bit for bit. */
 const options = { ...SYNTHETIC_DEFAULTS, seed: 5 };
 const subject = generateSubject(options, 2);
-const jump = generateTrial(options, subject, 'jump', 0);
+const jump = generateTake(options, subject, 'jump', 0);
 let ffmpeg = '';
 let root = '';
 
@@ -38,10 +38,10 @@ function streamBytes(s: Stream): Buffer[] {
   return [bytes(s.t), bytes(s.data)];
 }
 
-Recording('a trial read back equals the trial written: streams, timestamps, video frames, ground truth', async () => {
+Recording('a take read back equals the take written: streams, timestamps, video frames, ground truth', async () => {
   const dir = join(root, 'S03-jump-t01');
   await writeRecording(dir, jump, { ffmpeg, provenance: { generator: 'test' } });
-  assert.equal((await readdir(dir)).sort(), ['session.xdf', 'trial.json', 'video.mkv']);
+  assert.equal((await readdir(dir)).sort(), ['session.xdf', 'take.json', 'video.mkv']);
   const back: Sample = await readRecording(dir, { decodeVideo: true, ffmpeg });
   assert.is(back.id, jump.id);
   assert.is(back.label, 'jump');
@@ -67,12 +67,12 @@ Recording('a trial read back equals the trial written: streams, timestamps, vide
   assert.equal(xdf.streams.filter((s) => s.info.type === 'IMU').map((s) => s.info.desc['clock']), ['device', 'device', 'device']);
 });
 
-Recording('the same trial written twice gives byte-identical files', async () => {
+Recording('the same take written twice gives byte-identical files', async () => {
   const a = join(root, 'a', jump.id);
   const b = join(root, 'b', jump.id);
   await writeRecording(a, jump, { ffmpeg });
   await writeRecording(b, jump, { ffmpeg });
-  for (const f of ['session.xdf', 'video.mkv', 'trial.json']) {
+  for (const f of ['session.xdf', 'video.mkv', 'take.json']) {
     assert.ok((await readFile(join(a, f))).equals(await readFile(join(b, f))), `${f} differs`);
   }
 });
@@ -83,7 +83,7 @@ Recording('refuses to overwrite; a failed write leaves no folder behind', async 
   assert.match(String(await rejection(writeRecording(dir, jump, { ffmpeg }))), /already exists/);
   const broken = join(root, 'broken');
   assert.match(String(await rejection(writeRecording(broken, jump, { ffmpeg: join(root, 'no-such-ffmpeg') }))), /no-such-ffmpeg/);
-  assert.not.ok((await readdir(root)).some((f) => f.startsWith('broken')), 'no half-written trial left behind');
+  assert.not.ok((await readdir(root)).some((f) => f.startsWith('broken')), 'no half-written take left behind');
 });
 
 Recording('a damaged recording is a UserError that names the file', async () => {
@@ -93,10 +93,10 @@ Recording('a damaged recording is a UserError that names the file', async () => 
   const err = await rejection(readRecording(dir, { decodeVideo: true, ffmpeg }));
   assert.ok(err instanceof UserError, String(err));
   assert.match((err as Error).message, join(dir, 'video.mkv'));
-  await writeFile(join(dir, 'trial.json'), '{ "format": ');
+  await writeFile(join(dir, 'take.json'), '{ "format": ');
   const bad = await rejection(readRecording(dir));
   assert.ok(bad instanceof UserError);
-  assert.match((bad as Error).message, join(dir, 'trial.json'));
+  assert.match((bad as Error).message, join(dir, 'take.json'));
 });
 
 Recording.run();

@@ -9,7 +9,7 @@ import { defaultImuSpec, simulateImu, type ImuSpec } from '../../../src/data/syn
 import { expMap, logMap, multiply, transpose, type Mat3, type Vec3 } from '../../../src/data/synthetic/rotation.ts';
 
 /** Physics of the synthetic athlete so far (#4): body placement, flight, and the virtual IMU. */
-function trial(action: Action, seed: number): { traj: MotionTrajectory; rng: SeededRandom } {
+function take(action: Action, seed: number): { traj: MotionTrajectory; rng: SeededRandom } {
   const rng = new SeededRandom(seed);
   const dims = bodyDimensions(rng.uniform(1.55, 1.95), rng.uniform(0.85, 1.2));
   const traj = simulateMotion(dims, standingPose(), actionProgram(action, drawStyle(rng), dims, rng), 2.5);
@@ -21,7 +21,7 @@ const norm3 = (d: Float32Array, i: number) => Math.hypot(d[i * 6] as number, d[i
 const Physics = suite('synthetic motion physics');
 Physics('at rest every accelerometer reads 9.81 +- 0.05 m/s^2 (specific force, upward)', () => {
   for (const action of ACTIONS) {
-    const { traj, rng } = trial(action, 3);
+    const { traj, rng } = take(action, 3);
     for (const placement of ['pelvis', 'wrist', 'ankle'] as const) {
       const { stream } = simulateImu(traj, { ...defaultImuSpec('s', placement), accelBias: [0, 0, 0] }, rng);
       // The first 0.1 s are quiet standing in every program.
@@ -33,7 +33,7 @@ Physics('in flight the pelvis sensor reads near-zero specific force, and the fli
   let flights = 0;
   for (let seed = 10; seed < 20; seed++) {
     for (const action of ['jump', 'hop'] as const) {
-      const { traj, rng } = trial(action, seed);
+      const { traj, rng } = take(action, seed);
       assert.is(traj.flights.length, 1, `${action} seed ${seed}: one flight`);
       const f = traj.flights[0] as MotionTrajectory['flights'][number];
       const t = f.landing - f.takeoff;
@@ -53,7 +53,7 @@ Physics('in flight the pelvis sensor reads near-zero specific force, and the fli
 });
 Physics('the squat has the dip and no flight', () => {
   for (let seed = 0; seed < 5; seed++) {
-    const { traj } = trial('squat', seed);
+    const { traj } = take('squat', seed);
     assert.is(traj.flights.length, 0);
     const z = traj.frames.map((f) => (f.joints[0] as Vec3)[2]);
     assert.ok(Math.max(...z) - Math.min(...z) > 0.1, 'the pelvis dips more than 10 cm');
@@ -63,7 +63,7 @@ Physics('feet never go below the floor, and a planted foot does not slide (every
   const toes = [BODY_JOINTS.indexOf('l_toe'), BODY_JOINTS.indexOf('r_toe')] as const;
   for (const action of ACTIONS) {
     for (const seed of [5, 6]) {
-      const { traj } = trial(action, seed);
+      const { traj } = take(action, seed);
       let plantedSteps = 0;
       for (let k = 1; k < traj.frames.length; k++) {
         const [a, b] = [traj.frames[k - 1] as MotionTrajectory['frames'][number], traj.frames[k] as MotionTrajectory['frames'][number]];
@@ -86,8 +86,8 @@ Physics('feet never go below the floor, and a planted foot does not slide (every
 });
 Physics('every action is its own movement: the body moves, and the ten programs differ', () => {
   const signature = (action: Action) => {
-    const { traj } = trial(action, 8);
-    // Range of each joint's height over the trial: a cheap fingerprint of what moved.
+    const { traj } = take(action, 8);
+    // Range of each joint's height over the take: a cheap fingerprint of what moved.
     return BODY_JOINTS.map((_, j) => {
       const z = traj.frames.map((f) => (f.joints[j] as Vec3)[2]);
       return Math.max(...z) - Math.min(...z);
@@ -102,9 +102,9 @@ Physics('every action is its own movement: the body moves, and the ten programs 
     }
   }
 });
-Physics('integrating the gyroscope over a trial gives the segment\'s orientation change (within 2 degrees)', () => {
+Physics('integrating the gyroscope over a take gives the segment\'s orientation change (within 2 degrees)', () => {
   for (const [action, placement] of [['jump', 'wrist'], ['hop', 'ankle'], ['squat', 'pelvis']] as const) {
-    const { traj, rng } = trial(action, 7);
+    const { traj, rng } = take(action, 7);
     const { stream, truth } = simulateImu(traj, ideal(placement), rng);
     let r: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
     for (let i = 0; i < stream.t.length; i++) {
@@ -125,7 +125,7 @@ Physics('integrating the gyroscope over a trial gives the segment\'s orientation
 });
 Physics('same seed, same streams; another seed, other streams; clock offset and drift stamp the device times', () => {
   const run = (seed: number) => {
-    const { traj, rng } = trial('jump', seed);
+    const { traj, rng } = take('jump', seed);
     return simulateImu(traj, { ...defaultImuSpec('s', 'wrist'), clockOffset: 0.125, clockDrift: 5e-5, packetLoss: 0.05 }, rng);
   };
   const a = run(21);
@@ -141,7 +141,7 @@ Physics('same seed, same streams; another seed, other streams; clock offset and 
 Physics('no velocity steps: the pelvis reads under 12 g through jumps, hops, squats, lunges, runs (landings are absorbed) and kicks', () => {
   for (const action of ['jump', 'hop', 'squat', 'lunge', 'run', 'kick'] as const) {
     for (let seed = 30; seed < 36; seed++) {
-      const { traj, rng } = trial(action, seed);
+      const { traj, rng } = take(action, seed);
       const { stream } = simulateImu(traj, ideal('pelvis'), rng);
       let peak = 0;
       for (let i = 0; i < stream.t.length; i++) peak = Math.max(peak, norm3(stream.data, i));
@@ -152,7 +152,7 @@ Physics('no velocity steps: the pelvis reads under 12 g through jumps, hops, squ
 Physics('a jump takes off from above the feet: the pelvis is within 15 cm of the balls of the feet (horizontally) and leaves vertically', () => {
   const toe = BODY_JOINTS.indexOf('l_toe');
   for (let seed = 40; seed < 46; seed++) {
-    const { traj } = trial('jump', seed);
+    const { traj } = take('jump', seed);
     const f = traj.flights[0] as MotionTrajectory['flights'][number];
     const k = Math.round(f.takeoff / traj.dt) - 1;
     const frame = traj.frames[k] as MotionTrajectory['frames'][number];
@@ -165,7 +165,7 @@ Physics('a jump takes off from above the feet: the pelvis is within 15 cm of the
 });
 Physics('the pelvis tilts as the trunk leans: a pelvis gyroscope sees a squat (pitch rate > 0.4 rad/s)', () => {
   for (let seed = 50; seed < 54; seed++) {
-    const { traj, rng } = trial('squat', seed);
+    const { traj, rng } = take('squat', seed);
     const { stream } = simulateImu(traj, ideal('pelvis'), rng);
     let peak = 0;
     for (let i = 0; i < stream.t.length; i++) peak = Math.max(peak, Math.abs(stream.data[i * 6 + 4] as number));
@@ -173,7 +173,7 @@ Physics('the pelvis tilts as the trunk leans: a pelvis gyroscope sees a squat (p
   }
 });
 Physics('a turned sensor reads the segment-aligned values rotated into its own axes', () => {
-  const { traj } = trial('throw', 60);
+  const { traj } = take('throw', 60);
   const mounting = expMap([0.1, -0.2, 0.6]);
   const aligned = simulateImu(traj, ideal('wrist'), new SeededRandom(1)).stream.data;
   const turned = simulateImu(traj, { ...ideal('wrist'), mounting }, new SeededRandom(1)).stream.data;

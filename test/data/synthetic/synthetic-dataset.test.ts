@@ -12,14 +12,14 @@ Dataset('class and subject counts match the request', async () => {
   assert.equal([...new Set(refs.map((r) => r.subject))], ['S01', 'S02', 'S03', 'S04', 'S05', 'S06']);
   assert.is(new Set(refs.map((r) => r.id)).size, refs.length, 'ids are unique');
 });
-Dataset('load gives the listed trial, the same whatever the order; another seed gives other trials', async () => {
+Dataset('load gives the listed take, the same whatever the order; another seed gives other takes', async () => {
   const a = syntheticDataset({ subjects: 3, clipsPerClass: 2, actions: ['hop', 'pass'], video: false, seed: 5 });
   const b = syntheticDataset({ subjects: 3, clipsPerClass: 2, actions: ['hop', 'pass'], video: false, seed: 5 });
   const c = syntheticDataset({ subjects: 3, clipsPerClass: 2, actions: ['hop', 'pass'], video: false, seed: 6 });
   const refs = await a.list();
   const ref = refs[7] as (typeof refs)[number];
   const first = await a.load(ref);
-  await b.load(refs[0] as (typeof refs)[number]); // b loads another trial first
+  await b.load(refs[0] as (typeof refs)[number]); // b loads another take first
   const again = await b.load(ref);
   const other = await c.load(ref);
   assert.is(first.id, ref.id);

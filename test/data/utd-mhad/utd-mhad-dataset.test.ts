@@ -41,7 +41,7 @@ if (!have) console.log(`utd-mhad data set tests: skipped (${dir} absent)`);
 if (have) {
   const all = utdMhadDataset({ root: dir });
   const List = suite('utdMhadDataset list');
-  List('lists 215 trials: 107 of s1 (a8_s1_t4 is missing in the release) and 108 of s2', async () => {
+  List('lists 215 takes: 107 of s1 (a8_s1_t4 is missing in the release) and 108 of s2', async () => {
     const refs = await all.list();
     assert.is(refs.length, 215);
     assert.is(refs.filter((r) => r.subject === 's1').length, 107);
@@ -75,7 +75,7 @@ if (have) {
     assert.ok(split?.train.every((id) => id.includes('_s1_')));
     assert.ok(split?.test.every((id) => id.includes('_s2_')));
   });
-  List('leaves out and reports trials that lack an asked modality; a missing folder is a UserError', async () => {
+  List('leaves out and reports takes that lack an asked modality; a missing folder is a UserError', async () => {
     const root = mkdtempSync(join(tmpdir(), 'utd-mhad-'));
     try {
       for (const folder of ['Inertial', 'Skeleton']) mkdirSync(join(root, folder));
@@ -89,7 +89,7 @@ if (have) {
       } finally {
         setLogSink(previous);
       }
-      assert.equal(lines, [`[warn] utd-mhad: 1 trial(s) under ${root} lack a modality asked for and are left out: a1_s1_t2 (no inertial)`]);
+      assert.equal(lines, [`[warn] utd-mhad: 1 take(s) under ${root} lack a modality asked for and are left out: a1_s1_t2 (no inertial)`]);
       assert.equal(await ds.incomplete(), [{ id: 'a1_s1_t2', missing: ['inertial'] }]);
       assert.is((await utdMhadDataset({ root, modalities: ['skeleton'] }).list()).length, 2);
       assert.match(await userError(() => utdMhadDataset({ root }).list()), new RegExp(`utd-mhad: ${root} has no Depth/ folder`));
@@ -105,7 +105,7 @@ if (have) {
     assert.ok(found, id);
     return found;
   };
-  Load('loads a trial\'s three modalities in SI units on one time base', async () => {
+  Load('loads a take\'s three modalities in SI units on one time base', async () => {
     const sample = await all.load(await ref(all, 'a1_s1_t1'));
     assert.is(sample.id, 'a1_s1_t1');
     assert.is(sample.label, 'swipe_left');
@@ -142,7 +142,7 @@ if (have) {
     assert.is(video.decoded.frames[0], 0);
     assert.is((video.meta['depthScale'] as { maxMm: number }).maxMm, 4000);
 
-    // One trial duration: T / 30 s; both streams start at 0 and cover it at their own spacing.
+    // One take duration: T / 30 s; both streams start at 0 and cover it at their own spacing.
     const duration = 48 / 30;
     assert.is(sample.meta['duration'], duration);
     assert.equal([pose.t[0], video.t[0], imu.t[0]], [0, 0, 0]);
@@ -157,7 +157,7 @@ if (have) {
     assert.equal(sample.streams.map((s) => s.kind), ['imu']);
     assert.is((sample.streams[0] as ImuStream).placement, 'thigh');
     assert.is(sample.label, 'jog');
-    // The trial's duration still comes from its skeleton's frame count.
+    // The take's duration still comes from its skeleton's frame count.
     const skeleton = utdMhadDataset({ root: dir, modalities: ['skeleton'] });
     const pose = (await skeleton.load(await ref(skeleton, 'a22_s2_t1'))).streams[0] as PoseStream;
     assert.is(sample.meta['duration'], pose.t.length / 30);

@@ -13,12 +13,12 @@ export interface Style {
   dominant: 0 | 1;
 }
 
-/** What a motion program works with: the subject, and this trial's draws around their style. */
+/** What a motion program works with: the subject, and this take's draws around their style. */
 export interface ProgramContext {
   dims: BodyDimensions;
   style: Style;
   rng: SeededRandom;
-  /** This trial's speed and amplitude (the subject's, varied a little). */
+  /** This take's speed and amplitude (the subject's, varied a little). */
   speed: number;
   amp: number;
   /** x times a uniform draw in [1 - spread, 1 + spread]. */

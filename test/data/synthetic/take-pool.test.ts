@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors.ts';
 import type { Sample } from '../../../src/core/sample.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial } from '../../../src/data/synthetic/synthetic-trial.ts';
-import { startTrialPool } from '../../../src/data/synthetic/trial-pool.ts';
-import type { TrialJob } from '../../../src/data/synthetic/trial-jobs.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake } from '../../../src/data/synthetic/synthetic-take.ts';
+import { startTakePool } from '../../../src/data/synthetic/take-pool.ts';
+import type { TakeJob } from '../../../src/data/synthetic/take-jobs.ts';
 
-/** Worker threads give exactly the trials the main thread gives, in any order. */
+/** Worker threads give exactly the takes the main thread gives, in any order. */
 const options = { ...SYNTHETIC_DEFAULTS, seed: 21, duration: 1 };
-const jobs: TrialJob[] = [
-  { subjectIndex: 0, action: 'jump', trial: 0 },
-  { subjectIndex: 1, action: 'kick', trial: 1 },
-  { subjectIndex: 0, action: 'run', trial: 2 },
-  { subjectIndex: 2, action: 'catch', trial: 0 },
+const jobs: TakeJob[] = [
+  { subjectIndex: 0, action: 'jump', take: 0 },
+  { subjectIndex: 1, action: 'kick', take: 1 },
+  { subjectIndex: 0, action: 'run', take: 2 },
+  { subjectIndex: 2, action: 'catch', take: 0 },
 ];
 
 function fingerprint(s: Sample): string {
@@ -26,15 +26,15 @@ function fingerprint(s: Sample): string {
   return `${s.id}|${JSON.stringify(s.events)}|${JSON.stringify(s.meta)}|${parts.join('|')}`;
 }
 
-const Pool = suite('synthetic trial pool');
-Pool('two workers give byte-identical trials to the main thread, whatever the order', async () => {
-  const pool = startTrialPool(options, { workers: 2 });
+const Pool = suite('synthetic take pool');
+Pool('two workers give byte-identical takes to the main thread, whatever the order', async () => {
+  const pool = startTakePool(options, { workers: 2 });
   try {
     assert.is(pool.workers, 2);
     const fromWorkers = await Promise.all([...jobs].reverse().map((j) => pool.generate(j)));
     fromWorkers.reverse();
     jobs.forEach((j, i) => {
-      const here = generateTrial(options, generateSubject(options, j.subjectIndex), j.action, j.trial);
+      const here = generateTake(options, generateSubject(options, j.subjectIndex), j.action, j.take);
       assert.ok(fingerprint(fromWorkers[i] as Sample) === fingerprint(here), `${here.id} differs between a worker and the main thread`);
     });
   } finally {
@@ -43,14 +43,14 @@ Pool('two workers give byte-identical trials to the main thread, whatever the or
 });
 Pool("a worker's UserError arrives as a UserError with its hint", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'motionfuse-pool-'));
-  const pool = startTrialPool(options, { workers: 1 }); // no ffmpeg given: writing video must fail clearly
+  const pool = startTakePool(options, { workers: 1 }); // no ffmpeg given: writing video must fail clearly
   try {
-    const err = await pool.record(jobs[0] as TrialJob, join(dir, 'x')).then(() => undefined, (e: unknown) => e);
+    const err = await pool.record(jobs[0] as TakeJob, join(dir, 'x')).then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof UserError, String(err));
     assert.match((err as UserError).message, /needs ffmpeg/);
     assert.match((err as UserError).hint ?? '', /npm install/);
     // The pool still works after a failed task.
-    assert.is((await pool.generate(jobs[1] as TrialJob)).id, 'S02-kick-t02');
+    assert.is((await pool.generate(jobs[1] as TakeJob)).id, 'S02-kick-t02');
   } finally {
     await pool.close();
     await rm(dir, { recursive: true, force: true });

@@ -2,23 +2,23 @@ import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { writeRecording } from '../recording/write-recording.ts';
 import type { Action } from './actions.ts';
-import { generateSubject, generateTrial, type SyntheticOptions, type SyntheticSubject } from './synthetic-trial.ts';
+import { generateSubject, generateTake, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
 
-/** One trial to make: which subject, action and repetition. */
-export interface TrialJob {
+/** One take to make: which subject, action and repetition. */
+export interface TakeJob {
   subjectIndex: number;
   action: Action;
-  trial: number;
+  take: number;
 }
 
 /** What to do with it: hand the Sample back, or write it to `dir` in the recording layout. */
-export type TrialTask = { kind: 'generate'; job: TrialJob } | { kind: 'record'; job: TrialJob; dir: string; provenance?: Record<string, unknown> };
+export type TakeTask = { kind: 'generate'; job: TakeJob } | { kind: 'record'; job: TakeJob; dir: string; provenance?: Record<string, unknown> };
 
 /**
- * Runs trial tasks for one set of options, in whichever thread it lives in; subjects are made
- * once and kept, since every trial of a subject needs them.
+ * Runs take tasks for one set of options, in whichever thread it lives in; subjects are made
+ * once and kept, since every take of a subject needs them.
  */
-export class TrialMaker {
+export class TakeMaker {
   private readonly subjects = new Map<number, SyntheticSubject>();
 
   constructor(
@@ -35,11 +35,11 @@ export class TrialMaker {
     return s;
   }
 
-  generate(job: TrialJob): Sample {
-    return generateTrial(this.options, this.subject(job.subjectIndex), job.action, job.trial);
+  generate(job: TakeJob): Sample {
+    return generateTake(this.options, this.subject(job.subjectIndex), job.action, job.take);
   }
 
-  async run(task: TrialTask): Promise<Sample | undefined> {
+  async run(task: TakeTask): Promise<Sample | undefined> {
     const sample = this.generate(task.job);
     if (task.kind === 'generate') return sample;
     if (this.options.video && this.ffmpeg === undefined) throw new UserError('writing synthetic video needs ffmpeg', 'Run `npm install`, or set MOTIONFUSE_FFMPEG.');

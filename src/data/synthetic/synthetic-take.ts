@@ -13,19 +13,19 @@ import { defaultImuSpec, simulateImu, type ImuSpec } from './virtual-imu.ts';
 import { zyx } from './rotation.ts';
 
 /**
- * One synthetic trial end to end: a subject performs an action; the motion is simulated at
+ * One synthetic take end to end: a subject performs an action; the motion is simulated at
  * 1 kHz, then seen by a camera (rendered RGB video and a COCO-17 pose stream, camera clock) and
  * by virtual IMUs (each on its own device clock). Ground truth rides along as events and meta.
- * Every draw comes from a generator forked by (seed, subject, action, trial), so a trial is the
+ * Every draw comes from a generator forked by (seed, subject, action, take), so a take is the
  * same whichever order or worker generates it.
  */
 export interface SyntheticOptions {
   seed: number;
   subjects: number;
-  /** Trials per action and subject. */
+  /** Takes per action and subject. */
   clipsPerClass: number;
   actions: readonly Action[];
-  /** Trial length, s. */
+  /** Take length, s. */
   duration: number;
   fps: number;
   /** Frame width and height, pixels. */
@@ -34,14 +34,14 @@ export interface SyntheticOptions {
   placements: readonly ImuSpec['placement'][];
   video: boolean;
   pose: boolean;
-  /** Probability that a trial has motion blur (exposure averaged over 4 sub-frames). */
+  /** Probability that a take has motion blur (exposure averaged over 4 sub-frames). */
   blur: number;
-  /** Probability that a trial has an occluder (a post or passer-by) in front of the athlete. */
+  /** Probability that a take has an occluder (a post or passer-by) in front of the athlete. */
   occlusion: number;
   /** Per-sample probability that an IMU packet is lost. */
   packetLoss: number;
   /**
-   * Per device and trial, the probability that its connection drops for 0.3-1.2 s (a BLE link
+   * Per device and take, the probability that its connection drops for 0.3-1.2 s (a BLE link
    * lost and regained): the stream then has a gap, and a model must cope without that sensor.
    */
   sensorOutage: number;
@@ -100,12 +100,13 @@ export function generateSubject(options: SyntheticOptions, index: number): Synth
   return { id, height, build, style, appearance, devices };
 }
 
-export function trialId(subject: string, action: Action, trial: number): string {
-  return `${subject}-${action}-t${String(trial + 1).padStart(2, '0')}`;
+export function takeId(subject: string, action: Action, take: number): string {
+  return `${subject}-${action}-t${String(take + 1).padStart(2, '0')}`;
 }
 
-export function generateTrial(options: SyntheticOptions, subject: SyntheticSubject, action: Action, trial: number): Sample {
-  const id = trialId(subject.id, action, trial);
+export function generateTake(options: SyntheticOptions, subject: SyntheticSubject, action: Action, take: number): Sample {
+  const id = takeId(subject.id, action, take);
+  // The seed label keeps the older word, so a seed gives the same takes as before the rename.
   const rng = new SeededRandom(options.seed).fork(`trial/${id}`);
   const dims = bodyDimensions(subject.height, subject.build);
   const traj = simulateMotion(dims, standingPose(), actionProgram(action, subject.style, dims, rng.fork('motion')), options.duration);
@@ -170,7 +171,7 @@ export function generateTrial(options: SyntheticOptions, subject: SyntheticSubje
   return {
     id, label: action, subject: subject.id, streams, events,
     meta: {
-      trial, clock: 'camera',
+      take, clock: 'camera',
       phasePerFrame: Array.from(times, (t) => traj.phaseLabels[traj.phase[stepAt(t)] as number] as string),
       clockDrift: Object.fromEntries(subject.devices.map((d) => [d.sensorId, d.clockDrift])),
       camera: { azimuth: camera.spec.azimuth, distance: camera.spec.distance, height: camera.spec.height, fov: camera.spec.fov },

@@ -1,16 +1,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ImuStream, PoseStream, VideoStream } from '../../../src/core/stream.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTrial, type SyntheticOptions } from '../../../src/data/synthetic/synthetic-trial.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, type SyntheticOptions } from '../../../src/data/synthetic/synthetic-take.ts';
 
-/** One synthetic trial end to end: streams, ground truth, determinism, and the clock offset. */
+/** One synthetic take end to end: streams, ground truth, determinism, and the clock offset. */
 const options = (over: Partial<SyntheticOptions> = {}): SyntheticOptions => ({ ...SYNTHETIC_DEFAULTS, seed: 11, ...over });
-const imu = (s: ReturnType<typeof generateTrial>, placement: string) => s.streams.find((x): x is ImuStream => x.kind === 'imu' && x.placement === placement) as ImuStream;
+const imu = (s: ReturnType<typeof generateTake>, placement: string) => s.streams.find((x): x is ImuStream => x.kind === 'imu' && x.placement === placement) as ImuStream;
 
-const Trial = suite('synthetic trial');
-Trial('has video, pose and three IMUs of the requested shapes, and ground truth for a jump', () => {
+const Take = suite('synthetic take');
+Take('has video, pose and three IMUs of the requested shapes, and ground truth for a jump', () => {
   const o = options();
-  const s = generateTrial(o, generateSubject(o, 0), 'jump', 0);
+  const s = generateTake(o, generateSubject(o, 0), 'jump', 0);
   assert.is(s.id, 'S01-jump-t01');
   assert.is(s.label, 'jump');
   assert.is(s.subject, 'S01');
@@ -25,21 +25,21 @@ Trial('has video, pose and three IMUs of the requested shapes, and ground truth 
   assert.is((s.meta.phasePerFrame as string[]).length, 60);
   assert.ok((s.meta.phasePerFrame as string[]).includes('flight'));
 });
-Trial('same seed gives identical bytes; another seed other trials', () => {
+Take('same seed gives identical bytes; another seed other takes', () => {
   const bytes = (seed: number) => {
     const o = options({ seed });
-    const s = generateTrial(o, generateSubject(o, 1), 'kick', 2);
+    const s = generateTake(o, generateSubject(o, 1), 'kick', 2);
     const bytesOf = (a: Uint8Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
     return s.streams.map((x) => bytesOf(x.kind === 'video' ? (x.decoded?.frames as Uint8Array) : (x.data as Float32Array))).join('|');
   };
   assert.ok(bytes(3) === bytes(3), 'same seed, same bytes');
-  assert.ok(bytes(3) !== bytes(4), 'different seed, different trial');
+  assert.ok(bytes(3) !== bytes(4), 'different seed, different take');
 });
-Trial('the camera-sensor clock offset is recoverable from the streams (jump landing in pose vs pelvis IMU), within 2 video frames', () => {
+Take('the camera-sensor clock offset is recoverable from the streams (jump landing in pose vs pelvis IMU), within 2 video frames', () => {
   for (const subjectIndex of [0, 3, 5]) {
     const o = options({ video: false });
     const subject = generateSubject(o, subjectIndex);
-    const s = generateTrial(o, subject, 'jump', 1);
+    const s = generateTake(o, subject, 'jump', 1);
     const pose = s.streams.find((x): x is PoseStream => x.kind === 'pose') as PoseStream;
     const pelvis = imu(s, 'pelvis');
     // Camera side: the hips' image height over time, its acceleration (pixels/s^2) magnitude.
@@ -77,7 +77,7 @@ Trial('the camera-sensor clock offset is recoverable from the streams (jump land
     assert.ok(Math.abs(best.lag - truth) < 2 / 30, `${subject.id}: recovered ${best.lag.toFixed(3)} s, true ${truth.toFixed(3)} s`);
   }
 });
-Trial('sensors are worn where people wear them: the wrist on the non-dominant side, the leg sensors together on a side drawn per athlete', () => {
+Take('sensors are worn where people wear them: the wrist on the non-dominant side, the leg sensors together on a side drawn per athlete', () => {
   const o = options({ placements: ['wrist', 'ankle', 'pelvis', 'thigh'] });
   const legSides = new Set<string>();
   for (let i = 0; i < 24; i++) {
@@ -90,9 +90,9 @@ Trial('sensors are worn where people wear them: the wrist on the non-dominant si
   assert.equal([...legSides].sort(), ['left', 'right'], 'both leg sides occur');
 });
 
-Trial('a sensor outage is a gap in that stream, stated in the ground truth', () => {
+Take('a sensor outage is a gap in that stream, stated in the ground truth', () => {
   const o = options({ sensorOutage: 1, packetLoss: 0, video: false, pose: false });
-  const s = generateTrial(o, generateSubject(o, 2), 'run', 0);
+  const s = generateTake(o, generateSubject(o, 2), 'run', 0);
   for (const stream of s.streams.filter((x): x is ImuStream => x.kind === 'imu')) {
     const outage = (s.events ?? []).find((e) => e.name === `sensor-outage/${stream.sensorId}`);
     assert.ok(outage?.t !== undefined && outage.value !== undefined, `${stream.sensorId} has an outage event`);
@@ -101,4 +101,4 @@ Trial('a sensor outage is a gap in that stream, stated in the ground truth', () 
     assert.ok(Math.abs(widest - outage.value) < 0.02, `${stream.sensorId}: gap ${widest.toFixed(3)} s, outage ${outage.value.toFixed(3)} s`);
   }
 });
-Trial.run();
+Take.run();
