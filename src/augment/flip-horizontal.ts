@@ -1,3 +1,4 @@
+import { JOINT_SETS } from '../core/joint-sets.ts';
 import type { Sample } from '../core/sample.ts';
 import { IMU_CHANNELS, type DecodedFrames, type ImuStream, type PoseStream } from '../core/stream.ts';
 import { mapStreams } from './map-streams.ts';
@@ -43,12 +44,6 @@ export function flipHorizontal(sample: Sample): Sample {
   });
 }
 
-/**
- * COCO-17 keypoint order: nose, then left/right pairs (eye, ear, shoulder, elbow, wrist, hip,
- * knee, ankle), each left at an odd index with its right twin just after.
- */
-const COCO17_MIRROR = Array.from({ length: 17 }, (_, j) => (j === 0 ? 0 : j % 2 === 1 ? j + 1 : j - 1));
-
 function mirrorFrames(video: DecodedFrames): DecodedFrames {
   const { frames, height, width, channels } = video;
   const out = new Uint8Array(frames.length);
@@ -73,16 +68,17 @@ function mirrorPose(stream: PoseStream, width: number): PoseStream {
     throw new Error(`flipHorizontal(): pose joint set '${stream.joints}' has no left/right map here; only coco17 can be flipped`);
   }
   const { data, score, dims } = stream;
+  const mirror = JOINT_SETS.coco17.mirror;
   const frameValues = 17 * dims;
   const out = new Float32Array(data.length);
   const outScore = score === undefined ? undefined : new Float32Array(score.length);
   for (let i = 0; i < stream.t.length; i++) {
     for (let j = 0; j < 17; j++) {
       const from = i * frameValues + j * dims;
-      const to = i * frameValues + (COCO17_MIRROR[j] as number) * dims;
+      const to = i * frameValues + (mirror[j] as number) * dims;
       out[to] = width - 1 - (data[from] as number);
       for (let d = 1; d < dims; d++) out[to + d] = data[from + d] as number;
-      if (score !== undefined && outScore !== undefined) outScore[i * 17 + (COCO17_MIRROR[j] as number)] = score[i * 17 + j] as number;
+      if (score !== undefined && outScore !== undefined) outScore[i * 17 + (mirror[j] as number)] = score[i * 17 + j] as number;
     }
   }
   const mirrored: PoseStream = { ...stream, data: out };

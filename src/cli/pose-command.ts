@@ -1,14 +1,14 @@
-import { canvasFont } from '../report/canvas-text.ts';
 import { stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
+import { COCO17_JOINTS, JOINT_SETS } from '../core/joint-sets.ts';
 import { startProgress } from '../core/progress.ts';
-import { COCO17_KEYPOINTS, COCO17_LIMBS, estimateVideoPoses, loadMoveNetPose, type MoveNetPose, type VideoPose } from '../pose/movenet-pose.ts';
-import { decodeVideoFrames, evenlySpacedIndices } from '../video/decode-video.ts';
+import { estimateVideoPoses, loadMoveNetPose, type MoveNetPose, type VideoPose } from '../pose/movenet-pose.ts';
+import { renderPosePreview } from '../report/pose-preview.ts';
+import { MIN_KEYPOINT_SCORE } from '../report/skeleton-overlay.ts';
 import { locateFfmpeg } from '../video/ffmpeg-binary.ts';
 import { probeVideo, type VideoProbe } from '../video/probe-video.ts';
 
@@ -76,23 +76,21 @@ export function poseCommand<T>(cli: Argv<T>): Argv<T> {
       await writeJsonAtomic(json, poseJson(video, probe, estimator.model, args.every, poses));
       written.push(json);
       const png = join(out, 'pose-preview.png');
-      await writeFileAtomic(png, await posePreview(ffmpeg.path, video, probe, poses, args.preview));
+      await writeFileAtomic(png, await renderPosePreview(ffmpeg.path, video, probe, poses, args.preview));
       written.push(png);
 
       const means = poses.map(meanScore);
-      const above = means.filter((m) => m > MIN_SCORE).length;
+      // The score the preview fades keypoints below.
+      const above = means.filter((m) => m > MIN_KEYPOINT_SCORE).length;
       process.stdout.write([
         `mean keypoint score per frame: mean ${fixed(average(means), 3)}, min ${fixed(Math.min(...means), 3)}, max ${fixed(Math.max(...means), 3)}; ` +
-          `above ${MIN_SCORE} in ${above} of ${poses.length} frames (${fixed((100 * above) / Math.max(1, poses.length), 1)}%)`,
+          `above ${MIN_KEYPOINT_SCORE} in ${above} of ${poses.length} frames (${fixed((100 * above) / Math.max(1, poses.length), 1)}%)`,
         `${poses.length} frames in ${fixed(seconds, 2)} s: ${fixed(poses.length / seconds, 1)} frames/s with decoding, ${fixed(poses.length / Math.max(modelSeconds, 1e-9), 1)} frames/s for the model alone (${estimator.model}, ${backend.candidate})`,
         ...written.map((p) => `wrote ${p}`),
       ].join('\n') + '\n');
     },
   );
 }
-
-/** Keypoints below this score are treated as misses: faded in the preview, and the summary's threshold. */
-const MIN_SCORE = 0.3;
 
 async function checkOutFolder(out: string): Promise<void> {
   try {
@@ -109,11 +107,11 @@ const meanScore = (pose: VideoPose) => average(Array.from(pose.scores));
 
 /** frame, t, then x, y, score of each keypoint; pixels to 0.01, scores to 1e-4. */
 function poseCsv(poses: readonly VideoPose[]): string {
-  const header = ['frame', 't', ...COCO17_KEYPOINTS.flatMap((k) => [`${k}_x`, `${k}_y`, `${k}_score`])];
+  const header = ['frame', 't', ...COCO17_JOINTS.flatMap((k) => [`${k}_x`, `${k}_y`, `${k}_score`])];
   const rows = [header.join(',')];
   for (const p of poses) {
     const cells = [String(p.index), p.t.toFixed(6)];
-    for (let j = 0; j < COCO17_KEYPOINTS.length; j++) {
+    for (let j = 0; j < COCO17_JOINTS.length; j++) {
       cells.push((p.keypoints[2 * j] as number).toFixed(2), (p.keypoints[2 * j + 1] as number).toFixed(2), (p.scores[j] as number).toFixed(4));
     }
     rows.push(cells.join(','));
@@ -131,108 +129,13 @@ function poseJson(video: string, probe: VideoProbe, model: string, every: number
     frameCount: probe.frameCount,
     every,
     units: 'px',
-    joints: [...COCO17_KEYPOINTS],
-    limbs: COCO17_LIMBS.map(([a, b]) => [a, b]),
+    joints: [...COCO17_JOINTS],
+    limbs: JOINT_SETS.coco17.bones.map(([a, b]) => [a, b]),
     frames: poses.map((p) => ({
       frame: p.index,
       t: round(p.t, 6),
       meanScore: round(meanScore(p), 4),
-      keypoints: COCO17_KEYPOINTS.map((_, j) => [round(p.keypoints[2 * j] as number, 2), round(p.keypoints[2 * j + 1] as number, 2), round(p.scores[j] as number, 4)]),
+      keypoints: COCO17_JOINTS.map((_, j) => [round(p.keypoints[2 * j] as number, 2), round(p.keypoints[2 * j + 1] as number, 2), round(p.scores[j] as number, 4)]),
     })),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The overlay preview
-
-const font = canvasFont;
-
-const SHEET = { cellWidth: 480, columns: 3, margin: 8, gap: 8, title: 46, caption: 20 } as const;
-/** Limbs by side: odd COCO-17 indices are the person's left, even (but the nose) the right. */
-const SIDE_COLOURS = { left: '#00e5ff', right: '#ff5722', middle: '#ffeb3b' } as const;
-const side = (j: number): keyof typeof SIDE_COLOURS => (j === 0 ? 'middle' : j % 2 === 1 ? 'left' : 'right');
-/** Score 0 red, 0.5 yellow, 1 green. */
-const scoreColour = (score: number) => `hsl(${Math.round(120 * Math.min(1, Math.max(0, score)))}, 90%, 48%)`;
-
-/**
- * A contact sheet of `count` frames evenly spaced over those estimated, decoded again at a
- * preview size (the video's aspect ratio kept), with each frame's skeleton drawn over it.
- */
-async function posePreview(ffmpeg: string, video: string, probe: VideoProbe, poses: readonly VideoPose[], count: number): Promise<Buffer> {
-  const picked = [...new Set(evenlySpacedIndices(poses.length, Math.min(count, poses.length)))].map((k) => poses[k] as VideoPose);
-  const cellWidth = Math.min(probe.width, SHEET.cellWidth);
-  const cellHeight = Math.max(1, Math.round((probe.height * cellWidth) / probe.width));
-  const columns = Math.min(SHEET.columns, Math.max(1, picked.length));
-  const rows = Math.ceil(picked.length / columns);
-  const width = SHEET.margin * 2 + columns * cellWidth + (columns - 1) * SHEET.gap;
-  const height = SHEET.title + SHEET.margin + rows * (cellHeight + SHEET.caption) + (rows - 1) * SHEET.gap + SHEET.margin;
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#222222';
-  ctx.font = font(15, true);
-  ctx.fillText(`${basename(video)}: MoveNet Lightning pose, ${picked.length} of ${poses.length} estimated frames`, SHEET.margin, 20, width - 2 * SHEET.margin);
-  ctx.font = font(12);
-  ctx.fillText(`points coloured by score (red 0, yellow 0.5, green 1), faded below ${MIN_SCORE}; limbs: cyan left, orange right`, SHEET.margin, 38, width - 2 * SHEET.margin);
-
-  const image = ctx.createImageData(cellWidth, cellHeight);
-  let k = 0;
-  const frames = decodeVideoFrames(ffmpeg, video, { probe, size: { width: cellWidth, height: cellHeight }, fit: 'crop', frames: { indices: picked.map((p) => p.index) } });
-  for await (const f of frames) {
-    const pose = picked[k] as VideoPose;
-    const x = SHEET.margin + (k % columns) * (cellWidth + SHEET.gap);
-    const y = SHEET.title + SHEET.margin + Math.floor(k / columns) * (cellHeight + SHEET.caption + SHEET.gap);
-    for (let p = 0; p < cellWidth * cellHeight; p++) {
-      image.data[4 * p] = f.frame[3 * p] as number;
-      image.data[4 * p + 1] = f.frame[3 * p + 1] as number;
-      image.data[4 * p + 2] = f.frame[3 * p + 2] as number;
-      image.data[4 * p + 3] = 255;
-    }
-    ctx.putImageData(image, x, y);
-    drawSkeleton(ctx, pose, { x, y, width: cellWidth, height: cellHeight, sx: cellWidth / probe.width, sy: cellHeight / probe.height });
-    ctx.fillStyle = '#222222';
-    ctx.font = font(12);
-    ctx.fillText(`frame ${pose.index}   t ${pose.t.toFixed(3)} s   mean score ${meanScore(pose).toFixed(2)}`, x, y + cellHeight + 15, cellWidth);
-    k++;
-  }
-  return canvas.encode('png');
-}
-
-function drawSkeleton(ctx: SKRSContext2D, pose: VideoPose, cell: { x: number; y: number; width: number; height: number; sx: number; sy: number }): void {
-  const at = (j: number): [number, number] => [cell.x + (pose.keypoints[2 * j] as number) * cell.sx, cell.y + (pose.keypoints[2 * j + 1] as number) * cell.sy];
-  const score = (j: number) => pose.scores[j] as number;
-  const unit = Math.max(1.5, cell.width / 160);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(cell.x, cell.y, cell.width, cell.height);
-  ctx.clip();
-  ctx.lineCap = 'round';
-  for (const [a, b] of COCO17_LIMBS) {
-    const sure = Math.min(score(a), score(b)) >= MIN_SCORE;
-    const [xa, ya] = at(a);
-    const [xb, yb] = at(b);
-    ctx.globalAlpha = sure ? 0.95 : 0.3;
-    ctx.strokeStyle = SIDE_COLOURS[side(a) === side(b) ? side(a) : 'middle'];
-    ctx.lineWidth = sure ? unit * 1.5 : unit;
-    ctx.setLineDash(sure ? [] : [unit * 2, unit * 2]);
-    ctx.beginPath();
-    ctx.moveTo(xa, ya);
-    ctx.lineTo(xb, yb);
-    ctx.stroke();
-  }
-  ctx.setLineDash([]);
-  ctx.lineWidth = 1;
-  for (let j = 0; j < COCO17_KEYPOINTS.length; j++) {
-    const sure = score(j) >= MIN_SCORE;
-    const [x, y] = at(j);
-    ctx.globalAlpha = sure ? 1 : 0.35;
-    ctx.fillStyle = scoreColour(score(j));
-    ctx.strokeStyle = '#000000';
-    ctx.beginPath();
-    ctx.arc(x, y, sure ? unit * 2 : unit * 1.4, 0, 2 * Math.PI);
-    ctx.fill();
-    ctx.stroke();
-  }
-  ctx.restore();
 }

@@ -1,3 +1,5 @@
+import { JOINT_SETS, type JointSet } from './joint-sets.ts';
+
 /**
  * Streams: every modality is a sequence of timestamped samples on one session clock, in seconds
  * (float64). A nominal `rate` is kept for information, but nothing may assume it is exact: real
@@ -11,9 +13,6 @@ export const PLACEMENTS = [
 ] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
-/** Joint sets for pose streams. */
-export const JOINT_SETS = { coco17: 17, kinect20: 20 } as const;
-export type JointSet = keyof typeof JOINT_SETS;
 
 interface StreamBase {
   /** Nominal rate in Hz, as the device or file states it. */
@@ -56,6 +55,7 @@ export interface VideoStream extends StreamBase {
 /** Keypoints: `data` is [n x J x dims]; `score` (optional) is [n x J] confidence in [0, 1]. */
 export interface PoseStream extends StreamBase {
   kind: 'pose';
+  /** Names the joints, bones and left/right twins: see joint-sets.ts. */
   joints: JointSet;
   dims: 2 | 3;
   data: Float32Array;
@@ -82,8 +82,9 @@ export function imuStream(args: Omit<ImuStream, 'kind' | 'meta'> & { meta?: Reco
 /** Checked constructor for a pose stream. */
 export function poseStream(args: Omit<PoseStream, 'kind' | 'meta'> & { meta?: Record<string, unknown> }): PoseStream {
   const n = checkTimes('poseStream', args.t, args.rate);
-  const j = JOINT_SETS[args.joints];
-  if (j === undefined) throw new Error(`poseStream(): joints '${String(args.joints)}' is not one of ${Object.keys(JOINT_SETS).join(', ')}`);
+  // A value read from a file may name no joint set at all.
+  if (!Object.hasOwn(JOINT_SETS, args.joints)) throw new Error(`poseStream(): joints '${String(args.joints)}' is not one of ${Object.keys(JOINT_SETS).join(', ')}`);
+  const j = JOINT_SETS[args.joints].names.length;
   if (args.data.length !== n * j * args.dims) {
     throw new Error(`poseStream(): data has ${args.data.length} values, expected ${n} frames x ${j} joints x ${args.dims} = ${n * j * args.dims}`);
   }

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError, errorMessage } from '../core/errors.ts';
+import { COCO17_JOINTS } from '../core/joint-sets.ts';
 import { poseStream, type PoseStream } from '../core/stream.ts';
-import { decodeVideoFrames, type FrameSelection } from '../video/decode-video.ts';
+import { decodeVideoFrames } from '../video/decode-video.ts';
+import type { FrameSelection } from '../video/frame-selection.ts';
 import { probeVideo, type VideoProbe } from '../video/probe-video.ts';
+import { locateMoveNet } from './locate-movenet.ts';
 
 /**
  * 2D pose of one person per frame with Google's MoveNet SinglePose Lightning (MobileNetV2 + FPN +
@@ -20,19 +22,6 @@ import { probeVideo, type VideoProbe } from '../video/probe-video.ts';
  * in the letterbox's black bars, outside the frame (with a low score), and the model's coordinates
  * may stray a fraction of a pixel past its square.
  */
-
-/** COCO-17 keypoint names, in the model's output order. */
-export const COCO17_KEYPOINTS = [
-  'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-  'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
-] as const;
-export type Coco17Keypoint = (typeof COCO17_KEYPOINTS)[number];
-
-/** COCO-17 limbs as keypoint index pairs: face, arms, shoulders, trunk, hips, legs. */
-export const COCO17_LIMBS: readonly (readonly [number, number])[] = [
-  [0, 1], [0, 2], [1, 3], [2, 4], [5, 7], [7, 9], [6, 8], [8, 10],
-  [5, 6], [5, 11], [6, 12], [11, 12], [11, 13], [13, 15], [12, 14], [14, 16],
-];
 
 /** One frame's pose: `keypoints` [17 x 2] (x, y) in the frame's pixels (0,0 = top-left corner of the top-left pixel), `scores` [17] in [0, 1]. */
 export interface PoseEstimate {
@@ -82,12 +71,7 @@ export interface MoveNetPose {
   dispose(): void;
 }
 
-const MOVENET = { file: 'movenet-lightning.json', name: 'movenet-lightning', input: 'input', output: 'Identity', keypoints: 17 } as const;
-
-/** The models folder of @vladmandic/human (its exports hide package.json; its Node entry is <package>/dist/human.node.js). */
-function humanModelsDir(): string {
-  return join(dirname(dirname(fileURLToPath(import.meta.resolve('@vladmandic/human')))), 'models');
-}
+const MOVENET = { name: 'movenet-lightning', input: 'input', output: 'Identity', keypoints: 17 } as const;
 
 interface GraphModelJson {
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
@@ -99,8 +83,9 @@ export async function loadMoveNetPose(): Promise<MoveNetPose> {
   let dir: string;
   let json: GraphModelJson;
   try {
-    dir = humanModelsDir();
-    json = JSON.parse(await readFile(join(dir, MOVENET.file), 'utf8')) as GraphModelJson;
+    const path = locateMoveNet();
+    dir = dirname(path);
+    json = JSON.parse(await readFile(path, 'utf8')) as GraphModelJson;
   } catch (err) {
     throw new UserError(`cannot read MoveNet Lightning from the @vladmandic/human package: ${errorMessage(err)}`, 'Run `npm install`; the model ships in node_modules/@vladmandic/human/models.', { cause: err });
   }
@@ -227,5 +212,5 @@ export function videoPoseStream(poses: readonly VideoPose[], rate: number, meta:
     data.set(p.keypoints, i * MOVENET.keypoints * 2);
     score.set(p.scores, i * MOVENET.keypoints);
   });
-  return poseStream({ rate, t: Float64Array.from(poses, (p) => p.t), joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: [...COCO17_KEYPOINTS], model: MOVENET.name, frames: poses.map((p) => p.index), ...meta } });
+  return poseStream({ rate, t: Float64Array.from(poses, (p) => p.t), joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: [...COCO17_JOINTS], model: MOVENET.name, frames: poses.map((p) => p.index), ...meta } });
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GlobalFonts } from '@napi-rs/canvas';
 import { UserError } from '../core/errors.ts';
+import type { Sample } from '../core/sample.ts';
 
 /**
  * Text and axes for the PNGs motionfuse draws with @napi-rs/canvas (sample previews, key-frame
@@ -36,6 +37,14 @@ function registerShippedFont(): boolean {
   } catch {
     return false;
   }
+}
+
+/** Text, axes and plot frames in every picture. */
+export const TEXT_COLOUR = '#222222';
+
+/** A picture's title line for a sample: id, label and subject. */
+export function sampleTitle(sample: Sample): string {
+  return [sample.id, sample.label, sample.subject].filter((s) => s !== undefined && s !== '').join('  ·  ');
 }
 
 /** A CSS font string for the canvas: `px` pixels, regular or bold. */

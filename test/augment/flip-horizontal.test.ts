@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { flipHorizontal } from '../../src/augment/flip-horizontal.ts';
+import { COCO17_JOINTS, type Coco17Joint } from '../../src/core/joint-sets.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import type { Sample } from '../../src/core/sample.ts';
 import { imuStream, poseStream, videoStream, type PoseStream, type VideoStream } from '../../src/core/stream.ts';
-import { COCO17 } from '../../src/data/synthetic/pose-keypoints.ts';
 import { fixtureSample, imuOf, snapshot } from './sample-fixture.ts';
 
 const Flip = suite('flipHorizontal');
@@ -37,9 +37,9 @@ Flip('mirrors pose x to W-1-x and swaps every left joint with its right twin, sc
     ],
   };
   const flipped = poseOf(flipHorizontal(sample));
-  COCO17.forEach((name, j) => {
+  COCO17_JOINTS.forEach((name, j) => {
     const twin = name.startsWith('left_') ? name.replace('left_', 'right_') : name.replace('right_', 'left_');
-    const from = COCO17.indexOf(twin as (typeof COCO17)[number]);
+    const from = COCO17_JOINTS.indexOf(twin as Coco17Joint);
     assert.is(flipped.data[j * 2], width - 1 - from, `${name} x`);
     assert.is(flipped.data[j * 2 + 1], 100 + from, `${name} y`);
     assert.is(flipped.score![j], score[from], `${name} score`);

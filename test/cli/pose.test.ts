@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COCO17_KEYPOINTS } from '../../src/pose/movenet-pose.ts';
+import { COCO17_JOINTS } from '../../src/core/joint-sets.ts';
 import { motionfuse } from '../helpers/run-cli.ts';
 
 /**
@@ -63,7 +63,7 @@ test('writes pose.csv, pose.json and the overlay preview, and prints the score s
 
   const json = JSON.parse(readFileSync(join(dir, 'pose.json'), 'utf8')) as PoseJson;
   assert.is(json.model, 'movenet-lightning');
-  assert.equal(json.joints, [...COCO17_KEYPOINTS]);
+  assert.equal(json.joints, [...COCO17_JOINTS]);
   assert.equal([json.width, json.height, json.every, json.units], [340, 256, 10, 'px']);
   assert.is(json.frames.length, 28);
   json.frames.forEach((f, k) => {
@@ -76,7 +76,7 @@ test('writes pose.csv, pose.json and the overlay preview, and prints the score s
       // letterboxed). The model's own coordinates may stray a fraction of a pixel past its square: 1 px of slack.
       const [top, bottom] = s > 0.3 ? [0, 256] : [(-23 * 256) / 145, (169 * 256) / 145];
       const inside = x >= -1 && x <= 341 && y >= top - 1 && y <= bottom + 1;
-      assert.ok(inside, `frame ${f.frame}: ${COCO17_KEYPOINTS[j]} at (${x}, ${y}) score ${s} is outside the ${s > 0.3 ? 'frame' : 'letterbox'}`);
+      assert.ok(inside, `frame ${f.frame}: ${COCO17_JOINTS[j]} at (${x}, ${y}) score ${s} is outside the ${s > 0.3 ? 'frame' : 'letterbox'}`);
       assert.ok(s >= 0 && s <= 1);
       assert.ok(Math.abs(x - (row[2 + 3 * j] as number)) < 0.006 && Math.abs(s - (row[4 + 3 * j] as number)) < 1e-4, 'CSV and JSON agree');
     });

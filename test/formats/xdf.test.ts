@@ -4,19 +4,18 @@ import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/core/errors.ts';
+import { encodeXdf, writeXdfFile, type XdfStreamData } from '../../src/formats/xdf/encode-xdf.ts';
+import { encodeBoundaryChunk, encodeClockOffsetChunk, encodeSamplesChunk } from '../../src/formats/xdf/xdf-chunk-encoders.ts';
 import {
   XDF_CHANNEL_FORMATS,
   XdfFormatError,
   decodeChunkHeader,
   decodeVarLenInt,
-  encodeBoundaryChunk,
-  encodeClockOffsetChunk,
-  encodeSamplesChunk,
   encodeVarLenInt,
   type XdfNumericFormat,
   type XdfNumericValues,
 } from '../../src/formats/xdf/xdf-chunks.ts';
-import { XdfWriter, encodeXdf, writeXdfFile, type XdfStreamData } from '../../src/formats/xdf/xdf-writer.ts';
+import { XdfWriter } from '../../src/formats/xdf/xdf-writer.ts';
 import { parseXdf, readXdf } from '../../src/formats/xdf/xdf-reader.ts';
 
 // --- helpers -----------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { isUserError } from '../../src/core/errors.ts';
+import { COCO17_JOINTS } from '../../src/core/joint-sets.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
-import { COCO17_KEYPOINTS, estimateVideoPoses, loadMoveNetPose, movenetLetterbox, videoPoseStream, type MoveNetPose, type VideoPose } from '../../src/pose/movenet-pose.ts';
+import { estimateVideoPoses, loadMoveNetPose, movenetLetterbox, videoPoseStream, type MoveNetPose, type VideoPose } from '../../src/pose/movenet-pose.ts';
 import { decodeVideoFrames } from '../../src/video/decode-video.ts';
 import { locateFfmpeg } from '../../src/video/ffmpeg-binary.ts';
 
@@ -21,8 +22,8 @@ const NTU = join(VIDEO_DIR, 'tools_data_skeleton_S001C001P001R001A001_rgb.avi');
 const present = existsSync(NTU);
 if (!present) console.log(`MoveNet pose tests on real video: skipped (no real clip: ${NTU} is absent)`);
 
-const J = COCO17_KEYPOINTS.length;
-const joint = (name: (typeof COCO17_KEYPOINTS)[number]) => COCO17_KEYPOINTS.indexOf(name);
+const J = COCO17_JOINTS.length;
+const joint = (name: (typeof COCO17_JOINTS)[number]) => COCO17_JOINTS.indexOf(name);
 let estimator: MoveNetPose;
 let ffmpeg = '';
 
@@ -89,8 +90,8 @@ Estimate('undoes the letterbox: a frame padded by hand to the square gives the s
   const a = estimator.estimate(inner, w, h);
   const b = estimator.estimate(square, 192, 192);
   for (let j = 0; j < J; j++) {
-    assert.ok(Math.abs((a.keypoints[2 * j] as number) - (b.keypoints[2 * j] as number)) < 1e-3, `x of ${COCO17_KEYPOINTS[j]}`);
-    assert.ok(Math.abs((a.keypoints[2 * j + 1] as number) + 42 - (b.keypoints[2 * j + 1] as number)) < 1e-3, `y of ${COCO17_KEYPOINTS[j]}`);
+    assert.ok(Math.abs((a.keypoints[2 * j] as number) - (b.keypoints[2 * j] as number)) < 1e-3, `x of ${COCO17_JOINTS[j]}`);
+    assert.ok(Math.abs((a.keypoints[2 * j + 1] as number) + 42 - (b.keypoints[2 * j + 1] as number)) < 1e-3, `y of ${COCO17_JOINTS[j]}`);
     assert.is(a.scores[j], b.scores[j]);
   }
 });
@@ -119,9 +120,9 @@ videoTest('NTU RGB+D (one person, full body, 1080p): mean keypoint score > 0.3 o
   const overall = means.reduce((s, m) => s + m, 0) / means.length;
   assert.ok(overall > 0.35, `mean keypoint score ${overall}`);
   for (const p of ntuPoses) {
-    const x = (name: (typeof COCO17_KEYPOINTS)[number]) => p.keypoints[2 * joint(name)] as number;
-    const y = (name: (typeof COCO17_KEYPOINTS)[number]) => p.keypoints[2 * joint(name) + 1] as number;
-    COCO17_KEYPOINTS.forEach((name) => assert.ok(x(name) >= 0 && x(name) <= 1920 && y(name) >= 0 && y(name) <= 1080, `frame ${p.index}: ${name} outside the frame`));
+    const x = (name: (typeof COCO17_JOINTS)[number]) => p.keypoints[2 * joint(name)] as number;
+    const y = (name: (typeof COCO17_JOINTS)[number]) => p.keypoints[2 * joint(name) + 1] as number;
+    COCO17_JOINTS.forEach((name) => assert.ok(x(name) >= 0 && x(name) <= 1920 && y(name) >= 0 && y(name) <= 1080, `frame ${p.index}: ${name} outside the frame`));
     const at = `frame ${p.index}`;
     // Head above shoulders above hips above knees above ankles (image y grows downwards).
     assert.ok(y('nose') < Math.min(y('left_shoulder'), y('right_shoulder')), `${at}: nose below a shoulder`);
@@ -151,7 +152,7 @@ videoTest('a full-size frame resized by the estimator gives the pose decoded at 
   const own = estimator.estimate(full as Uint8Array, 1920, 1080);
   assert.is(tf.memory().numTensors, before);
   // Two resizers (ffmpeg's area filter, box + bilinear here) see slightly different pixels: a few source pixels apart.
-  const sure = COCO17_KEYPOINTS.map((_, j) => j).filter((j) => (ref.scores[j] as number) > 0.3);
+  const sure = COCO17_JOINTS.map((_, j) => j).filter((j) => (ref.scores[j] as number) > 0.3);
   assert.ok(sure.length >= 12, `${sure.length} confident keypoints`);
   const distances = sure.map((j) => Math.hypot((own.keypoints[2 * j] as number) - (ref.keypoints[2 * j] as number), (own.keypoints[2 * j + 1] as number) - (ref.keypoints[2 * j + 1] as number))).sort((a, b) => a - b);
   assert.ok((distances[Math.floor(distances.length / 2)] as number) < 12, `median distance ${distances.join(', ')}`);
@@ -164,7 +165,7 @@ videoTest('the poses make a COCO-17 2D pose stream with scores', () => {
   assert.is(stream.t.length, ntuPoses.length);
   assert.is(stream.data[2 * J], ntuPoses[1]?.keypoints[0]);
   assert.is(stream.score?.[J + 3], ntuPoses[1]?.scores[3]);
-  assert.equal(stream.meta['keypoints'], [...COCO17_KEYPOINTS]);
+  assert.equal(stream.meta['keypoints'], [...COCO17_JOINTS]);
 });
 
 Video('a missing video is a UserError naming the file', async () => {

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
+import { JOINT_SETS, type JointSet } from '../../core/joint-sets.ts';
 import type { Sample } from '../../core/sample.ts';
-import { imuStream, poseStream, videoStream, JOINT_SETS, PLACEMENTS, type JointSet, type Placement, type Stream } from '../../core/stream.ts';
+import { imuStream, poseStream, videoStream, PLACEMENTS, type Placement, type Stream } from '../../core/stream.ts';
 import { readXdf, type XdfStream } from '../../formats/xdf/xdf-reader.ts';
 import { readVideoFrames } from '../../video/lossless-video.ts';
 import { RECORDING_FILES, RECORDING_FORMAT, type TakeFile } from './recording-layout.ts';
@@ -76,7 +77,7 @@ function poseFromXdf(x: XdfStream, meta: Record<string, unknown>, file: string):
   const joints = String(x.info.desc['joints'] ?? '') as JointSet;
   const dims = Number(x.info.desc['dims']);
   const hasScore = String(x.info.desc['score']) === 'true';
-  const count = JOINT_SETS[joints];
+  const count = Object.hasOwn(JOINT_SETS, joints) ? JOINT_SETS[joints].names.length : undefined;
   if (count === undefined || (dims !== 2 && dims !== 3) || !(x.values instanceof Float32Array)) throw new UserError(`${file}: pose stream '${x.info.name}' has an unknown layout (joints '${joints}', dims ${dims})`);
   const per = dims + (hasScore ? 1 : 0);
   if (x.info.channelCount !== count * per) throw new UserError(`${file}: pose stream '${x.info.name}' has ${x.info.channelCount} channels, expected ${count * per}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/atomic-file.ts';
 import type { Sample } from '../../core/sample.ts';
 import type { ImuStream, PoseStream, VideoStream } from '../../core/stream.ts';
-import { writeXdfFile, type XdfStreamData } from '../../formats/xdf/xdf-writer.ts';
+import { writeXdfFile, type XdfStreamData } from '../../formats/xdf/encode-xdf.ts';
 import { LOSSLESS_VIDEO_CODEC, writeLosslessVideo } from '../../video/lossless-video.ts';
 import { IMU_CHANNEL_LABELS, RECORDING_FILES, RECORDING_FORMAT, XDF_STREAMS, type TakeFile } from './recording-layout.ts';
 

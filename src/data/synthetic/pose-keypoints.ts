@@ -1,3 +1,4 @@
+import { COCO17_JOINTS, type Coco17Joint } from '../../core/joint-sets.ts';
 import type { SeededRandom } from '../../core/random.ts';
 import { poseStream, type PoseStream } from '../../core/stream.ts';
 import type { BodyDimensions } from './anthropometry.ts';
@@ -11,11 +12,6 @@ import type { Mat3, Vec3 } from './rotation.ts';
  * on the head from the trunk's orientation; detector noise is Gaussian in pixels, and a dropout
  * (a missed keypoint) gets a low score and a position anywhere near the body, as detectors give.
  */
-export const COCO17 = [
-  'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-  'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
-] as const;
-
 export interface PoseNoiseSpec {
   /** Keypoint position noise, pixels (sd). */
   noisePx: number;
@@ -24,9 +20,11 @@ export interface PoseNoiseSpec {
 }
 
 const J = (name: (typeof BODY_JOINTS)[number]) => BODY_JOINTS.indexOf(name);
+const C = (name: Coco17Joint) => COCO17_JOINTS.indexOf(name);
 const BODY_TO_COCO: [number, number][] = [
-  [5, J('l_shoulder')], [6, J('r_shoulder')], [7, J('l_elbow')], [8, J('r_elbow')], [9, J('l_wrist')], [10, J('r_wrist')],
-  [11, J('l_hip')], [12, J('r_hip')], [13, J('l_knee')], [14, J('r_knee')], [15, J('l_ankle')], [16, J('r_ankle')],
+  [C('left_shoulder'), J('l_shoulder')], [C('right_shoulder'), J('r_shoulder')], [C('left_elbow'), J('l_elbow')], [C('right_elbow'), J('r_elbow')],
+  [C('left_wrist'), J('l_wrist')], [C('right_wrist'), J('r_wrist')], [C('left_hip'), J('l_hip')], [C('right_hip'), J('r_hip')],
+  [C('left_knee'), J('l_knee')], [C('right_knee'), J('r_knee')], [C('left_ankle'), J('l_ankle')], [C('right_ankle'), J('r_ankle')],
 ];
 
 /** The 17 COCO keypoints of a body frame, world coordinates. */
@@ -69,5 +67,5 @@ export function simulatePose(frames: BodyFrame[], times: Float64Array, dims: Bod
       score[i * 17 + j] = missed || !inside ? 0.05 + 0.2 * jitter : 0.6 + 0.4 * jitter;
     }
   }
-  return poseStream({ rate: n > 1 ? 1 / (((times[1] as number) - (times[0] as number)) || 1) : 30, t: times, joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: COCO17 } });
+  return poseStream({ rate: n > 1 ? 1 / (((times[1] as number) - (times[0] as number)) || 1) : 30, t: times, joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: COCO17_JOINTS } });
 }

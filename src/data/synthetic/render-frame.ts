@@ -1,3 +1,4 @@
+// Over 400 lines: one software renderer whose capsules, shading, depth buffer and floor shadows share its module-level scratch buffers.
 import type { SeededRandom } from '../../core/random.ts';
 import type { BodyDimensions } from './anthropometry.ts';
 import type { PaintedBackground, Rgb } from './backgrounds.ts';

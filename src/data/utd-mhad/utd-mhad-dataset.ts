@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DatasetAdapter, OfficialSplit, SampleRef } from '../../core/dataset.ts';
+import type { DatasetAdapter, IncompleteSample, OfficialSplit, SampleRef } from '../../core/dataset.ts';
 import { UserError } from '../../core/errors.ts';
+import { KINECT20_JOINTS } from '../../core/joint-sets.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { Sample } from '../../core/sample.ts';
 import { imuStream, poseStream, videoStream, type Placement, type Stream } from '../../core/stream.ts';
@@ -18,7 +19,7 @@ import { readMatFile, type MatArray } from '../../formats/mat/read-mat-file.ts';
  * - inertial (`d_iner`, N x 6, g and deg/s): an IMU stream in m/s^2 (g = 9.80665) and rad/s,
  *   placement 'wrist' for actions 1-21 and 'thigh' for 22-27 (the right side in both).
  * - skeleton (`d_skel`, 20 x 3 x T, metres, Kinect v1 camera frame): a pose stream, joints
- *   'kinect20' in the data set's order (`UTD_MHAD_JOINTS`), dims 3, metres.
+ *   'kinect20' (`KINECT20_JOINTS` is the data set's `Skeleton_joint_order.txt`), dims 3, metres.
  * - depth (`d_depth`, 240 x 320 x T, millimetres; a double array stored as uint16): decoded
  *   1-channel uint8 frames by one fixed linear map, grey = round(mm * 255 / 4000) clamped to
  *   1..255 for a reading, 0 for none (mm = 0): grey g is about g * 4000 / 255 mm (15.7 mm a
@@ -41,13 +42,6 @@ export const UTD_MHAD_ACTIONS = [
   'swipe_left', 'swipe_right', 'wave', 'clap', 'throw', 'arm_cross', 'basketball_shoot', 'draw_x', 'draw_circle_CW',
   'draw_circle_CCW', 'draw_triangle', 'bowling', 'boxing', 'baseball_swing', 'tennis_swing', 'arm_curl', 'tennis_serve',
   'push', 'knock', 'catch', 'pickup_throw', 'jog', 'walk', 'sit2stand', 'stand2sit', 'lunge', 'squat',
-] as const;
-
-/** Skeleton joint order (`Skeleton_joint_order.txt`). */
-export const UTD_MHAD_JOINTS = [
-  'head', 'shoulder_center', 'spine', 'hip_center', 'left_shoulder', 'left_elbow', 'left_wrist', 'left_hand',
-  'right_shoulder', 'right_elbow', 'right_wrist', 'right_hand', 'left_hip', 'left_knee', 'left_ankle', 'left_foot',
-  'right_hip', 'right_knee', 'right_ankle', 'right_foot',
 ] as const;
 
 export const UTD_MHAD_MODALITIES = ['inertial', 'skeleton', 'depth'] as const;
@@ -99,8 +93,7 @@ export function checkUtdMhadOptions(request: unknown): UtdMhadOptions {
 }
 
 /** A take that has some of the asked modalities on disk but not all; left out of `list()`. */
-export interface IncompleteTake {
-  id: string;
+export interface IncompleteTake extends IncompleteSample {
   missing: UtdMhadModality[];
 }
 
@@ -310,7 +303,7 @@ function toPose(source: { array: MatArray; file: string }) {
   }
   return poseStream({
     rate: UTD_MHAD_VIDEO_FPS, t: frameTimes(frames), joints: 'kinect20', dims: 3, data,
-    meta: { units: 'm', frame: 'Kinect v1 camera (x right, y up, z away from the camera)', jointNames: [...UTD_MHAD_JOINTS] },
+    meta: { units: 'm', frame: 'Kinect v1 camera (x right, y up, z away from the camera)', jointNames: [...KINECT20_JOINTS] },
   });
 }
 

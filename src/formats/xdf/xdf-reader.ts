@@ -8,54 +8,28 @@
  * offsets are returned, not applied: synchronisation belongs to src/sync.
  */
 import { readFile } from 'node:fs/promises';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UserError } from '../../core/errors.ts';
 import {
-  XDF_MAGIC,
-  XDF_TAG_SAMPLES_V2,
-  XdfFormatError,
-  XdfTag,
-  decodeChunkHeader,
   decodeChunkStreamId,
   decodeChunkXml,
   decodeClockOffsetChunk,
   decodeSamplesChunk,
   findBoundaryEnd,
   isBoundaryChunk,
-  isXdfChannelFormat,
   numericValuesFromBytes,
+} from './xdf-chunk-decoders.ts';
+import {
+  XDF_MAGIC,
+  XDF_TAG_SAMPLES_V2,
+  XdfFormatError,
+  XdfTag,
+  decodeChunkHeader,
   type XdfChannelFormat,
   type XdfChunkHeader,
   type XdfClockOffset,
   type XdfNumericValues,
 } from './xdf-chunks.ts';
-
-/** A StreamHeader, parsed. XML has no types: `desc` and `fields` hold strings (as pyxdf's do). */
-export interface XdfStreamHeaderInfo {
-  name: string;
-  type: string;
-  channelCount: number;
-  nominalSrate: number;
-  channelFormat: XdfChannelFormat;
-  sourceId: string;
-  createdAt: number | undefined;
-  /**
-   * `<desc>` as nested objects. An element that occurs once is an object or string, one that
-   * repeats an array; `channels.channel` (the LSL channel list) is always an array.
-   */
-  desc: Record<string, unknown>;
-  /** Every element of the header's `<info>`, as parsed (hostname, uid, version, ...). */
-  fields: Record<string, unknown>;
-}
-
-export interface XdfStreamFooter {
-  firstTimestamp: number | undefined;
-  lastTimestamp: number | undefined;
-  sampleCount: number | undefined;
-  clockOffsets: XdfClockOffset[];
-  /** Every element of the footer's `<info>`, as parsed. */
-  fields: Record<string, unknown>;
-}
+import { parseFooter, parseInfoXml, streamInfo, type XdfStreamFooter, type XdfStreamHeaderInfo } from './xdf-xml.ts';
 
 export interface XdfStream {
   id: number;
@@ -323,114 +297,4 @@ function joinValues(format: XdfChannelFormat, blocks: readonly (Uint8Array | str
     at += b.length;
   }
   return numericValuesFromBytes(format, all);
-}
-
-// ---------------------------------------------------------------------------------------------
-// XML
-
-/** Elements that are lists even when they occur once, so that a reader's code need not care. */
-const ALWAYS_LISTS = new Set(['info.desc.channels.channel', 'info.clock_offsets.offset']);
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: true,
-  htmlEntities: true,
-  jPath: true,
-  isArray: (_name, path) => typeof path === 'string' && ALWAYS_LISTS.has(path),
-});
-
-/**
- * The children of an XML document's `<info>` root. XML that does not parse marks the chunk as
- * damaged (a chunk whose length is wrong usually ends mid-XML).
- */
-function parseInfoXml(xml: string, chunk: XdfChunkHeader): Record<string, unknown> {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${valid.err.msg}`);
-  }
-  let doc: Record<string, unknown>;
-  try {
-    doc = dropLayoutText(parser.parse(xml)) as Record<string, unknown>;
-  } catch (err) {
-    throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${(err as Error).message}`);
-  }
-  const info = doc['info'];
-  if (typeof info === 'object' && info !== null && !Array.isArray(info)) return info as Record<string, unknown>;
-  if (info === '') return {};
-  throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} has no <info> root element`);
-}
-
-/** Removes whitespace-only text beside child elements: the indentation of pretty-printed XML. */
-function dropLayoutText(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(dropLayoutText);
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === '#text' && typeof value === 'string' && value.trim() === '') continue;
-    out[key] = dropLayoutText(value);
-  }
-  return out;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function numberOrUndefined(value: unknown): number | undefined {
-  const s = text(value);
-  if (s === undefined || s.trim() === '') return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** The header's info, or why it cannot be used. */
-function streamInfo(fields: Record<string, unknown>): XdfStreamHeaderInfo | string {
-  const channelCount = numberOrUndefined(fields['channel_count']);
-  if (channelCount === undefined || !Number.isInteger(channelCount) || channelCount < 1) {
-    return `channel_count '${String(fields['channel_count'])}' is not a positive integer`;
-  }
-  const nominalSrate = numberOrUndefined(fields['nominal_srate']);
-  if (nominalSrate === undefined || nominalSrate < 0) return `nominal_srate '${String(fields['nominal_srate'])}' is not a number >= 0`;
-  const channelFormat = (text(fields['channel_format']) ?? '').trim();
-  if (!isXdfChannelFormat(channelFormat)) return `channel_format '${String(fields['channel_format'])}' is not one XDF knows`;
-  const desc = fields['desc'];
-  return {
-    name: text(fields['name']) ?? '',
-    type: text(fields['type']) ?? '',
-    channelCount,
-    nominalSrate,
-    channelFormat,
-    sourceId: text(fields['source_id']) ?? '',
-    createdAt: numberOrUndefined(fields['created_at']),
-    desc: typeof desc === 'object' && desc !== null && !Array.isArray(desc)
-      ? (desc as Record<string, unknown>)
-      : typeof desc === 'string' && desc.trim() !== '' ? { '#text': desc } : {},
-    fields,
-  };
-}
-
-function parseFooter(fields: Record<string, unknown>): XdfStreamFooter {
-  const clockOffsets: XdfClockOffset[] = [];
-  const list = fields['clock_offsets'];
-  const offsets = typeof list === 'object' && list !== null ? (list as Record<string, unknown>)['offset'] : undefined;
-  if (Array.isArray(offsets)) {
-    for (const o of offsets) {
-      if (typeof o !== 'object' || o === null) continue;
-      const time = numberOrUndefined((o as Record<string, unknown>)['time']);
-      const value = numberOrUndefined((o as Record<string, unknown>)['value']);
-      if (time !== undefined && value !== undefined) clockOffsets.push({ time, value });
-    }
-  }
-  const sampleCount = numberOrUndefined(fields['sample_count']);
-  return {
-    firstTimestamp: numberOrUndefined(fields['first_timestamp']),
-    lastTimestamp: numberOrUndefined(fields['last_timestamp']),
-    sampleCount: sampleCount !== undefined && Number.isInteger(sampleCount) && sampleCount >= 0 ? sampleCount : undefined,
-    clockOffsets,
-    fields,
-  };
 }
