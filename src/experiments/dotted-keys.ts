@@ -1,3 +1,6 @@
+import { parseDocument } from 'yaml';
+import { ConfigError } from '../core/errors.ts';
+
 /**
  * Dotted keys (`model.fusion`, `inputs.imu.placements`) address fields of an experiment from a
  * sweep or from `--set`. Setting one returns a new object; the input is never changed.
@@ -18,6 +21,21 @@ export function setDotted(target: PlainObject, key: string, value: unknown): Pla
   if (rest.length === 0) return { ...target, [head]: value };
   const inner = target[head];
   return { ...target, [head]: setDotted(isPlainObject(inner) ? inner : {}, rest.join('.'), value) };
+}
+
+/**
+ * A copy of `target` with one `--set key=value` applied: a dotted key, the value read as YAML,
+ * so `5`, `true`, `[wrist, ankle]` and `{ kind: top }` work. A malformed one is a ConfigError
+ * located at the `--set` itself; `example` is the assignment its message shows.
+ */
+export function applySet(target: PlainObject, assignment: string, example = 'train.epochs=5'): PlainObject {
+  const at = assignment.indexOf('=');
+  const key = at < 0 ? '' : assignment.slice(0, at);
+  const where = { file: `--set ${assignment}` };
+  if (!/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/.test(key)) throw new ConfigError(where, `must be key=value with a dotted key, e.g. --set ${example}`);
+  const valueDoc = parseDocument(assignment.slice(at + 1));
+  if (valueDoc.errors.length > 0) throw new ConfigError(where, `the value is not valid YAML: ${valueDoc.errors[0]?.message.split('\n')[0] ?? ''}`);
+  return setDotted(target, key, valueDoc.toJS() as unknown);
 }
 
 /**

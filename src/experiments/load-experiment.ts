@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigLocation } from '../core/errors.ts';
-import { deepMerge, isPlainObject, setDotted, type PlainObject } from './dotted-keys.ts';
+import { applySet, deepMerge, isPlainObject, type PlainObject } from './dotted-keys.ts';
 import { experimentSchema, MODEL_TYPES, type Experiment } from './experiment-schema.ts';
 
 /** One parsed YAML file of an experiment (the file itself, then each base it extends). */
@@ -67,18 +67,6 @@ async function readWithBases(file: string, sources: ExperimentSource[], chain: s
   // The base's name is not inherited: each file names its own experiment (and results folder).
   if (own['name'] === undefined) throw new ConfigError({ file, line: 1, field: 'name' }, 'name is missing: a file that extends another names its own experiment (the base\'s name is not inherited)');
   return merged;
-}
-
-/** `key=value`: the value is read as YAML, so `5`, `true`, `[wrist, ankle]` and `{ kind: top }` work. */
-function applySet(written: PlainObject, assignment: string): PlainObject {
-  const at = assignment.indexOf('=');
-  const key = at < 0 ? '' : assignment.slice(0, at);
-  if (!/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/.test(key)) {
-    throw new ConfigError({ file: `--set ${assignment}` }, 'must be key=value with a dotted key, e.g. --set train.epochs=5', undefined);
-  }
-  const valueDoc = parseDocument(assignment.slice(at + 1));
-  if (valueDoc.errors.length > 0) throw new ConfigError({ file: `--set ${assignment}` }, `the value is not valid YAML: ${valueDoc.errors[0]?.message.split('\n')[0] ?? ''}`);
-  return setDotted(written, key, valueDoc.toJS() as unknown);
 }
 
 type Locate = (path: readonly PropertyKey[]) => ConfigLocation;

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.ts';
+import { locateMoveNet } from '../pose/locate-movenet.ts';
 
 /**
  * A frozen pretrained image network used as a feature extractor: each key frame goes through it
@@ -43,15 +43,9 @@ export interface Backbone {
 }
 
 const MOVENET = {
-  file: 'movenet-lightning.json',
   node: 'StatefulPartitionedCall/center_net_mobile_net_v2fpn_feature_extractor/model_1/re_lu_2/Relu',
   pixels: 'int32' as const,
 };
-
-/** The models folder of @vladmandic/human (its exports hide package.json; its Node entry is <package>/dist/human.node.js). */
-function humanModelsDir(): string {
-  return join(dirname(dirname(fileURLToPath(import.meta.resolve('@vladmandic/human')))), 'models');
-}
 
 interface ModelFile {
   path: string;
@@ -79,7 +73,7 @@ async function readModelFile(path: string): Promise<ModelFile> {
 
 export async function loadBackbone(spec: BackboneSpec): Promise<Backbone> {
   const movenet = spec.model === 'movenet-lightning';
-  const file = await readModelFile(movenet ? join(humanModelsDir(), MOVENET.file) : resolve(spec.model));
+  const file = await readModelFile(movenet ? locateMoveNet() : resolve(spec.model));
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: file.json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
     weightSpecs: file.json.weightsManifest.flatMap((g) => g.weights),

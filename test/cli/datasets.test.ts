@@ -5,10 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { optionRows } from '../../src/cli/datasets-command.ts';
-import { catalogEntries } from '../../src/data/dataset-catalog.ts';
-import { datasetEntry, datasetNames } from '../../src/data/dataset-registry.ts';
+import { datasetEntries, datasetNames } from '../../src/data/dataset-registry.ts';
 import { startFileServer, type FileServer } from '../helpers/file-server.ts';
 import { makeZip, type ZipEntrySpec } from '../helpers/make-zip.ts';
 import { motionfuse, PROJECT_ROOT } from '../helpers/run-cli.ts';
@@ -17,7 +14,7 @@ import { motionfuse, PROJECT_ROOT } from '../helpers/run-cli.ts';
  * `motionfuse datasets list | info | verify | fetch` run as a user runs them. verify reads the
  * UTD-MHAD sample and real clips in ../shared/data (skipped, saying so, when absent); fetch
  * downloads from a local HTTP server started here (MOTIONFUSE_FETCH_BASE_URL points the
- * catalog's addresses at it), into temporary folders.
+ * data sets' addresses at it), into temporary folders.
  */
 const SHARED = fileURLToPath(new URL('../../../shared/data', import.meta.url));
 const UTD = join(SHARED, 'utd-mhad-sample');
@@ -47,46 +44,15 @@ const setUp = () => { tmp = mkdtempSync(join(tmpdir(), 'motionfuse-datasets-'));
 const tearDown = () => rmSync(tmp, { recursive: true, force: true });
 
 // ---------------------------------------------------------------------------------------------
-const Catalog = suite('dataset catalog');
-
-Catalog('has one entry per registered data set, in the same order', () => {
-  assert.equal(catalogEntries().map((e) => e.name), datasetNames());
-});
-
-Catalog('each experiment snippet is a dataset: block naming its data set with options it has', () => {
-  for (const entry of catalogEntries()) {
-    const doc = parse(entry.experiment) as { dataset?: Record<string, unknown> };
-    assert.is(doc.dataset?.['name'], entry.name, entry.name);
-    const known = optionRows(datasetEntry(entry.name)?.options as never).map((r) => r[0]);
-    for (const key of Object.keys(doc.dataset ?? {}).filter((k) => k !== 'name')) assert.ok(known.includes(key), `${entry.name}: ${key} is not an option`);
-  }
-});
-
-Catalog('downloadable sets list publisher addresses; the others list none and say how to get the data', () => {
-  for (const entry of catalogEntries()) {
-    assert.ok(entry.obtain.length > 0, entry.name);
-    if (entry.acquisition === 'downloadable') {
-      assert.ok(entry.files.length > 0, entry.name);
-      for (const f of entry.files) {
-        assert.match(f.url, /^https?:\/\/[^/]+\/.+/);
-        assert.ok(f.url.endsWith(`/${f.name}`), `${f.url} ends in ${f.name}`);
-        if (f.archive === 'rar') assert.ok((entry.unpack ?? []).some((line) => line.includes(f.name)), `${entry.name}: how to unpack ${f.name}`);
-      }
-    } else assert.equal(entry.files, [], entry.name);
-  }
-});
-Catalog.run();
-
-// ---------------------------------------------------------------------------------------------
 const ListInfo = suite('motionfuse datasets list / info');
 
 ListInfo('list names every data set with generated, downloadable or user-supplied', () => {
   const r = motionfuse(['datasets', 'list']);
   assert.is(r.code, 0, r.stderr);
-  for (const entry of catalogEntries()) assert.match(r.stdout, new RegExp(`^${entry.name}\\s+${entry.acquisition}\\s+\\S`, 'm'));
+  for (const entry of datasetEntries()) assert.match(r.stdout, new RegExp(`^${entry.name}\\s+${entry.acquisition}\\s+\\S`, 'm'));
 });
 
-ListInfo('info shows the catalog entry, the options from the schema, the layout and the snippet', () => {
+ListInfo('info shows the registry entry, the options from the schema, the layout and the snippet', () => {
   const r = motionfuse(['datasets', 'info', 'utd-mhad']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, 'homepage:  https://personal.utdallas.edu/~kehtar/UTD-MHAD.html');
@@ -211,7 +177,7 @@ Fetch.after(async () => {
   tearDown();
 });
 
-Fetch('downloads the catalog files from MOTIONFUSE_FETCH_BASE_URL, resumes a dropped one, unpacks the zips', async () => {
+Fetch('downloads the data set files from MOTIONFUSE_FETCH_BASE_URL, resumes a dropped one, unpacks the zips', async () => {
   const to = join(tmp, 'utd');
   const r = await motionfuseAsync(['datasets', 'fetch', 'utd-mhad', '--to', to], { MOTIONFUSE_FETCH_BASE_URL: `${server.url}/` });
   assert.is(r.code, 0, r.stderr);

@@ -1,8 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../../src/core/errors.ts';
-import { createDataset, datasetEntry, datasetNames } from '../../src/data/dataset-registry.ts';
+import { createDataset, datasetEntries, datasetEntry, datasetNames, registerDataset, requireDatasetEntry, type DatasetEntry } from '../../src/data/dataset-registry.ts';
+import { optionRows } from '../../src/data/option-rows.ts';
 
 /** `dataset: { name: ..., ... }` as an experiment file writes it. */
 const Registry = suite('data set registry');
@@ -38,3 +40,38 @@ Registry('each entry exports its options as JSON Schema (for editors)', () => {
   assert.is(schema.additionalProperties, false);
 });
 Registry.run();
+
+/** Each entry's descriptor facts, which `motionfuse datasets` shows and fetch uses. */
+const Entries = suite('data set entries');
+
+Entries('one entry per name, in the registry\'s order; a taken name cannot be registered again; an unknown one lists the names', () => {
+  assert.equal(datasetEntries().map((e) => e.name), datasetNames());
+  assert.is(new Set(datasetNames()).size, datasetNames().length);
+  assert.throws(() => registerDataset({ ...(datasetEntry('ucf101') as DatasetEntry) }), /registerDataset\(\): a data set named 'ucf101' is registered already/);
+  assert.is(datasetNames().filter((n) => n === 'ucf101').length, 1);
+  assert.throws(() => requireDatasetEntry('ucf-101'), (err: unknown) => err instanceof UserError && err.message === "unknown data set 'ucf-101'" && err.hint === `known data sets: ${datasetNames().join(', ')}`);
+});
+
+Entries('each experiment snippet is a dataset: block naming its data set with options it has', () => {
+  for (const entry of datasetEntries()) {
+    const doc = parse(entry.experiment) as { dataset?: Record<string, unknown> };
+    assert.is(doc.dataset?.['name'], entry.name, entry.name);
+    const known = optionRows(entry.options).map((r) => r[0]);
+    for (const key of Object.keys(doc.dataset ?? {}).filter((k) => k !== 'name')) assert.ok(known.includes(key), `${entry.name}: ${key} is not an option`);
+  }
+});
+
+Entries('downloadable sets list publisher addresses; the others list none and say how to get the data', () => {
+  for (const entry of datasetEntries()) {
+    assert.ok(entry.obtain.length > 0, entry.name);
+    if (entry.acquisition === 'downloadable') {
+      assert.ok(entry.files.length > 0, entry.name);
+      for (const f of entry.files) {
+        assert.match(f.url, /^https?:\/\/[^/]+\/.+/);
+        assert.ok(f.url.endsWith(`/${f.name}`), `${f.url} ends in ${f.name}`);
+        if (f.archive === 'rar') assert.ok((entry.unpack ?? []).some((line) => line.includes(f.name)), `${entry.name}: how to unpack ${f.name}`);
+      }
+    } else assert.equal(entry.files, [], entry.name);
+  }
+});
+Entries.run();

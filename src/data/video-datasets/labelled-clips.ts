@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DatasetAdapter, OfficialSplit, SampleRef } from '../../core/dataset.ts';
+import type { DatasetAdapter, MissingFile, OfficialSplit, SampleRef } from '../../core/dataset.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { videoStream } from '../../core/stream.ts';
-import { decodeClip } from '../../video/decode-video.ts';
+import { decodeClip } from '../../video/decode-clip.ts';
 import { locateFfmpeg } from '../../video/ffmpeg-binary.ts';
 
 /**
@@ -25,10 +25,7 @@ export interface ClipEntry {
 }
 
 /** A clip the annotations name that is not on disk. */
-export interface MissingClip {
-  id: string;
-  path: string;
-}
+export type MissingClip = MissingFile;
 
 export interface ClipListing {
   classes: readonly string[];
