@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTIONS } from '../src/data/synthetic/actions.ts';
 import { SYNTHETIC_DEFAULTS, subjectId, takeId, type SyntheticOptions } from '../src/data/synthetic/synthetic-take.ts';
 import { startTakePool } from '../src/data/synthetic/take-pool.ts';
-import type { TakeJob } from '../src/data/synthetic/take-jobs.ts';
+import { syntheticTakeJobs } from '../src/data/synthetic/take-jobs.ts';
 import { locateFfmpeg } from '../src/video/ffmpeg-binary.ts';
 
 export interface SyntheticBenchResult {
@@ -27,8 +26,7 @@ export interface SyntheticBenchResult {
  */
 export async function benchSynthetic(args: { workers: number; subjects: number; clips: number; disk: boolean }): Promise<SyntheticBenchResult> {
   const options: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, subjects: args.subjects, clipsPerClass: args.clips };
-  const jobs: TakeJob[] = [];
-  for (let s = 0; s < options.subjects; s++) for (const action of ACTIONS) for (let t = 0; t < options.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, take: t });
+  const jobs = syntheticTakeJobs(options);
   const out = args.disk ? await mkdtemp(join(tmpdir(), 'motionfuse-bench-synthetic-')) : '';
   const ffmpeg = args.disk ? (await locateFfmpeg()).path : undefined;
   const start = performance.now();

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTIONS } from '../src/data/synthetic/actions.ts';
-import { SYNTHETIC_DEFAULTS } from '../src/data/synthetic/synthetic-take.ts';
-import type { TakeJob } from '../src/data/synthetic/take-jobs.ts';
+import { syntheticDataset } from '../src/data/synthetic/synthetic-dataset.ts';
 import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../src/models/fusion-network.ts';
 import { PAPER_TRAINING, trainModel } from '../src/train/fit.ts';
-import { inputShapes, SYNTHETIC_INPUTS, type Modality } from '../src/inputs/model-inputs.ts';
-import { syntheticInputSet } from '../src/inputs/synthetic-inputs.ts';
+import { inputShapes, SYNTHETIC_INPUTS, type InputSet, type Modality } from '../src/inputs/model-inputs.ts';
+import { buildInputSets } from '../src/inputs/build-input-sets.ts';
 import { fitStandardiser, type Standardiser } from '../src/train/standardiser.ts';
 
 /**
@@ -15,11 +14,11 @@ import { fitStandardiser, type Standardiser } from '../src/train/standardiser.ts
  */
 export async function benchTrainFusion(args: { clips: number; epochs: number; fusion: Fusion; modalities: Modality[]; backendLabel: string }) {
   const perCell = Math.ceil(args.clips / (12 * ACTIONS.length));
-  const jobs: TakeJob[] = [];
-  for (let t = 0; t < perCell; t++) for (let s = 0; s < 12; s++) for (const action of ACTIONS) jobs.push({ subjectIndex: s, action, take: t });
-  jobs.length = Math.min(jobs.length, args.clips);
+  const data = syntheticDataset({ subjects: 12, clipsPerClass: perCell });
+  // Take by take (every athlete's first take of each action, then the second...), so that fewer clips still cover every athlete and action.
+  const refs = (await data.list()).sort((a, b) => (a.meta['take'] as number) - (b.meta['take'] as number)).slice(0, args.clips);
   const started = performance.now();
-  const set = await syntheticInputSet({ ...SYNTHETIC_DEFAULTS, clipsPerClass: perCell }, jobs, SYNTHETIC_INPUTS);
+  const [set] = (await buildInputSets(data, refs, [SYNTHETIC_INPUTS])).sets as [InputSet];
   const prepareSeconds = (performance.now() - started) / 1000;
   const rows = [...set.ids.keys()];
   // As cross-validation does: every float input standardised (video is scaled to 0-1).
@@ -37,9 +36,9 @@ export async function benchTrainFusion(args: { clips: number; epochs: number; fu
   return {
     impl: `motionfuse tfjs-${tf.version.tfjs} ${args.backendLabel}`,
     model: `fusion ${args.fusion} (${args.modalities.join(' + ')})`,
-    clips: jobs.length, epochs: result.history.length, batch: PAPER_TRAINING.batchSize,
+    clips: refs.length, epochs: result.history.length, batch: PAPER_TRAINING.batchSize,
     prepare_s: Number(prepareSeconds.toFixed(1)), train_s: Number(trainSeconds.toFixed(1)),
-    train_samples_per_s: Number(((jobs.length * result.history.length) / trainSeconds).toFixed(1)),
+    train_samples_per_s: Number(((refs.length * result.history.length) / trainSeconds).toFixed(1)),
     final_loss: Number((last?.loss ?? Number.NaN).toFixed(4)),
   };
 }

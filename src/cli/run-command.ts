@@ -11,9 +11,7 @@ import { runExperiment } from '../experiments/run-experiment.ts';
 import { foldCount, splitDescription } from '../experiments/trial-plan.ts';
 import { REPORT_FILE, writeRunReport } from '../experiments/write-run-report.ts';
 import { RUN_FILES } from '../experiments/results-store.ts';
-import { featureCacheDir } from '../inputs/feature-cache.ts';
-import { PACKAGE } from './package-info.ts';
-import { gitCommit, runEnvironment } from './run-environment.ts';
+import { inputSetCache, runEnvironment } from './run-environment.ts';
 import { readFile } from 'node:fs/promises';
 
 interface RunArgs {
@@ -70,7 +68,6 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
   if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0)) throw new UserError(`--workers must be a whole number >= 0, got ${args.workers}`);
   if (args.threadsPerWorker !== undefined && (!Number.isInteger(args.threadsPerWorker) || args.threadsPerWorker < 1 || args.threadsPerWorker > 256)) throw new UserError(`--threads-per-worker must be a whole number from 1 to 256, got ${args.threadsPerWorker}`);
   const backend = await selectBackend(args.backend);
-  const git = await gitCommit();
   const controller = new AbortController();
   const onInterrupt = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -88,8 +85,7 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
       ...(args.threadsPerWorker === undefined ? {} : { threadsPerWorker: args.threadsPerWorker }),
       ...(args.backend === undefined ? {} : { backend: args.backend }),
       environment: { ...(await runEnvironment(backend)), command: `motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')}` },
-      cacheDir: resolve(featureCacheDir(), '..', 'input-sets'),
-      codeVersion: `${PACKAGE.version}+${git?.commit ?? 'release'}${git?.dirty === true ? '-dirty' : ''}`,
+      ...(await inputSetCache()),
       signal: controller.signal,
       // Workers say only what matters; the main thread has said which backend runs.
       logLevel: getLogLevel() === 'debug' ? 'debug' : 'warn',

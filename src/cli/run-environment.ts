@@ -1,8 +1,10 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../backend/select-backend.ts';
 import { runTool } from '../core/run-tool.ts';
+import { featureCacheDir } from '../inputs/feature-cache.ts';
 import { PACKAGE } from './package-info.ts';
 
 /** The project's git commit (and whether the working tree has changes), where it is a git checkout. */
@@ -30,4 +32,13 @@ export async function runEnvironment(backend: BackendChoice): Promise<Record<str
     cores: availableParallelism(),
     memoryGiB: Math.round(totalmem() / 2 ** 30),
   };
+}
+
+/**
+ * Where runs keep their input sets (content-addressed, shared by runs) and the code version in
+ * their keys, so that another version of the code prepares its own.
+ */
+export async function inputSetCache(): Promise<{ cacheDir: string; codeVersion: string }> {
+  const git = await gitCommit();
+  return { cacheDir: resolve(featureCacheDir(), '..', 'input-sets'), codeVersion: `${PACKAGE.version}+${git?.commit ?? 'release'}${git?.dirty === true ? '-dirty' : ''}` };
 }

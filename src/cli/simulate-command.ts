@@ -5,10 +5,12 @@ import { UserError } from '../core/errors.ts';
 import { ACTIONS, type Action } from '../data/synthetic/actions.ts';
 import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
 import { exportSyntheticDataset } from '../data/synthetic/synthetic-export.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, subjectId, takeId, type SyntheticOptions } from '../data/synthetic/synthetic-take.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, type SyntheticOptions } from '../data/synthetic/synthetic-take.ts';
+import { syntheticTakeJobs, takeJobId } from '../data/synthetic/take-jobs.ts';
 import { defaultWorkerCount } from '../data/synthetic/take-pool.ts';
 import { VIRTUAL_IMU_PLACEMENTS, type ImuSpec } from '../data/synthetic/virtual-imu.ts';
-import { renderContactSheet, renderImuPlot } from '../report/sample-preview.ts';
+import { renderContactSheet } from '../report/contact-sheet.ts';
+import { renderImuPlot } from '../report/imu-plot.ts';
 import { locateFfmpeg } from '../video/ffmpeg-binary.ts';
 import { PACKAGE } from './package-info.ts';
 
@@ -63,8 +65,7 @@ export function simulateCommand<T>(cli: Argv<T>): Argv<T> {
 
 /** The preview take: the one asked for (it must be in the set), else the first jump, else the first take. */
 function choosePreviewTake(options: SyntheticOptions, asked: string | undefined): { subjectIndex: number; action: Action; take: number } {
-  const all: { id: string; subjectIndex: number; action: Action; take: number }[] = [];
-  for (let s = 0; s < options.subjects; s++) for (const action of options.actions) for (let t = 0; t < options.clipsPerClass; t++) all.push({ id: takeId(subjectId(s), action, t), subjectIndex: s, action, take: t });
+  const all = syntheticTakeJobs(options).map((job) => ({ id: takeJobId(job), ...job }));
   if (asked === undefined) return all.find((x) => x.action === 'jump') ?? (all[0] as (typeof all)[number]);
   const found = all.find((x) => x.id === asked);
   if (found === undefined) throw new UserError(`--preview-take ${asked} is not in this data set`, `take ids look like ${(all[0] as (typeof all)[number]).id} (subject-action-tNN)`);

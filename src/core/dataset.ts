@@ -16,6 +16,26 @@ export interface OfficialSplit {
   test: string[];
 }
 
+/** A sample the data set's annotations name whose file is not on disk (left out of `list()`). */
+export interface MissingFile {
+  id: string;
+  /** Where the file was looked for. */
+  path: string;
+}
+
+/** A sample lacking some of the modalities asked for (left out of `list()`). */
+export interface IncompleteSample {
+  id: string;
+  /** The modalities without a file. */
+  missing: readonly string[];
+}
+
+/** Loads samples concurrently: every `load` may be pending at once; `close` frees what it holds. */
+export interface SampleLoader {
+  load(ref: SampleRef): Promise<Sample>;
+  close(): Promise<void>;
+}
+
 /**
  * A data set adapter: turns files on disk (or a generator) into `Sample`s. Units are converted
  * here, once, at the edge: IMU in m/s^2 and rad/s, time in seconds.
@@ -28,4 +48,19 @@ export interface DatasetAdapter {
   load(ref: SampleRef, options?: { signal?: AbortSignal }): Promise<Sample>;
   /** The data set's own splits, where it publishes any. */
   officialSplits?(): Promise<OfficialSplit[]>;
+  /**
+   * A loader for many samples at once (the synthetic set generates them on worker threads), where
+   * the data set has one; without it, samples are loaded one at a time with `load`.
+   */
+  openLoader?(): SampleLoader;
+  /**
+   * Samples the annotations name but the disk lacks, where the data set has annotations apart from
+   * its files (the video data sets). `motionfuse datasets verify` reports them as missing.
+   */
+  missing?(): Promise<MissingFile[]>;
+  /**
+   * Samples left out of `list()` because a modality asked for has no file (UTD-MHAD's trials).
+   * `motionfuse datasets verify` reports them as missing.
+   */
+  incomplete?(): Promise<IncompleteSample[]>;
 }

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { AUGMENT_CONFIG_SCHEMA } from '../augment/augment-sample.ts';
 import { PLACEMENTS } from '../core/stream.ts';
 import { datasetEntries } from '../data/dataset-registry.ts';
-import { DEFAULT_FUSION_SPEC } from '../models/fusion-network.ts';
+import { MODELS, type ModelSpec } from '../models/model-registry.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
 import { SYNTHETIC_INPUTS } from '../inputs/model-inputs.ts';
-import { BASELINES, FUSION_PRESETS, type FusionPreset } from '../train/model-recipes.ts';
 
 /**
  * The experiment file, the one place its fields, ranges and defaults are written. Every object is
@@ -14,7 +13,6 @@ import { BASELINES, FUSION_PRESETS, type FusionPreset } from '../train/model-rec
  */
 
 const positiveInt = z.number().int().positive();
-const probability = z.number().min(0).max(1);
 const defaults = SYNTHETIC_INPUTS;
 
 /** Key frames by frame difference D_i, with the threshold per clip. */
@@ -49,37 +47,8 @@ const INPUTS_SCHEMA = z.strictObject({
   }).prefault({}),
 }).prefault({});
 
-const MODALITY = z.enum(['video', 'flow', 'imu', 'pose', 'backbone']);
-const filters = z.array(positiveInt).min(1);
-
-/** The fusion network's size and regularisation; every fusion model takes these. */
-const FUSION_OPTIONS = {
-  lstmUnits: positiveInt.default(DEFAULT_FUSION_SPEC.lstmUnits),
-  dropout: z.number().min(0).lt(1).default(DEFAULT_FUSION_SPEC.dropout),
-  modalityDropout: probability.default(DEFAULT_FUSION_SPEC.modalityDropout).describe('training only: probability that a sample loses one sensor'),
-  videoFilters: filters.default([...DEFAULT_FUSION_SPEC.videoFilters]),
-  flowFilters: filters.default([...DEFAULT_FUSION_SPEC.flowFilters]),
-  flowPool: positiveInt.default(DEFAULT_FUSION_SPEC.flowPool),
-  frameFeatures: positiveInt.default(DEFAULT_FUSION_SPEC.frameFeatures),
-  imuFilters: filters.default([...DEFAULT_FUSION_SPEC.imuFilters]),
-};
-
-const MODEL_SCHEMA = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('fusion'),
-    use: z.array(MODALITY).min(1).describe('the modalities the network reads'),
-    fusion: z.enum(['attention-lstm', 'concat']).default('attention-lstm'),
-    ...FUSION_OPTIONS,
-  }),
-  z.strictObject({ type: z.enum(Object.keys(FUSION_PRESETS) as [FusionPreset, ...FusionPreset[]]), ...FUSION_OPTIONS }),
-  z.strictObject({ type: z.literal('svm'), cost: z.number().positive().default(10) }).describe('RBF SVM on hand-crafted IMU and key-frame motion features'),
-  z.strictObject({ type: z.literal('single-frame-cnn') }),
-  z.strictObject({ type: z.literal('two-stream-cnn') }),
-  z.strictObject({ type: z.literal('lstm') }).describe('an LSTM over the raw IMU'),
-]);
-
 /** The model types, for messages. */
-export const MODEL_TYPES: readonly string[] = ['fusion', ...Object.keys(FUSION_PRESETS), ...BASELINES];
+export const MODEL_TYPES: readonly string[] = MODELS.types();
 
 const SPLIT_SCHEMA = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('group-k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('no subject in two folds'),
@@ -110,6 +79,12 @@ const SWEEP_SCHEMA = z.strictObject({
   ablations: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _'), OVERRIDES).optional().describe('named variants: each a set of dotted keys and their values'),
 }).refine((s) => s.grid !== undefined || s.ablations !== undefined, 'needs grid: or ablations:');
 
+/** `model:`: one member per registered model, `type` first and then its options. */
+function modelSchema(): z.ZodType<ModelSpec> {
+  const members = MODELS.entries().map((e) => z.strictObject({ type: z.literal(e.type), ...e.options.shape }).describe(e.describe));
+  return z.discriminatedUnion('type', members as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<ModelSpec>;
+}
+
 function datasetSchema() {
   const options = datasetEntries().map((e) => (e.options as z.ZodObject).extend({ name: z.literal(e.name) }).describe(e.describe));
   return z.discriminatedUnion('name', options as unknown as [z.ZodObject, ...z.ZodObject[]]);
@@ -124,7 +99,7 @@ export function experimentSchema() {
     dataset: datasetSchema(),
     split: SPLIT_SCHEMA.default({ kind: 'group-k-fold', k: 5, validationFolds: 5 }),
     inputs: INPUTS_SCHEMA,
-    model: MODEL_SCHEMA,
+    model: modelSchema(),
     train: TRAIN_SCHEMA,
     sweep: SWEEP_SCHEMA.optional(),
     report: z.strictObject({
@@ -139,7 +114,6 @@ export function experimentSchema() {
 }
 
 export type Experiment = z.output<ReturnType<typeof experimentSchema>>;
-export type ModelSpec = Experiment['model'];
 export type SweepSpec = NonNullable<Experiment['sweep']>;
 
 /** The JSON Schema of experiment files, for editors (`# yaml-language-server: $schema=...`). */

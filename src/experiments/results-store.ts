@@ -8,7 +8,7 @@ import type { FoldResult } from '../train/cross-validate.ts';
 import type { Trial } from './expand-sweep.ts';
 import type { Experiment } from './experiment-schema.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
-import type { SkippedSample } from './prepare-input-sets.ts';
+import type { SkippedSample } from '../inputs/build-input-sets.ts';
 import { foldCount } from './trial-plan.ts';
 
 /** What `experiment.json` holds: the resolved configuration of the run and of each trial. */
@@ -52,11 +52,12 @@ export class ResultsStore {
     return `${trialId}/fold-${fold + 1}`;
   }
 
-  static async create(root: string, loaded: LoadedExperiment, trials: readonly Trial[], sweep: boolean): Promise<ResultsStore> {
+  /** A new run's folder: `runDir` where given, else `<root>/<experiment>/<date-time>`. */
+  static async create(root: string, loaded: LoadedExperiment, trials: readonly Trial[], sweep: boolean, runDir?: string): Promise<ResultsStore> {
     const base = resolve(root, loaded.experiment.name);
     const stamp = new Date().toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
-    let dir = join(base, stamp);
-    for (let n = 2; existsSync(dir); n++) dir = join(base, `${stamp}-${n}`);
+    let dir = runDir === undefined ? join(base, stamp) : resolve(runDir);
+    if (runDir === undefined) for (let n = 2; existsSync(dir); n++) dir = join(base, `${stamp}-${n}`);
     await mkdir(dir, { recursive: true });
     const config = runConfig(loaded, trials, sweep);
     await writeJsonAtomic(join(dir, RUN_FILES.config), config);

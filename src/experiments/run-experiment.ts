@@ -7,7 +7,8 @@ import type { EpochRecord } from '../train/fit.ts';
 import { expandTrials, type Trial } from './expand-sweep.ts';
 import { nativeKernelsUsed, startFoldPool } from './fold-pool.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
-import { prepareInputSets, type SkippedSample } from './prepare-input-sets.ts';
+import type { SkippedSample } from '../inputs/build-input-sets.ts';
+import { prepareInputSets } from './prepare-input-sets.ts';
 import { ResultsStore } from './results-store.ts';
 import { foldCount } from './trial-plan.ts';
 import { writeRunReport } from './write-run-report.ts';
@@ -19,6 +20,8 @@ export interface RunExperimentOptions {
   resume?: string | true;
   /** Folder of all results (default: results). */
   resultsRoot: string;
+  /** The new run's folder, instead of `<resultsRoot>/<experiment>/<date-time>`. */
+  runDir?: string;
   /** Parallel fold workers; default the experiment's run.workers. 0 runs in this thread. */
   workers?: number;
   /** Threads of each worker's native kernels; default the experiment's run.threadsPerWorker ('auto': the cores shared among the workers). */
@@ -59,7 +62,7 @@ export interface RunSummary {
 export async function runExperiment(loaded: LoadedExperiment, options: RunExperimentOptions): Promise<RunSummary> {
   const trials = expandTrials(loaded, { sweep: options.sweep });
   const store = options.resume === undefined
-    ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep)
+    ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep, options.runDir)
     : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
   const units = trials.flatMap((trial) => Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) => ({ trial, fold })));
   const finished = new Set(await store.finishedUnits());

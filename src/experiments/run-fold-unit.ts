@@ -1,10 +1,11 @@
 import { planFolds, runFold, type FoldResult } from '../train/cross-validate.ts';
 import type { EpochRecord } from '../train/fit.ts';
-import type { InputSet } from '../inputs/model-inputs.ts';
+import { prepareInputs, type InputSet } from '../inputs/model-inputs.ts';
 import { saveTrainedModel } from '../train/model-store.ts';
 import type { OfficialSplit } from '../core/dataset.ts';
 import type { Experiment } from './experiment-schema.ts';
-import { crossValidationOptions, modelRecipe, trialInputSpec } from './trial-plan.ts';
+import { buildModel } from '../models/model-registry.ts';
+import { crossValidationOptions, trialInputSpec } from './trial-plan.ts';
 
 /** The unit of work of a run: one fold of one trial. Plain data, so it crosses to a worker thread. */
 export interface FoldTask {
@@ -31,7 +32,10 @@ export async function runFoldUnit(task: Omit<FoldTask, 'port'>, set: InputSet, o
   const plan = plans[task.fold];
   if (plan === undefined) throw new Error(`runFoldUnit(): fold ${task.fold} of ${plans.length}`);
   const spec = trialInputSpec(task.experiment);
+  // The network's input shapes need the backbone's feature size: a fold worker loads it once
+  // (the inputs were made, features and all, where the input set was prepared).
+  if (spec.backbone !== undefined) await prepareInputs({ ...(spec.video === undefined ? {} : { video: spec.video }), backbone: spec.backbone });
   const modelDir = task.modelDir;
-  return runFold(set, spec, task.classes, modelRecipe(task.experiment.model), plan, options, onEpoch,
+  return runFold(set, spec, task.classes, buildModel(task.experiment.model), plan, options, onEpoch,
     modelDir === undefined ? undefined : (model, pipeline) => saveTrainedModel(modelDir, { model, classes: [...task.classes], inputs: spec, pipeline }));
 }

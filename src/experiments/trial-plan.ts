@@ -1,36 +1,15 @@
-import type { CrossValidationOptions, ModelRecipe } from '../train/cross-validate.ts';
+import type { CrossValidationOptions } from '../train/cross-validate.ts';
 import { PAPER_TRAINING } from '../train/fit.ts';
-import type { InputSpec, Modality } from '../inputs/model-inputs.ts';
-import type { TrainingAugmentation } from '../inputs/synthetic-inputs.ts';
-import { baselineRecipe, FUSION_PRESETS, fusionRecipe } from '../train/model-recipes.ts';
+import type { InputSpec } from '../inputs/model-inputs.ts';
+import type { TrainingAugmentation } from '../inputs/build-input-sets.ts';
+import { buildModel } from '../models/model-registry.ts';
 import type { OfficialSplit } from '../core/dataset.ts';
 import { UserError } from '../core/errors.ts';
-import type { Experiment, ModelSpec } from './experiment-schema.ts';
-
-/** The model as cross-validation runs it. */
-export function modelRecipe(model: ModelSpec): ModelRecipe {
-  switch (model.type) {
-    case 'svm': return baselineRecipe('svm', { svmCost: model.cost });
-    case 'single-frame-cnn':
-    case 'two-stream-cnn':
-    case 'lstm': return baselineRecipe(model.type);
-    default: {
-      const preset = model.type === 'fusion' ? { use: model.use, fusion: model.fusion } : FUSION_PRESETS[model.type];
-      const { type: _t, ...options } = model as Extract<ModelSpec, { lstmUnits: number }>;
-      const { use: _u, fusion: _f, ...size } = options as typeof options & { use?: unknown; fusion?: unknown };
-      return fusionRecipe(model.type, { ...size, modalities: [...preset.use], fusion: preset.fusion });
-    }
-  }
-}
-
-/** The modalities a model reads. */
-export function modelModalities(model: ModelSpec): Modality[] {
-  return [...modelRecipe(model).modalities];
-}
+import type { Experiment } from './experiment-schema.ts';
 
 /** The inputs a trial's model needs, at the experiment's settings: trials that read the same share one input set. */
 export function trialInputSpec(experiment: Experiment): InputSpec {
-  const use = new Set(modelModalities(experiment.model));
+  const use = new Set(buildModel(experiment.model).modalities);
   const { imu, video, backbone, pose } = experiment.inputs;
   const spec: InputSpec = {};
   if (use.has('imu')) spec.imu = { placements: imu.placements, rate: imu.rate, window: imu.window };

@@ -44,8 +44,11 @@ export const SYNTHETIC_INPUTS: InputSpec = {
   flow: { source: 'video-key-frames' },
 };
 
-export type Modality = keyof InputSpec;
-export const MODALITIES: readonly Modality[] = ['video', 'imu', 'pose', 'flow', 'backbone'];
+/** The modalities, one per key of InputSpec: the one list (the experiment schema's enum is made from it). */
+export const MODALITIES = ['video', 'imu', 'pose', 'flow', 'backbone'] as const satisfies readonly (keyof InputSpec)[];
+export type Modality = (typeof MODALITIES)[number];
+// A key of InputSpec missing from MODALITIES fails to compile here.
+const _everyModality: Record<keyof InputSpec, Modality> = { video: 'video', imu: 'imu', pose: 'pose', flow: 'flow', backbone: 'backbone' };
 
 /** One modality of many samples, stacked: data is [n x ...shape]. */
 export interface ModalityArray<T extends Float32Array | Uint8Array = Float32Array | Uint8Array> {

@@ -6,26 +6,9 @@ import { givenSplits, stratifiedKFold } from '../data/splits/stratified-k-fold.t
 import type { InputPipeline } from './batches.ts';
 import { predictProbabilities, trainModel, type EpochRecord, type TrainOptions, type TrainResult } from './fit.ts';
 import { classificationReport, summariseReports, type ClassificationReport, type ReportSummary } from './metrics.ts';
-import { inputShapes, type InputSet, type InputSpec, type Modality } from '../inputs/model-inputs.ts';
+import { inputShapes, type InputSet, type InputSpec } from '../inputs/model-inputs.ts';
+import type { ModelRecipe } from '../models/model-recipe.ts';
 import { fitStandardiser } from './standardiser.ts';
-
-/** A network: which inputs it reads and how to build it for given input shapes. */
-export interface NetworkRecipe {
-  kind: 'network';
-  name: string;
-  modalities: readonly Modality[];
-  build(shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel;
-}
-
-/** A classical model (the SVM): trained on the training rows, it predicts a class per test row. */
-export interface ClassicRecipe {
-  kind: 'classic';
-  name: string;
-  modalities: readonly Modality[];
-  fitPredict(set: InputSet, train: readonly number[], test: readonly number[]): number[];
-}
-
-export type ModelRecipe = NetworkRecipe | ClassicRecipe;
 
 /**
  * How the test folds are made: 'group-k-fold' by subject (the default: no person on both sides),

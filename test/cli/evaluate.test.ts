@@ -1,11 +1,31 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motionfuse } from '../helpers/run-cli.ts';
 
-/** `motionfuse evaluate` as a user runs it, on a tiny synthetic set. */
+/** `motionfuse evaluate` as a user runs it, on a tiny synthetic set: a sweep over the models, run into --out. */
+
+interface Experiment {
+  split: { kind: string; k: number };
+  dataset: { subjects: number };
+  inputs: { backbone?: { model: string } };
+  train: { classWeights: string; augment: { copies: number; chain: { rotateImu: { p: number; maxDeg: number }; flip: { p: number } } } };
+}
+interface Fold { trialId: string; label: string; fold: number; result: { subjects: { train: string[]; test: string[] }; trainRows: number; testRows: number } }
+
+/** The run folder --out: its resolved experiment and trials, and every fold by trial label, in fold order. */
+async function readRun(out: string) {
+  const config = JSON.parse(await readFile(join(out, 'experiment.json'), 'utf8')) as { experiment: Experiment; trials: { id: string; label: string; experiment: Experiment }[] };
+  const folds = new Map<string, Fold['result'][]>();
+  for (const t of config.trials) {
+    const files = (await readdir(join(out, 'trials', t.id))).filter((f) => /^fold-\d+\.json$/.test(f)).sort();
+    folds.set(t.label, await Promise.all(files.map(async (f) => (JSON.parse(await readFile(join(out, 'trials', t.id, f), 'utf8')) as Fold).result)));
+  }
+  return { ...config, folds };
+}
 
 let work = '';
 const Evaluate = suite('motionfuse evaluate');
@@ -16,24 +36,25 @@ Evaluate.after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-Evaluate('compares the named models by group k-fold and writes the table, the CSV and every fold with the resolved config', async () => {
+Evaluate('compares the named models by group k-fold into a run folder: the table, the CSV and every fold with the resolved config', async () => {
   const out = join(work, 'run');
   const r = motionfuse(['evaluate', '--models', 'svm', 'imu-only', '--subjects', '4', '--clips', '1', '--folds', '2', '--epochs', '2', '--out', out], {}, 300_000);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\| model \| accuracy % \| macro F1 % \| weighted F1 % \| jump error % \|/);
-  assert.match(r.stdout, /\| svm \| \d+\.\d ± \d+\.\d \|/);
+  assert.match(r.stdout, /\| variant \| folds \| accuracy % \| macro F1 % \| weighted F1 % \| jump error % \|/);
+  assert.match(r.stdout, /\| svm \| 2 \| \d+\.\d ± \d+\.\d \|/);
   assert.match(r.stdout, /\| imu-only \|/);
-  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { folds: number; dataset: { subjects: number } }; environment: { tfjs: string }; results: { model: string; folds: { subjects: { train: string[]; test: string[] } }[] }[] };
-  assert.equal(results.results.map((x) => x.model), ['svm', 'imu-only']);
-  assert.is(results.config.folds, 2);
-  assert.is(results.config.dataset.subjects, 4);
-  assert.ok(results.environment.tfjs.length > 0);
-  for (const m of results.results) {
-    assert.is(m.folds.length, 2);
-    for (const f of m.folds) assert.not.ok(f.subjects.test.some((s) => f.subjects.train.includes(s)), 'a test athlete was trained on');
+  const run = await readRun(out);
+  assert.equal(run.trials.map((t) => t.label), ['svm', 'imu-only']);
+  assert.is(run.experiment.split.k, 2);
+  assert.is(run.experiment.dataset.subjects, 4);
+  const environment = JSON.parse(await readFile(join(out, 'environment.json'), 'utf8')) as { starts: { tfjs: string }[] };
+  assert.ok((environment.starts[0]?.tfjs ?? '').length > 0);
+  for (const folds of run.folds.values()) {
+    assert.is(folds.length, 2);
+    for (const f of folds) assert.not.ok(f.subjects.test.some((s) => f.subjects.train.includes(s)), 'a test athlete was trained on');
   }
-  const csv = await readFile(join(out, 'table.csv'), 'utf8');
-  assert.match(csv, /^model,folds,accuracy_mean/);
+  const csv = await readFile(join(out, 'tables', 'variants.csv'), 'utf8');
+  assert.match(csv, /^variant,dataset,folds,accuracy_mean/);
   assert.is(csv.trim().split('\n').length, 3);
 });
 
@@ -44,25 +65,28 @@ Evaluate('the pretrained-backbone model computes MoveNet features once per clip 
   assert.is(first.code, 0, first.stderr);
   const files = async () => (await readdir(join(cache, 'features'), { recursive: true })).filter((f) => f.endsWith('.f32'));
   assert.is((await files()).length, 20, 'one cached feature file per clip (2 athletes x 10 actions)');
+  // Without the prepared input set, the second run builds its inputs again, from the cached features.
+  await rm(join(cache, 'input-sets'), { recursive: true, force: true });
   const second = motionfuse(args('b'), { MOTIONFUSE_CACHE: cache }, 300_000);
   assert.is(second.code, 0, second.stderr);
   assert.is((await files()).length, 20, 'the second run found every clip cached');
-  const a = JSON.parse(await readFile(join(work, 'a', 'results.json'), 'utf8')) as { config: { inputs: { backbone?: { model: string } }; train: { classWeights: string } } };
-  assert.equal(a.config.inputs.backbone, { model: 'movenet-lightning' });
-  assert.is(a.config.train.classWeights, 'balanced');
-  assert.equal(await readFile(join(work, 'b', 'table.csv'), 'utf8'), await readFile(join(work, 'a', 'table.csv'), 'utf8'), 'cached features give the same results');
+  const a = (await readRun(join(work, 'a'))).trials[0]?.experiment as Experiment;
+  assert.equal(a.inputs.backbone, { model: 'movenet-lightning' });
+  assert.is(a.train.classWeights, 'balanced');
+  assert.equal(await readFile(join(work, 'b', 'tables', 'variants.csv'), 'utf8'), await readFile(join(work, 'a', 'tables', 'variants.csv'), 'utf8'), 'cached features give the same results');
 });
 
 Evaluate('--augment adds augmented copies of the training trials only: training rows double, test rows stay the originals', async () => {
   const out = join(work, 'augmented');
   const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '1', '--folds', '3', '--augment', '1', '--augment-config', '{"rotateImu":{"p":1,"maxDeg":60}}', '--out', out], {}, 300_000);
   assert.is(r.code, 0, r.stderr);
-  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { augment: { copies: number; config: { rotateImu: { p: number; maxDeg: number }; flip: { p: number } } } }; results: { folds: { trainRows: number; testRows: number }[] }[] };
-  assert.is(results.config.augment.copies, 1);
-  assert.equal(results.config.augment.config.rotateImu, { p: 1, maxDeg: 60 });
-  assert.is(results.config.augment.config.flip.p, 0.5, 'the resolved chain, defaults filled in, is recorded');
+  const run = await readRun(out);
+  const augment = run.experiment.train.augment;
+  assert.is(augment.copies, 1);
+  assert.equal(augment.chain.rotateImu, { p: 1, maxDeg: 60 });
+  assert.is(augment.chain.flip.p, 0.5, 'the resolved chain, defaults filled in, is recorded');
   // 3 athletes x 10 actions: 2 athletes train (20 trials + 20 copies), 1 tests (10 trials).
-  assert.equal(results.results[0]!.folds.map((f) => [f.trainRows, f.testRows]), [[40, 10], [40, 10], [40, 10]]);
+  assert.equal(run.folds.get('svm')!.map((f) => [f.trainRows, f.testRows]), [[40, 10], [40, 10], [40, 10]]);
 });
 
 Evaluate('--split k-fold stratifies by class and shares athletes between training and test, and says so', async () => {
@@ -70,18 +94,20 @@ Evaluate('--split k-fold stratifies by class and shares athletes between trainin
   const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '2', '--folds', '3', '--split', 'k-fold', '--out', out], {}, 300_000);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /over 3 folds \(k-fold stratified by class\)/);
-  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { config: { split: string }; results: { folds: { subjects: { train: string[]; test: string[] }; testRows: number }[] }[] };
-  assert.is(results.config.split, 'k-fold');
-  const folds = results.results[0]!.folds;
+  const run = await readRun(out);
+  assert.is(run.experiment.split.kind, 'k-fold');
+  const folds = run.folds.get('svm')!;
   assert.equal(folds.map((f) => f.testRows), [20, 20, 20]);
   assert.ok(folds.every((f) => f.subjects.test.length === 3 && f.subjects.test.every((s) => f.subjects.train.includes(s))), 'every athlete on both sides');
 });
 
-Evaluate('an unknown model or an impossible fold count is exit 2 with the choices', () => {
+Evaluate('an unknown model, an impossible fold count or a folder holding a run is exit 2 with the choices', () => {
   const unknown = motionfuse(['evaluate', '--models', 'resnet-9000']);
   assert.is(unknown.code, 2);
   assert.match(unknown.stderr, /unknown model 'resnet-9000'/);
-  assert.match(unknown.stderr, /known models: svm, single-frame-cnn/);
+  // The registry's models that a name alone makes (fusion needs `use`: an experiment file gives it).
+  assert.match(unknown.stderr, /known models: video-only, imu-only, .*svm, single-frame-cnn, two-stream-cnn, lstm/);
+  assert.not.match(unknown.stderr, /fusion,/);
   const folds = motionfuse(['evaluate', '--subjects', '3', '--folds', '5']);
   assert.is(folds.code, 2);
   assert.match(folds.stderr, /--folds must be a whole number from 2 to the number of athletes \(3\), got 5/);
@@ -95,5 +121,10 @@ Evaluate('an unknown model or an impossible fold count is exit 2 with the choice
   const badField = motionfuse(['evaluate', '--augment', '1', '--augment-config', '{"rotateImu":{"maxDeg":500}}']);
   assert.is(badField.code, 2);
   assert.match(badField.stderr, /augmentation config: rotateImu\.maxDeg/);
+  const taken = join(work, 'run');
+  assert.ok(existsSync(join(taken, 'experiment.json')), 'the first test made a run there');
+  const again = motionfuse(['evaluate', '--models', 'svm', '--out', taken]);
+  assert.is(again.code, 2);
+  assert.match(again.stderr, /--out: .* holds a run already/);
 });
 Evaluate.run();

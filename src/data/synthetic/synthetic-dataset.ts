@@ -1,10 +1,12 @@
-import type { DatasetAdapter, SampleRef } from '../../core/dataset.ts';
+import type { DatasetAdapter, SampleLoader, SampleRef } from '../../core/dataset.ts';
 import { z } from 'zod';
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { ACTIONS, type Action } from './actions.ts';
 import { VIRTUAL_IMU_PLACEMENTS } from './virtual-imu.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, subjectId, takeId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
+import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, subjectId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
+import { syntheticTakeJobs, takeJobId, type TakeJob } from './take-jobs.ts';
+import { startTakePool } from './take-pool.ts';
 
 /**
  * The synthetic athletes as a data set adapter (`dataset: { name: synthetic, ... }`): listing is
@@ -27,23 +29,28 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
     name: 'synthetic',
     classes: options.actions,
     async list(): Promise<SampleRef[]> {
-      const refs: SampleRef[] = [];
-      for (let s = 0; s < options.subjects; s++) {
-        for (const action of options.actions) {
-          for (let t = 0; t < options.clipsPerClass; t++) refs.push({ id: takeId(subjectId(s), action, t), label: action, subject: subjectId(s), meta: { subjectIndex: s, take: t } });
-        }
-      }
-      return refs;
+      return syntheticTakeJobs(options).map((job) => ({ id: takeJobId(job), label: job.action, subject: subjectId(job.subjectIndex), meta: { subjectIndex: job.subjectIndex, take: job.take } }));
     },
     async load(ref: SampleRef): Promise<Sample> {
-      const index = ref.meta.subjectIndex;
-      const take = ref.meta.take;
-      if (typeof index !== 'number' || typeof take !== 'number' || !(options.actions as readonly string[]).includes(ref.label)) {
-        throw new Error(`syntheticDataset.load(): '${ref.id}' is not a reference from this data set's list()`);
-      }
-      return generateTake(options, subject(index), ref.label as Action, take);
+      const job = jobOf(ref, options, 'load');
+      return generateTake(options, subject(job.subjectIndex), job.action, job.take);
+    },
+    // Takes generated on worker threads, each handed back as it is done.
+    openLoader(): SampleLoader {
+      const pool = startTakePool(options);
+      return { load: async (ref) => pool.generate(jobOf(ref, options, 'openLoader().load')), close: () => pool.close() };
     },
   };
+}
+
+/** The take a reference from list() names. */
+function jobOf(ref: SampleRef, options: SyntheticOptions, fn: string): TakeJob {
+  const index = ref.meta.subjectIndex;
+  const take = ref.meta.take;
+  if (typeof index !== 'number' || typeof take !== 'number' || !(options.actions as readonly string[]).includes(ref.label)) {
+    throw new Error(`syntheticDataset.${fn}(): '${ref.id}' is not a reference from this data set's list()`);
+  }
+  return { subjectIndex: index, action: ref.label as Action, take };
 }
 
 const whole = (min: number, max: number) =>

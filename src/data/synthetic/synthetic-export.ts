@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/atomic-file.ts';
 import { UserError } from '../../core/errors.ts';
 import { startProgress } from '../../core/progress.ts';
-import { generateSubject, subjectId, takeId, type SyntheticOptions } from './synthetic-take.ts';
+import { generateSubject, subjectId, type SyntheticOptions } from './synthetic-take.ts';
 import { startTakePool } from './take-pool.ts';
-import type { TakeJob } from './take-jobs.ts';
+import { syntheticTakeJobs, takeJobId } from './take-jobs.ts';
 
 /**
  * `motionfuse simulate --out DIR`: the synthetic data set on disk, one folder per take in the
@@ -48,15 +48,10 @@ export interface SyntheticManifest {
 export async function exportSyntheticDataset(dir: string, options: SyntheticOptions, exportOptions: ExportOptions): Promise<ExportSummary> {
   const started = performance.now();
   if (options.video && exportOptions.ffmpeg === undefined) throw new Error('exportSyntheticDataset(): video needs exportOptions.ffmpeg');
-  const jobs: (TakeJob & { id: string; subject: string; path: string })[] = [];
-  for (let s = 0; s < options.subjects; s++) {
-    for (const action of options.actions) {
-      for (let t = 0; t < options.clipsPerClass; t++) {
-        const id = takeId(subjectId(s), action, t);
-        jobs.push({ subjectIndex: s, action, take: t, id, subject: subjectId(s), path: `${subjectId(s)}/${id}` });
-      }
-    }
-  }
+  const jobs = syntheticTakeJobs(options).map((job) => {
+    const id = takeJobId(job);
+    return { ...job, id, subject: subjectId(job.subjectIndex), path: `${subjectId(job.subjectIndex)}/${id}` };
+  });
   const manifest: SyntheticManifest = {
     format: SYNTHETIC_FORMAT,
     generator: exportOptions.generator,

@@ -2,13 +2,28 @@ import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { writeRecording } from '../recording/write-recording.ts';
 import type { Action } from './actions.ts';
-import { generateSubject, generateTake, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
+import { generateSubject, generateTake, subjectId, takeId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
 
 /** One take to make: which subject, action and repetition. */
 export interface TakeJob {
   subjectIndex: number;
   action: Action;
   take: number;
+}
+
+/**
+ * Every take of a synthetic data set, subject by subject, then action (in the order asked for),
+ * then repetition: the order of its samples everywhere (listing, input sets, export).
+ */
+export function syntheticTakeJobs(options: Pick<SyntheticOptions, 'subjects' | 'actions' | 'clipsPerClass'>): TakeJob[] {
+  const jobs: TakeJob[] = [];
+  for (let s = 0; s < options.subjects; s++) for (const action of options.actions) for (let t = 0; t < options.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, take: t });
+  return jobs;
+}
+
+/** The sample id of a job's take (`S01-jump-t01`). */
+export function takeJobId(job: TakeJob): string {
+  return takeId(subjectId(job.subjectIndex), job.action, job.take);
 }
 
 /** What to do with it: hand the Sample back, or write it to `dir` in the recording layout. */

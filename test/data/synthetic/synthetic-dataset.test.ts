@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Sample } from '../../../src/core/sample.ts';
 import { syntheticDataset } from '../../../src/data/synthetic/synthetic-dataset.ts';
+import { syntheticTakeJobs, takeJobId } from '../../../src/data/synthetic/take-jobs.ts';
 
 const Dataset = suite('synthetic data set adapter');
 Dataset('class and subject counts match the request', async () => {
@@ -28,6 +30,24 @@ Dataset('load gives the listed take, the same whatever the order; another seed g
   const imu = (s: typeof first) => Array.from((s.streams.find((x) => x.kind === 'imu') as { data: Float32Array }).data);
   assert.equal(imu(first), imu(again));
   assert.not.equal(imu(first), imu(other));
+});
+Dataset('list() is the take jobs in order; the parallel loader gives what load() gives, and refuses a foreign ref', async () => {
+  const ds = syntheticDataset({ subjects: 2, clipsPerClass: 1, actions: ['pass', 'hop'], video: false, duration: 1, seed: 4 });
+  const refs = await ds.list();
+  assert.equal(refs.map((r) => r.id), syntheticTakeJobs({ subjects: 2, clipsPerClass: 1, actions: ['pass', 'hop'] }).map(takeJobId));
+  const loader = (ds.openLoader as NonNullable<typeof ds.openLoader>)();
+  try {
+    const pooled = await Promise.all(refs.map((r) => loader.load(r)));
+    const imu = (s: Sample) => Array.from((s.streams.find((x) => x.kind === 'imu') as { data: Float32Array }).data);
+    for (const [i, ref] of refs.entries()) {
+      const one = await ds.load(ref);
+      assert.is(pooled[i]?.id, one.id);
+      assert.equal(imu(pooled[i] as Sample), imu(one));
+    }
+    await loader.load({ id: 'x', label: 'jump', meta: {} }).then(() => assert.unreachable('loaded'), (err: unknown) => assert.match((err as Error).message, /syntheticDataset.openLoader\(\).load\(\): 'x' is not a reference/));
+  } finally {
+    await loader.close();
+  }
 });
 Dataset('bad options are clear errors', () => {
   assert.throws(() => syntheticDataset({ subjects: 0 }), /subjects must be a whole number 1-99, got 0/);

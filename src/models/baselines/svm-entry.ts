@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { modelEntry, type ModelEntry } from '../model-entry.ts';
+import { svmFitPredict } from './svm-classifier.ts';
+
+/** The source paper's classical baseline as a model an experiment can name; `cost` is the SVM's C. */
+export const SVM_ENTRY: ModelEntry = modelEntry({
+  type: 'svm',
+  describe: 'RBF SVM on hand-crafted IMU and key-frame motion features',
+  options: z.strictObject({ cost: z.number().positive().default(10) }),
+  build: ({ cost }) => ({
+    kind: 'classic',
+    name: 'svm',
+    modalities: ['imu', 'video'],
+    fitPredict: (set, train, test) => svmFitPredict(set, train, test, { cost }),
+  }),
+});

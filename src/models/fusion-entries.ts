@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { MODALITIES, type Modality } from '../inputs/model-inputs.ts';
+import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion, type FusionNetworkSpec } from './fusion-network.ts';
+import { modelEntry, type ModelEntry } from './model-entry.ts';
+import type { ModelRecipe } from './model-recipe.ts';
+
+/**
+ * The fusion network as models an experiment can name: `fusion` (the modalities and the pooling
+ * given in the file) and the named presets (one sensor or both; see FUSION_PRESETS).
+ */
+
+const positiveInt = z.number().int().positive();
+const filters = z.array(positiveInt).min(1);
+
+/** The fusion network's size and regularisation; every fusion model takes these. */
+const FUSION_OPTIONS = {
+  lstmUnits: positiveInt.default(DEFAULT_FUSION_SPEC.lstmUnits),
+  dropout: z.number().min(0).lt(1).default(DEFAULT_FUSION_SPEC.dropout),
+  modalityDropout: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(DEFAULT_FUSION_SPEC.modalityDropout)
+    .describe('training only: probability that a sample loses one sensor'),
+  videoFilters: filters.default([...DEFAULT_FUSION_SPEC.videoFilters]),
+  flowFilters: filters.default([...DEFAULT_FUSION_SPEC.flowFilters]),
+  flowPool: positiveInt.default(DEFAULT_FUSION_SPEC.flowPool),
+  frameFeatures: positiveInt.default(DEFAULT_FUSION_SPEC.frameFeatures),
+  imuFilters: filters.default([...DEFAULT_FUSION_SPEC.imuFilters]),
+};
+
+const FUSIONS = ['attention-lstm', 'concat'] as const satisfies readonly Fusion[];
+
+/** The named fusion models: which modalities each reads and how it pools them. */
+export const FUSION_PRESETS = {
+  'video-only': {
+    use: ['video', 'flow'],
+    fusion: 'attention-lstm',
+    describe: 'the camera alone: key frames and the optical flow between them, attention-LSTM pooling',
+  },
+  'imu-only': { use: ['imu'], fusion: 'attention-lstm', describe: 'the IMUs alone, attention-LSTM pooling' },
+  'fused-concat': {
+    use: ['video', 'flow', 'imu'],
+    fusion: 'concat',
+    describe: 'camera and IMUs, late fusion by concatenation',
+  },
+  'fused-attention-lstm': {
+    use: ['video', 'flow', 'imu'],
+    fusion: 'attention-lstm',
+    describe: "camera and IMUs, attention-LSTM pooling (the source paper's model)",
+  },
+  // The camera seen through a frozen pretrained network (features cached per clip) instead of
+  // a CNN trained from scratch; alone and fused with the IMUs.
+  'pretrained-video': {
+    use: ['backbone'],
+    fusion: 'attention-lstm',
+    describe: "the camera through a frozen pretrained network's features, attention-LSTM pooling",
+  },
+  'fused-pretrained': {
+    use: ['backbone', 'imu'],
+    fusion: 'attention-lstm',
+    describe: 'pretrained-network features of the camera and the IMUs, attention-LSTM pooling',
+  },
+} as const satisfies Record<string, { use: readonly Modality[]; fusion: Fusion; describe: string }>;
+
+/** A fusion network as a recipe: `spec.modalities` are the inputs it reads. */
+function fusionRecipe(name: string, spec: FusionNetworkSpec): ModelRecipe {
+  return {
+    kind: 'network',
+    name,
+    modalities: spec.modalities,
+    build: (shapes, classes, seed) => buildFusionNetwork(spec, shapes, classes, seed),
+  };
+}
+
+/** `fusion`: the network on the modalities `use` lists, pooled as `fusion` says. */
+export const FUSION_ENTRY: ModelEntry = modelEntry({
+  type: 'fusion',
+  describe: 'the fusion network on the modalities listed in `use`',
+  options: z.strictObject({
+    use: z.array(z.enum(MODALITIES)).min(1).describe('the modalities the network reads'),
+    fusion: z.enum(FUSIONS).default('attention-lstm'),
+    ...FUSION_OPTIONS,
+  }),
+  build: ({ use, fusion, ...size }) => fusionRecipe('fusion', { ...size, modalities: [...use], fusion }),
+});
+
+/** Each preset: the fusion network's size options, its modalities and pooling fixed. */
+export const FUSION_PRESET_ENTRIES: readonly ModelEntry[] = Object.entries(FUSION_PRESETS).map(([type, preset]) =>
+  modelEntry({
+    type,
+    describe: preset.describe,
+    options: z.strictObject(FUSION_OPTIONS),
+    build: (size) => fusionRecipe(type, { ...size, modalities: [...preset.use], fusion: preset.fusion }),
+  }),
+);
