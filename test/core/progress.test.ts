@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Writable } from 'node:stream';
 import { startProgress } from '../../src/core/progress.ts';
-import { createLogger, setLogSink } from '../../src/core/logger.ts';
+import { createLogger, getLogLevel, setLogLevel, setLogSink } from '../../src/core/logger.ts';
 
 function sink(tty: boolean) {
   const chunks: string[] = [];
@@ -52,6 +52,9 @@ Progress('on a terminal, draws a bar, prints log lines above it, and gives the l
   const out = sink(true);
   const captured: string[] = [];
   const original = setLogSink((l) => captured.push(l));
+  // Another test file in this process may have left a quieter level.
+  const level = getLogLevel();
+  setLogLevel('info');
   try {
     const p = startProgress({ label: 'sweep', total: 10, unit: 'trials', stream: out.stream, enabled: true });
     p.tick(5);
@@ -67,6 +70,7 @@ Progress('on a terminal, draws a bar, prints log lines above it, and gives the l
     assert.not.match(out.text(), /after the bar/);
   } finally {
     setLogSink(original);
+    setLogLevel(level);
   }
 });
 
