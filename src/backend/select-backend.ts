@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND_PREFERENCES, type BackendPreference } from './backend-preference.ts';
 import { UserError, errorMessage } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.ts';
@@ -10,8 +11,7 @@ import { registerReductionGradients } from './reduction-gradients.ts';
  * pure-JS CPU backend. MOTIONFUSE_BACKEND or the CLI's --backend names one instead. Every
  * candidate tried is reported with why it was or was not taken.
  */
-export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+export { BACKEND_PREFERENCES, type BackendPreference };
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendAttempt {

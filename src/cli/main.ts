@@ -1,15 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { getLogLevel, setLogLevel, type LogLevel } from '../core/logger.ts';
-import { BACKEND_PREFERENCES, type BackendPreference } from '../backend/select-backend.ts';
-import { runDoctor, formatDoctorReport } from './doctor.ts';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../backend/backend-preference.ts';
 import { PACKAGE } from './package-info.ts';
 import { reportError } from './report-error.ts';
-import { simulateCommand } from './simulate-command.ts';
-import { evaluateCommand } from './evaluate-command.ts';
-import { runCommands } from './run-command.ts';
-import { keyframesCommand } from './keyframes-command.ts';
-import { datasetsCommand } from './datasets-command.ts';
-import { poseCommand } from './pose-command.ts';
 
 /**
  * The command line. Exit codes: 0 success, 1 a bug (stack printed), 2 something the user can fix
@@ -19,6 +12,48 @@ interface GlobalArgs {
   backend?: BackendPreference;
   debug: boolean;
   'log-level': LogLevel;
+}
+
+type AddCommands = <T>(cli: Argv<T>) => Argv<T>;
+
+/**
+ * Each command's module by the words that start it. Only the module of the command asked for is
+ * loaded (all of them for --help or an unknown word), so that `motionfuse --version` or a
+ * mistyped experiment file answers without loading TensorFlow.js, ffmpeg helpers or the models.
+ */
+const loadRunCommands = async (): Promise<AddCommands> => (await import('./run-command.ts')).runCommands;
+const COMMAND_MODULES: Record<string, () => Promise<AddCommands>> = {
+  doctor: async () => (await import('./doctor-command.ts')).doctorCommand,
+  simulate: async () => (await import('./simulate-command.ts')).simulateCommand,
+  evaluate: async () => (await import('./evaluate-command.ts')).evaluateCommand,
+  run: loadRunCommands,
+  sweep: loadRunCommands,
+  report: loadRunCommands,
+  schema: loadRunCommands,
+  keyframes: async () => (await import('./keyframes-command.ts')).keyframesCommand,
+  pose: async () => (await import('./pose-command.ts')).poseCommand,
+  datasets: async () => (await import('./datasets-command.ts')).datasetsCommand,
+};
+
+/** Global options that take a value, to find the command word behind them. */
+const VALUED_GLOBALS = new Set(['--backend', '--log-level']);
+
+/** The command word of argv, if it names a command. */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (!a.startsWith('-')) return Object.hasOwn(COMMAND_MODULES, a) ? a : undefined;
+  }
+  return undefined;
+}
+
+/** The command modules argv needs: its command's, or every one (help, no command, an unknown word), in help order. */
+async function commandsFor(argv: readonly string[]): Promise<AddCommands[]> {
+  const word = commandWord(argv);
+  if (word === undefined && argv.some((a) => a === '--version' || a === '-v')) return [];
+  const loaders = word === undefined ? [...new Set(Object.values(COMMAND_MODULES))] : [COMMAND_MODULES[word] as () => Promise<AddCommands>];
+  return Promise.all(loaders.map((load) => load()));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,18 +72,9 @@ export async function main(argv: string[]): Promise<number> {
     .middleware((args) => {
       setLogLevel(args['log-level']);
       debug = args.debug;
-    })
-    .command(
-      'doctor',
-      'Report what this machine can do: Node, the tensor backend (and why), training, ffmpeg, serial, Bluetooth, Chromium',
-      (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
-      async (args) => {
-        const report = await runDoctor(args.backend === undefined ? {} : { backend: args.backend });
-        process.stdout.write(`${args.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report)}\n`);
-        if (!report.coreUsable) exitCode = 1;
-      },
-    )
-  const cli = datasetsCommand(poseCommand(keyframesCommand(runCommands(evaluateCommand(simulateCommand(base))))))
+    });
+  const withCommands = (await commandsFor(argv)).reduce<Argv<GlobalArgs>>((cli, add) => add(cli), base);
+  const cli = withCommands
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .version(PACKAGE.version)
