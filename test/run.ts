@@ -103,7 +103,8 @@ function report(outcome: FileOutcome): void {
   outcomes.push(outcome);
   const failed = outcome.total - outcome.passed + (outcome.error === undefined ? 0 : 1);
   const status = failed > 0 ? 'FAIL' : 'ok';
-  process.stdout.write(`\n${outcome.name}  ${status}  ${outcome.passed}/${outcome.total} tests, ${outcome.assertions} assertions, ${(outcome.ms / 1000).toFixed(1)} s\n`);
+  const cpu = outcome.cpu === undefined ? '' : `, ${outcome.cpu.toFixed(1)} s CPU`;
+  process.stdout.write(`\n${outcome.name}  ${status}  ${outcome.passed}/${outcome.total} tests, ${outcome.assertions} assertions, ${(outcome.ms / 1000).toFixed(1)} s${cpu}\n`);
   const output = outcome.output.replace(/\n+$/, '');
   if (output.length > 0) process.stdout.write(`${output}\n`);
   if (outcome.error !== undefined) process.stdout.write(`\n${outcome.error}\n`);
@@ -132,7 +133,7 @@ try {
 
 const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 10);
 process.stdout.write('\nslowest files:\n');
-for (const o of slowest) process.stdout.write(`  ${(o.ms / 1000).toFixed(1).padStart(6)} s  ${o.name}\n`);
+for (const o of slowest) process.stdout.write(`  ${(o.ms / 1000).toFixed(1).padStart(6)} s ${o.cpu === undefined ? '' : `${o.cpu.toFixed(1).padStart(6)} s CPU  `}${o.name}\n`);
 process.stdout.write(`\n${outcomes.length} files, ${sum((o) => o.assertions)} assertions, ${wall.toFixed(1)} s on ${Math.min(workerCount, outcomes.length)} worker processes\n`);
 const failedFiles = outcomes.filter((o) => o.total - o.passed + (o.error === undefined ? 0 : 1) > 0);
 if (failedFiles.length > 0) process.stdout.write(`failed in: ${failedFiles.map((o) => o.name).join(', ')}\n`);

@@ -3,6 +3,7 @@
  * uvu suites, and answers with the counts, the time and what the file printed. Files run one after
  * another in this process, so module caches (tfjs, the WASM backend) are paid for once per worker.
  */
+import { readFileSync } from 'node:fs';
 import { assertionCount } from './counted-assert.ts';
 
 export interface FileRequest {
@@ -18,6 +19,8 @@ export interface FileOutcome {
   skipped: number;
   assertions: number;
   ms: number;
+  /** CPU seconds of this process and the child processes it waited for (Linux), or undefined. */
+  cpu?: number;
   output: string;
   error?: string;
 }
@@ -42,9 +45,22 @@ process.stderr.write = ((chunk: string | Uint8Array) => {
   return true;
 }) as typeof process.stderr.write;
 
+/** CPU seconds used by this process and its waited-for children so far, from /proc (Linux only). */
+function cpuSeconds(): number | undefined {
+  try {
+    // Fields after the command name: utime, stime, cutime, cstime are the 12th-15th, in clock ticks.
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return ticks / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 async function runFile(request: FileRequest): Promise<FileOutcome> {
   captured = '';
   const start = performance.now();
+  const cpuBefore = cpuSeconds();
   const assertionsBefore = assertionCount();
   let passed = 0;
   let total = 0;
@@ -73,6 +89,7 @@ async function runFile(request: FileRequest): Promise<FileOutcome> {
     skipped,
     assertions: assertionCount() - assertionsBefore,
     ms: performance.now() - start,
+    ...(cpuBefore === undefined ? {} : { cpu: (cpuSeconds() as number) - cpuBefore }),
     output: captured,
     ...(error === undefined ? {} : { error }),
   };
