@@ -77,6 +77,36 @@ async function compareKernel(name: string, inputs: KernelInputs, attrs: object, 
   return ref.some((v) => v !== 0);
 }
 
+/**
+ * dW of an NHWC convolution with stride 1, dilation 1 and 'same' padding, by plain loops in
+ * float64: dW[kh][kw][ci][co] = sum over b, oh, ow of x[b][oh + kh - top][ow + kw - left][ci] * dy[b][oh][ow][co].
+ */
+function sameConvFilterGradient(x: Float32Array | Int32Array, xShape: number[], dy: Float32Array | Int32Array, filterShape: number[]): Float32Array {
+  const [b, h, w, ci] = xShape as [number, number, number, number];
+  const [fh, fw, , co] = filterShape as [number, number, number, number];
+  const top = Math.floor((fh - 1) / 2);
+  const left = Math.floor((fw - 1) / 2);
+  const dw = new Float64Array(fh * fw * ci * co);
+  for (let n = 0; n < b; n++) for (let oh = 0; oh < h; oh++) for (let ow = 0; ow < w; ow++) {
+    const dyAt = ((n * h + oh) * w + ow) * co;
+    for (let kh = 0; kh < fh; kh++) {
+      const ih = oh + kh - top;
+      if (ih < 0 || ih >= h) continue;
+      for (let kw = 0; kw < fw; kw++) {
+        const iw = ow + kw - left;
+        if (iw < 0 || iw >= w) continue;
+        const xAt = ((n * h + ih) * w + iw) * ci;
+        for (let c = 0; c < ci; c++) {
+          const xv = x[xAt + c] as number;
+          const dwAt = ((kh * fw + kw) * ci + c) * co;
+          for (let o = 0; o < co; o++) dw[dwAt + o] = (dw[dwAt + o] as number) + xv * (dy[dyAt + o] as number);
+        }
+      }
+    }
+  }
+  return Float32Array.from(dw);
+}
+
 function assertMostlyNonTrivial(nonTrivial: number, cases: number) {
   assert.ok(nonTrivial >= 0.75 * cases, `only ${nonTrivial} of ${cases} random cases had a non-zero reference`);
 }
@@ -358,7 +388,14 @@ for (const set of WASM_KERNEL_SETS) {
         const x = { data: randomArray(rng, size([...xShape])), shape: [...xShape] };
         const dy = { data: randomArray(rng, size(info.outShape)), shape: info.outShape };
         const filter = { data: randomArray(rng, size([...filterShape])), shape: [...filterShape] };
-        await compareKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape }, `filter grad x=[${xShape}]`);
+        // tfjs's CPU backend takes seconds for the large filter gradients; the loops below take milliseconds.
+        const large = size([...xShape]) > 10_000;
+        const reference = large ? sameConvFilterGradient(x.data, [...xShape], dy.data, [...filterShape]) : undefined;
+        await compareKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape }, `filter grad x=[${xShape}]`, reference);
+        if (!large) {
+          const [cpu] = await onBackend('cpu', kernelCall('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape }));
+          assert.ok(relativeError(sameConvFilterGradient(x.data, [...xShape], dy.data, [...filterShape]), cpu as Float32Array) < 1e-5, 'the loop reference agrees with the CPU backend');
+        }
         await compareKernel('Conv2DBackpropInput', { dy, filter }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: xShape }, `input grad x=[${xShape}]`);
       }
     });
