@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import type { DatasetEntry } from '../data/dataset-entry.ts';
 import { datasetEntries, datasetNames, requireDatasetEntry } from '../data/dataset-registry.ts';
-import { fetchDataset, type FetchEvent, type FetchResult } from '../data/fetch/fetch-dataset.ts';
+import type { FetchEvent, FetchResult } from '../data/fetch/fetch-dataset.ts';
 import { optionRows } from '../data/option-rows.ts';
-import { verifyDatasetEntry, type VerifyReport } from '../data/verify-dataset.ts';
+import type { VerifyReport } from '../data/verify-dataset.ts';
 import { applySet, type PlainObject } from '../experiments/dotted-keys.ts';
 
 /**
@@ -11,7 +11,8 @@ import { applySet, type PlainObject } from '../experiments/dotted-keys.ts';
  * experiment file can name, what one needs (its registry entry, options, layout, the `dataset:`
  * block), whether a copy on disk is complete and readable (`src/data/verify-dataset.ts`), and the
  * download of those whose publisher offers one (`src/data/fetch/fetch-dataset.ts`). This file
- * only wires the arguments and prints.
+ * only wires the arguments and prints; verify and fetch (progress bars, unzip) are imported by
+ * their handlers, so that list and info load neither.
  *
  * verify exits 0 when every sample listed is readable and nothing the annotations name is
  * missing, 1 otherwise (a copy that cannot even be listed, a bad option, is a UserError: 2).
@@ -50,6 +51,7 @@ export function datasetsCommand<T>(cli: Argv<T>): Argv<T> {
           const entry = requireDatasetEntry(args.name);
           let spec: PlainObject = args.root === undefined ? {} : { root: args.root };
           for (const assignment of args.set) spec = applySet(spec, assignment, 'size=64');
+          const { verifyDatasetEntry } = await import('../data/verify-dataset.ts');
           const report = await verifyDatasetEntry(entry, spec, { quick: args.quick });
           process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
           if (report.missing.length > 0 || report.unreadable.length > 0) process.exitCode = 1;
@@ -68,6 +70,7 @@ export function datasetsCommand<T>(cli: Argv<T>): Argv<T> {
           .example('$0 datasets fetch utd-mhad', 'Download and unpack UTD-MHAD into datasets/utd-mhad/data/')
           .example('MOTIONFUSE_FETCH_BASE_URL=http://mirror.example/ucf $0 datasets fetch ucf101 --only UCF101TrainTestSplits-RecognitionTask.zip', 'Only the split files, from a mirror'),
         async (args) => {
+          const { fetchDataset } = await import('../data/fetch/fetch-dataset.ts');
           const result = await fetchDataset(args.name, {
             ...(args.to === undefined ? {} : { to: args.to }),
             ...(args.only === undefined ? {} : { only: args.only }),

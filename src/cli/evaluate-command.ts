@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
+import type { BackendPreference } from '../backend/backend-preference.ts';
 import { resolveAugmentConfig, type AugmentConfigInput } from '../augment/augment-sample.ts';
 import { getLogLevel } from '../core/logger.ts';
 import { UserError } from '../core/errors.ts';
@@ -10,12 +10,9 @@ import { checkSyntheticOptions } from '../data/synthetic/synthetic-dataset.ts';
 import type { PlainObject } from '../experiments/dotted-keys.ts';
 import { validateExperiment, type LoadedExperiment } from '../experiments/load-experiment.ts';
 import { RUN_FILES } from '../experiments/results-store.ts';
-import { runExperiment } from '../experiments/run-experiment.ts';
-import { REPORT_FILE } from '../experiments/write-run-report.ts';
-import { SYNTHETIC_INPUTS } from '../inputs/model-inputs.ts';
+import { SYNTHETIC_INPUTS } from '../inputs/input-spec.ts';
 import { MODELS } from '../models/model-registry.ts';
-import { PAPER_TRAINING } from '../train/fit.ts';
-import { inputSetCache, runEnvironment } from './run-environment.ts';
+import { PAPER_TRAINING } from '../train/paper-training.ts';
 
 /** The experiment fields the flags set, for messages about a value the schema refuses. */
 const FLAG_OF: Record<string, string> = {
@@ -156,7 +153,11 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
         field: path.join('.'),
       }));
       const loaded: LoadedExperiment = { experiment, written, sources: [], sets: [] };
-      // Options are all checked before the backend loads, so a mistyped flag fails at once.
+      // Options are all checked before the backend and the runner load, so a mistyped flag fails at once.
+      const { selectBackend } = await import('../backend/select-backend.ts');
+      const { runExperiment } = await import('../experiments/run-experiment.ts');
+      const { REPORT_FILE } = await import('../experiments/write-run-report.ts');
+      const { inputSetCache, runEnvironment } = await import('./run-environment.ts');
       const backendPreference = args['backend'] as BackendPreference | undefined;
       const backend = await selectBackend(backendPreference);
       const summary = await runExperiment(loaded, {

@@ -1,17 +1,13 @@
 import { join, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
+import type { BackendPreference } from '../backend/backend-preference.ts';
 import { getLogLevel } from '../core/logger.ts';
 import { writeJsonAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
 import { expandTrials } from '../experiments/expand-sweep.ts';
 import { experimentJsonSchema } from '../experiments/experiment-schema.ts';
 import { loadExperiment } from '../experiments/load-experiment.ts';
-import { runExperiment } from '../experiments/run-experiment.ts';
 import { foldCount, splitDescription } from '../experiments/trial-plan.ts';
-import { REPORT_FILE, writeRunReport } from '../experiments/write-run-report.ts';
-import { RUN_FILES } from '../experiments/results-store.ts';
-import { inputSetCache, runEnvironment } from './run-environment.ts';
 import { readFile } from 'node:fs/promises';
 
 interface RunArgs {
@@ -28,6 +24,8 @@ interface RunArgs {
 /**
  * `motionfuse run FILE` (the experiment's base configuration), `motionfuse sweep FILE` (every
  * trial its sweep block makes) and `motionfuse schema` (the experiment file's JSON Schema).
+ * What runs or reports (TensorFlow.js, the fold workers, the result tables) is imported by the
+ * handler that needs it, so that `--list`, a bad experiment file and `schema` answer without it.
  */
 export function runCommands<T>(cli: Argv<T>): Argv<T> {
   const options = (y: Argv<T>) => y
@@ -42,6 +40,7 @@ export function runCommands<T>(cli: Argv<T>): Argv<T> {
     .command('run <file>', "Run an experiment file's base configuration (its sweep: block is left to `motionfuse sweep`)", options, (args) => runOrSweep(args as unknown as RunArgs, false))
     .command('sweep <file>', 'Run every trial of an experiment file\'s sweep: block (grid x named ablations) x folds, resumable', options, (args) => runOrSweep(args as unknown as RunArgs, true))
     .command('report <dir>', 'Write report.html for a run folder (results/<experiment>/<run-id>), from the folds it has finished', (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'The run folder' }), async (args) => {
+      const { writeRunReport } = await import('../experiments/write-run-report.ts');
       const path = await writeRunReport(args.dir as string);
       process.stdout.write(`report: ${path}\n`);
     })
@@ -67,6 +66,11 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
   if (!sweep && loaded.experiment.sweep !== undefined) process.stderr.write(`note: ${args.file} has a sweep: block; this runs its base configuration only (\`motionfuse sweep\` runs every trial)\n`);
   if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0)) throw new UserError(`--workers must be a whole number >= 0, got ${args.workers}`);
   if (args.threadsPerWorker !== undefined && (!Number.isInteger(args.threadsPerWorker) || args.threadsPerWorker < 1 || args.threadsPerWorker > 256)) throw new UserError(`--threads-per-worker must be a whole number from 1 to 256, got ${args.threadsPerWorker}`);
+  const { selectBackend } = await import('../backend/select-backend.ts');
+  const { runExperiment } = await import('../experiments/run-experiment.ts');
+  const { REPORT_FILE } = await import('../experiments/write-run-report.ts');
+  const { RUN_FILES } = await import('../experiments/results-store.ts');
+  const { inputSetCache, runEnvironment } = await import('./run-environment.ts');
   const backend = await selectBackend(args.backend);
   const controller = new AbortController();
   const onInterrupt = () => {

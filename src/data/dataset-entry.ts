@@ -43,8 +43,11 @@ export interface DatasetEntry {
   describe: string;
   /** The options besides `name`: a strict zod object (experiment files are checked against it, editors get it as JSON Schema). */
   options: z.ZodType;
-  /** The adapter for options as written (checked by the builder or by `options`). */
-  create(options: unknown): DatasetAdapter;
+  /**
+   * The adapter for options as written (checked by the builder or by `options`); a promise where
+   * the adapter loads a library first (Kinetics-400's CSV reader).
+   */
+  create(options: unknown): DatasetAdapter | Promise<DatasetAdapter>;
   title: string;
   /** How to cite it (the publication that introduced it). */
   citation: string;

@@ -51,10 +51,11 @@ export function requireDatasetEntry(name: string): DatasetEntry {
 }
 
 /**
- * The adapter a `dataset:` block asks for. An unknown name or a bad option is a UserError that
- * names it (the experiment loader adds the file and line).
+ * The adapter a `dataset:` block asks for (a promise: some adapters load a library first). An
+ * unknown name or a bad option rejects with a UserError that names it (the experiment loader adds
+ * the file and line).
  */
-export function createDataset(spec: unknown): DatasetAdapter {
+export async function createDataset(spec: unknown): Promise<DatasetAdapter> {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new UserError(`dataset must be an object such as { name: synthetic }, got ${JSON.stringify(spec)}`);
   }

@@ -48,7 +48,7 @@ export async function verifyDatasetEntry(entry: DatasetEntry, spec: Record<strin
       : `${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`);
     throw new UserError(`${name} data set: ${problems.join('; ')}`, `Its options are ${optionRows(entry.options).map((r) => r[0]).join(', ')}; see motionfuse datasets info ${name}.`);
   }
-  const adapter = entry.create(spec);
+  const adapter = await entry.create(spec);
   const refs = await adapter.list();
   const missing = await missingOf(adapter);
 

@@ -3,8 +3,8 @@ import { AUGMENT_CONFIG_SCHEMA } from '../augment/augment-sample.ts';
 import { PLACEMENTS } from '../core/stream.ts';
 import { datasetEntries } from '../data/dataset-registry.ts';
 import { MODELS, type ModelSpec } from '../models/model-registry.ts';
-import { PAPER_TRAINING } from '../train/fit.ts';
-import { SYNTHETIC_INPUTS } from '../inputs/model-inputs.ts';
+import { PAPER_TRAINING } from '../train/paper-training.ts';
+import { SYNTHETIC_INPUTS } from '../inputs/input-spec.ts';
 
 /**
  * The experiment file, the one place its fields, ranges and defaults are written. Every object is

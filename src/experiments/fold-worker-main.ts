@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
 import { setLogLevel } from '../core/logger.ts';
-import type { InputSet } from '../inputs/model-inputs.ts';
+import type { InputSet } from '../inputs/input-spec.ts';
 import { runFoldUnit, type FoldTask, type FoldReply } from './run-fold-unit.ts';
 import { readInputSet } from './input-set-file.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '../core/atomic-file.ts';
-import { MODALITIES, type InputSet, type ModalityArray } from '../inputs/model-inputs.ts';
+import { MODALITIES, type InputSet, type ModalityArray } from '../inputs/input-spec.ts';
 
 /**
  * An input set on disk, so that trial workers read the inputs the main thread prepared once

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { startProgress } from '../core/progress.ts';
 import type { OfficialSplit } from '../core/dataset.ts';
 import { createDataset } from '../data/dataset-registry.ts';
-import type { InputSet, InputSpec } from '../inputs/model-inputs.ts';
+import type { InputSet, InputSpec } from '../inputs/input-spec.ts';
 import { buildInputSets, type SkippedSample, type TrainingAugmentation } from '../inputs/build-input-sets.ts';
 import { stableJson, type Trial } from './expand-sweep.ts';
 import { writeInputSet } from './input-set-file.ts';
@@ -50,7 +50,7 @@ export async function prepareInputSets(trials: readonly Trial[], options: Prepar
     group.trialsBySpec.set(key, [...(group.trialsBySpec.get(key) ?? []), trial.id]);
   }
   for (const group of groups.values()) {
-    const adapter = createDataset(group.dataset);
+    const adapter = await createDataset(group.dataset);
     const classes = adapter.classes;
     const official = (await adapter.officialSplits?.()) ?? [];
     const missing = [...group.specs].filter(([key]) => !existsSync(pathOf(options.cacheDir, key)));

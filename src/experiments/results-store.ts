@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
-import { resultTables, variantsMarkdown, type FoldRecord, type ResultTables } from '../report/result-tables.ts';
+import type { FoldRecord, ResultTables } from '../report/result-tables.ts';
 import type { FoldResult } from '../train/cross-validate.ts';
 import type { Trial } from './expand-sweep.ts';
 import type { Experiment } from './experiment-schema.ts';
@@ -140,6 +140,8 @@ export class ResultsStore {
     const folds = await this.readFolds();
     if (folds.length === 0) return undefined;
     const focus = this.config.experiment.report.focusClasses;
+    // The tables are built with arquero (~170 modules): loaded here, not by everything that names a run's files.
+    const { resultTables, variantsMarkdown } = await import('../report/result-tables.ts');
     const tables = resultTables(folds.map(foldRecord), focus);
     const dir = join(this.dir, RUN_FILES.tables);
     await writeFileAtomic(join(dir, 'trials-folds.csv'), tables.trialsFolds.toCSV());

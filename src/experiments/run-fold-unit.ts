@@ -1,6 +1,7 @@
 import { planFolds, runFold, type FoldResult } from '../train/cross-validate.ts';
 import type { EpochRecord } from '../train/fit.ts';
-import { prepareInputs, type InputSet } from '../inputs/model-inputs.ts';
+import type { InputSet } from '../inputs/input-spec.ts';
+import { prepareInputs } from '../inputs/model-inputs.ts';
 import { saveTrainedModel } from '../train/model-store.ts';
 import type { OfficialSplit } from '../core/dataset.ts';
 import type { Experiment } from './experiment-schema.ts';

@@ -1,6 +1,6 @@
 import type { CrossValidationOptions } from '../train/cross-validate.ts';
-import { PAPER_TRAINING } from '../train/fit.ts';
-import type { InputSpec } from '../inputs/model-inputs.ts';
+import { PAPER_TRAINING } from '../train/paper-training.ts';
+import type { InputSpec } from '../inputs/input-spec.ts';
 import type { TrainingAugmentation } from '../inputs/build-input-sets.ts';
 import { buildModel } from '../models/model-registry.ts';
 import type { OfficialSplit } from '../core/dataset.ts';

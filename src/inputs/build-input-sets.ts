@@ -3,7 +3,8 @@ import type { DatasetAdapter, SampleLoader, SampleRef } from '../core/dataset.ts
 import { errorMessage, isUserError, UserError } from '../core/errors.ts';
 import { SeededRandom } from '../core/random.ts';
 import type { Sample } from '../core/sample.ts';
-import { emptyInputSet, MODALITIES, prepareInputs, putSample, type InputSet, type InputSpec } from './model-inputs.ts';
+import { MODALITIES, type InputSet, type InputSpec } from './input-spec.ts';
+import { emptyInputSet, prepareInputs, putSample } from './model-inputs.ts';
 
 /** Augmented training copies: `copies` per sample, each through the augmentation chain `config`. */
 export interface TrainingAugmentation {

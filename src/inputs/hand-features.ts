@@ -1,5 +1,5 @@
 import { IMU_CHANNELS } from '../core/stream.ts';
-import { IMU_INPUT_CHANNELS, type InputSet } from './model-inputs.ts';
+import { IMU_INPUT_CHANNELS, type InputSet } from './input-spec.ts';
 
 /**
  * Hand-crafted features for the classical baseline (the SVM), from the same model inputs the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MODALITIES, type Modality } from '../inputs/model-inputs.ts';
-import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion, type FusionNetworkSpec } from './fusion-network.ts';
+import { MODALITIES, type Modality } from '../inputs/input-spec.ts';
+import { DEFAULT_FUSION_SPEC, type Fusion, type FusionNetworkSpec } from './fusion-network-spec.ts';
 import { modelEntry, type ModelEntry } from './model-entry.ts';
 import type { ModelRecipe } from './model-recipe.ts';
 
@@ -69,7 +69,9 @@ function fusionRecipe(name: string, spec: FusionNetworkSpec): ModelRecipe {
     kind: 'network',
     name,
     modalities: spec.modalities,
-    build: (shapes, classes, seed) => buildFusionNetwork(spec, shapes, classes, seed),
+    // The builder imports TensorFlow.js: loaded when a network is built, not with the schema.
+    build: async (shapes, classes, seed) =>
+      (await import('./fusion-network.ts')).buildFusionNetwork(spec, shapes, classes, seed),
   };
 }
 

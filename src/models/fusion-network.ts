@@ -1,9 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Modality } from '../inputs/model-inputs.ts';
+import type { Modality } from '../inputs/input-spec.ts';
+import type { FusionNetworkSpec } from './fusion-network-spec.ts';
 import { BatchToFrames, FramesToBatch } from './layers/frame-batching.ts';
 import { FastLstm } from './layers/fast-lstm.ts';
 import { ModalityDropout } from './layers/modality-dropout.ts';
 import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts';
+
+export { DEFAULT_FUSION_SPEC, type Fusion, type FusionNetworkSpec } from './fusion-network-spec.ts';
+
+/** The sensor a modality comes from: video frames and optical flow both come from the camera. */
+const SENSOR_OF: Record<Modality, string> = { video: 'camera', flow: 'camera', backbone: 'camera', imu: 'imu', pose: 'camera' };
 
 /**
  * The fusion network: one encoder per modality turns its input into a sequence of feature
@@ -24,40 +30,6 @@ import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts
  * the camera), BatchNorm, dropout 0.5 and a dense layer to class logits.
  * Video-only and IMU-only networks are the same with one modality.
  */
-export type Fusion = 'concat' | 'attention-lstm';
-
-export interface FusionNetworkSpec {
-  modalities: readonly Modality[];
-  fusion: Fusion;
-  lstmUnits: number;
-  dropout: number;
-  /** Filters of the per-frame CNN's conv layers (each followed by a 2x2 max-pool). */
-  videoFilters: readonly number[];
-  frameFeatures: number;
-  /**
-   * The flow is smooth at the scale of a limb, so its CNN starts from an average-pooled field
-   * (factor `flowPool`) with one conv stage fewer: a quarter of the pixels for the same map
-   * size at the flatten. Measured: the table's fused model trains 600 clips x 20 epochs in
-   * ~1.5x less time than with flow at full size.
-   */
-  flowPool: number;
-  flowFilters: readonly number[];
-  imuFilters: readonly number[];
-  /** Probability that a training sample loses one sensor's features (camera or IMU); 0 turns it off. */
-  modalityDropout: number;
-}
-
-export const DEFAULT_FUSION_SPEC: FusionNetworkSpec = {
-  modalities: ['video', 'imu'], fusion: 'attention-lstm', lstmUnits: 64, dropout: 0.5,
-  // No BatchNorm inside the frame CNN: on the WASM backend it runs op by op over every pixel
-  // and costs more than the convolutions (measured: 385 vs 144 ms a batch of 256 frames).
-  videoFilters: [8, 16, 32, 32], frameFeatures: 64, flowPool: 2, flowFilters: [8, 16, 32], imuFilters: [64, 64],
-  modalityDropout: 0.25,
-};
-
-/** The sensor a modality comes from: video frames and optical flow both come from the camera. */
-const SENSOR_OF: Record<Modality, string> = { video: 'camera', flow: 'camera', backbone: 'camera', imu: 'imu', pose: 'camera' };
-
 export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel {
   if (spec.modalities.length === 0) throw new Error('buildFusionNetwork(): no modality');
   let s = seed;

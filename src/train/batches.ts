@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { InputSet, Modality } from '../inputs/model-inputs.ts';
+import type { InputSet, Modality } from '../inputs/input-spec.ts';
 import { standardiseInPlace, type Standardiser } from './standardiser.ts';
 
 /** How a model's inputs are prepared from an InputSet: which modalities, in order, and their scaling. */

@@ -6,7 +6,8 @@ import { givenSplits, stratifiedKFold } from '../data/splits/stratified-k-fold.t
 import type { InputPipeline } from './batches.ts';
 import { predictProbabilities, trainModel, type EpochRecord, type TrainOptions, type TrainResult } from './fit.ts';
 import { classificationReport, summariseReports, type ClassificationReport, type ReportSummary } from './metrics.ts';
-import { inputShapes, type InputSet, type InputSpec } from '../inputs/model-inputs.ts';
+import type { InputSet, InputSpec } from '../inputs/input-spec.ts';
+import { inputShapes } from '../inputs/model-inputs.ts';
 import type { ModelRecipe } from '../models/model-recipe.ts';
 import { fitStandardiser } from './standardiser.ts';
 
@@ -129,7 +130,7 @@ export async function runFold(
   const predictionsOf = (predicted: readonly number[]) => ({ ids: test.map((i) => set.ids[i] as string), truth: labelsOf(test), predicted: [...predicted] });
   if (recipe.kind === 'classic') {
     const withValidation = [...train, ...validation.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])])];
-    const predicted = recipe.fitPredict(set, withValidation, test);
+    const predicted = await recipe.fitPredict(set, withValidation, test);
     return { fold: plan.index, subjects: { train: who(withValidation), validation: [], test: who(test) }, trainRows: withValidation.length, validationRows: 0, testRows: test.length, training: undefined, report: classificationReport(labelsOf(test), predicted, classes), predictions: predictionsOf(predicted), seconds: (performance.now() - started) / 1000 };
   }
   const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
@@ -137,7 +138,7 @@ export async function runFold(
     const arr = set[m];
     if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array) pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
   }
-  const model = recipe.build(inputShapes(spec), classes.length, options.seed + plan.index);
+  const model = await recipe.build(inputShapes(spec), classes.length, options.seed + plan.index);
   try {
     const training = await trainModel(model, set, { train, validation }, pipeline, classes.length, { ...options.train, seed: options.seed + plan.index }, onEpoch);
     const probs = await predictProbabilities(model, set, test, pipeline);

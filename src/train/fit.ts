@@ -1,30 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom } from '../core/random.ts';
 import { inputTensors, labelTensor, type InputPipeline } from './batches.ts';
-import type { InputSet } from '../inputs/model-inputs.ts';
+import type { InputSet } from '../inputs/input-spec.ts';
+import type { TrainOptions } from './paper-training.ts';
 
-/**
- * The source paper's training: Adam, learning rate 0.001 halved every 10 epochs, batches of 32,
- * cross-entropy, early stopping after 10 epochs without a better validation loss, with the best
- * epoch's weights restored. Batches are shuffled by a seeded generator, so a run repeats exactly.
- */
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** Step decay: the rate is multiplied by `decayFactor` every `decayEvery` epochs. */
-  decayEvery: number;
-  decayFactor: number;
-  /** Epochs without a lower validation loss before stopping (the best weights are then restored). */
-  patience: number;
-  /** 'balanced': each class's loss weighted by n / (classes x its count in the training rows). */
-  classWeights: 'none' | 'balanced';
-  seed: number;
-}
-
-export const PAPER_TRAINING: TrainOptions = {
-  epochs: 60, batchSize: 32, learningRate: 0.001, decayEvery: 10, decayFactor: 0.5, patience: 10, classWeights: 'none', seed: 0,
-};
+export { PAPER_TRAINING, type TrainOptions } from './paper-training.ts';
 
 export interface EpochRecord {
   epoch: number;

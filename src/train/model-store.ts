@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
 import type { InputPipeline } from './batches.ts';
-import type { InputSpec, Modality } from '../inputs/model-inputs.ts';
+import type { InputSpec, Modality } from '../inputs/input-spec.ts';
 import '../models/layers/register-layers.ts';
 
 /**

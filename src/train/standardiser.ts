@@ -1,4 +1,4 @@
-import type { ModalityArray } from '../inputs/model-inputs.ts';
+import type { ModalityArray } from '../inputs/input-spec.ts';
 
 /**
  * Per-channel standardisation (z-scores) of a modality whose last axis is the channel. Its

@@ -103,7 +103,7 @@ Registry('a registry builds what is registered in it, with the defaults of its o
       options: z.strictObject({ units: z.number().default(4) }),
       build: (options) => {
         given = options;
-        return { kind: 'classic', name: 'tiny', modalities: ['imu'], fitPredict: () => [] };
+        return { kind: 'classic', name: 'tiny', modalities: ['imu'], fitPredict: async () => [] };
       },
     }),
   );

@@ -28,7 +28,7 @@ CrossValidation('folds by subject: test, validation and training subjects never 
       set.imu!.data[(i * 20 + t) * 7 + 6] = 1; // the coverage mask
     }
   }
-  const recipe = { kind: 'network' as const, name: 'toy', modalities: ['imu'] as const, build: (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, classes, seed) };
+  const recipe = { kind: 'network' as const, name: 'toy', modalities: ['imu'] as const, build: async (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, classes, seed) };
   const result = await crossValidate(set, spec, ['slow', 'fast'], recipe, { folds: 4, validationFolds: 3, seed: 1, train: { ...PAPER_TRAINING, epochs: 40, batchSize: 8, learningRate: 0.01 } });
   assert.is(result.folds.length, 4);
   const tested = result.folds.flatMap((f) => f.subjects.test);
@@ -54,7 +54,7 @@ CrossValidation('augmented copies are trained on only beside their original, and
     set.subjects[r] = `S${Math.floor(from / 4)}`;
   }
   const seen: { train: number[]; test: number[] }[] = [];
-  const recipe = { kind: 'classic' as const, name: 'spy', modalities: ['imu'] as const, fitPredict: (_: unknown, train: readonly number[], test: readonly number[]) => (seen.push({ train: [...train], test: [...test] }), test.map(() => 0)) };
+  const recipe = { kind: 'classic' as const, name: 'spy', modalities: ['imu'] as const, fitPredict: async (_: unknown, train: readonly number[], test: readonly number[]) => (seen.push({ train: [...train], test: [...test] }), test.map(() => 0)) };
   const result = await crossValidate(set, spec, ['a', 'b'], recipe, { folds: 3, validationFolds: 2, seed: 4, train: PAPER_TRAINING });
   assert.is(seen.length, 3);
   const tested = seen.flatMap((f) => f.test).sort((a, b) => a - b);

@@ -6,7 +6,6 @@ import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { locateFfmpeg } from '../../video/ffmpeg-binary.ts';
 import { existingFolder } from '../existing-path.ts';
-import { readRecording } from './read-recording.ts';
 import { RECORDING_FILES, type TakeFile } from './recording-layout.ts';
 
 /**
@@ -39,6 +38,8 @@ export function recordingsDataset(options: RecordingsOptions): DatasetAdapter {
     },
     async load(ref: SampleRef): Promise<Sample> {
       ffmpeg ??= locateFfmpeg().then((f) => f.path);
+      // The reader (XDF's XML parser, video decoding) is loaded when a take is, not with the registry.
+      const { readRecording } = await import('./read-recording.ts');
       return readRecording(join(root, String(ref.meta['dir'])), { decodeVideo: true, ffmpeg: await ffmpeg });
     },
   };

@@ -6,7 +6,6 @@ import { ACTIONS, type Action } from './actions.ts';
 import { VIRTUAL_IMU_PLACEMENTS } from './virtual-imu.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, subjectId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
 import { syntheticTakeJobs, takeJobId, type TakeJob } from './take-jobs.ts';
-import { startTakePool } from './take-pool.ts';
 
 /**
  * The synthetic athletes as a data set adapter (`dataset: { name: synthetic, ... }`): listing is
@@ -35,10 +34,17 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
       const job = jobOf(ref, options, 'load');
       return generateTake(options, subject(job.subjectIndex), job.action, job.take);
     },
-    // Takes generated on worker threads, each handed back as it is done.
+    // Takes generated on worker threads, each handed back as it is done. The pool (piscina) is
+    // imported when a loader opens, not with the data-set registry.
     openLoader(): SampleLoader {
-      const pool = startTakePool(options);
-      return { load: async (ref) => pool.generate(jobOf(ref, options, 'openLoader().load')), close: () => pool.close() };
+      const pool = import('./take-pool.ts').then(({ startTakePool }) => startTakePool(options));
+      return {
+        load: async (ref) => {
+          const job = jobOf(ref, options, 'openLoader().load');
+          return (await pool).generate(job);
+        },
+        close: async () => (await pool).close(),
+      };
     },
   };
 }

@@ -1,6 +1,5 @@
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
-import { writeRecording } from '../recording/write-recording.ts';
 import type { Action } from './actions.ts';
 import { generateSubject, generateTake, subjectId, takeId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
 
@@ -58,6 +57,8 @@ export class TakeMaker {
     const sample = this.generate(task.job);
     if (task.kind === 'generate') return sample;
     if (this.options.video && this.ffmpeg === undefined) throw new UserError('writing synthetic video needs ffmpeg', 'Run `npm install`, or set MOTIONFUSE_FFMPEG.');
+    // The recording writer (XDF, video encoding) is loaded only by what writes takes.
+    const { writeRecording } = await import('../recording/write-recording.ts');
     await writeRecording(task.dir, sample, { ...(this.ffmpeg === undefined ? {} : { ffmpeg: this.ffmpeg }), ...(task.provenance === undefined ? {} : { provenance: task.provenance }) });
     return undefined;
   }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { modelEntry, type ModelEntry } from '../model-entry.ts';
-import { buildLstmBaseline, buildSingleFrameCnn, buildTwoStreamCnn } from './baseline-networks.ts';
 
 /** The source paper's network baselines as models an experiment can name (they take no options). */
+
+// The builders import TensorFlow.js: loaded when a network is built, not with the experiment schema.
+const networks = () => import('./baseline-networks.ts');
 
 export const SINGLE_FRAME_CNN_ENTRY: ModelEntry = modelEntry({
   type: 'single-frame-cnn',
@@ -12,7 +14,8 @@ export const SINGLE_FRAME_CNN_ENTRY: ModelEntry = modelEntry({
     kind: 'network',
     name: 'single-frame-cnn',
     modalities: ['video'],
-    build: (shapes, classes, seed) => buildSingleFrameCnn(shapes.video as number[], classes, seed),
+    build: async (shapes, classes, seed) =>
+      (await networks()).buildSingleFrameCnn(shapes.video as number[], classes, seed),
   }),
 });
 
@@ -24,8 +27,8 @@ export const TWO_STREAM_CNN_ENTRY: ModelEntry = modelEntry({
     kind: 'network',
     name: 'two-stream-cnn',
     modalities: ['video', 'flow'],
-    build: (shapes, classes, seed) =>
-      buildTwoStreamCnn(shapes.video as number[], shapes.flow as number[], classes, seed),
+    build: async (shapes, classes, seed) =>
+      (await networks()).buildTwoStreamCnn(shapes.video as number[], shapes.flow as number[], classes, seed),
   }),
 });
 
@@ -37,6 +40,6 @@ export const LSTM_ENTRY: ModelEntry = modelEntry({
     kind: 'network',
     name: 'lstm',
     modalities: ['imu'],
-    build: (shapes, classes, seed) => buildLstmBaseline(shapes.imu as number[], classes, seed),
+    build: async (shapes, classes, seed) => (await networks()).buildLstmBaseline(shapes.imu as number[], classes, seed),
   }),
 });

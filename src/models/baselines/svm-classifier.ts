@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { handCraftedFeatures } from '../../inputs/hand-features.ts';
-import type { InputSet } from '../../inputs/model-inputs.ts';
+import type { InputSet } from '../../inputs/input-spec.ts';
 
 /** libsvm (its asm.js build: the WASM one announces a failed streaming compile on every load in Node). */
 interface LibSvm {

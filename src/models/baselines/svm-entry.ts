@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { modelEntry, type ModelEntry } from '../model-entry.ts';
-import { svmFitPredict } from './svm-classifier.ts';
 
-/** The source paper's classical baseline as a model an experiment can name; `cost` is the SVM's C. */
+/**
+ * The source paper's classical baseline as a model an experiment can name; `cost` is the SVM's C.
+ * The classifier (libsvm) is loaded when the SVM is fitted, not with the experiment schema.
+ */
 export const SVM_ENTRY: ModelEntry = modelEntry({
   type: 'svm',
   describe: 'RBF SVM on hand-crafted IMU and key-frame motion features',
@@ -11,6 +13,7 @@ export const SVM_ENTRY: ModelEntry = modelEntry({
     kind: 'classic',
     name: 'svm',
     modalities: ['imu', 'video'],
-    fitPredict: (set, train, test) => svmFitPredict(set, train, test, { cost }),
+    fitPredict: async (set, train, test) =>
+      (await import('./svm-classifier.ts')).svmFitPredict(set, train, test, { cost }),
   }),
 });

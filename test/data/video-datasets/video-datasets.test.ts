@@ -58,7 +58,7 @@ Datasets('UCF-101: split 1 has 9,537 training and 3,783 test clips of 101 classe
   assert.equal([split.kind, split.kind === 'official' ? split.names : undefined], ['official', ['split1']]);
   const trials = expandTrials(loaded, { sweep: true });
   assert.equal(trials.map((t) => t.experiment.model.type), ['video-only', 'pretrained-video', 'single-frame-cnn', 'two-stream-cnn']);
-  const fromFile = createDataset(loaded.experiment.dataset);
+  const fromFile = await createDataset(loaded.experiment.dataset);
   const [split1] = await fromFile.officialSplits!();
   assert.equal([split1!.name, split1!.train.length, split1!.test.length], ['split1', 9537, 3783]);
 });
@@ -79,7 +79,7 @@ Datasets('Kinetics-400: the annotation CSV, clips by label folder and YouTube id
     const folder = i % 4 === 0 ? label! : label!.replace(/ /g, '_');
     placeholder(join(root, folder, `${id}_${start!.padStart(6, '0')}_${end!.padStart(6, '0')}.mp4`));
   });
-  const k = kinetics400Dataset({ root, annotations: [csv], ...decode });
+  const k = await kinetics400Dataset({ root, annotations: [csv], ...decode });
   const refs = await k.list();
   const missing = await k.missing();
   assert.is(refs.length + missing.length, 199);
