@@ -67,12 +67,12 @@ await yargs(process.argv.slice(2))
   )
   .command(
     'synthetic',
-    'Generating the synthetic data set (default 12 subjects x 10 actions x 10 trials of 2 s): seconds and trials/s',
+    'Generating the synthetic data set (default 12 subjects x 10 actions x 10 takes of 2 s): seconds and takes/s',
     (y) => y
       .option('workers', { type: 'number', default: defaultWorkerCount(), describe: 'Worker threads (0: all in this thread)' })
       .option('subjects', { type: 'number', default: 12 })
-      .option('clips', { type: 'number', default: 10, describe: 'Trials per action and subject' })
-      .option('disk', { type: 'boolean', default: false, describe: 'Also write each trial in the recording layout (FFV1 video, XDF) to a temporary folder' }),
+      .option('clips', { type: 'number', default: 10, describe: 'Takes per action and subject' })
+      .option('disk', { type: 'boolean', default: false, describe: 'Also write each take in the recording layout (FFV1 video, XDF) to a temporary folder' }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       process.stdout.write(`${JSON.stringify(await benchSynthetic({ workers: args.workers, subjects: args.subjects, clips: args.clips, disk: args.disk }))}\n`);
@@ -99,7 +99,7 @@ await yargs(process.argv.slice(2))
     (y) => y
       .option('configs', { type: 'array', string: true, default: ['1x1', '1', '2'], describe: "Configurations to time, in order: WORKERS (kernel threads 'auto': the cores shared among them) or WORKERSxTHREADS" })
       .option('epochs', { type: 'number', default: 10 })
-      .option('clips', { type: 'number', default: 2, describe: 'Trials per action and athlete (12 athletes, 10 actions)' }),
+      .option('clips', { type: 'number', default: 2, describe: 'Takes per action and athlete (12 athletes, 10 actions)' }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       process.stdout.write(`${JSON.stringify(await benchSweepWorkers({ configs: (args.configs as string[]).map(parseSweepConfig), epochs: args.epochs, clips: args.clips }))}\n`);

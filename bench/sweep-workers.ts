@@ -19,7 +19,7 @@ export function parseSweepConfig(text: string): SweepConfig {
 
 /**
  * A sweep of 4 trials x 3 folds (the IMU-only and fused attention-LSTM networks, two learning
- * rates each, 240 synthetic trials) run with each configuration in turn: seconds each, and the
+ * rates each, 240 synthetic takes) run with each configuration in turn: seconds each, and the
  * speed-up of each over every earlier one. The inputs are prepared before the timing (a warm
  * input-set cache), so the figure is the folds' own work.
  */

@@ -9,7 +9,7 @@ import { fitStandardiser, type Standardiser } from '../src/train/standardiser.ts
 
 /**
  * Trains the fusion network (video key frames + optical flow + IMU, attention-LSTM unless told otherwise) on `clips`
- * synthetic trials for `epochs` epochs at the paper's settings (batch 32, Adam 0.001), every clip
+ * synthetic takes for `epochs` epochs at the paper's settings (batch 32, Adam 0.001), every clip
  * a training clip (no validation, no early stopping): seconds to prepare the inputs and to train.
  */
 export async function benchTrainFusion(args: { clips: number; epochs: number; fusion: Fusion; modalities: Modality[]; backendLabel: string }) {

@@ -45,7 +45,7 @@ export function datasetsCommand<T>(cli: Argv<T>): Argv<T> {
           .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Another option of the data set, key=value (value read as YAML), repeatable' })
           .option('quick', { type: 'boolean', default: false, describe: 'Only list (counts and missing files); do not open the samples' })
           .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
-          .example('$0 datasets verify utd-mhad --root datasets/utd-mhad/data', 'Open every trial of UTD-MHAD')
+          .example('$0 datasets verify utd-mhad --root datasets/utd-mhad/data', 'Open every sample of UTD-MHAD')
           .example('$0 datasets verify ucf101 --root data/UCF-101 --set splits=data/ucfTrainTestlist --quick', 'Count the clips the splits name and which are missing'),
         async (args) => {
           const entry = requireDatasetEntry(args.name);

@@ -56,7 +56,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
             'group-k-fold: no athlete in two folds; k-fold: stratified by class, athletes shared (shows what leakage does to the scores)',
         })
         .option('subjects', { type: 'number', default: 12, describe: 'Synthetic athletes' })
-        .option('clips', { type: 'number', default: 10, describe: 'Trials per action and athlete' })
+        .option('clips', { type: 'number', default: 10, describe: 'Takes per action and athlete' })
         .option('seed', { type: 'number', default: 7, describe: 'Seed of the data, the folds and the training' })
         .option('epochs', {
           type: 'number',
@@ -89,7 +89,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
           type: 'number',
           default: 0,
           describe:
-            'Augmented training copies per trial (flip, affine, IMU rotation, jitter, scaling, time warp, synchronised; src/augment defaults)',
+            'Augmented training copies per take (flip, affine, IMU rotation, jitter, scaling, time warp, synchronised; src/augment defaults)',
         })
         .option('backbone', {
           type: 'string',

@@ -5,7 +5,7 @@ export interface SampleRef {
   id: string;
   label: string;
   subject?: string;
-  /** Adapter-specific (file paths, trial numbers); passed back to `load`. */
+  /** Adapter-specific (file paths, take numbers); passed back to `load`. */
   meta: Record<string, unknown>;
 }
 
@@ -59,7 +59,7 @@ export interface DatasetAdapter {
    */
   missing?(): Promise<MissingFile[]>;
   /**
-   * Samples left out of `list()` because a modality asked for has no file (UTD-MHAD's trials).
+   * Samples left out of `list()` because a modality asked for has no file (UTD-MHAD's recordings).
    * `motionfuse datasets verify` reports them as missing.
    */
   incomplete?(): Promise<IncompleteSample[]>;

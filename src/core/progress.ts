@@ -10,7 +10,7 @@ import { setLogSink, type LogSink } from './logger.ts';
 export interface ProgressOptions {
   label: string;
   total: number;
-  /** What is counted: 'samples', 'epochs', 'trials' ... */
+  /** What is counted: 'samples', 'epochs', 'folds' ... */
   unit?: string;
   /** Where to draw; default process.stderr. A stream without `isTTY` gets plain lines. */
   stream?: NodeJS.WritableStream & { isTTY?: boolean };

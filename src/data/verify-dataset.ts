@@ -24,7 +24,7 @@ export interface VerifyReport {
   /** Whether every listed sample was opened (false with quick). */
   opened: boolean;
   classes: { name: string; listed: number; readable?: number }[];
-  /** Samples the data set's annotations name but the disk lacks (or trials lacking a modality). */
+  /** Samples the data set's annotations name but the disk lacks (or samples lacking a modality). */
   missing: { id: string; what: string }[];
   unreadable: { id: string; reason: string }[];
 }

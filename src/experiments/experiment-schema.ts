@@ -43,7 +43,7 @@ const INPUTS_SCHEMA = z.strictObject({
   }).prefault({}),
   pose: z.strictObject({
     frames: positiveInt.default(30),
-    joints: z.enum(['coco17', 'kinect20']).default('coco17').describe('coco17: 2-D image keypoints with scores; kinect20: a 3-D skeleton in metres, centred on the hip, frames taken evenly over the trial'),
+    joints: z.enum(['coco17', 'kinect20']).default('coco17').describe('coco17: 2-D image keypoints with scores; kinect20: a 3-D skeleton in metres, centred on the hip, frames taken evenly over the recording'),
   }).prefault({}),
 }).prefault({});
 
@@ -64,9 +64,9 @@ const TRAIN_SCHEMA = z.strictObject({
   decayFactor: z.number().positive().max(1).default(PAPER_TRAINING.decayFactor),
   patience: positiveInt.default(PAPER_TRAINING.patience),
   classWeights: z.enum(['none', 'balanced']).default(PAPER_TRAINING.classWeights),
-  fraction: z.number().gt(0).max(1).default(1).describe("share of each fold's training subjects' trials used (a training-size curve sweeps it)"),
+  fraction: z.number().gt(0).max(1).default(1).describe("share of each fold's training subjects' samples used (a training-size curve sweeps it)"),
   augment: z.strictObject({
-    copies: z.number().int().min(0).default(0).describe('augmented training copies per trial'),
+    copies: z.number().int().min(0).default(0).describe('augmented training copies per sample'),
     chain: AUGMENT_CONFIG_SCHEMA,
   }).prefault({}),
 }).prefault({});
@@ -106,7 +106,7 @@ export function experimentSchema() {
       focusClasses: z.array(z.string()).default(['jump']).describe('classes shown first and highlighted'),
     }).prefault({}),
     run: z.strictObject({
-      workers: z.union([z.literal('auto'), positiveInt]).default('auto').describe("parallel trial workers; 'auto': one per core"),
+      workers: z.union([z.literal('auto'), positiveInt]).default('auto').describe("parallel fold workers (each runs one fold of one trial at a time); 'auto': one per core"),
       threadsPerWorker: z.union([z.literal('auto'), positiveInt]).default('auto').describe("threads of the native kernels for each worker; 'auto': the cores divided among the workers (MOTIONFUSE_THREADS, when set, instead). The kernels' pool is one per process: with several workers, one above 1 is taken by whichever worker finds it free"),
       saveModels: z.boolean().default(false).describe('save each fold\'s trained network (TensorFlow.js format) with its preprocessing'),
     }).prefault({}),

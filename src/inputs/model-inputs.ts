@@ -158,7 +158,7 @@ function poseWidth(joints: 'coco17' | 'kinect20'): number {
 /**
  * A 3-D skeleton (Kinect v2-style 20 joints, metres) as [frames x 60]: each frame's joints
  * relative to its hip centre (where the person stands carries no class), `frames` frames taken
- * evenly over the whole trial, since real trials differ in length.
+ * evenly over the whole recording, since real recordings differ in length.
  */
 function skeletonInput(sample: Sample, frames: number): Float32Array {
   const stream = sample.streams.find((s): s is PoseStream => s.kind === 'pose');

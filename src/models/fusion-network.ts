@@ -66,7 +66,7 @@ type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
 // BatchNorm layers use momentum 0.9, not Keras's 0.99: their moving statistics are what
 // inference sees, and with a small training set (a few batches an epoch) 0.99 leaves them far
 // from the data for dozens of epochs, so validation loss stays near chance and early stopping
-// misjudges. Measured on 240 synthetic trials (5 batches an epoch): validation loss after 13
+// misjudges. Measured on 240 synthetic takes (5 batches an epoch): validation loss after 13
 // epochs 1.92 with 0.99, 0.28 with 0.9.
 
 /** Per-frame CNN over video key frames or the flow fields between them: [K, S, S, C] -> [K, frameFeatures]. */

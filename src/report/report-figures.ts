@@ -127,7 +127,7 @@ export function trainingSizeCurve(folds: readonly FigureFold[], labelWithoutFrac
   });
   return {
     id: 'training-size', title: 'Training-set size',
-    caption: 'Test accuracy (mean ± sample std over folds) against the share of each fold\'s training trials used (drawn per class).',
+    caption: 'Test accuracy (mean ± sample std over folds) against the share of each fold\'s training samples used (drawn per class).',
     data, layout: { ...BASE_LAYOUT, xaxis: { title: { text: 'training set %' } }, yaxis: { title: { text: 'accuracy %' }, range: [0, 100] } },
   };
 }

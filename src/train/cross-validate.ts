@@ -25,7 +25,7 @@ export interface CrossValidationOptions {
   validationFolds: number;
   seed: number;
   train: TrainOptions;
-  /** Share of each fold's training trials used (per class, seeded); default 1. */
+  /** Share of each fold's training samples used (per class, seeded); default 1. */
   trainFraction?: number;
 }
 
@@ -62,7 +62,7 @@ export interface FoldPlan {
  * The folds of a cross-validation, as rows of `set`: the same seed gives the same folds for every
  * model, so their results compare fold by fold. Augmented copies join training beside their
  * original and are never validated or tested on. With `trainFraction` < 1, each fold trains on
- * that share of its training trials (drawn per class, seeded; their copies follow them).
+ * that share of its training samples (drawn per class, seeded; their copies follow them).
  */
 export function planFolds(set: InputSet, classes: readonly string[], options: Pick<CrossValidationOptions, 'folds' | 'split' | 'validationFolds' | 'seed' | 'trainFraction'>): FoldPlan[] {
   const rowOf = new Map(set.ids.map((id, i) => [id, i]));

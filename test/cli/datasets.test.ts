@@ -60,7 +60,7 @@ ListInfo('info shows the registry entry, the options from the schema, the layout
   assert.match(r.stdout, /https:\/\/www\.utdallas\.edu\/~kehtar\/UTD-MAD\/Inertial\.zip\n\s+checksum: none published/);
   assert.match(r.stdout, /^\s+root\s+string\s+required\s+the UTD-MHAD folder holding Inertial\/, Skeleton\/ and Depth\/$/m);
   assert.match(r.stdout, /^\s+modalities\s+list of one of inertial, skeleton, depth\s+\["inertial","skeleton","depth"\]\s+which of/m);
-  assert.match(r.stdout, /<root>\/Inertial\/a\{action\}_s\{subject\}_t\{trial\}_inertial\.mat/);
+  assert.match(r.stdout, /<root>\/Inertial\/a\{action\}_s\{subject\}_t\{take\}_inertial\.mat/);
   assert.match(r.stdout, 'in an experiment file:\n  dataset:\n    name: utd-mhad\n    root: datasets/utd-mhad/data\n');
   const rar = motionfuse(['datasets', 'info', 'hmdb51']);
   assert.match(rar.stdout, /unpack \(in the download folder\):\n\s+mkdir -p videos && unrar x hmdb51_org\.rar/);

@@ -43,7 +43,7 @@ CrossValidation('folds by subject: test, validation and training subjects never 
   assert.is(result.summary.accuracy.n, 4);
 });
 CrossValidation('augmented copies are trained on only beside their original, and never validated or tested on', async () => {
-  const originals = 6 * 4; // 6 subjects x 4 trials
+  const originals = 6 * 4; // 6 subjects x 4 takes
   const copies = 2;
   const set = emptyInputSet(spec, originals * (1 + copies));
   set.augmentedFrom = Int32Array.from({ length: set.count }, (_, r) => (r < originals ? -1 : Math.floor((r - originals) / copies)));

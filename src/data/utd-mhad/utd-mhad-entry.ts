@@ -23,10 +23,10 @@ export const UTD_MHAD_ENTRY: DatasetEntry = {
     'The publisher\'s server has been seen to send an incomplete certificate chain; if the download fails on the certificate, put the missing intermediate certificate in a PEM file and set NODE_EXTRA_CA_CERTS to it.',
   ],
   layout: [
-    '<root>/Inertial/a{action}_s{subject}_t{trial}_inertial.mat',
-    '<root>/Skeleton/a{action}_s{subject}_t{trial}_skeleton.mat',
-    '<root>/Depth/a{action}_s{subject}_t{trial}_depth.mat',
-    '27 actions x 8 subjects x 4 trials (a few trials are missing in the release); standard protocol: odd subjects train, even test',
+    '<root>/Inertial/a{action}_s{subject}_t{take}_inertial.mat',
+    '<root>/Skeleton/a{action}_s{subject}_t{take}_skeleton.mat',
+    '<root>/Depth/a{action}_s{subject}_t{take}_depth.mat',
+    '27 actions x 8 subjects x 4 takes (a few takes are missing in the release); standard protocol: odd subjects train, even test',
   ],
   experiment: 'dataset:\n  name: utd-mhad\n  root: datasets/utd-mhad/data',
 };
