@@ -33,9 +33,27 @@ const folderRule = (folder) => ({
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'modules import each other in a circle', from: {}, to: { circular: true } },
-    { name: 'nothing-imports-cli', severity: 'error', comment: 'src/cli/ is the top: nothing in src/, sensors/ or bench/ imports it (tests may)', from: { path: '^(src|sensors|bench)/', pathNot: '^src/cli/' }, to: { path: '^src/cli/' } },
-    { name: 'src-is-not-test', severity: 'error', comment: 'src/ and sensors/ never import test/ or bench/', from: { path: '^(src|sensors)/' }, to: { path: '^(test|bench)/' } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'modules import each other in a circle',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'nothing-imports-cli',
+      severity: 'error',
+      comment: 'src/cli/ is the top: nothing in src/, sensors/ or bench/ imports it (tests may)',
+      from: { path: '^(src|sensors|bench)/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'src-is-not-test',
+      severity: 'error',
+      comment: 'src/ and sensors/ never import test/ or bench/',
+      from: { path: '^(src|sensors)/' },
+      to: { path: '^(test|bench)/' },
+    },
     {
       name: 'sensors-may-import',
       severity: 'error',
@@ -43,15 +61,27 @@ module.exports = {
       from: { path: '^sensors/' },
       to: { path: '^src/', pathNot: SENSORS.map((d) => `^src/${d}/`) },
     },
-    ...Object.keys(LAYERS).filter((f) => !LAYERS[f].includes('*')).map(folderRule),
-    { name: 'not-to-unresolvable', severity: 'error', comment: 'an import that resolves to no file', from: {}, to: { couldNotResolve: true } },
+    ...Object.keys(LAYERS)
+      .filter((f) => !LAYERS[f].includes('*'))
+      .map(folderRule),
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'an import that resolves to no file',
+      from: {},
+      to: { couldNotResolve: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(node_modules|src/backend/native/build)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

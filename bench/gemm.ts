@@ -38,7 +38,11 @@ export function benchGemm(repeats: number): { impl: string; results: GemmResult[
     }
     times.sort((p, q) => p - q);
     const ms = times[Math.floor(times.length / 2)] as number;
-    results.push({ shape: `[${M}x${K}].[${K}x${N}]`, ms: Number(ms.toFixed(4)), gflops: Number(((2 * M * N * K) / ms / 1e6).toFixed(1)) });
+    results.push({
+      shape: `[${M}x${K}].[${K}x${N}]`,
+      ms: Number(ms.toFixed(4)),
+      gflops: Number(((2 * M * N * K) / ms / 1e6).toFixed(1)),
+    });
   }
   return { impl: `motionfuse native gemm ${reason}`, results };
 }

@@ -24,17 +24,38 @@ interface Branch {
 const { imuSteps, imuChannels, keyFrames, frameFeatures, hidden, classes } = REFNET;
 const BRANCHES: Branch[] = [
   {
-    name: 'imu_conv', inputShape: [imuSteps, imuChannels],
-    layers: () => [0, 1].flatMap(() => [
-      tf.layers.conv1d({ filters: 64, kernelSize: 5, padding: 'same' }), tf.layers.batchNormalization(), tf.layers.reLU(), tf.layers.maxPooling1d({ poolSize: 2 }),
-    ]),
+    name: 'imu_conv',
+    inputShape: [imuSteps, imuChannels],
+    layers: () =>
+      [0, 1].flatMap(() => [
+        tf.layers.conv1d({ filters: 64, kernelSize: 5, padding: 'same' }),
+        tf.layers.batchNormalization(),
+        tf.layers.reLU(),
+        tf.layers.maxPooling1d({ poolSize: 2 }),
+      ]),
   },
-  { name: 'imu_lstm', inputShape: [imuSteps / 4, 64], layers: () => [new FastLstm({ units: hidden, returnSequences: true })] },
+  {
+    name: 'imu_lstm',
+    inputShape: [imuSteps / 4, 64],
+    layers: () => [new FastLstm({ units: hidden, returnSequences: true })],
+  },
   { name: 'imu_attention', inputShape: [imuSteps / 4, hidden], layers: () => [new TemporalAttentionPooling()] },
-  { name: 'video_dense', inputShape: [keyFrames, frameFeatures], layers: () => [tf.layers.dense({ units: hidden, activation: 'relu' })] },
-  { name: 'video_lstm', inputShape: [keyFrames, hidden], layers: () => [new FastLstm({ units: hidden, returnSequences: true })] },
+  {
+    name: 'video_dense',
+    inputShape: [keyFrames, frameFeatures],
+    layers: () => [tf.layers.dense({ units: hidden, activation: 'relu' })],
+  },
+  {
+    name: 'video_lstm',
+    inputShape: [keyFrames, hidden],
+    layers: () => [new FastLstm({ units: hidden, returnSequences: true })],
+  },
   { name: 'video_attention', inputShape: [keyFrames, hidden], layers: () => [new TemporalAttentionPooling()] },
-  { name: 'head', inputShape: [2 * hidden], layers: () => [tf.layers.dropout({ rate: 0.5 }), tf.layers.dense({ units: classes })] },
+  {
+    name: 'head',
+    inputShape: [2 * hidden],
+    layers: () => [tf.layers.dropout({ rate: 0.5 }), tf.layers.dense({ units: classes })],
+  },
 ];
 
 export function benchRefNetBranches(repeats: number): Record<string, BranchCost> {
@@ -46,7 +67,10 @@ export function benchRefNetBranches(repeats: number): Record<string, BranchCost>
     for (const layer of branch.layers()) y = layer.apply(y) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: y });
     const batchShape = [REFNET.batch, ...branch.inputShape];
-    const x = tf.tensor(Float32Array.from({ length: batchShape.reduce((a, b) => a * b, 1) }, () => rng.normal()), batchShape);
+    const x = tf.tensor(
+      Float32Array.from({ length: batchShape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+      batchShape,
+    );
     const x1 = tf.slice(x, 0, 1);
     const outShape = (model.outputs[0] as tf.SymbolicTensor).shape.map((d) => d ?? REFNET.batch);
     const r = tf.randomNormal(outShape, 0, 1, 'float32', 1);
@@ -54,7 +78,10 @@ export function benchRefNetBranches(repeats: number): Record<string, BranchCost>
     const xVar = tf.variable(x, true);
     const vars = [xVar, ...model.trainableWeights.map((w) => w.read() as tf.Variable)];
     const train = () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(xVar, { training: true }) as tf.Tensor, r)) as tf.Scalar, vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(model.apply(xVar, { training: true }) as tf.Tensor, r)) as tf.Scalar,
+        vars,
+      );
       (grads[xVar.name] as tf.Tensor).dataSync();
       tf.dispose([value, ...Object.values(grads)]);
     };

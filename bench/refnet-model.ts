@@ -13,7 +13,15 @@ import { FastLstm } from '../src/models/layers/fast-lstm.ts';
  * `layers: 'fast'` (default) uses motionfuse's FastLstm; 'stock' uses tf.layers.lstm, to measure the gain.
  */
 export type RefNetLayers = 'fast' | 'stock';
-export const REFNET = { batch: 32, imuSteps: 200, imuChannels: 18, keyFrames: 8, frameFeatures: 256, hidden: 128, classes: 10 } as const;
+export const REFNET = {
+  batch: 32,
+  imuSteps: 200,
+  imuChannels: 18,
+  keyFrames: 8,
+  frameFeatures: 256,
+  hidden: 128,
+  classes: 10,
+} as const;
 
 export function buildRefNet(seed = 0, layers: RefNetLayers = 'fast'): tf.LayersModel {
   const { imuSteps, imuChannels, keyFrames, frameFeatures, hidden, classes } = REFNET;
@@ -23,30 +31,44 @@ export function buildRefNet(seed = 0, layers: RefNetLayers = 'fast'): tf.LayersM
   const imu = tf.input({ shape: [imuSteps, imuChannels], name: 'imu' });
   let a: tf.SymbolicTensor = imu;
   for (let i = 0; i < 2; i++) {
-    a = tf.layers.conv1d({ filters: 64, kernelSize: 5, padding: 'same', kernelInitializer: glorot(), name: `imu_conv${i + 1}` }).apply(a) as tf.SymbolicTensor;
+    a = tf.layers
+      .conv1d({ filters: 64, kernelSize: 5, padding: 'same', kernelInitializer: glorot(), name: `imu_conv${i + 1}` })
+      .apply(a) as tf.SymbolicTensor;
     a = tf.layers.batchNormalization({ name: `imu_bn${i + 1}` }).apply(a) as tf.SymbolicTensor;
     a = tf.layers.reLU({ name: `imu_relu${i + 1}` }).apply(a) as tf.SymbolicTensor;
     a = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(a) as tf.SymbolicTensor;
   }
-  const lstm = (name: string) => layers === 'fast'
-    ? new FastLstm({ units: hidden, returnSequences: true, seed: s++, name })
-    : stockLstm(hidden, glorot(), glorot(), name);
+  const lstm = (name: string) =>
+    layers === 'fast'
+      ? new FastLstm({ units: hidden, returnSequences: true, seed: s++, name })
+      : stockLstm(hidden, glorot(), glorot(), name);
   a = lstm('imu_lstm').apply(a) as tf.SymbolicTensor;
   a = new TemporalAttentionPooling({ seed: s++, name: 'imu_attention' }).apply(a) as tf.SymbolicTensor;
 
   const video = tf.input({ shape: [keyFrames, frameFeatures], name: 'video' });
-  let v = tf.layers.dense({ units: hidden, activation: 'relu', kernelInitializer: glorot(), name: 'video_dense' }).apply(video) as tf.SymbolicTensor;
+  let v = tf.layers
+    .dense({ units: hidden, activation: 'relu', kernelInitializer: glorot(), name: 'video_dense' })
+    .apply(video) as tf.SymbolicTensor;
   v = lstm('video_lstm').apply(v) as tf.SymbolicTensor;
   v = new TemporalAttentionPooling({ seed: s++, name: 'video_attention' }).apply(v) as tf.SymbolicTensor;
 
   let out = tf.layers.concatenate({ name: 'fuse' }).apply([a, v]) as tf.SymbolicTensor;
   out = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(out) as tf.SymbolicTensor;
-  out = tf.layers.dense({ units: classes, kernelInitializer: glorot(), name: 'logits' }).apply(out) as tf.SymbolicTensor;
+  out = tf.layers
+    .dense({ units: classes, kernelInitializer: glorot(), name: 'logits' })
+    .apply(out) as tf.SymbolicTensor;
   return tf.model({ inputs: [imu, video], outputs: out, name: 'refnet' });
 }
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
 function stockLstm(units: number, kernel: Initializer, recurrent: Initializer, name: string) {
-  return tf.layers.lstm({ units, returnSequences: true, recurrentActivation: 'sigmoid', kernelInitializer: kernel, recurrentInitializer: recurrent, name });
+  return tf.layers.lstm({
+    units,
+    returnSequences: true,
+    recurrentActivation: 'sigmoid',
+    kernelInitializer: kernel,
+    recurrentInitializer: recurrent,
+    name,
+  });
 }

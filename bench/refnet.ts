@@ -17,19 +17,30 @@ export interface RefNetResult {
  * training steps (forward + backward + Adam update, batch 32, fixed synthetic batch) for
  * `seconds`; then 10 warm-up inferences at batch 1 and timed ones for `seconds / 2`.
  */
-export async function benchRefNet(seconds: number, layers: RefNetLayers = 'fast', kernels = tf.getBackend()): Promise<RefNetResult> {
+export async function benchRefNet(
+  seconds: number,
+  layers: RefNetLayers = 'fast',
+  kernels = tf.getBackend(),
+): Promise<RefNetResult> {
   const { batch, imuSteps, imuChannels, keyFrames, frameFeatures, classes } = REFNET;
   const rng = new SeededRandom(0);
   const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
   const imu = tf.tensor3d(normal(batch * imuSteps * imuChannels), [batch, imuSteps, imuChannels]);
   const video = tf.tensor3d(normal(batch * keyFrames * frameFeatures), [batch, keyFrames, frameFeatures]);
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => rng.int(0, classes - 1)), 'int32'), classes);
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, () => rng.int(0, classes - 1)),
+      'int32',
+    ),
+    classes,
+  );
 
   const model = buildRefNet(0, layers);
   const optimizer = tf.train.adam(1e-3);
   const step = () => {
     const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(labels, model.apply([imu, video], { training: true }) as tf.Tensor) as tf.Scalar,
+      () =>
+        tf.losses.softmaxCrossEntropy(labels, model.apply([imu, video], { training: true }) as tf.Tensor) as tf.Scalar,
       true,
     );
     // Reading the loss waits for the step to finish on asynchronous backends; it is one float.

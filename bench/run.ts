@@ -20,20 +20,35 @@ import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/registe
 function useKernels(kernels: 'native' | 'js'): string {
   if (tf.getBackend() !== 'wasm') return tf.getBackend();
   const { native } = registerWasmTrainingKernels({ native: kernels === 'native' });
-  return native.used ? `wasm, native kernels ${native.reason}` : `wasm, js kernels${kernels === 'native' ? ` (native: ${native.reason})` : ''}`;
+  return native.used
+    ? `wasm, native kernels ${native.reason}`
+    : `wasm, js kernels${kernels === 'native' ? ` (native: ${native.reason})` : ''}`;
 }
 
 await yargs(process.argv.slice(2))
   .scriptName('npm run bench --')
   .option('backend', { choices: BACKEND_PREFERENCES, describe: 'TensorFlow.js backend (default: auto)' })
   .option('quiet', { type: 'boolean', default: false, describe: 'Only the JSON line' })
-  .option('kernels', { choices: ['native', 'js'] as const, default: 'native' as const, describe: "On wasm: the native addon's kernels (when built) or the JavaScript ones" })
+  .option('kernels', {
+    choices: ['native', 'js'] as const,
+    default: 'native' as const,
+    describe: "On wasm: the native addon's kernels (when built) or the JavaScript ones",
+  })
   .command(
     'refnet',
     'RefNet (../shared/BENCHMARK.md): training samples/s at batch 32 and batch-1 inference latency',
-    (y) => y
-      .option('seconds', { type: 'number', default: 10, describe: 'Training time; inference is timed for half of it' })
-      .option('layers', { choices: ['fast', 'stock'] as const, default: 'fast' as const, describe: "motionfuse's fast layers, or tfjs's stock ones for comparison" }),
+    (y) =>
+      y
+        .option('seconds', {
+          type: 'number',
+          default: 10,
+          describe: 'Training time; inference is timed for half of it',
+        })
+        .option('layers', {
+          choices: ['fast', 'stock'] as const,
+          default: 'fast' as const,
+          describe: "motionfuse's fast layers, or tfjs's stock ones for comparison",
+        }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
@@ -46,14 +61,22 @@ await yargs(process.argv.slice(2))
   .command(
     'refnet-branches',
     "RefNet's cost per branch (IMU conv, each LSTM, each attention, video dense, head): train step at batch 32 and batch-1 forward, ms",
-    (y) => y.option('repeats', { type: 'number', default: 7, describe: 'Timed repetitions per branch (median reported)' }),
+    (y) =>
+      y.option('repeats', { type: 'number', default: 7, describe: 'Timed repetitions per branch (median reported)' }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       await selectBackend(args.backend as BackendPreference | undefined);
       const kernels = useKernels(args.kernels);
       const branches = benchRefNetBranches(args.repeats);
-      const total = (k: 'train_ms' | 'infer_ms') => Number(Object.values(branches).reduce((s, b) => s + b[k], 0).toFixed(3));
-      process.stdout.write(`${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${kernels}`, backend: tf.getBackend(), batch: 32, branches, sum_train_ms: total('train_ms'), sum_infer_ms: total('infer_ms') })}\n`);
+      const total = (k: 'train_ms' | 'infer_ms') =>
+        Number(
+          Object.values(branches)
+            .reduce((s, b) => s + b[k], 0)
+            .toFixed(3),
+        );
+      process.stdout.write(
+        `${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${kernels}`, backend: tf.getBackend(), batch: 32, branches, sum_train_ms: total('train_ms'), sum_infer_ms: total('infer_ms') })}\n`,
+      );
     },
   )
   .command(
@@ -68,56 +91,98 @@ await yargs(process.argv.slice(2))
   .command(
     'synthetic',
     'Generating the synthetic data set (default 12 subjects x 10 actions x 10 takes of 2 s): seconds and takes/s',
-    (y) => y
-      .option('workers', { type: 'number', default: defaultWorkerCount(), describe: 'Worker threads (0: all in this thread)' })
-      .option('subjects', { type: 'number', default: 12 })
-      .option('clips', { type: 'number', default: 10, describe: 'Takes per action and subject' })
-      .option('disk', { type: 'boolean', default: false, describe: 'Also write each take in the recording layout (FFV1 video, XDF) to a temporary folder' }),
+    (y) =>
+      y
+        .option('workers', {
+          type: 'number',
+          default: defaultWorkerCount(),
+          describe: 'Worker threads (0: all in this thread)',
+        })
+        .option('subjects', { type: 'number', default: 12 })
+        .option('clips', { type: 'number', default: 10, describe: 'Takes per action and subject' })
+        .option('disk', {
+          type: 'boolean',
+          default: false,
+          describe: 'Also write each take in the recording layout (FFV1 video, XDF) to a temporary folder',
+        }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
-      process.stdout.write(`${JSON.stringify(await benchSynthetic({ workers: args.workers, subjects: args.subjects, clips: args.clips, disk: args.disk }))}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await benchSynthetic({ workers: args.workers, subjects: args.subjects, clips: args.clips, disk: args.disk }))}\n`,
+      );
     },
   )
   .command(
     'train-fusion',
     'Training the fusion network on synthetic clips (default 600 clips, 20 epochs, video + flow + IMU, attention-LSTM): seconds to prepare and to train',
-    (y) => y
-      .option('clips', { type: 'number', default: 600 })
-      .option('epochs', { type: 'number', default: 20 })
-      .option('fusion', { choices: ['attention-lstm', 'concat'] as const, default: 'attention-lstm' as const })
-      .option('modalities', { type: 'array', string: true, default: ['video', 'flow', 'imu'], describe: "video, flow, imu (the evaluate table's fused-attention-lstm reads all three)" }),
+    (y) =>
+      y
+        .option('clips', { type: 'number', default: 600 })
+        .option('epochs', { type: 'number', default: 20 })
+        .option('fusion', { choices: ['attention-lstm', 'concat'] as const, default: 'attention-lstm' as const })
+        .option('modalities', {
+          type: 'array',
+          string: true,
+          default: ['video', 'flow', 'imu'],
+          describe: "video, flow, imu (the evaluate table's fused-attention-lstm reads all three)",
+        }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       await selectBackend(args.backend as BackendPreference | undefined);
       const kernels = useKernels(args.kernels);
-      process.stdout.write(`${JSON.stringify(await benchTrainFusion({ clips: args.clips, epochs: args.epochs, fusion: args.fusion, modalities: args.modalities as ('video' | 'flow' | 'imu')[], backendLabel: kernels }))}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await benchTrainFusion({ clips: args.clips, epochs: args.epochs, fusion: args.fusion, modalities: args.modalities as ('video' | 'flow' | 'imu')[], backendLabel: kernels }))}\n`,
+      );
     },
   )
   .command(
     'sweep-workers',
-    "A sweep of 4 trials x 3 folds with one worker on one core, one worker on every core, and a worker per core (inputs prepared beforehand): seconds each and the speed-ups",
-    (y) => y
-      .option('configs', { type: 'array', string: true, default: ['1x1', '1', '2'], describe: "Configurations to time, in order: WORKERS (kernel threads 'auto': the cores shared among them) or WORKERSxTHREADS" })
-      .option('epochs', { type: 'number', default: 10 })
-      .option('clips', { type: 'number', default: 2, describe: 'Takes per action and athlete (12 athletes, 10 actions)' }),
+    'A sweep of 4 trials x 3 folds with one worker on one core, one worker on every core, and a worker per core (inputs prepared beforehand): seconds each and the speed-ups',
+    (y) =>
+      y
+        .option('configs', {
+          type: 'array',
+          string: true,
+          default: ['1x1', '1', '2'],
+          describe:
+            "Configurations to time, in order: WORKERS (kernel threads 'auto': the cores shared among them) or WORKERSxTHREADS",
+        })
+        .option('epochs', { type: 'number', default: 10 })
+        .option('clips', {
+          type: 'number',
+          default: 2,
+          describe: 'Takes per action and athlete (12 athletes, 10 actions)',
+        }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
-      process.stdout.write(`${JSON.stringify(await benchSweepWorkers({ configs: (args.configs as string[]).map(parseSweepConfig), epochs: args.epochs, clips: args.clips }))}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await benchSweepWorkers({ configs: (args.configs as string[]).map(parseSweepConfig), epochs: args.epochs, clips: args.clips }))}\n`,
+      );
     },
   )
   .command(
     'decode-keyframes',
     'Decoding real clips at 112 x 112 and choosing key frames, against ffmpeg alone decoding them to raw frames: seconds and ratio',
-    (y) => y
-      .option('dir', { type: 'string', default: SHARED_VIDEO_DIR, describe: 'Folder of video clips' })
-      .option('size', { type: 'number', default: 112 })
-      .option('repeats', { type: 'number', default: 5, describe: 'Timed runs per clip and method (median reported)' }),
+    (y) =>
+      y
+        .option('dir', { type: 'string', default: SHARED_VIDEO_DIR, describe: 'Folder of video clips' })
+        .option('size', { type: 'number', default: 112 })
+        .option('repeats', {
+          type: 'number',
+          default: 5,
+          describe: 'Timed runs per clip and method (median reported)',
+        }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
-      process.stdout.write(`${JSON.stringify(await benchDecodeKeyframes({ dir: args.dir, size: args.size, repeats: args.repeats }))}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await benchDecodeKeyframes({ dir: args.dir, size: args.size, repeats: args.repeats }))}\n`,
+      );
     },
   )
-  .demandCommand(1, 'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion, sweep-workers, decode-keyframes')
+  .demandCommand(
+    1,
+    'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion, sweep-workers, decode-keyframes',
+  )
   .strict()
   .help()
   .parseAsync();

@@ -26,7 +26,9 @@ export function parseSweepConfig(text: string): SweepConfig {
 export async function benchSweepWorkers(args: { configs: SweepConfig[]; epochs: number; clips: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'mf-bench-sweep-'));
   const file = join(dir, 'sweep.yaml');
-  writeFileSync(file, `name: bench-sweep
+  writeFileSync(
+    file,
+    `name: bench-sweep
 dataset: { name: synthetic, subjects: 12, clipsPerClass: ${args.clips} }
 split: { kind: group-k-fold, k: 3 }
 inputs: { imu: { placements: [wrist] } }
@@ -36,22 +38,52 @@ sweep:
   grid:
     model.type: [imu-only, fused-attention-lstm]
     train.learningRate: [0.001, 0.002]
-`);
+`,
+  );
   try {
     const loaded = await loadExperiment(file);
-    const base = { sweep: true, environment: { bench: 'sweep-workers' }, cacheDir: join(dir, 'cache'), codeVersion: 'bench', progress: false } as const;
+    const base = {
+      sweep: true,
+      environment: { bench: 'sweep-workers' },
+      cacheDir: join(dir, 'cache'),
+      codeVersion: 'bench',
+      progress: false,
+    } as const;
     // Prepares (and caches) the input sets; not timed.
     await runExperiment(loaded, { ...base, resultsRoot: join(dir, 'warm'), workers: 2 });
-    const runs: { config: string; workers: number; threads_per_worker: number | 'auto'; seconds: number; speedup_over?: Record<string, number> }[] = [];
+    const runs: {
+      config: string;
+      workers: number;
+      threads_per_worker: number | 'auto';
+      seconds: number;
+      speedup_over?: Record<string, number>;
+    }[] = [];
     for (const [k, config] of args.configs.entries()) {
       const started = performance.now();
-      const summary = await runExperiment(loaded, { ...base, resultsRoot: join(dir, `run${k}`), workers: config.workers, ...(config.threads === undefined ? {} : { threadsPerWorker: config.threads }) });
+      const summary = await runExperiment(loaded, {
+        ...base,
+        resultsRoot: join(dir, `run${k}`),
+        workers: config.workers,
+        ...(config.threads === undefined ? {} : { threadsPerWorker: config.threads }),
+      });
       const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
       const name = `${summary.workers} worker${summary.workers === 1 ? '' : 's'} x ${config.threads ?? 'auto'} thread${config.threads === 1 ? '' : 's'}`;
       const speedupOver = Object.fromEntries(runs.map((r) => [r.config, Number((r.seconds / seconds).toFixed(2))]));
-      runs.push({ config: name, workers: summary.workers, threads_per_worker: config.threads ?? 'auto', seconds, ...(runs.length > 0 ? { speedup_over: speedupOver } : {}) });
+      runs.push({
+        config: name,
+        workers: summary.workers,
+        threads_per_worker: config.threads ?? 'auto',
+        seconds,
+        ...(runs.length > 0 ? { speedup_over: speedupOver } : {}),
+      });
     }
-    return { sweep: '4 trials x 3 folds', clips: 12 * 10 * args.clips, epochs: args.epochs, cores: availableParallelism(), runs };
+    return {
+      sweep: '4 trials x 3 folds',
+      clips: 12 * 10 * args.clips,
+      epochs: args.epochs,
+      cores: availableParallelism(),
+      runs,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

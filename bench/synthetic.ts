@@ -24,7 +24,12 @@ export interface SyntheticBenchResult {
  * Times generating the default synthetic data set (12 subjects x 10 actions x 10 takes of 2 s:
  * video, pose and three IMUs each), pool start-up included, as a user would wait for it.
  */
-export async function benchSynthetic(args: { workers: number; subjects: number; clips: number; disk: boolean }): Promise<SyntheticBenchResult> {
+export async function benchSynthetic(args: {
+  workers: number;
+  subjects: number;
+  clips: number;
+  disk: boolean;
+}): Promise<SyntheticBenchResult> {
   const options: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, subjects: args.subjects, clipsPerClass: args.clips };
   const jobs = syntheticTakeJobs(options);
   const out = args.disk ? await mkdtemp(join(tmpdir(), 'motionfuse-bench-synthetic-')) : '';
@@ -32,13 +37,18 @@ export async function benchSynthetic(args: { workers: number; subjects: number; 
   const start = performance.now();
   const pool = startTakePool(options, { workers: args.workers, ...(ffmpeg === undefined ? {} : { ffmpeg }) });
   try {
-    await Promise.all(jobs.map(async (job) => {
-      if (args.disk) {
-        await pool.record(job, join(out, subjectId(job.subjectIndex), takeId(subjectId(job.subjectIndex), job.action, job.take)));
-      } else if ((await pool.generate(job)).streams.length === 0) {
-        throw new Error(`take ${job.action} of subject ${job.subjectIndex + 1} came back without streams`);
-      }
-    }));
+    await Promise.all(
+      jobs.map(async (job) => {
+        if (args.disk) {
+          await pool.record(
+            job,
+            join(out, subjectId(job.subjectIndex), takeId(subjectId(job.subjectIndex), job.action, job.take)),
+          );
+        } else if ((await pool.generate(job)).streams.length === 0) {
+          throw new Error(`take ${job.action} of subject ${job.subjectIndex + 1} came back without streams`);
+        }
+      }),
+    );
   } finally {
     await pool.close();
     if (out !== '') await rm(out, { recursive: true, force: true });
@@ -46,9 +56,20 @@ export async function benchSynthetic(args: { workers: number; subjects: number; 
   const seconds = (performance.now() - start) / 1000;
   return {
     impl: `motionfuse synthetic, ${args.workers} worker${args.workers === 1 ? '' : 's'}`,
-    takes: jobs.length, workers: args.workers, cores: availableParallelism(), mode: args.disk ? 'disk' : 'memory',
-    seconds: Number(seconds.toFixed(2)), takes_per_s: Number((jobs.length / seconds).toFixed(1)),
+    takes: jobs.length,
+    workers: args.workers,
+    cores: availableParallelism(),
+    mode: args.disk ? 'disk' : 'memory',
+    seconds: Number(seconds.toFixed(2)),
+    takes_per_s: Number((jobs.length / seconds).toFixed(1)),
     core_ms_per_take: Number(((seconds * 1000 * Math.max(1, args.workers)) / jobs.length).toFixed(1)),
-    options: { subjects: options.subjects, clipsPerClass: options.clipsPerClass, duration: options.duration, fps: options.fps, size: options.size, imuRate: options.imuRate },
+    options: {
+      subjects: options.subjects,
+      clipsPerClass: options.clipsPerClass,
+      duration: options.duration,
+      fps: options.fps,
+      size: options.size,
+      imuRate: options.imuRate,
+    },
   };
 }

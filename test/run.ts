@@ -18,7 +18,9 @@ import type { FileOutcome, FileRequest } from './runner/test-worker.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const workersFlag = args.indexOf('--workers');
-const workerCount = Number(workersFlag >= 0 ? args[workersFlag + 1] : (process.env['MOTIONFUSE_TEST_WORKERS'] ?? defaultWorkers()));
+const workerCount = Number(
+  workersFlag >= 0 ? args[workersFlag + 1] : (process.env['MOTIONFUSE_TEST_WORKERS'] ?? defaultWorkers()),
+);
 const filter = args.find((a, i) => !a.startsWith('--') && (workersFlag < 0 || i !== workersFlag + 1));
 if (!Number.isInteger(workerCount) || workerCount < 1) {
   process.stderr.write(`--workers must be a whole number >= 1, got ${String(workerCount)}\n`);
@@ -42,7 +44,11 @@ const timesFile = join(root, 'node_modules', '.cache', 'motionfuse', 'test-times
 const lastTimes = readTimes();
 const queue: FileRequest[] = suites
   .map((s) => ({ file: s.file, name: s.name }))
-  .sort((a, b) => (lastTimes[b.name] ?? Number.MAX_SAFE_INTEGER) - (lastTimes[a.name] ?? Number.MAX_SAFE_INTEGER) || a.name.localeCompare(b.name));
+  .sort(
+    (a, b) =>
+      (lastTimes[b.name] ?? Number.MAX_SAFE_INTEGER) - (lastTimes[a.name] ?? Number.MAX_SAFE_INTEGER) ||
+      a.name.localeCompare(b.name),
+  );
 
 const started = performance.now();
 const outcomes: FileOutcome[] = [];
@@ -91,7 +97,16 @@ function runIn(child: ChildProcess, request: FileRequest): Promise<FileOutcome> 
     const onExit = (code: number | null, signal: string | null) => {
       child.off('message', onMessage);
       const ms = performance.now() - start;
-      resolve({ ...request, passed: 0, total: 1, skipped: 0, assertions: 0, ms, output: '', error: `the test process exited (code ${String(code)}, signal ${String(signal)}) while running this file` });
+      resolve({
+        ...request,
+        passed: 0,
+        total: 1,
+        skipped: 0,
+        assertions: 0,
+        ms,
+        output: '',
+        error: `the test process exited (code ${String(code)}, signal ${String(signal)}) while running this file`,
+      });
     };
     child.once('message', onMessage);
     child.once('exit', onExit);
@@ -104,7 +119,9 @@ function report(outcome: FileOutcome): void {
   const failed = outcome.total - outcome.passed + (outcome.error === undefined ? 0 : 1);
   const status = failed > 0 ? 'FAIL' : 'ok';
   const cpu = outcome.cpu === undefined ? '' : `, ${outcome.cpu.toFixed(1)} s CPU`;
-  process.stdout.write(`\n${outcome.name}  ${status}  ${outcome.passed}/${outcome.total} tests, ${outcome.assertions} assertions, ${(outcome.ms / 1000).toFixed(1)} s${cpu}\n`);
+  process.stdout.write(
+    `\n${outcome.name}  ${status}  ${outcome.passed}/${outcome.total} tests, ${outcome.assertions} assertions, ${(outcome.ms / 1000).toFixed(1)} s${cpu}\n`,
+  );
   const output = outcome.output.replace(/\n+$/, '');
   if (output.length > 0) process.stdout.write(`${output}\n`);
   if (outcome.error !== undefined) process.stdout.write(`\n${outcome.error}\n`);
@@ -126,15 +143,23 @@ const skipped = sum((o) => o.skipped);
 
 try {
   mkdirSync(dirname(timesFile), { recursive: true });
-  writeFileSync(timesFile, `${JSON.stringify({ ...lastTimes, ...Object.fromEntries(outcomes.map((o) => [o.name, Math.round(o.ms)])) }, null, 1)}\n`);
+  writeFileSync(
+    timesFile,
+    `${JSON.stringify({ ...lastTimes, ...Object.fromEntries(outcomes.map((o) => [o.name, Math.round(o.ms)])) }, null, 1)}\n`,
+  );
 } catch {
   // Only an ordering hint for the next run.
 }
 
 const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 10);
 process.stdout.write('\nslowest files:\n');
-for (const o of slowest) process.stdout.write(`  ${(o.ms / 1000).toFixed(1).padStart(6)} s ${o.cpu === undefined ? '' : `${o.cpu.toFixed(1).padStart(6)} s CPU  `}${o.name}\n`);
-process.stdout.write(`\n${outcomes.length} files, ${sum((o) => o.assertions)} assertions, ${wall.toFixed(1)} s on ${Math.min(workerCount, outcomes.length)} worker processes\n`);
+for (const o of slowest)
+  process.stdout.write(
+    `  ${(o.ms / 1000).toFixed(1).padStart(6)} s ${o.cpu === undefined ? '' : `${o.cpu.toFixed(1).padStart(6)} s CPU  `}${o.name}\n`,
+  );
+process.stdout.write(
+  `\n${outcomes.length} files, ${sum((o) => o.assertions)} assertions, ${wall.toFixed(1)} s on ${Math.min(workerCount, outcomes.length)} worker processes\n`,
+);
 const failedFiles = outcomes.filter((o) => o.total - o.passed + (o.error === undefined ? 0 : 1) > 0);
 if (failedFiles.length > 0) process.stdout.write(`failed in: ${failedFiles.map((o) => o.name).join(', ')}\n`);
 process.stdout.write(`uvu: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);

@@ -22,8 +22,16 @@ export function probeBluetooth(): BluetoothProbe {
     Socket = require('@abandonware/bluetooth-hci-socket') as typeof Socket;
   } catch (err) {
     const text = errorMessage(err);
-    if (/Cannot find module .*bluetooth_hci_socket\.node|Cannot find module '@abandonware\/bluetooth-hci-socket'/.test(text)) {
-      return { available: false, problem: 'the HCI socket addon (@abandonware/bluetooth-hci-socket) is not built: npm compiles it at install time with node-gyp, which needs python3, make and a C++ compiler; install those and run `npm rebuild @abandonware/bluetooth-hci-socket`' };
+    if (
+      /Cannot find module .*bluetooth_hci_socket\.node|Cannot find module '@abandonware\/bluetooth-hci-socket'/.test(
+        text,
+      )
+    ) {
+      return {
+        available: false,
+        problem:
+          'the HCI socket addon (@abandonware/bluetooth-hci-socket) is not built: npm compiles it at install time with node-gyp, which needs python3, make and a C++ compiler; install those and run `npm rebuild @abandonware/bluetooth-hci-socket`',
+      };
     }
     return { available: false, problem: `HCI socket binding failed to load: ${text.split('\n')[0]}` };
   }
@@ -32,16 +40,18 @@ export function probeBluetooth(): BluetoothProbe {
     socket = new Socket();
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const why = code === 'EAFNOSUPPORT'
-      ? 'the kernel has no Bluetooth socket support here (no adapter, or a container without it)'
-      : code === 'EPERM' || code === 'EACCES'
-        ? 'permission denied (grant CAP_NET_RAW: sudo setcap cap_net_raw+eip $(eval readlink -f $(which node)))'
-        : 'see the error';
+    const why =
+      code === 'EAFNOSUPPORT'
+        ? 'the kernel has no Bluetooth socket support here (no adapter, or a container without it)'
+        : code === 'EPERM' || code === 'EACCES'
+          ? 'permission denied (grant CAP_NET_RAW: sudo setcap cap_net_raw+eip $(eval readlink -f $(which node)))'
+          : 'see the error';
     return { available: false, problem: `cannot open an HCI socket: ${errorMessage(err)}: ${why}` };
   }
   try {
     const adapters = socket.getDeviceList().map((d) => ({ devId: d.devId, devUp: d.devUp }));
-    if (adapters.length === 0) return { available: false, adapters, problem: 'HCI socket opened but no Bluetooth adapter is present' };
+    if (adapters.length === 0)
+      return { available: false, adapters, problem: 'HCI socket opened but no Bluetooth adapter is present' };
     return { available: true, adapters };
   } catch (err) {
     return { available: false, problem: `listing adapters failed: ${errorMessage(err)}` };

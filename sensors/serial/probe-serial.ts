@@ -26,7 +26,10 @@ export async function probeSerial(): Promise<SerialProbe> {
   }
   try {
     const ports = await binding.list();
-    return { bindingLoaded: true, ports: ports.map((p) => (p.manufacturer ? { path: p.path, manufacturer: p.manufacturer } : { path: p.path })) };
+    return {
+      bindingLoaded: true,
+      ports: ports.map((p) => (p.manufacturer ? { path: p.path, manufacturer: p.manufacturer } : { path: p.path })),
+    };
   } catch (err) {
     const text = errorMessage(err);
     const hint = /udevadm/.test(text) ? ' (install udev to list ports; opening a port by its path still works)' : '';

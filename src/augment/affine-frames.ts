@@ -37,9 +37,12 @@ export interface AffineRanges {
 /** A random transform drawn from `ranges`, applied to the sample's frames and pose. */
 export function affineFrames(sample: Sample, ranges: AffineRanges, rng: SeededRandom): Sample {
   const { rotationDeg, translate, scale } = ranges;
-  if (!(rotationDeg >= 0 && rotationDeg <= 180)) throw new Error(`affineFrames(): rotationDeg must be within 0-180 degrees, got ${rotationDeg}`);
-  if (!(translate[0] >= 0 && translate[1] >= 0)) throw new Error(`affineFrames(): translate must be [dx, dy] >= 0 pixels, got [${translate.join(', ')}]`);
-  if (!(scale[0] > 0 && scale[1] >= scale[0])) throw new Error(`affineFrames(): scale must be [low, high] with 0 < low <= high, got [${scale.join(', ')}]`);
+  if (!(rotationDeg >= 0 && rotationDeg <= 180))
+    throw new Error(`affineFrames(): rotationDeg must be within 0-180 degrees, got ${rotationDeg}`);
+  if (!(translate[0] >= 0 && translate[1] >= 0))
+    throw new Error(`affineFrames(): translate must be [dx, dy] >= 0 pixels, got [${translate.join(', ')}]`);
+  if (!(scale[0] > 0 && scale[1] >= scale[0]))
+    throw new Error(`affineFrames(): scale must be [low, high] with 0 < low <= high, got [${scale.join(', ')}]`);
   const transform: AffineTransform = {
     rotationDeg: rng.uniform(-rotationDeg, rotationDeg),
     translate: [rng.uniform(-translate[0], translate[0]), rng.uniform(-translate[1], translate[1])],
@@ -52,9 +55,12 @@ export function affineFrames(sample: Sample, ranges: AffineRanges, rng: SeededRa
 export function applyAffine(sample: Sample, transform: AffineTransform, fill: FrameFill = 'edge'): Sample {
   const { rotationDeg, translate, scale } = transform;
   if (![rotationDeg, translate[0], translate[1]].every(Number.isFinite) || !(scale > 0 && Number.isFinite(scale))) {
-    throw new Error(`applyAffine(): need a finite rotationDeg and translate and a scale > 0, got ${JSON.stringify(transform)}`);
+    throw new Error(
+      `applyAffine(): need a finite rotationDeg and translate and a scale > 0, got ${JSON.stringify(transform)}`,
+    );
   }
-  if (fill !== 'edge' && !(fill >= 0 && fill <= 255)) throw new Error(`applyAffine(): fill must be 'edge' or a grey level 0-255, got ${fill}`);
+  if (fill !== 'edge' && !(fill >= 0 && fill <= 255))
+    throw new Error(`applyAffine(): fill must be 'edge' or a grey level 0-255, got ${fill}`);
   const size = sampleFrameSize(sample, 'applyAffine');
   if (size === undefined) return mapStreams(sample, {}); // no video and no pose: nothing in the image plane
   const plane = planeMap(transform, size);
@@ -78,7 +84,15 @@ interface PlaneMap {
 
 function planeMap(t: AffineTransform, size: { width: number; height: number }): PlaneMap {
   const angle = (t.rotationDeg * Math.PI) / 180;
-  return { cx: (size.width - 1) / 2, cy: (size.height - 1) / 2, cos: Math.cos(angle), sin: Math.sin(angle), scale: t.scale, dx: t.translate[0], dy: t.translate[1] };
+  return {
+    cx: (size.width - 1) / 2,
+    cy: (size.height - 1) / 2,
+    cos: Math.cos(angle),
+    sin: Math.sin(angle),
+    scale: t.scale,
+    dx: t.translate[0],
+    dy: t.translate[1],
+  };
 }
 
 /**
@@ -104,10 +118,26 @@ function warpFrames(video: DecodedFrames, m: PlaneMap, fill: FrameFill): Decoded
       const w3 = weights[4 * p + 3] as number;
       const c = (constant[p] as number) + 0.5; // + 0.5: Uint8Array truncates, so this rounds
       const to = base + p * ch;
-      out[to] = c + w0 * (frames[t0] as number) + w1 * (frames[t1] as number) + w2 * (frames[t2] as number) + w3 * (frames[t3] as number);
-      if (ch === 3) { // DecodedFrames are grey (1) or RGB (3)
-        out[to + 1] = c + w0 * (frames[t0 + 1] as number) + w1 * (frames[t1 + 1] as number) + w2 * (frames[t2 + 1] as number) + w3 * (frames[t3 + 1] as number);
-        out[to + 2] = c + w0 * (frames[t0 + 2] as number) + w1 * (frames[t1 + 2] as number) + w2 * (frames[t2 + 2] as number) + w3 * (frames[t3 + 2] as number);
+      out[to] =
+        c +
+        w0 * (frames[t0] as number) +
+        w1 * (frames[t1] as number) +
+        w2 * (frames[t2] as number) +
+        w3 * (frames[t3] as number);
+      if (ch === 3) {
+        // DecodedFrames are grey (1) or RGB (3)
+        out[to + 1] =
+          c +
+          w0 * (frames[t0 + 1] as number) +
+          w1 * (frames[t1 + 1] as number) +
+          w2 * (frames[t2 + 1] as number) +
+          w3 * (frames[t3 + 1] as number);
+        out[to + 2] =
+          c +
+          w0 * (frames[t0 + 2] as number) +
+          w1 * (frames[t1 + 2] as number) +
+          w2 * (frames[t2 + 2] as number) +
+          w3 * (frames[t3 + 2] as number);
       }
     }
   }
@@ -115,7 +145,13 @@ function warpFrames(video: DecodedFrames, m: PlaneMap, fill: FrameFill): Decoded
 }
 
 /** Per output pixel: byte offsets of its four taps in a frame, their weights, and what the fill adds. */
-function remapTable(m: PlaneMap, w: number, h: number, ch: number, fill: FrameFill): { taps: Int32Array; weights: Float64Array; constant: Float64Array } {
+function remapTable(
+  m: PlaneMap,
+  w: number,
+  h: number,
+  ch: number,
+  fill: FrameFill,
+): { taps: Int32Array; weights: Float64Array; constant: Float64Array } {
   const taps = new Int32Array(4 * w * h);
   const weights = new Float64Array(4 * w * h);
   const constant = new Float64Array(w * h);
@@ -138,7 +174,7 @@ function remapTable(m: PlaneMap, w: number, h: number, ch: number, fill: FrameFi
       for (let q = 0; q < 4; q++) {
         const tx = x0 + (q & 1);
         const ty = y0 + (q >> 1);
-        const weight = ((q & 1) === 1 ? fx : 1 - fx) * ((q >> 1) === 1 ? fy : 1 - fy);
+        const weight = ((q & 1) === 1 ? fx : 1 - fx) * (q >> 1 === 1 ? fy : 1 - fy);
         if (fill === 'edge' || (tx >= 0 && tx < w && ty >= 0 && ty < h)) {
           taps[4 * p + q] = (Math.min(h - 1, Math.max(0, ty)) * w + Math.min(w - 1, Math.max(0, tx))) * ch;
           weights[4 * p + q] = weight;

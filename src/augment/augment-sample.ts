@@ -11,7 +11,9 @@ import { timeWarpImu } from './time-warp-imu.ts';
 
 const probability = z.number().min(0).max(1);
 const atLeastZero = z.number().min(0).finite();
-const lowHigh = z.tuple([z.number().positive().finite(), z.number().positive().finite()]).refine(([low, high]) => low <= high, 'must be [low, high] with low <= high');
+const lowHigh = z
+  .tuple([z.number().positive().finite(), z.number().positive().finite()])
+  .refine(([low, high]) => low <= high, 'must be [low, high] with low <= high');
 
 /**
  * The augmentation chain and its defaults, the one place they are written. Each step runs with
@@ -20,24 +22,34 @@ const lowHigh = z.tuple([z.number().positive().finite(), z.number().positive().f
  * defaults are moderate starting points, not tuned values. A flip assumes labels that do not
  * name a side (a left-foot kick would become a right-foot one).
  */
-export const AUGMENT_CONFIG_SCHEMA = z.strictObject({
-  flip: z.strictObject({ p: probability.default(0.5) }).prefault({}),
-  affine: z.strictObject({
-    p: probability.default(0.5),
-    /** Largest |rotation|, degrees. */
-    rotationDeg: atLeastZero.max(180).default(10),
-    /** Largest |dx|, |dy|, pixels. */
-    translate: z.tuple([atLeastZero, atLeastZero]).default([8, 8]),
-    scale: lowHigh.default([0.9, 1.1]),
-    /** 'edge' repeats border pixels; a number fills with that grey level. */
-    fill: z.union([z.literal('edge'), z.number().min(0).max(255)]).default('edge'),
-  }).prefault({}),
-  rotateImu: z.strictObject({ p: probability.default(0.5), maxDeg: atLeastZero.max(180).default(10) }).prefault({}),
-  scaleImu: z.strictObject({ p: probability.default(0.5), range: lowHigh.default([0.9, 1.1]) }).prefault({}),
-  timeWarpImu: z.strictObject({ p: probability.default(0.5), strength: atLeastZero.default(0.2) }).prefault({}),
-  /** sd of added noise: m/s^2 on acc, rad/s on gyro. */
-  jitterImu: z.strictObject({ p: probability.default(0.5), sdAcc: atLeastZero.default(0.05), sdGyro: atLeastZero.default(0.01) }).prefault({}),
-}).prefault({});
+export const AUGMENT_CONFIG_SCHEMA = z
+  .strictObject({
+    flip: z.strictObject({ p: probability.default(0.5) }).prefault({}),
+    affine: z
+      .strictObject({
+        p: probability.default(0.5),
+        /** Largest |rotation|, degrees. */
+        rotationDeg: atLeastZero.max(180).default(10),
+        /** Largest |dx|, |dy|, pixels. */
+        translate: z.tuple([atLeastZero, atLeastZero]).default([8, 8]),
+        scale: lowHigh.default([0.9, 1.1]),
+        /** 'edge' repeats border pixels; a number fills with that grey level. */
+        fill: z.union([z.literal('edge'), z.number().min(0).max(255)]).default('edge'),
+      })
+      .prefault({}),
+    rotateImu: z.strictObject({ p: probability.default(0.5), maxDeg: atLeastZero.max(180).default(10) }).prefault({}),
+    scaleImu: z.strictObject({ p: probability.default(0.5), range: lowHigh.default([0.9, 1.1]) }).prefault({}),
+    timeWarpImu: z.strictObject({ p: probability.default(0.5), strength: atLeastZero.default(0.2) }).prefault({}),
+    /** sd of added noise: m/s^2 on acc, rad/s on gyro. */
+    jitterImu: z
+      .strictObject({
+        p: probability.default(0.5),
+        sdAcc: atLeastZero.default(0.05),
+        sdGyro: atLeastZero.default(0.01),
+      })
+      .prefault({}),
+  })
+  .prefault({});
 
 /** A chain as written by the user: any step or field left out takes its default. */
 export type AugmentConfigInput = z.input<typeof AUGMENT_CONFIG_SCHEMA>;
@@ -61,8 +73,13 @@ const STEPS: readonly [AugmentStep, StepRunner][] = [
 export function resolveAugmentConfig(config: AugmentConfigInput = {}): AugmentConfig {
   const parsed = AUGMENT_CONFIG_SCHEMA.safeParse(config);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`));
-    throw new UserError(`augmentation config: ${problems.join('; ')}`, `The steps are ${STEPS.map(([step]) => step).join(', ')}; their fields and defaults are in AUGMENT_CONFIG_SCHEMA (src/augment/augment-sample.ts).`);
+    const problems = parsed.error.issues.map((issue) =>
+      issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new UserError(
+      `augmentation config: ${problems.join('; ')}`,
+      `The steps are ${STEPS.map(([step]) => step).join(', ')}; their fields and defaults are in AUGMENT_CONFIG_SCHEMA (src/augment/augment-sample.ts).`,
+    );
   }
   return parsed.data;
 }

@@ -65,7 +65,9 @@ function mirrorFrames(video: DecodedFrames): DecodedFrames {
 
 function mirrorPose(stream: PoseStream, width: number): PoseStream {
   if (stream.joints !== 'coco17') {
-    throw new Error(`flipHorizontal(): pose joint set '${stream.joints}' has no left/right map here; only coco17 can be flipped`);
+    throw new Error(
+      `flipHorizontal(): pose joint set '${stream.joints}' has no left/right map here; only coco17 can be flipped`,
+    );
   }
   const { data, score, dims } = stream;
   const mirror = JOINT_SETS.coco17.mirror;
@@ -78,7 +80,8 @@ function mirrorPose(stream: PoseStream, width: number): PoseStream {
       const to = i * frameValues + (mirror[j] as number) * dims;
       out[to] = width - 1 - (data[from] as number);
       for (let d = 1; d < dims; d++) out[to + d] = data[from + d] as number;
-      if (score !== undefined && outScore !== undefined) outScore[i * 17 + (mirror[j] as number)] = score[i * 17 + j] as number;
+      if (score !== undefined && outScore !== undefined)
+        outScore[i * 17 + (mirror[j] as number)] = score[i * 17 + j] as number;
     }
   }
   const mirrored: PoseStream = { ...stream, data: out };
@@ -95,6 +98,7 @@ function mirrorImu(stream: ImuStream): ImuStream {
     data[k + 5] = -(data[k + 5] as number);
   }
   const side = stream.meta.side;
-  const meta = side === 'left' || side === 'right' ? { ...stream.meta, side: side === 'left' ? 'right' : 'left' } : stream.meta;
+  const meta =
+    side === 'left' || side === 'right' ? { ...stream.meta, side: side === 'left' ? 'right' : 'left' } : stream.meta;
   return { ...stream, data, meta };
 }

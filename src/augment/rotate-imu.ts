@@ -9,7 +9,8 @@ import { mapStreams } from './map-streams.ts';
  * both are measured in the one sensor frame. Lengths and the angle between acc and gyro are kept.
  */
 export function rotateImu(sample: Sample, maxDeg: number, rng: SeededRandom): Sample {
-  if (!(maxDeg >= 0 && maxDeg <= 180)) throw new Error(`rotateImu(): maxDeg must be within 0-180 degrees, got ${maxDeg}`);
+  if (!(maxDeg >= 0 && maxDeg <= 180))
+    throw new Error(`rotateImu(): maxDeg must be within 0-180 degrees, got ${maxDeg}`);
   return mapStreams(sample, { imu: (stream) => rotated(stream, randomRotation((maxDeg * Math.PI) / 180, rng)) });
 }
 
@@ -27,9 +28,15 @@ function randomRotation(maxAngle: number, rng: SeededRandom): Float64Array {
   const s = Math.sin(angle);
   const k = 1 - c;
   return Float64Array.of(
-    c + x * x * k, x * y * k - z * s, x * z * k + y * s,
-    y * x * k + z * s, c + y * y * k, y * z * k - x * s,
-    z * x * k - y * s, z * y * k + x * s, c + z * z * k,
+    c + x * x * k,
+    x * y * k - z * s,
+    x * z * k + y * s,
+    y * x * k + z * s,
+    c + y * y * k,
+    y * z * k - x * s,
+    z * x * k - y * s,
+    z * y * k + x * s,
+    c + z * z * k,
   );
 }
 

@@ -11,16 +11,22 @@ export function sampleFrameSize(sample: Sample, fn: string): { width: number; he
   for (const stream of sample.streams) {
     if (stream.kind !== 'video') continue;
     if (stream.decoded === undefined) {
-      throw new Error(`${fn}(): sample '${sample.id}' has a video still on disk (${stream.source?.path}); decode its frames before augmenting`);
+      throw new Error(
+        `${fn}(): sample '${sample.id}' has a video still on disk (${stream.source?.path}); decode its frames before augmenting`,
+      );
     }
     const { width, height } = stream.decoded;
     if (size !== undefined && (size.width !== width || size.height !== height)) {
-      throw new Error(`${fn}(): sample '${sample.id}' has videos of ${size.width}x${size.height} and ${width}x${height}; pose keypoints need one frame size`);
+      throw new Error(
+        `${fn}(): sample '${sample.id}' has videos of ${size.width}x${size.height} and ${width}x${height}; pose keypoints need one frame size`,
+      );
     }
     size = { width, height };
   }
   if (size === undefined && sample.streams.some((s) => s.kind === 'pose')) {
-    throw new Error(`${fn}(): sample '${sample.id}' has pose keypoints but no decoded video to give the frame size they are measured in`);
+    throw new Error(
+      `${fn}(): sample '${sample.id}' has pose keypoints but no decoded video to give the frame size they are measured in`,
+    );
   }
   return size;
 }

@@ -10,13 +10,15 @@ import { mapStreams } from './map-streams.ts';
  */
 export function scaleImu(sample: Sample, range: readonly [number, number], rng: SeededRandom): Sample {
   const [low, high] = range;
-  if (!(low > 0 && high >= low && Number.isFinite(high))) throw new Error(`scaleImu(): range must be [low, high] with 0 < low <= high, got [${range.join(', ')}]`);
+  if (!(low > 0 && high >= low && Number.isFinite(high)))
+    throw new Error(`scaleImu(): range must be [low, high] with 0 < low <= high, got [${range.join(', ')}]`);
   return mapStreams(sample, {
     imu: (stream) => {
       const accFactor = rng.uniform(low, high);
       const gyroFactor = rng.uniform(low, high);
       const data = stream.data.slice();
-      for (let k = 0; k < data.length; k++) data[k] = (data[k] as number) * (k % IMU_CHANNELS < 3 ? accFactor : gyroFactor);
+      for (let k = 0; k < data.length; k++)
+        data[k] = (data[k] as number) * (k % IMU_CHANNELS < 3 ? accFactor : gyroFactor);
       return { ...stream, data };
     },
   });

@@ -15,9 +15,14 @@ const SPEED_KNOTS = 4;
  * leading the camera by a little; keep `strength` small (0.1-0.3).
  */
 export function timeWarpImu(sample: Sample, strength: number, rng: SeededRandom): Sample {
-  if (!(strength >= 0 && Number.isFinite(strength))) throw new Error(`timeWarpImu(): strength must be >= 0 (sd of the log playback speed), got ${strength}`);
+  if (!(strength >= 0 && Number.isFinite(strength)))
+    throw new Error(`timeWarpImu(): strength must be >= 0 (sd of the log playback speed), got ${strength}`);
   return mapStreams(sample, {
-    imu: (stream) => warped(stream, Float64Array.from({ length: SPEED_KNOTS }, () => Math.exp(strength * rng.normal()))),
+    imu: (stream) =>
+      warped(
+        stream,
+        Float64Array.from({ length: SPEED_KNOTS }, () => Math.exp(strength * rng.normal())),
+      ),
   });
 }
 
@@ -56,7 +61,8 @@ function warped(stream: ImuStream, knots: Float64Array): ImuStream {
     const gap = (t[q + 1] as number) - (t[q] as number);
     const w = gap > 0 ? Math.min(1, Math.max(0, (source - (t[q] as number)) / gap)) : 1;
     for (let c = 0; c < IMU_CHANNELS; c++) {
-      data[j * IMU_CHANNELS + c] = (1 - w) * (src[q * IMU_CHANNELS + c] as number) + w * (src[(q + 1) * IMU_CHANNELS + c] as number);
+      data[j * IMU_CHANNELS + c] =
+        (1 - w) * (src[q * IMU_CHANNELS + c] as number) + w * (src[(q + 1) * IMU_CHANNELS + c] as number);
     }
   }
   return { ...stream, data };

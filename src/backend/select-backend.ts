@@ -49,10 +49,7 @@ const CANDIDATES: readonly Candidate[] = [
 /** Parses a preference from a flag or the environment; unknown names list the valid ones. */
 export function parseBackendPreference(value: string, source: string): BackendPreference {
   if ((BACKEND_PREFERENCES as readonly string[]).includes(value)) return value as BackendPreference;
-  throw new UserError(
-    `${source}: unknown backend '${value}'`,
-    `Use one of: ${BACKEND_PREFERENCES.join(', ')}.`,
-  );
+  throw new UserError(`${source}: unknown backend '${value}'`, `Use one of: ${BACKEND_PREFERENCES.join(', ')}.`);
 }
 
 /**
@@ -78,9 +75,15 @@ export async function selectBackend(preference?: BackendPreference): Promise<Bac
     const attempt = await tryCandidate(c);
     attempts.push(attempt);
     if (attempt.ok) {
-      const reason = wanted === 'auto'
-        ? (attempts.length === 1 ? 'preferred backend, loaded' : `first that loaded (${attempts.filter((a) => !a.ok).map((a) => a.candidate).join(', ')} unavailable)`)
-        : `requested by ${source}=${wanted}`;
+      const reason =
+        wanted === 'auto'
+          ? attempts.length === 1
+            ? 'preferred backend, loaded'
+            : `first that loaded (${attempts
+                .filter((a) => !a.ok)
+                .map((a) => a.candidate)
+                .join(', ')} unavailable)`
+          : `requested by ${source}=${wanted}`;
       const choice: BackendChoice = { name: c.backend, candidate: c.candidate, reason, attempts };
       log.info(`using ${c.candidate} (${reason})`);
       for (const a of attempts) log.debug(`${a.candidate}: ${a.ok ? 'ok' : 'unavailable'}: ${a.reason}`);
@@ -89,7 +92,9 @@ export async function selectBackend(preference?: BackendPreference): Promise<Bac
   }
   throw new UserError(
     `no usable TensorFlow.js backend for ${source}=${wanted}: ${attempts.map((a) => `${a.candidate}: ${a.reason}`).join('; ')}`,
-    wanted === 'auto' ? 'Reinstall with `npm ci`; run `motionfuse doctor` for details.' : 'Drop the setting to let motionfuse choose, or run `motionfuse doctor`.',
+    wanted === 'auto'
+      ? 'Reinstall with `npm ci`; run `motionfuse doctor` for details.'
+      : 'Drop the setting to let motionfuse choose, or run `motionfuse doctor`.',
   );
 }
 
@@ -116,7 +121,9 @@ async function tryCandidate(c: Candidate): Promise<BackendAttempt> {
 async function loadNative(pkg: string): Promise<string> {
   await import(pkg);
   if (tf.findBackendFactory('tensorflow') === null) {
-    throw new Error(`${pkg} loaded but registered its backend with another copy of @tensorflow/tfjs-core; run \`npm dedupe\``);
+    throw new Error(
+      `${pkg} loaded but registered its backend with another copy of @tensorflow/tfjs-core; run \`npm dedupe\``,
+    );
   }
   return `${pkg} native binding loaded`;
 }
@@ -140,10 +147,10 @@ function describeLoadError(err: unknown): string {
     }
     return `not installed (${what})`;
   }
-  if (/libtensorflow|\.so|dlopen|cudart|cudnn/i.test(message)) return `native library failed to load: ${firstLine(message)}`;
+  if (/libtensorflow|\.so|dlopen|cudart|cudnn/i.test(message))
+    return `native library failed to load: ${firstLine(message)}`;
   return firstLine(message);
 }
-
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;

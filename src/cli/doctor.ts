@@ -40,7 +40,9 @@ export async function runDoctor(options: { backend?: BackendPreference } = {}): 
   try {
     choice = await selectBackend(options.backend);
     checks.push({
-      name: 'backend', status: 'ok', core: true,
+      name: 'backend',
+      status: 'ok',
+      core: true,
       summary: `${choice.name}${choice.candidate === choice.name ? '' : ` (${choice.candidate})`}: ${choice.reason}`,
       details: choice.attempts.map((a) => `${a.candidate}: ${a.ok ? 'loaded' : 'not used'}: ${a.reason}`),
     });
@@ -50,42 +52,60 @@ export async function runDoctor(options: { backend?: BackendPreference } = {}): 
   if (choice !== undefined) {
     const probe = await probeTraining();
     checks.push({
-      name: 'training', core: true, status: probe.ok ? 'ok' : 'missing',
-      summary: probe.ok ? `a conv1d + BatchNorm + LSTM model trains on ${tf.getBackend()}: ${probe.detail}` : `training fails on ${tf.getBackend()}: ${probe.detail}`,
+      name: 'training',
+      core: true,
+      status: probe.ok ? 'ok' : 'missing',
+      summary: probe.ok
+        ? `a conv1d + BatchNorm + LSTM model trains on ${tf.getBackend()}: ${probe.detail}`
+        : `training fails on ${tf.getBackend()}: ${probe.detail}`,
       details: [],
     });
   }
 
   const native = loadNativeAddon();
   checks.push({
-    name: 'native kernels', core: false, status: native.addon === undefined ? 'missing' : 'ok',
-    summary: native.addon === undefined
-      ? `${native.reason}; the WASM backend uses its JavaScript kernels (about 2x slower training)`
-      : `${native.reason}${choice?.name === 'wasm' ? ' (used by the wasm backend)' : ' (used only by the wasm backend)'}`,
+    name: 'native kernels',
+    core: false,
+    status: native.addon === undefined ? 'missing' : 'ok',
+    summary:
+      native.addon === undefined
+        ? `${native.reason}; the WASM backend uses its JavaScript kernels (about 2x slower training)`
+        : `${native.reason}${choice?.name === 'wasm' ? ' (used by the wasm backend)' : ' (used only by the wasm backend)'}`,
     details: [NATIVE_ADDON_PATH],
   });
 
   try {
     const ffmpeg = await locateFfmpeg();
-    checks.push({ name: 'ffmpeg', status: 'ok', core: false, summary: `${ffmpeg.version} (${ffmpeg.source})`, details: [ffmpeg.path] });
+    checks.push({
+      name: 'ffmpeg',
+      status: 'ok',
+      core: false,
+      summary: `${ffmpeg.version} (${ffmpeg.source})`,
+      details: [ffmpeg.path],
+    });
   } catch (err) {
     checks.push({ name: 'ffmpeg', status: 'missing', core: false, summary: message(err), details: [] });
   }
 
   const serial = await probeSerial();
   checks.push({
-    name: 'serial port', core: false,
+    name: 'serial port',
+    core: false,
     status: !serial.bindingLoaded ? 'missing' : serial.problem ? 'warn' : 'ok',
     summary: serial.bindingLoaded
       ? `native binding loaded${serial.ports ? `, ${serial.ports.length} port(s)` : ''}${serial.problem ? `; ${serial.problem}` : ''}`
-      : serial.problem ?? 'unavailable',
+      : (serial.problem ?? 'unavailable'),
     details: (serial.ports ?? []).map((p) => `${p.path}${p.manufacturer ? ` (${p.manufacturer})` : ''}`),
   });
 
   const ble = probeBluetooth();
   checks.push({
-    name: 'bluetooth', core: false, status: ble.available ? 'ok' : 'missing',
-    summary: ble.available ? `${ble.adapters?.length ?? 0} adapter(s)` : `unavailable: ${ble.problem ?? 'unknown reason'}`,
+    name: 'bluetooth',
+    core: false,
+    status: ble.available ? 'ok' : 'missing',
+    summary: ble.available
+      ? `${ble.adapters?.length ?? 0} adapter(s)`
+      : `unavailable: ${ble.problem ?? 'unknown reason'}`,
     details: (ble.adapters ?? []).map((a) => `hci${a.devId} ${a.devUp ? 'up' : 'down'}`),
   });
 
@@ -98,7 +118,13 @@ export async function runDoctor(options: { backend?: BackendPreference } = {}): 
 
   const coreUsable = checks.every((c) => !c.core || c.status === 'ok');
   const report: DoctorReport = { motionfuse: PACKAGE.version, checks, coreUsable };
-  if (choice !== undefined) report.backend = { name: choice.name, candidate: choice.candidate, reason: choice.reason, attempts: choice.attempts };
+  if (choice !== undefined)
+    report.backend = {
+      name: choice.name,
+      candidate: choice.candidate,
+      reason: choice.reason,
+      attempts: choice.attempts,
+    };
   return report;
 }
 
@@ -107,7 +133,13 @@ function checkNode(): DoctorCheck {
   const min = /(\d+)\.(\d+)/.exec(wanted);
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   const ok = min === null || major > Number(min[1]) || (major === Number(min[1]) && minor >= Number(min[2]));
-  return { name: 'node', status: ok ? 'ok' : 'missing', core: true, summary: `${process.version} (needs ${wanted})`, details: [] };
+  return {
+    name: 'node',
+    status: ok ? 'ok' : 'missing',
+    core: true,
+    summary: `${process.version} (needs ${wanted})`,
+    details: [],
+  };
 }
 
 const MARK: Record<CheckStatus, string> = { ok: 'ok', warn: 'warn', missing: 'missing' };
@@ -119,9 +151,11 @@ export function formatDoctorReport(report: DoctorReport): string {
     lines.push(`  ${c.name.padEnd(width)}  ${MARK[c.status].padEnd(7)}  ${c.summary}`);
     for (const d of c.details) lines.push(`  ${''.padEnd(width)}  ${''.padEnd(7)}    ${d}`);
   }
-  lines.push(report.coreUsable
-    ? 'core: usable (a backend that can train is available)'
-    : 'core: NOT usable (no backend that can train); see the lines above');
+  lines.push(
+    report.coreUsable
+      ? 'core: usable (a backend that can train is available)'
+      : 'core: NOT usable (no backend that can train); see the lines above',
+  );
   return lines.join('\n');
 }
 

@@ -52,7 +52,10 @@ function commandWord(argv: readonly string[]): string | undefined {
 async function commandsFor(argv: readonly string[]): Promise<AddCommands[]> {
   const word = commandWord(argv);
   if (word === undefined && argv.some((a) => a === '--version' || a === '-v')) return [];
-  const loaders = word === undefined ? [...new Set(Object.values(COMMAND_MODULES))] : [COMMAND_MODULES[word] as () => Promise<AddCommands>];
+  const loaders =
+    word === undefined
+      ? [...new Set(Object.values(COMMAND_MODULES))]
+      : [COMMAND_MODULES[word] as () => Promise<AddCommands>];
   return Promise.all(loaders.map((load) => load()));
 }
 
@@ -65,10 +68,15 @@ export async function main(argv: string[]): Promise<number> {
     .epilogue('motionfuse: multimodal athlete motion recognition (video + wearable IMU). See README.md.')
     .option('backend', {
       choices: BACKEND_PREFERENCES,
-      describe: 'TensorFlow.js backend (default: MOTIONFUSE_BACKEND, else auto: tfjs-node-gpu > tfjs-node > wasm > cpu)',
+      describe:
+        'TensorFlow.js backend (default: MOTIONFUSE_BACKEND, else auto: tfjs-node-gpu > tfjs-node > wasm > cpu)',
     })
     .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces for all errors' })
-    .option('log-level', { choices: ['error', 'warn', 'info', 'debug'] as const, default: getLogLevel(), describe: 'Logging detail (default: MOTIONFUSE_LOG, else info)' })
+    .option('log-level', {
+      choices: ['error', 'warn', 'info', 'debug'] as const,
+      default: getLogLevel(),
+      describe: 'Logging detail (default: MOTIONFUSE_LOG, else info)',
+    })
     .middleware((args) => {
       setLogLevel(args['log-level']);
       debug = args.debug;

@@ -24,22 +24,39 @@ export function poseCommand<T>(cli: Argv<T>): Argv<T> {
   return cli.command(
     'pose <video>',
     'Estimate 2D body pose (COCO-17 keypoints, MoveNet Lightning) in a video; write pose.csv, pose.json and an overlay preview',
-    (y) => y
-      .positional('video', { type: 'string', demandOption: true, describe: 'A video file ffmpeg reads (mp4, avi, mkv, ...)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Folder for pose.csv, pose.json and pose-preview.png (created; files of these names are replaced)' })
-      .option('every', { type: 'number', default: 1, describe: 'Estimate every n-th frame (frames 0, n, 2n, ...)' })
-      .option('preview', { type: 'number', default: 6, describe: 'Frames shown in pose-preview.png, evenly spaced over those estimated' })
-      .example('$0 pose clip.mp4 --out pose', 'The pose in every frame of clip.mp4')
-      .example('$0 pose long.mp4 --out pose --every 5', 'Every fifth frame'),
+    (y) =>
+      y
+        .positional('video', {
+          type: 'string',
+          demandOption: true,
+          describe: 'A video file ffmpeg reads (mp4, avi, mkv, ...)',
+        })
+        .option('out', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Folder for pose.csv, pose.json and pose-preview.png (created; files of these names are replaced)',
+        })
+        .option('every', { type: 'number', default: 1, describe: 'Estimate every n-th frame (frames 0, n, 2n, ...)' })
+        .option('preview', {
+          type: 'number',
+          default: 6,
+          describe: 'Frames shown in pose-preview.png, evenly spaced over those estimated',
+        })
+        .example('$0 pose clip.mp4 --out pose', 'The pose in every frame of clip.mp4')
+        .example('$0 pose long.mp4 --out pose --every 5', 'Every fifth frame'),
     async (args) => {
-      if (!Number.isInteger(args.every) || args.every < 1) throw new UserError(`--every must be a whole number of frames >= 1, got ${args.every}`);
-      if (!Number.isInteger(args.preview) || args.preview < 1 || args.preview > 24) throw new UserError(`--preview must be a whole number of frames from 1 to 24, got ${args.preview}`);
+      if (!Number.isInteger(args.every) || args.every < 1)
+        throw new UserError(`--every must be a whole number of frames >= 1, got ${args.every}`);
+      if (!Number.isInteger(args.preview) || args.preview < 1 || args.preview > 24)
+        throw new UserError(`--preview must be a whole number of frames from 1 to 24, got ${args.preview}`);
       const video = resolve(args.video);
       const out = resolve(args.out);
       await checkOutFolder(out);
       const ffmpeg = await locateFfmpeg();
       const probe = await probeVideo(ffmpeg.path, video);
-      process.stdout.write(`${video}: ${probe.width}x${probe.height} ${probe.codec}, ${probe.frameCount} frames, ${round(probe.fps, 3)} fps, ${round(probe.duration, 3)} s\n`);
+      process.stdout.write(
+        `${video}: ${probe.width}x${probe.height} ${probe.codec}, ${probe.frameCount} frames, ${round(probe.fps, 3)} fps, ${round(probe.duration, 3)} s\n`,
+      );
       // Options and the file are checked before the backend and the model load.
       const backend = await selectBackend(args['backend'] as BackendPreference | undefined);
       const estimator = await loadMoveNetPose();
@@ -58,7 +75,10 @@ export function poseCommand<T>(cli: Argv<T>): Argv<T> {
             return pose;
           },
         };
-        for await (const pose of estimateVideoPoses(timed, ffmpeg.path, video, { probe, frames: { every: args.every } })) {
+        for await (const pose of estimateVideoPoses(timed, ffmpeg.path, video, {
+          probe,
+          frames: { every: args.every },
+        })) {
           poses.push(pose);
           progress.tick();
         }
@@ -82,19 +102,22 @@ export function poseCommand<T>(cli: Argv<T>): Argv<T> {
       const means = poses.map(meanScore);
       // The score the preview fades keypoints below.
       const above = means.filter((m) => m > MIN_KEYPOINT_SCORE).length;
-      process.stdout.write([
-        `mean keypoint score per frame: mean ${fixed(average(means), 3)}, min ${fixed(Math.min(...means), 3)}, max ${fixed(Math.max(...means), 3)}; ` +
-          `above ${MIN_KEYPOINT_SCORE} in ${above} of ${poses.length} frames (${fixed((100 * above) / Math.max(1, poses.length), 1)}%)`,
-        `${poses.length} frames in ${fixed(seconds, 2)} s: ${fixed(poses.length / seconds, 1)} frames/s with decoding, ${fixed(poses.length / Math.max(modelSeconds, 1e-9), 1)} frames/s for the model alone (${estimator.model}, ${backend.candidate})`,
-        ...written.map((p) => `wrote ${p}`),
-      ].join('\n') + '\n');
+      process.stdout.write(
+        [
+          `mean keypoint score per frame: mean ${fixed(average(means), 3)}, min ${fixed(Math.min(...means), 3)}, max ${fixed(Math.max(...means), 3)}; ` +
+            `above ${MIN_KEYPOINT_SCORE} in ${above} of ${poses.length} frames (${fixed((100 * above) / Math.max(1, poses.length), 1)}%)`,
+          `${poses.length} frames in ${fixed(seconds, 2)} s: ${fixed(poses.length / seconds, 1)} frames/s with decoding, ${fixed(poses.length / Math.max(modelSeconds, 1e-9), 1)} frames/s for the model alone (${estimator.model}, ${backend.candidate})`,
+          ...written.map((p) => `wrote ${p}`),
+        ].join('\n') + '\n',
+      );
     },
   );
 }
 
 async function checkOutFolder(out: string): Promise<void> {
   try {
-    if (!(await stat(out)).isDirectory()) throw new UserError(`--out ${out} is a file, not a folder`, 'Name a folder (it is created if absent).');
+    if (!(await stat(out)).isDirectory())
+      throw new UserError(`--out ${out} is a file, not a folder`, 'Name a folder (it is created if absent).');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -112,7 +135,11 @@ function poseCsv(poses: readonly VideoPose[]): string {
   for (const p of poses) {
     const cells = [String(p.index), p.t.toFixed(6)];
     for (let j = 0; j < COCO17_JOINTS.length; j++) {
-      cells.push((p.keypoints[2 * j] as number).toFixed(2), (p.keypoints[2 * j + 1] as number).toFixed(2), (p.scores[j] as number).toFixed(4));
+      cells.push(
+        (p.keypoints[2 * j] as number).toFixed(2),
+        (p.keypoints[2 * j + 1] as number).toFixed(2),
+        (p.scores[j] as number).toFixed(4),
+      );
     }
     rows.push(cells.join(','));
   }
@@ -135,7 +162,11 @@ function poseJson(video: string, probe: VideoProbe, model: string, every: number
       frame: p.index,
       t: round(p.t, 6),
       meanScore: round(meanScore(p), 4),
-      keypoints: COCO17_JOINTS.map((_, j) => [round(p.keypoints[2 * j] as number, 2), round(p.keypoints[2 * j + 1] as number, 2), round(p.scores[j] as number, 4)]),
+      keypoints: COCO17_JOINTS.map((_, j) => [
+        round(p.keypoints[2 * j] as number, 2),
+        round(p.keypoints[2 * j + 1] as number, 2),
+        round(p.scores[j] as number, 4),
+      ]),
     })),
   };
 }

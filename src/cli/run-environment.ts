@@ -12,7 +12,9 @@ export async function gitCommit(): Promise<{ commit: string; dirty: boolean } | 
   const root = fileURLToPath(new URL('../..', import.meta.url));
   try {
     const head = await runTool('git', ['-C', root, 'rev-parse', 'HEAD'], { timeoutMs: 10_000 });
-    const status = await runTool('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], { timeoutMs: 10_000 });
+    const status = await runTool('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], {
+      timeoutMs: 10_000,
+    });
     return { commit: head.stdout.trim(), dirty: status.stdout.trim() !== '' };
   } catch {
     return undefined;
@@ -40,5 +42,8 @@ export async function runEnvironment(backend: BackendChoice): Promise<Record<str
  */
 export async function inputSetCache(): Promise<{ cacheDir: string; codeVersion: string }> {
   const git = await gitCommit();
-  return { cacheDir: resolve(featureCacheDir(), '..', 'input-sets'), codeVersion: `${PACKAGE.version}+${git?.commit ?? 'release'}${git?.dirty === true ? '-dirty' : ''}` };
+  return {
+    cacheDir: resolve(featureCacheDir(), '..', 'input-sets'),
+    codeVersion: `${PACKAGE.version}+${git?.commit ?? 'release'}${git?.dirty === true ? '-dirty' : ''}`,
+  };
 }

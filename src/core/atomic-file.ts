@@ -25,5 +25,7 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 }
 
 function toBuffer(data: string | Uint8Array): Buffer {
-  return typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return typeof data === 'string'
+    ? Buffer.from(data, 'utf8')
+    : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }

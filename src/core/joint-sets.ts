@@ -22,15 +22,44 @@ export interface JointSetLayout {
 
 /** COCO-17 keypoints (MoveNet's output order, and the synthetic pose's): nose, then left/right pairs. */
 export const COCO17_JOINTS = [
-  'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-  'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
+  'nose',
+  'left_eye',
+  'right_eye',
+  'left_ear',
+  'right_ear',
+  'left_shoulder',
+  'right_shoulder',
+  'left_elbow',
+  'right_elbow',
+  'left_wrist',
+  'right_wrist',
+  'left_hip',
+  'right_hip',
+  'left_knee',
+  'right_knee',
+  'left_ankle',
+  'right_ankle',
 ] as const;
 export type Coco17Joint = (typeof COCO17_JOINTS)[number];
 
 /** COCO-17 bones: face, arms, shoulders, trunk, hips, legs. */
 export const COCO17_BONES: readonly Bone[] = [
-  [0, 1], [0, 2], [1, 3], [2, 4], [5, 7], [7, 9], [6, 8], [8, 10],
-  [5, 6], [5, 11], [6, 12], [11, 12], [11, 13], [13, 15], [12, 14], [14, 16],
+  [0, 1],
+  [0, 2],
+  [1, 3],
+  [2, 4],
+  [5, 7],
+  [7, 9],
+  [6, 8],
+  [8, 10],
+  [5, 6],
+  [5, 11],
+  [6, 12],
+  [11, 12],
+  [11, 13],
+  [13, 15],
+  [12, 14],
+  [14, 16],
 ];
 
 /**
@@ -39,17 +68,50 @@ export const COCO17_BONES: readonly Bone[] = [
  * enumeration runs from the hip centre up, so a source in SDK order is reordered in its adapter.
  */
 export const KINECT20_JOINTS = [
-  'head', 'shoulder_center', 'spine', 'hip_center', 'left_shoulder', 'left_elbow', 'left_wrist', 'left_hand',
-  'right_shoulder', 'right_elbow', 'right_wrist', 'right_hand', 'left_hip', 'left_knee', 'left_ankle', 'left_foot',
-  'right_hip', 'right_knee', 'right_ankle', 'right_foot',
+  'head',
+  'shoulder_center',
+  'spine',
+  'hip_center',
+  'left_shoulder',
+  'left_elbow',
+  'left_wrist',
+  'left_hand',
+  'right_shoulder',
+  'right_elbow',
+  'right_wrist',
+  'right_hand',
+  'left_hip',
+  'left_knee',
+  'left_ankle',
+  'left_foot',
+  'right_hip',
+  'right_knee',
+  'right_ankle',
+  'right_foot',
 ] as const;
 export type Kinect20Joint = (typeof KINECT20_JOINTS)[number];
 
 /** Kinect v1 bones, the SDK's skeleton tree: spine, then each arm from the shoulder centre and each leg from the hip centre. */
 export const KINECT20_BONES: readonly Bone[] = [
-  [0, 1], [1, 2], [2, 3],
-  [1, 4], [4, 5], [5, 6], [6, 7], [1, 8], [8, 9], [9, 10], [10, 11],
-  [3, 12], [12, 13], [13, 14], [14, 15], [3, 16], [16, 17], [17, 18], [18, 19],
+  [0, 1],
+  [1, 2],
+  [2, 3],
+  [1, 4],
+  [4, 5],
+  [5, 6],
+  [6, 7],
+  [1, 8],
+  [8, 9],
+  [9, 10],
+  [10, 11],
+  [3, 12],
+  [12, 13],
+  [13, 14],
+  [14, 15],
+  [3, 16],
+  [16, 17],
+  [17, 18],
+  [18, 19],
 ];
 
 export const JOINT_SETS = {
@@ -59,7 +121,9 @@ export const JOINT_SETS = {
 export type JointSet = keyof typeof JOINT_SETS;
 
 function jointSetLayout(set: string, names: readonly string[], bones: readonly Bone[]): JointSetLayout {
-  const sides = names.map((name): JointSide => (name.startsWith('left_') ? 'left' : name.startsWith('right_') ? 'right' : 'middle'));
+  const sides = names.map((name): JointSide =>
+    name.startsWith('left_') ? 'left' : name.startsWith('right_') ? 'right' : 'middle',
+  );
   const mirror = names.map((name, j) => {
     const side = sides[j] as JointSide;
     if (side === 'middle') return j;
@@ -70,7 +134,8 @@ function jointSetLayout(set: string, names: readonly string[], bones: readonly B
   });
   const valid = (j: number) => Number.isInteger(j) && j >= 0 && j < names.length;
   for (const [a, b] of bones) {
-    if (!valid(a) || !valid(b)) throw new Error(`joint set ${set}: bone [${a}, ${b}] names a joint outside 0..${names.length - 1}`);
+    if (!valid(a) || !valid(b))
+      throw new Error(`joint set ${set}: bone [${a}, ${b}] names a joint outside 0..${names.length - 1}`);
   }
   return { names, bones, sides, mirror };
 }

@@ -46,11 +46,19 @@ function countingOnly(initialTotal: number): Progress {
   let value = 0;
   let total = initialTotal;
   return {
-    tick: (n = 1) => { value = Math.min(total, value + n); },
-    update: (v) => { value = v; },
-    setTotal: (t) => { total = t; },
+    tick: (n = 1) => {
+      value = Math.min(total, value + n);
+    },
+    update: (v) => {
+      value = v;
+    },
+    setTotal: (t) => {
+      total = t;
+    },
     stop: () => {},
-    get value() { return value; },
+    get value() {
+      return value;
+    },
   };
 }
 
@@ -78,12 +86,25 @@ function terminalBar(options: ProgressOptions, stream: NodeJS.WritableStream): P
   let stopped = false;
   const payload = (status?: string) => {
     const rate = value / Math.max(1e-9, (performance.now() - started) / 1000);
-    return { status: status ?? '', rate: rate.toFixed(1), remaining: value > 0 && total > value ? formatSeconds((total - value) / rate) : value >= total ? '0s' : '-' };
+    return {
+      status: status ?? '',
+      rate: rate.toFixed(1),
+      remaining: value > 0 && total > value ? formatSeconds((total - value) / rate) : value >= total ? '0s' : '-',
+    };
   };
   return {
-    tick(n = 1, status) { value += n; bar.update(value, payload(status)); },
-    update(v, status) { value = v; bar.update(value, payload(status)); },
-    setTotal(t) { total = t; bar.setTotal(t); },
+    tick(n = 1, status) {
+      value += n;
+      bar.update(value, payload(status));
+    },
+    update(v, status) {
+      value = v;
+      bar.update(value, payload(status));
+    },
+    setTotal(t) {
+      total = t;
+      bar.setTotal(t);
+    },
     stop() {
       if (stopped) return;
       stopped = true;
@@ -91,7 +112,9 @@ function terminalBar(options: ProgressOptions, stream: NodeJS.WritableStream): P
       multi.stop();
       setLogSink(previousSink);
     },
-    get value() { return value; },
+    get value() {
+      return value;
+    },
   };
 }
 
@@ -110,7 +133,9 @@ function plainLines(options: ProgressOptions, stream: NodeJS.WritableStream): Pr
     const rate = value / Math.max(seconds, 1e-9);
     const eta = !final && rate > 0 && total > value ? ` eta ${formatSeconds((total - value) / rate)}` : '';
     const status = lastStatus ? ` | ${lastStatus}` : '';
-    stream.write(`${options.label}: ${value}/${total}${unit} (${pct}%) ${formatSeconds(seconds)}${eta}${status}${final ? ' done' : ''}\n`);
+    stream.write(
+      `${options.label}: ${value}/${total}${unit} (${pct}%) ${formatSeconds(seconds)}${eta}${status}${final ? ' done' : ''}\n`,
+    );
   };
   const maybePrint = () => {
     const now = performance.now();
@@ -120,15 +145,27 @@ function plainLines(options: ProgressOptions, stream: NodeJS.WritableStream): Pr
     }
   };
   return {
-    tick(n = 1, status) { value += n; if (status !== undefined) lastStatus = status; maybePrint(); },
-    update(v, status) { value = v; if (status !== undefined) lastStatus = status; maybePrint(); },
-    setTotal(t) { total = t; },
+    tick(n = 1, status) {
+      value += n;
+      if (status !== undefined) lastStatus = status;
+      maybePrint();
+    },
+    update(v, status) {
+      value = v;
+      if (status !== undefined) lastStatus = status;
+      maybePrint();
+    },
+    setTotal(t) {
+      total = t;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
       line(true);
     },
-    get value() { return value; },
+    get value() {
+      return value;
+    },
   };
 }
 

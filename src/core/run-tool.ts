@@ -11,16 +11,29 @@ export interface ToolOutput {
  * Runs an external program with arguments as an array (never through a shell, so paths with
  * spaces or quotes are safe), with a time limit. Rejects with the program's stderr in the message.
  */
-export function runTool(file: string, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<ToolOutput> {
+export function runTool(
+  file: string,
+  args: readonly string[],
+  options: { timeoutMs?: number } = {},
+): Promise<ToolOutput> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: options.timeoutMs ?? 15_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) {
-        const detail = stderr.trim().split('\n').slice(-3).join(' | ');
-        reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}${detail ? ` (${detail})` : ''}`, { cause: err }));
-        return;
-      }
-      resolve({ stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { timeout: options.timeoutMs ?? 15_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) {
+          const detail = stderr.trim().split('\n').slice(-3).join(' | ');
+          reject(
+            new Error(`${file} ${args.join(' ')} failed: ${err.message}${detail ? ` (${detail})` : ''}`, {
+              cause: err,
+            }),
+          );
+          return;
+        }
+        resolve({ stdout, stderr });
+      },
+    );
   });
 }
 
@@ -33,7 +46,11 @@ export interface BinaryToolOutput {
  * Like `runTool`, for programs that take or give bytes (ffmpeg piping raw frames): `input` is
  * written to the program's stdin and stdout comes back whole as a Buffer.
  */
-export function runToolBinary(file: string, args: readonly string[], options: { input?: Uint8Array; timeoutMs?: number } = {}): Promise<BinaryToolOutput> {
+export function runToolBinary(
+  file: string,
+  args: readonly string[],
+  options: { input?: Uint8Array; timeoutMs?: number } = {},
+): Promise<BinaryToolOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -47,7 +64,10 @@ export function runToolBinary(file: string, args: readonly string[], options: { 
       const detail = Buffer.concat(err).toString('utf8').trim().split('\n').slice(-3).join(' | ');
       reject(new Error(`${file} ${args.join(' ')} failed: ${reason}${detail ? ` (${detail})` : ''}`, { cause }));
     };
-    const timer = setTimeout(() => fail(`timed out after ${options.timeoutMs ?? 60_000} ms`), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => fail(`timed out after ${options.timeoutMs ?? 60_000} ms`),
+      options.timeoutMs ?? 60_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (e) => fail(e.message, e));
@@ -63,7 +83,11 @@ export function runToolBinary(file: string, args: readonly string[], options: { 
       clearTimeout(timer);
       resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
     });
-    child.stdin.end(options.input === undefined ? undefined : Buffer.from(options.input.buffer, options.input.byteOffset, options.input.byteLength));
+    child.stdin.end(
+      options.input === undefined
+        ? undefined
+        : Buffer.from(options.input.buffer, options.input.byteOffset, options.input.byteLength),
+    );
   });
 }
 

@@ -9,10 +9,19 @@ export type StreamKind = 'video' | 'pose' | 'imu';
 
 /** Where an IMU is worn. Data sets map their own names onto these at the adapter. */
 export const PLACEMENTS = [
-  'wrist', 'ankle', 'pelvis', 'thigh', 'shank', 'chest', 'waist', 'upper-arm', 'head', 'back', 'foot',
+  'wrist',
+  'ankle',
+  'pelvis',
+  'thigh',
+  'shank',
+  'chest',
+  'waist',
+  'upper-arm',
+  'head',
+  'back',
+  'foot',
 ] as const;
 export type Placement = (typeof PLACEMENTS)[number];
-
 
 interface StreamBase {
   /** Nominal rate in Hz, as the device or file states it. */
@@ -70,34 +79,61 @@ export const IMU_CHANNELS = 6;
 export function imuStream(args: Omit<ImuStream, 'kind' | 'meta'> & { meta?: Record<string, unknown> }): ImuStream {
   const n = checkTimes('imuStream', args.t, args.rate);
   if (args.data.length !== n * IMU_CHANNELS) {
-    throw new Error(`imuStream(): data has ${args.data.length} values, expected ${n} samples x ${IMU_CHANNELS} = ${n * IMU_CHANNELS}`);
+    throw new Error(
+      `imuStream(): data has ${args.data.length} values, expected ${n} samples x ${IMU_CHANNELS} = ${n * IMU_CHANNELS}`,
+    );
   }
   if (!(PLACEMENTS as readonly string[]).includes(args.placement)) {
     throw new Error(`imuStream(): placement '${args.placement}' is not one of ${PLACEMENTS.join(', ')}`);
   }
   if (args.sensorId.length === 0) throw new Error('imuStream(): sensorId is empty');
-  return { kind: 'imu', rate: args.rate, t: args.t, data: args.data, sensorId: args.sensorId, placement: args.placement, meta: args.meta ?? {} };
+  return {
+    kind: 'imu',
+    rate: args.rate,
+    t: args.t,
+    data: args.data,
+    sensorId: args.sensorId,
+    placement: args.placement,
+    meta: args.meta ?? {},
+  };
 }
 
 /** Checked constructor for a pose stream. */
 export function poseStream(args: Omit<PoseStream, 'kind' | 'meta'> & { meta?: Record<string, unknown> }): PoseStream {
   const n = checkTimes('poseStream', args.t, args.rate);
   // A value read from a file may name no joint set at all.
-  if (!Object.hasOwn(JOINT_SETS, args.joints)) throw new Error(`poseStream(): joints '${String(args.joints)}' is not one of ${Object.keys(JOINT_SETS).join(', ')}`);
+  if (!Object.hasOwn(JOINT_SETS, args.joints))
+    throw new Error(
+      `poseStream(): joints '${String(args.joints)}' is not one of ${Object.keys(JOINT_SETS).join(', ')}`,
+    );
   const j = JOINT_SETS[args.joints].names.length;
   if (args.data.length !== n * j * args.dims) {
-    throw new Error(`poseStream(): data has ${args.data.length} values, expected ${n} frames x ${j} joints x ${args.dims} = ${n * j * args.dims}`);
+    throw new Error(
+      `poseStream(): data has ${args.data.length} values, expected ${n} frames x ${j} joints x ${args.dims} = ${n * j * args.dims}`,
+    );
   }
   if (args.score !== undefined && args.score.length !== n * j) {
-    throw new Error(`poseStream(): score has ${args.score.length} values, expected ${n} frames x ${j} joints = ${n * j}`);
+    throw new Error(
+      `poseStream(): score has ${args.score.length} values, expected ${n} frames x ${j} joints = ${n * j}`,
+    );
   }
-  const out: PoseStream = { kind: 'pose', rate: args.rate, t: args.t, joints: args.joints, dims: args.dims, data: args.data, meta: args.meta ?? {} };
+  const out: PoseStream = {
+    kind: 'pose',
+    rate: args.rate,
+    t: args.t,
+    joints: args.joints,
+    dims: args.dims,
+    data: args.data,
+    meta: args.meta ?? {},
+  };
   if (args.score !== undefined) out.score = args.score;
   return out;
 }
 
 /** Checked constructor for a video stream, lazy (`source`) or decoded. */
-export function videoStream(args: Omit<VideoStream, 'kind' | 'meta'> & { meta?: Record<string, unknown> }): VideoStream {
+export function videoStream(
+  args: Omit<VideoStream, 'kind' | 'meta'> & { meta?: Record<string, unknown> },
+): VideoStream {
   const n = checkTimes('videoStream', args.t, args.rate);
   if ((args.source === undefined) === (args.decoded === undefined)) {
     throw new Error('videoStream(): give exactly one of source (a file to decode lazily) and decoded (frames)');
@@ -105,13 +141,17 @@ export function videoStream(args: Omit<VideoStream, 'kind' | 'meta'> & { meta?: 
   if (args.source !== undefined) {
     const { startFrame, endFrame } = args.source;
     if (!Number.isInteger(startFrame) || !Number.isInteger(endFrame) || startFrame < 0 || endFrame - startFrame !== n) {
-      throw new Error(`videoStream(): source frames [${startFrame}, ${endFrame}) must be ${n} frames, one per timestamp`);
+      throw new Error(
+        `videoStream(): source frames [${startFrame}, ${endFrame}) must be ${n} frames, one per timestamp`,
+      );
     }
   }
   if (args.decoded !== undefined) {
     const { frames, height, width, channels } = args.decoded;
     if (frames.length !== n * height * width * channels) {
-      throw new Error(`videoStream(): decoded frames have ${frames.length} bytes, expected ${n} x ${height} x ${width} x ${channels}`);
+      throw new Error(
+        `videoStream(): decoded frames have ${frames.length} bytes, expected ${n} x ${height} x ${width} x ${channels}`,
+      );
     }
   }
   const out: VideoStream = { kind: 'video', rate: args.rate, t: args.t, meta: args.meta ?? {} };

@@ -22,11 +22,21 @@ const ENTRIES = new Map<string, DatasetEntry>();
 
 /** Adds a data set; a name already taken is a bug (two entries would shadow each other). */
 export function registerDataset(entry: DatasetEntry): void {
-  if (ENTRIES.has(entry.name)) throw new Error(`registerDataset(): a data set named '${entry.name}' is registered already`);
+  if (ENTRIES.has(entry.name))
+    throw new Error(`registerDataset(): a data set named '${entry.name}' is registered already`);
   ENTRIES.set(entry.name, entry);
 }
 
-for (const entry of [SYNTHETIC_ENTRY, RECORDINGS_ENTRY, UTD_MHAD_ENTRY, UCF101_ENTRY, HMDB51_ENTRY, KINETICS400_ENTRY, SPORTS1M_ENTRY, VIDEO_FOLDER_ENTRY]) {
+for (const entry of [
+  SYNTHETIC_ENTRY,
+  RECORDINGS_ENTRY,
+  UTD_MHAD_ENTRY,
+  UCF101_ENTRY,
+  HMDB51_ENTRY,
+  KINETICS400_ENTRY,
+  SPORTS1M_ENTRY,
+  VIDEO_FOLDER_ENTRY,
+]) {
   registerDataset(entry);
 }
 
@@ -46,7 +56,8 @@ export function datasetEntry(name: string): DatasetEntry | undefined {
 /** The entry of a data set, or a UserError listing the registered names. */
 export function requireDatasetEntry(name: string): DatasetEntry {
   const entry = ENTRIES.get(name);
-  if (entry === undefined) throw new UserError(`unknown data set '${name}'`, `known data sets: ${datasetNames().join(', ')}`);
+  if (entry === undefined)
+    throw new UserError(`unknown data set '${name}'`, `known data sets: ${datasetNames().join(', ')}`);
   return entry;
 }
 
@@ -60,6 +71,7 @@ export async function createDataset(spec: unknown): Promise<DatasetAdapter> {
     throw new UserError(`dataset must be an object such as { name: synthetic }, got ${JSON.stringify(spec)}`);
   }
   const { name, ...options } = spec as Record<string, unknown>;
-  if (typeof name !== 'string') throw new UserError('dataset.name is missing', `known data sets: ${datasetNames().join(', ')}`);
+  if (typeof name !== 'string')
+    throw new UserError('dataset.name is missing', `known data sets: ${datasetNames().join(', ')}`);
   return requireDatasetEntry(name).create(options);
 }

@@ -30,23 +30,41 @@ export interface VerifyReport {
 }
 
 /** Verifies the registered data set `name` with `spec`, its options as an experiment file writes them (without `name`). */
-export async function verifyDataset(name: string, spec: Record<string, unknown>, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyDataset(
+  name: string,
+  spec: Record<string, unknown>,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   return verifyDatasetEntry(requireDatasetEntry(name), spec, options);
 }
 
 /** `verifyDataset` for an entry in hand (one not registered, in tests). */
-export async function verifyDatasetEntry(entry: DatasetEntry, spec: Record<string, unknown>, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyDatasetEntry(
+  entry: DatasetEntry,
+  spec: Record<string, unknown>,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const { name } = entry;
   const needsRoot = optionRows(entry.options).some(([key, , dflt]) => key === 'root' && dflt === 'required');
   if (needsRoot && spec['root'] === undefined) {
-    throw new UserError(`datasets verify ${name} needs --root DIR, the data set's folder`, `e.g. motionfuse datasets verify ${name} --root datasets/${name}/data`);
+    throw new UserError(
+      `datasets verify ${name} needs --root DIR, the data set's folder`,
+      `e.g. motionfuse datasets verify ${name} --root datasets/${name}/data`,
+    );
   }
   const parsed = entry.options.safeParse(spec);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => issue.code === 'unrecognized_keys'
-      ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
-      : `${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`);
-    throw new UserError(`${name} data set: ${problems.join('; ')}`, `Its options are ${optionRows(entry.options).map((r) => r[0]).join(', ')}; see motionfuse datasets info ${name}.`);
+    const problems = parsed.error.issues.map((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+        : `${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`,
+    );
+    throw new UserError(
+      `${name} data set: ${problems.join('; ')}`,
+      `Its options are ${optionRows(entry.options)
+        .map((r) => r[0])
+        .join(', ')}; see motionfuse datasets info ${name}.`,
+    );
   }
   const adapter = await entry.create(spec);
   const refs = await adapter.list();
@@ -75,7 +93,11 @@ export async function verifyDatasetEntry(entry: DatasetEntry, spec: Record<strin
     options: parsed.data as Record<string, unknown>,
     listed: refs.length,
     opened: options.quick !== true,
-    classes: [...listed].map(([c, n]) => ({ name: c, listed: n, ...(options.quick === true ? {} : { readable: readable.get(c) ?? 0 }) })),
+    classes: [...listed].map(([c, n]) => ({
+      name: c,
+      listed: n,
+      ...(options.quick === true ? {} : { readable: readable.get(c) ?? 0 }),
+    })),
     missing,
     unreadable,
   };

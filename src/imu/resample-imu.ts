@@ -26,7 +26,8 @@ export function resampleImu(stream: ImuStream, grid: TimeGrid): Float32Array {
     const w = t1 > t0 ? Math.max(0, Math.min(1, (time - t0) / (t1 - t0))) : 0;
     const a = j * IMU_CHANNELS;
     const b = Math.min(j + 1, n - 1) * IMU_CHANNELS;
-    for (let c = 0; c < IMU_CHANNELS; c++) out[i * IMU_CHANNELS + c] = (data[a + c] as number) * (1 - w) + (data[b + c] as number) * w;
+    for (let c = 0; c < IMU_CHANNELS; c++)
+      out[i * IMU_CHANNELS + c] = (data[a + c] as number) * (1 - w) + (data[b + c] as number) * w;
   }
   return out;
 }
@@ -44,7 +45,10 @@ export function imuCoverage(stream: ImuStream, grid: TimeGrid): Float32Array {
   for (let i = 0; i < grid.count; i++) {
     const time = grid.start + i / grid.rate;
     while (j < t.length - 1 && (t[j + 1] as number) <= time) j++;
-    const near = Math.min(Math.abs(time - (t[j] as number)), j + 1 < t.length ? Math.abs((t[j + 1] as number) - time) : Infinity);
+    const near = Math.min(
+      Math.abs(time - (t[j] as number)),
+      j + 1 < t.length ? Math.abs((t[j + 1] as number) - time) : Infinity,
+    );
     out[i] = t.length > 0 && near <= reach ? 1 : 0;
   }
   return out;

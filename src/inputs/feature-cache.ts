@@ -20,16 +20,23 @@ export function featureKey(extractorId: string, input: Uint8Array): string {
 }
 
 /** The cached features for `key`, or computes, stores and returns them. `length` guards against a file of the wrong size. */
-export function cachedFeatures(key: string, length: number, compute: () => Float32Array, dir = featureCacheDir()): Float32Array {
+export function cachedFeatures(
+  key: string,
+  length: number,
+  compute: () => Float32Array,
+  dir = featureCacheDir(),
+): Float32Array {
   const path = join(dir, key.slice(0, 2), `${key}.f32`);
   try {
     const bytes = readFileSync(path);
-    if (bytes.byteLength === length * 4) return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    if (bytes.byteLength === length * 4)
+      return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   } catch {
     // not cached yet
   }
   const features = compute();
-  if (features.length !== length) throw new Error(`cachedFeatures(): computed ${features.length} values, expected ${length}`);
+  if (features.length !== length)
+    throw new Error(`cachedFeatures(): computed ${features.length} values, expected ${length}`);
   writeFileAtomicSync(path, new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
   return features;
 }

@@ -20,12 +20,27 @@ export function handCraftedFeatures(set: InputSet, row: number): number[] {
       for (let c = 0; c < IMU_CHANNELS; c++) {
         const values = Array.from({ length: steps }, (_, i) => at(i, c));
         const jerk = values.slice(1).map((v, i) => v - (values[i] as number));
-        features.push(mean(values), std(values), Math.min(...values), Math.max(...values), Math.sqrt(mean(jerk.map((v) => v * v))));
+        features.push(
+          mean(values),
+          std(values),
+          Math.min(...values),
+          Math.max(...values),
+          Math.sqrt(mean(jerk.map((v) => v * v))),
+        );
       }
       const acc = Array.from({ length: steps }, (_, i) => Math.hypot(at(i, 0), at(i, 1), at(i, 2)));
       const gyro = Array.from({ length: steps }, (_, i) => Math.hypot(at(i, 3), at(i, 4), at(i, 5)));
       const covered = Array.from({ length: steps }, (_, i) => at(i, IMU_CHANNELS));
-      features.push(mean(acc), std(acc), Math.min(...acc), Math.max(...acc), acc.filter((a) => a < 0.3 * 9.81).length / steps, mean(gyro), Math.max(...gyro), mean(covered));
+      features.push(
+        mean(acc),
+        std(acc),
+        Math.min(...acc),
+        Math.max(...acc),
+        acc.filter((a) => a < 0.3 * 9.81).length / steps,
+        mean(gyro),
+        Math.max(...gyro),
+        mean(covered),
+      );
     }
   }
   if (set.video !== undefined) {
@@ -36,7 +51,9 @@ export function handCraftedFeatures(set: InputSet, row: number): number[] {
     for (let k = 0; k + 1 < frames; k++) {
       let sum = 0;
       for (let i = 0; i < frameSize; i++) {
-        const diff = (set.video.data[base + (k + 1) * frameSize + i] as number) - (set.video.data[base + k * frameSize + i] as number);
+        const diff =
+          (set.video.data[base + (k + 1) * frameSize + i] as number) -
+          (set.video.data[base + k * frameSize + i] as number);
         sum += diff * diff;
       }
       d.push(Math.sqrt(sum / frameSize));

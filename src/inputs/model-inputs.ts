@@ -9,12 +9,21 @@ import { loadBackbone, type Backbone, type BackboneSpec } from './pretrained-bac
 import { cachedFeatures, featureKey } from './feature-cache.ts';
 import { IMU_INPUT_CHANNELS, type InputSet, type InputSpec, type Modality } from './input-spec.ts';
 
-export { IMU_INPUT_CHANNELS, MODALITIES, SYNTHETIC_INPUTS, type InputSet, type InputSpec, type Modality, type ModalityArray } from './input-spec.ts';
+export {
+  IMU_INPUT_CHANNELS,
+  MODALITIES,
+  SYNTHETIC_INPUTS,
+  type InputSet,
+  type InputSpec,
+  type Modality,
+  type ModalityArray,
+} from './input-spec.ts';
 
 /** The shape of each input `spec` makes, per sample (a backbone's after prepareInputs); see InputSpec. */
 export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>> {
   const shapes: Partial<Record<Modality, number[]>> = {};
-  if (spec.imu) shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_INPUT_CHANNELS * spec.imu.placements.length];
+  if (spec.imu)
+    shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_INPUT_CHANNELS * spec.imu.placements.length];
   if (spec.video) shapes.video = [spec.video.count, spec.video.size, spec.video.size, 3];
   if (spec.pose) shapes.pose = [spec.pose.frames, poseWidth(spec.pose.joints ?? 'coco17')];
   if (spec.flow && spec.video) shapes.flow = [spec.video.count - 1, spec.video.size, spec.video.size, 2];
@@ -34,12 +43,14 @@ function loadedBackbone(spec: BackboneSpec): Backbone {
 /** Loads what building `spec`'s inputs needs beforehand (OpenCV for flow, the backbone's weights). */
 export async function prepareInputs(spec: InputSpec): Promise<void> {
   if (spec.backbone !== undefined) {
-    if (spec.video === undefined) throw new UserError('inputs.backbone needs inputs.video: its features are of the key frames');
+    if (spec.video === undefined)
+      throw new UserError('inputs.backbone needs inputs.video: its features are of the key frames');
     const key = JSON.stringify(spec.backbone);
     if (!BACKBONES.has(key)) BACKBONES.set(key, await loadBackbone(spec.backbone));
   }
   if (spec.flow !== undefined) {
-    if (spec.video === undefined) throw new UserError('inputs.flow needs inputs.video: the flow is computed between its key frames');
+    if (spec.video === undefined)
+      throw new UserError('inputs.flow needs inputs.video: the flow is computed between its key frames');
     await loadOpticalFlow();
   }
 }
@@ -57,7 +68,12 @@ export function buildInputSet(samples: readonly Sample[], spec: InputSpec, class
  */
 export function emptyInputSet(spec: InputSpec, n: number): InputSet {
   const shapes = inputShapes(spec);
-  const set: InputSet = { labels: new Int32Array(n), ids: new Array<string>(n).fill(''), subjects: new Array<string>(n).fill(''), count: n };
+  const set: InputSet = {
+    labels: new Int32Array(n),
+    ids: new Array<string>(n).fill(''),
+    subjects: new Array<string>(n).fill(''),
+    count: n,
+  };
   if (shapes.imu) set.imu = { data: new Float32Array(n * product(shapes.imu)), shape: shapes.imu };
   if (shapes.video) set.video = { data: new Uint8Array(n * product(shapes.video)), shape: shapes.video };
   if (shapes.pose) set.pose = { data: new Float32Array(n * product(shapes.pose)), shape: shapes.pose };
@@ -69,7 +85,10 @@ export function emptyInputSet(spec: InputSpec, n: number): InputSet {
 /** Row `i` of `set` from `sample`; its label must be one of `classes`. */
 export function putSample(set: InputSet, i: number, sample: Sample, spec: InputSpec, classes: readonly string[]): void {
   const label = classes.indexOf(sample.label);
-  if (label < 0) throw new UserError(`sample ${sample.id} has label '${sample.label}', which is not one of the classes (${classes.join(', ')})`);
+  if (label < 0)
+    throw new UserError(
+      `sample ${sample.id} has label '${sample.label}', which is not one of the classes (${classes.join(', ')})`,
+    );
   set.labels[i] = label;
   set.ids[i] = sample.id;
   set.subjects[i] = sample.subject ?? sample.id;
@@ -78,15 +97,23 @@ export function putSample(set: InputSet, i: number, sample: Sample, spec: InputS
     const keys = keyFramesOf(sample, spec.video);
     const frames = asRgb(resizeFrames(keys.video, keys.indices, spec.video.size, keys.rect), keys.video.channels);
     set.video.data.set(frames, i * product(set.video.shape));
-    if (spec.flow && set.flow) set.flow.data.set(keyFrameFlows(frames, spec.video.count, spec.video.size), i * product(set.flow.shape));
+    if (spec.flow && set.flow)
+      set.flow.data.set(keyFrameFlows(frames, spec.video.count, spec.video.size), i * product(set.flow.shape));
     if (spec.backbone && set.backbone) {
       const backbone = loadedBackbone(spec.backbone);
       const input = resizeFrames(keys.video, keys.indices, backbone.inputSize, keys.rect);
       const length = product(set.backbone.shape);
-      set.backbone.data.set(cachedFeatures(featureKey(backbone.id, input), length, () => backbone.features(input, spec.video!.count)), i * length);
+      set.backbone.data.set(
+        cachedFeatures(featureKey(backbone.id, input), length, () => backbone.features(input, spec.video!.count)),
+        i * length,
+      );
     }
   }
-  if (spec.pose && set.pose) set.pose.data.set(spec.pose.joints === 'kinect20' ? skeletonInput(sample, spec.pose.frames) : poseInput(sample, spec.pose.frames), i * product(set.pose.shape));
+  if (spec.pose && set.pose)
+    set.pose.data.set(
+      spec.pose.joints === 'kinect20' ? skeletonInput(sample, spec.pose.frames) : poseInput(sample, spec.pose.frames),
+      i * product(set.pose.shape),
+    );
 }
 
 /** Grey frames (a depth camera's) repeated into three channels, so every video input is RGB-shaped. */
@@ -106,10 +133,15 @@ function imuInput(sample: Sample, spec: NonNullable<InputSpec['imu']>): Float32A
   const per = IMU_INPUT_CHANNELS * spec.placements.length;
   const out = new Float32Array(steps * per);
   spec.placements.forEach((placement, p) => {
-    const stream = placement === 'any'
-      ? sample.streams.find((s): s is ImuStream => s.kind === 'imu')
-      : sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === placement);
-    if (stream === undefined) throw new UserError(`sample ${sample.id} has no IMU${placement === 'any' ? '' : ` at '${placement}'`}`, "List only placements every sample has (inputs.imu.placements), or 'any' for a data set with one IMU.");
+    const stream =
+      placement === 'any'
+        ? sample.streams.find((s): s is ImuStream => s.kind === 'imu')
+        : sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === placement);
+    if (stream === undefined)
+      throw new UserError(
+        `sample ${sample.id} has no IMU${placement === 'any' ? '' : ` at '${placement}'`}`,
+        "List only placements every sample has (inputs.imu.placements), or 'any' for a data set with one IMU.",
+      );
     const timeGrid = { start: stream.t[0] ?? 0, rate: spec.rate, count: steps };
     const grid = resampleImu(stream, timeGrid);
     const mask = imuCoverage(stream, timeGrid);
@@ -123,13 +155,28 @@ function imuInput(sample: Sample, spec: NonNullable<InputSpec['imu']>): Float32A
 }
 
 /** The clip's key frames (chosen by frame difference) and, for crop 'person', the square the athlete is in. */
-function keyFramesOf(sample: Sample, spec: NonNullable<InputSpec['video']>): { video: NonNullable<VideoStream['decoded']>; indices: number[]; rect?: FrameRect } {
+function keyFramesOf(
+  sample: Sample,
+  spec: NonNullable<InputSpec['video']>,
+): { video: NonNullable<VideoStream['decoded']>; indices: number[]; rect?: FrameRect } {
   const stream = sample.streams.find((s): s is VideoStream => s.kind === 'video');
-  if (stream?.decoded === undefined) throw new UserError(`sample ${sample.id} has no decoded video`, 'Decode the video before building inputs, or leave video out of the inputs.');
-  const { indices } = selectKeyFrames(stream.decoded, { threshold: spec.threshold, count: spec.count, fill: spec.fill });
+  if (stream?.decoded === undefined)
+    throw new UserError(
+      `sample ${sample.id} has no decoded video`,
+      'Decode the video before building inputs, or leave video out of the inputs.',
+    );
+  const { indices } = selectKeyFrames(stream.decoded, {
+    threshold: spec.threshold,
+    count: spec.count,
+    fill: spec.fill,
+  });
   if (spec.crop !== 'person') return { video: stream.decoded, indices };
   const pose = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
-  if (pose === undefined) throw new UserError(`sample ${sample.id} has no pose stream to find the person by`, "Use inputs.video.crop: frame, or a data set with pose.");
+  if (pose === undefined)
+    throw new UserError(
+      `sample ${sample.id} has no pose stream to find the person by`,
+      'Use inputs.video.crop: frame, or a data set with pose.',
+    );
   return { video: stream.decoded, indices, rect: personBox(pose, stream.decoded.width, stream.decoded.height) };
 }
 
@@ -162,7 +209,11 @@ function poseWidth(joints: 'coco17' | 'kinect20'): number {
  */
 function skeletonInput(sample: Sample, frames: number): Float32Array {
   const stream = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
-  if (stream === undefined || stream.joints !== 'kinect20' || stream.dims !== 3) throw new UserError(`sample ${sample.id} has no 3-D Kinect (20-joint) skeleton`, 'Use inputs.pose.joints: coco17 for 2-D image keypoints.');
+  if (stream === undefined || stream.joints !== 'kinect20' || stream.dims !== 3)
+    throw new UserError(
+      `sample ${sample.id} has no 3-D Kinect (20-joint) skeleton`,
+      'Use inputs.pose.joints: coco17 for 2-D image keypoints.',
+    );
   const names = stream.meta['jointNames'];
   const centre = Array.isArray(names) && names.includes('hip_center') ? names.indexOf('hip_center') : 0;
   const n = stream.t.length;
@@ -171,7 +222,9 @@ function skeletonInput(sample: Sample, frames: number): Float32Array {
     const src = Math.min(n - 1, Math.floor(((f + 0.5) * n) / frames));
     const base = src * 60;
     for (let j = 0; j < 20; j++) {
-      for (let d = 0; d < 3; d++) out[f * 60 + j * 3 + d] = (stream.data[base + j * 3 + d] as number) - (stream.data[base + centre * 3 + d] as number);
+      for (let d = 0; d < 3; d++)
+        out[f * 60 + j * 3 + d] =
+          (stream.data[base + j * 3 + d] as number) - (stream.data[base + centre * 3 + d] as number);
     }
   }
   return out;
@@ -179,11 +232,16 @@ function skeletonInput(sample: Sample, frames: number): Float32Array {
 
 function poseInput(sample: Sample, frames: number): Float32Array {
   const stream = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
-  if (stream === undefined || stream.joints !== 'coco17' || stream.dims !== 2) throw new UserError(`sample ${sample.id} has no 2D COCO-17 pose stream`);
+  if (stream === undefined || stream.joints !== 'coco17' || stream.dims !== 2)
+    throw new UserError(`sample ${sample.id} has no 2D COCO-17 pose stream`);
   const video = sample.streams.find((s): s is VideoStream => s.kind === 'video');
   const width = video?.decoded?.width ?? (typeof stream.meta['width'] === 'number' ? stream.meta['width'] : undefined);
-  const height = video?.decoded?.height ?? (typeof stream.meta['height'] === 'number' ? stream.meta['height'] : undefined);
-  if (width === undefined || height === undefined) throw new UserError(`sample ${sample.id}: the pose stream's frame size is unknown (no decoded video, no meta.width/height)`);
+  const height =
+    video?.decoded?.height ?? (typeof stream.meta['height'] === 'number' ? stream.meta['height'] : undefined);
+  if (width === undefined || height === undefined)
+    throw new UserError(
+      `sample ${sample.id}: the pose stream's frame size is unknown (no decoded video, no meta.width/height)`,
+    );
   const out = new Float32Array(frames * 51);
   const n = Math.min(frames, stream.t.length);
   for (let f = 0; f < n; f++) {

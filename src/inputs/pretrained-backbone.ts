@@ -49,7 +49,11 @@ const MOVENET = {
 
 interface ModelFile {
   path: string;
-  json: { format?: string; modelTopology: unknown; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  json: {
+    format?: string;
+    modelTopology: unknown;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
   weights: Buffer;
 }
 
@@ -58,16 +62,29 @@ async function readModelFile(path: string): Promise<ModelFile> {
   try {
     json = JSON.parse(await readFile(path, 'utf8')) as ModelFile['json'];
   } catch (err) {
-    throw new UserError(`cannot read the backbone model ${path}: ${err instanceof Error ? err.message : String(err)}`, 'Give the path of a model.json in TensorFlow.js format (tensorflowjs_converter writes one), or movenet-lightning.', { cause: err });
+    throw new UserError(
+      `cannot read the backbone model ${path}: ${err instanceof Error ? err.message : String(err)}`,
+      'Give the path of a model.json in TensorFlow.js format (tensorflowjs_converter writes one), or movenet-lightning.',
+      { cause: err },
+    );
   }
-  if (!Array.isArray(json.weightsManifest)) throw new UserError(`${path} is not a TensorFlow.js model.json: it has no weightsManifest`);
-  const parts = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(async (p) => {
-    try {
-      return await readFile(join(dirname(path), p));
-    } catch (err) {
-      throw new UserError(`the backbone model ${path} lists the weights file ${p}, which cannot be read: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
-    }
-  }));
+  if (!Array.isArray(json.weightsManifest))
+    throw new UserError(`${path} is not a TensorFlow.js model.json: it has no weightsManifest`);
+  const parts = await Promise.all(
+    json.weightsManifest
+      .flatMap((g) => g.paths)
+      .map(async (p) => {
+        try {
+          return await readFile(join(dirname(path), p));
+        } catch (err) {
+          throw new UserError(
+            `the backbone model ${path} lists the weights file ${p}, which cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+            undefined,
+            { cause: err },
+          );
+        }
+      }),
+  );
   return { path, json, weights: Buffer.concat(parts) };
 }
 
@@ -77,7 +94,10 @@ export async function loadBackbone(spec: BackboneSpec): Promise<Backbone> {
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: file.json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
     weightSpecs: file.json.weightsManifest.flatMap((g) => g.weights),
-    weightData: file.weights.buffer.slice(file.weights.byteOffset, file.weights.byteOffset + file.weights.byteLength) as ArrayBuffer,
+    weightData: file.weights.buffer.slice(
+      file.weights.byteOffset,
+      file.weights.byteOffset + file.weights.byteLength,
+    ) as ArrayBuffer,
   };
   const pixels = spec.pixels ?? (movenet ? MOVENET.pixels : 'unit');
   const grid = spec.grid ?? 4;
@@ -88,7 +108,8 @@ export async function loadBackbone(spec: BackboneSpec): Promise<Backbone> {
   if (file.json.format === 'layers-model') {
     const full = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     const penultimate = full.layers[full.layers.length - 2];
-    if (penultimate === undefined) throw new UserError(`${file.path}: a layers model needs two or more layers to take the penultimate one`);
+    if (penultimate === undefined)
+      throw new UserError(`${file.path}: a layers model needs two or more layers to take the penultimate one`);
     node = penultimate.name;
     const truncated = tf.model({ inputs: full.inputs, outputs: penultimate.output as tf.SymbolicTensor });
     run = (x) => truncated.predict(x) as tf.Tensor;
@@ -102,7 +123,11 @@ export async function loadBackbone(spec: BackboneSpec): Promise<Backbone> {
       try {
         return graph.execute(x, known) as tf.Tensor;
       } catch (err) {
-        throw new UserError(`the backbone ${file.path} cannot give node '${known}': ${err instanceof Error ? err.message : String(err)}`, 'backbone.node must name a node of the graph (see its model.json).', { cause: err });
+        throw new UserError(
+          `the backbone ${file.path} cannot give node '${known}': ${err instanceof Error ? err.message : String(err)}`,
+          'backbone.node must name a node of the graph (see its model.json).',
+          { cause: err },
+        );
       }
     };
     inputShape = graph.inputs[0]?.shape ?? [];
@@ -114,22 +139,51 @@ export async function loadBackbone(spec: BackboneSpec): Promise<Backbone> {
   const batchOfOne = inputShape[0] === 1;
 
   const toInput = (frames: tf.Tensor4D): tf.Tensor4D =>
-    pixels === 'int32' ? tf.cast(frames, 'int32') : pixels === 'unit' ? tf.div(tf.cast(frames, 'float32'), 255) : tf.sub(tf.div(tf.cast(frames, 'float32'), 127.5), 1);
+    pixels === 'int32'
+      ? tf.cast(frames, 'int32')
+      : pixels === 'unit'
+        ? tf.div(tf.cast(frames, 'float32'), 255)
+        : tf.sub(tf.div(tf.cast(frames, 'float32'), 127.5), 1);
   const pool = (y: tf.Tensor): tf.Tensor2D => {
     if (y.rank === 2) return y as tf.Tensor2D;
-    if (y.rank !== 4) throw new UserError(`the backbone's node '${node}' gives rank-${y.rank} activations; a frame's features must be a vector or a [h, w, c] map`);
+    if (y.rank !== 4)
+      throw new UserError(
+        `the backbone's node '${node}' gives rank-${y.rank} activations; a frame's features must be a vector or a [h, w, c] map`,
+      );
     const [n, h, w, c] = y.shape as [number, number, number, number];
     const g = Math.min(grid, h, w);
     // Average-pool to g x g cells (the last cells take the remainder), then flatten.
-    const pooled = tf.avgPool(y as tf.Tensor4D, [Math.floor(h / g), Math.floor(w / g)], [Math.floor(h / g), Math.floor(w / g)], 'valid').slice([0, 0, 0, 0], [n, g, g, c]);
+    const pooled = tf
+      .avgPool(
+        y as tf.Tensor4D,
+        [Math.floor(h / g), Math.floor(w / g)],
+        [Math.floor(h / g), Math.floor(w / g)],
+        'valid',
+      )
+      .slice([0, 0, 0, 0], [n, g, g, c]);
     return tf.reshape(pooled, [n, g * g * c]);
   };
-  const extract = (frames: Uint8Array, count: number): Float32Array => tf.tidy(() => {
-    const x = toInput(tf.tensor4d(frames, [count, inputSize, inputSize, 3], 'int32'));
-    const rows = batchOfOne ? Array.from({ length: count }, (_, i) => pool(run(tf.slice(x, [i, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D))) : [pool(run(x))];
-    return (rows.length === 1 ? (rows[0] as tf.Tensor2D) : tf.concat(rows, 0)).dataSync() as Float32Array;
-  });
+  const extract = (frames: Uint8Array, count: number): Float32Array =>
+    tf.tidy(() => {
+      const x = toInput(tf.tensor4d(frames, [count, inputSize, inputSize, 3], 'int32'));
+      const rows = batchOfOne
+        ? Array.from({ length: count }, (_, i) => pool(run(tf.slice(x, [i, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D)))
+        : [pool(run(x))];
+      return (rows.length === 1 ? (rows[0] as tf.Tensor2D) : tf.concat(rows, 0)).dataSync() as Float32Array;
+    });
   const probe = extract(new Uint8Array(inputSize * inputSize * 3), 1);
-  const id = createHash('sha256').update(file.weights).update(JSON.stringify({ node, inputSize, pixels, grid, topology: createHash('sha256').update(JSON.stringify(file.json.modelTopology)).digest('hex') })).digest('hex').slice(0, 32);
+  const id = createHash('sha256')
+    .update(file.weights)
+    .update(
+      JSON.stringify({
+        node,
+        inputSize,
+        pixels,
+        grid,
+        topology: createHash('sha256').update(JSON.stringify(file.json.modelTopology)).digest('hex'),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 32);
   return { id, inputSize, featureSize: probe.length, features: extract, dispose };
 }

@@ -9,7 +9,13 @@ import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts
 export { DEFAULT_FUSION_SPEC, type Fusion, type FusionNetworkSpec } from './fusion-network-spec.ts';
 
 /** The sensor a modality comes from: video frames and optical flow both come from the camera. */
-const SENSOR_OF: Record<Modality, string> = { video: 'camera', flow: 'camera', backbone: 'camera', imu: 'imu', pose: 'camera' };
+const SENSOR_OF: Record<Modality, string> = {
+  video: 'camera',
+  flow: 'camera',
+  backbone: 'camera',
+  imu: 'imu',
+  pose: 'camera',
+};
 
 /**
  * The fusion network: one encoder per modality turns its input into a sequence of feature
@@ -30,7 +36,12 @@ const SENSOR_OF: Record<Modality, string> = { video: 'camera', flow: 'camera', b
  * the camera), BatchNorm, dropout 0.5 and a dense layer to class logits.
  * Video-only and IMU-only networks are the same with one modality.
  */
-export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): tf.LayersModel {
+export function buildFusionNetwork(
+  spec: FusionNetworkSpec,
+  shapes: Partial<Record<Modality, number[]>>,
+  classes: number,
+  seed: number,
+): tf.LayersModel {
   if (spec.modalities.length === 0) throw new Error('buildFusionNetwork(): no modality');
   let s = seed;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
@@ -45,20 +56,39 @@ export function buildFusionNetwork(spec: FusionNetworkSpec, shapes: Partial<Reco
     if (shape === undefined) throw new Error(`buildFusionNetwork(): no input shape for ${modality}`);
     const input = tf.input({ shape, name: modality });
     inputOf.set(modality, input);
-    const sequence = modality === 'video' || modality === 'flow' ? frameEncoder(input, modality, spec, shape, init) : modality === 'imu' ? imuEncoder(input, spec, init) : modality === 'backbone' ? backboneEncoder(input, spec, init) : poseEncoder(input, init);
+    const sequence =
+      modality === 'video' || modality === 'flow'
+        ? frameEncoder(input, modality, spec, shape, init)
+        : modality === 'imu'
+          ? imuEncoder(input, spec, init)
+          : modality === 'backbone'
+            ? backboneEncoder(input, spec, init)
+            : poseEncoder(input, init);
     const vector = poolSequence(sequence, modality, spec, () => s++);
     const sensor = sensors.indexOf(SENSOR_OF[modality]);
     widths[sensor] = (widths[sensor] ?? 0) + (vector.shape[1] as number);
     pooled.push(vector);
   }
-  let x = pooled.length === 1 ? (pooled[0] as tf.SymbolicTensor) : (tf.layers.concatenate({ name: 'fuse' }).apply(pooled) as tf.SymbolicTensor);
-  if (sensors.length > 1 && spec.modalityDropout > 0) x = new ModalityDropout({ widths, rate: spec.modalityDropout, seed: s++, name: 'modality_dropout' }).apply(x) as tf.SymbolicTensor;
+  let x =
+    pooled.length === 1
+      ? (pooled[0] as tf.SymbolicTensor)
+      : (tf.layers.concatenate({ name: 'fuse' }).apply(pooled) as tf.SymbolicTensor);
+  if (sensors.length > 1 && spec.modalityDropout > 0)
+    x = new ModalityDropout({ widths, rate: spec.modalityDropout, seed: s++, name: 'modality_dropout' }).apply(
+      x,
+    ) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization({ momentum: 0.9, name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: spec.dropout, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers
+    .dense({ units: classes, kernelInitializer: init(), name: 'logits' })
+    .apply(x) as tf.SymbolicTensor;
   // Inputs in the order the spec lists its modalities, which is the order they are fed.
   const inputs = spec.modalities.map((m) => inputOf.get(m) as tf.SymbolicTensor);
-  return tf.model({ inputs, outputs: logits, name: `fusion_${spec.fusion.replace('-', '_')}_${spec.modalities.join('_')}` });
+  return tf.model({
+    inputs,
+    outputs: logits,
+    name: `fusion_${spec.fusion.replace('-', '_')}_${spec.modalities.join('_')}`,
+  });
 }
 
 type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
@@ -70,11 +100,27 @@ type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
 // epochs 1.92 with 0.99, 0.28 with 0.9.
 
 /** Per-frame CNN over video key frames or the flow fields between them: [K, S, S, C] -> [K, frameFeatures]. */
-function frameEncoder(input: tf.SymbolicTensor, modality: 'video' | 'flow', spec: FusionNetworkSpec, shape: number[], init: Init): tf.SymbolicTensor {
+function frameEncoder(
+  input: tf.SymbolicTensor,
+  modality: 'video' | 'flow',
+  spec: FusionNetworkSpec,
+  shape: number[],
+  init: Init,
+): tf.SymbolicTensor {
   let x = new FramesToBatch({ name: `${modality}_frames` }).apply(input) as tf.SymbolicTensor;
-  if (modality === 'flow' && spec.flowPool > 1) x = tf.layers.averagePooling2d({ poolSize: spec.flowPool, name: 'flow_downsample' }).apply(x) as tf.SymbolicTensor;
+  if (modality === 'flow' && spec.flowPool > 1)
+    x = tf.layers.averagePooling2d({ poolSize: spec.flowPool, name: 'flow_downsample' }).apply(x) as tf.SymbolicTensor;
   (modality === 'flow' ? spec.flowFilters : spec.videoFilters).forEach((filters, i) => {
-    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), name: `${modality}_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .conv2d({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+        name: `${modality}_conv${i + 1}`,
+      })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling2d({ poolSize: 2, name: `${modality}_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   // Flattened, not averaged: which part of the picture holds what (arms up, feet off the floor)
@@ -82,14 +128,18 @@ function frameEncoder(input: tf.SymbolicTensor, modality: 'video' | 'flow', spec
   x = tf.layers.flatten({ name: `${modality}_flatten` }).apply(x) as tf.SymbolicTensor;
   // Linear: a ReLU here can start dead for every frame (all-positive pooled inputs), and the
   // LSTM's BatchNorm follows anyway.
-  x = tf.layers.dense({ units: spec.frameFeatures, kernelInitializer: init(), name: `${modality}_frame_features` }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({ units: spec.frameFeatures, kernelInitializer: init(), name: `${modality}_frame_features` })
+    .apply(x) as tf.SymbolicTensor;
   return new BatchToFrames({ frames: shape[0] as number, name: `${modality}_sequence` }).apply(x) as tf.SymbolicTensor;
 }
 
 function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Init): tf.SymbolicTensor {
   let x = input;
   spec.imuFilters.forEach((filters, i) => {
-    x = tf.layers.conv1d({ filters, kernelSize: 5, padding: 'same', kernelInitializer: init(), name: `imu_conv${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .conv1d({ filters, kernelSize: 5, padding: 'same', kernelInitializer: init(), name: `imu_conv${i + 1}` })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ momentum: 0.9, name: `imu_bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `imu_relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
@@ -99,16 +149,30 @@ function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Ini
 
 /** Frozen backbone features per key frame, projected to frameFeatures (linear, as the frame CNN's last layer). */
 function backboneEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Init): tf.SymbolicTensor {
-  return tf.layers.dense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'backbone_features' }).apply(input) as tf.SymbolicTensor;
+  return tf.layers
+    .dense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'backbone_features' })
+    .apply(input) as tf.SymbolicTensor;
 }
 
 function poseEncoder(input: tf.SymbolicTensor, init: Init): tf.SymbolicTensor {
-  return tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: 'pose_features' }).apply(input) as tf.SymbolicTensor;
+  return tf.layers
+    .dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: 'pose_features' })
+    .apply(input) as tf.SymbolicTensor;
 }
 
-function poolSequence(x: tf.SymbolicTensor, modality: Modality, spec: FusionNetworkSpec, nextSeed: () => number): tf.SymbolicTensor {
-  if (spec.fusion === 'concat') return tf.layers.globalAveragePooling1d({ name: `${modality}_mean` }).apply(x) as tf.SymbolicTensor;
+function poolSequence(
+  x: tf.SymbolicTensor,
+  modality: Modality,
+  spec: FusionNetworkSpec,
+  nextSeed: () => number,
+): tf.SymbolicTensor {
+  if (spec.fusion === 'concat')
+    return tf.layers.globalAveragePooling1d({ name: `${modality}_mean` }).apply(x) as tf.SymbolicTensor;
   let y = tf.layers.batchNormalization({ momentum: 0.9, name: `${modality}_lstm_bn` }).apply(x) as tf.SymbolicTensor;
-  y = new FastLstm({ units: spec.lstmUnits, returnSequences: true, seed: nextSeed(), name: `${modality}_lstm` }).apply(y) as tf.SymbolicTensor;
-  return new TemporalAttentionPooling({ seed: nextSeed(), name: `${modality}_attention` }).apply(y) as tf.SymbolicTensor;
+  y = new FastLstm({ units: spec.lstmUnits, returnSequences: true, seed: nextSeed(), name: `${modality}_lstm` }).apply(
+    y,
+  ) as tf.SymbolicTensor;
+  return new TemporalAttentionPooling({ seed: nextSeed(), name: `${modality}_attention` }).apply(
+    y,
+  ) as tf.SymbolicTensor;
 }

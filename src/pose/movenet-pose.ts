@@ -46,13 +46,26 @@ export interface Letterbox {
 }
 
 export function movenetLetterbox(width: number, height: number, size: number): Letterbox {
-  for (const [name, value] of [['width', width], ['height', height], ['size', size]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`movenetLetterbox(): ${name} must be a whole number of pixels >= 1, got ${value}`);
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+    ['size', size],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`movenetLetterbox(): ${name} must be a whole number of pixels >= 1, got ${value}`);
   }
   const s = size / Math.max(width, height);
   const w = Math.min(size, Math.max(1, Math.round(width * s)));
   const h = Math.min(size, Math.max(1, Math.round(height * s)));
-  return { size, width: w, height: h, offsetX: Math.floor((size - w) / 2), offsetY: Math.floor((size - h) / 2), scaleX: width / w, scaleY: height / h };
+  return {
+    size,
+    width: w,
+    height: h,
+    offsetX: Math.floor((size - w) / 2),
+    offsetY: Math.floor((size - h) / 2),
+    scaleX: width / w,
+    scaleY: height / h,
+  };
 }
 
 export interface MoveNetPose {
@@ -87,21 +100,35 @@ export async function loadMoveNetPose(): Promise<MoveNetPose> {
     dir = dirname(path);
     json = JSON.parse(await readFile(path, 'utf8')) as GraphModelJson;
   } catch (err) {
-    throw new UserError(`cannot read MoveNet Lightning from the @vladmandic/human package: ${errorMessage(err)}`, 'Run `npm install`; the model ships in node_modules/@vladmandic/human/models.', { cause: err });
+    throw new UserError(
+      `cannot read MoveNet Lightning from the @vladmandic/human package: ${errorMessage(err)}`,
+      'Run `npm install`; the model ships in node_modules/@vladmandic/human/models.',
+      { cause: err },
+    );
   }
-  const parts = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(async (p) => {
-    try {
-      return await readFile(join(dir, p));
-    } catch (err) {
-      throw new UserError(`MoveNet Lightning's weights file ${join(dir, p)} cannot be read: ${errorMessage(err)}`, 'Run `npm install` again to restore node_modules/@vladmandic/human.', { cause: err });
-    }
-  }));
+  const parts = await Promise.all(
+    json.weightsManifest
+      .flatMap((g) => g.paths)
+      .map(async (p) => {
+        try {
+          return await readFile(join(dir, p));
+        } catch (err) {
+          throw new UserError(
+            `MoveNet Lightning's weights file ${join(dir, p)} cannot be read: ${errorMessage(err)}`,
+            'Run `npm install` again to restore node_modules/@vladmandic/human.',
+            { cause: err },
+          );
+        }
+      }),
+  );
   const weights = Buffer.concat(parts);
-  const graph = await tf.loadGraphModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
-  }));
+  const graph = await tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+    }),
+  );
   const shape = graph.inputs[0]?.shape ?? [];
   const size = shape[1];
   if (typeof size !== 'number' || shape[2] !== size || shape[3] !== 3) {
@@ -114,13 +141,20 @@ export async function loadMoveNetPose(): Promise<MoveNetPose> {
     if (disposed) throw new Error('MoveNetPose.estimate(): the estimator was disposed');
     const box = movenetLetterbox(width, height, size);
     if (!(frame instanceof Uint8Array) || frame.length !== width * height * 3) {
-      throw new Error(`MoveNetPose.estimate(): frame must be ${width} x ${height} x 3 = ${width * height * 3} RGB bytes, got ${frame?.length}`);
+      throw new Error(
+        `MoveNetPose.estimate(): frame must be ${width} x ${height} x 3 = ${width * height * 3} RGB bytes, got ${frame?.length}`,
+      );
     }
     const out = tf.tidy(() => {
-      const square = tf.pad(scaledFrame(frame, width, height, box), [[box.offsetY, size - box.height - box.offsetY], [box.offsetX, size - box.width - box.offsetX], [0, 0]]);
+      const square = tf.pad(scaledFrame(frame, width, height, box), [
+        [box.offsetY, size - box.height - box.offsetY],
+        [box.offsetX, size - box.width - box.offsetX],
+        [0, 0],
+      ]);
       const input = tf.expandDims(square, 0);
       const y = graph.execute({ [MOVENET.input]: input }, MOVENET.output) as tf.Tensor;
-      if (y.size !== MOVENET.keypoints * 3) throw new Error(`MoveNetPose.estimate(): the model gave [${y.shape.join(', ')}], expected [1, 1, 17, 3]`);
+      if (y.size !== MOVENET.keypoints * 3)
+        throw new Error(`MoveNetPose.estimate(): the model gave [${y.shape.join(', ')}], expected [1, 1, 17, 3]`);
       return y.dataSync() as Float32Array;
     });
     const keypoints = new Float32Array(MOVENET.keypoints * 2);
@@ -157,7 +191,8 @@ function scaledFrame(frame: Uint8Array, width: number, height: number, box: Lett
   let f: tf.Tensor3D = tf.cast(x, 'float32');
   const k = Math.floor(Math.min(width / box.width, height / box.height));
   if (k >= 2) f = tf.avgPool(f, k, k, 'valid');
-  if (f.shape[0] !== box.height || f.shape[1] !== box.width) f = tf.image.resizeBilinear(f, [box.height, box.width], false, true);
+  if (f.shape[0] !== box.height || f.shape[1] !== box.width)
+    f = tf.image.resizeBilinear(f, [box.height, box.width], false, true);
   return tf.cast(tf.round(f), 'int32');
 }
 
@@ -180,8 +215,14 @@ export interface EstimateVideoPosesOptions {
  * letterbox's inner size (area averaging, aspect ratio kept), the estimator only pads it, and the
  * keypoints come back in the video's own pixels. Breaking out of the loop stops ffmpeg.
  */
-export async function* estimateVideoPoses(estimator: MoveNetPose, ffmpeg: string, path: string, options: EstimateVideoPosesOptions = {}): AsyncGenerator<VideoPose, void, undefined> {
-  const probe = options.probe ?? (await probeVideo(ffmpeg, path, options.signal === undefined ? {} : { signal: options.signal }));
+export async function* estimateVideoPoses(
+  estimator: MoveNetPose,
+  ffmpeg: string,
+  path: string,
+  options: EstimateVideoPosesOptions = {},
+): AsyncGenerator<VideoPose, void, undefined> {
+  const probe =
+    options.probe ?? (await probeVideo(ffmpeg, path, options.signal === undefined ? {} : { signal: options.signal }));
   const box = movenetLetterbox(probe.width, probe.height, estimator.inputSize);
   const decode = {
     probe,
@@ -204,7 +245,11 @@ export async function* estimateVideoPoses(estimator: MoveNetPose, ffmpeg: string
 }
 
 /** Poses of a video as a COCO-17 2D PoseStream with scores, in the video's pixels. */
-export function videoPoseStream(poses: readonly VideoPose[], rate: number, meta: Record<string, unknown> = {}): PoseStream {
+export function videoPoseStream(
+  poses: readonly VideoPose[],
+  rate: number,
+  meta: Record<string, unknown> = {},
+): PoseStream {
   const n = poses.length;
   const data = new Float32Array(n * MOVENET.keypoints * 2);
   const score = new Float32Array(n * MOVENET.keypoints);
@@ -212,5 +257,19 @@ export function videoPoseStream(poses: readonly VideoPose[], rate: number, meta:
     data.set(p.keypoints, i * MOVENET.keypoints * 2);
     score.set(p.scores, i * MOVENET.keypoints);
   });
-  return poseStream({ rate, t: Float64Array.from(poses, (p) => p.t), joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: [...COCO17_JOINTS], model: MOVENET.name, frames: poses.map((p) => p.index), ...meta } });
+  return poseStream({
+    rate,
+    t: Float64Array.from(poses, (p) => p.t),
+    joints: 'coco17',
+    dims: 2,
+    data,
+    score,
+    meta: {
+      units: 'px',
+      keypoints: [...COCO17_JOINTS],
+      model: MOVENET.name,
+      frames: poses.map((p) => p.index),
+      ...meta,
+    },
+  });
 }

@@ -27,7 +27,14 @@ export function strokeLine(ctx: SKRSContext2D, x0: number, y0: number, x1: numbe
  * Frame `index` of `decoded` with its top-left corner at (x, y), each pixel repeated
  * scale x scale times: exact bytes, grey frames as grey RGB.
  */
-export function putFrame(ctx: SKRSContext2D, decoded: DecodedFrames, index: number, x: number, y: number, scale = 1): void {
+export function putFrame(
+  ctx: SKRSContext2D,
+  decoded: DecodedFrames,
+  index: number,
+  x: number,
+  y: number,
+  scale = 1,
+): void {
   const { frames, width, height, channels } = decoded;
   const outWidth = width * scale;
   const outHeight = height * scale;

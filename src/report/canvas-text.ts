@@ -24,8 +24,10 @@ function fontFamily(): string {
   const loaded = GlobalFonts.families.map((f) => f.family);
   textFamily = PREFERRED_FAMILIES.find((f) => loaded.includes(f)) ?? loaded.find((f) => / Sans$/.test(f)) ?? loaded[0];
   if (textFamily === undefined) {
-    throw new UserError('no font is available, so pictures cannot draw their text',
-      'Run `npm install` (it installs @fontsource/dejavu-sans), or install a system font, e.g. `apt-get install fonts-dejavu-core`.');
+    throw new UserError(
+      'no font is available, so pictures cannot draw their text',
+      'Run `npm install` (it installs @fontsource/dejavu-sans), or install a system font, e.g. `apt-get install fonts-dejavu-core`.',
+    );
   }
   return textFamily;
 }
@@ -33,7 +35,10 @@ function fontFamily(): string {
 function registerShippedFont(): boolean {
   try {
     const dir = join(dirname(createRequire(import.meta.url).resolve('@fontsource/dejavu-sans/package.json')), 'files');
-    return ['400', '700'].every((weight) => GlobalFonts.registerFromPath(join(dir, `dejavu-sans-latin-${weight}-normal.woff2`), SHIPPED_FAMILY) !== null);
+    return ['400', '700'].every(
+      (weight) =>
+        GlobalFonts.registerFromPath(join(dir, `dejavu-sans-latin-${weight}-normal.woff2`), SHIPPED_FAMILY) !== null,
+    );
   } catch {
     return false;
   }

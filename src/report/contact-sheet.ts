@@ -71,7 +71,8 @@ export function contactSheetLayout(sample: Sample, options: ContactSheetOptions 
 function sheetSpec(options: ContactSheetOptions): SheetSpec {
   const spec = { columns: options.columns ?? 4, frames: options.frames ?? 12, scale: options.scale ?? 2 };
   for (const [name, value] of Object.entries(spec)) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`renderContactSheet(): ${name} must be an integer >= 1, got ${value}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`renderContactSheet(): ${name} must be an integer >= 1, got ${value}`);
   }
   return spec;
 }
@@ -81,11 +82,15 @@ function decodedVideo(sample: Sample): DecodedVideo {
   const decoded = videos.find((s): s is DecodedVideo => s.decoded !== undefined && s.t.length > 0);
   if (decoded !== undefined) return decoded;
   if (videos.length > 0) {
-    throw new UserError(`renderContactSheet(): sample '${sample.id}' has no decoded video stream (its video is still on disk or empty)`,
-      'Decode the video into the sample before previewing it.');
+    throw new UserError(
+      `renderContactSheet(): sample '${sample.id}' has no decoded video stream (its video is still on disk or empty)`,
+      'Decode the video into the sample before previewing it.',
+    );
   }
-  throw new UserError(`renderContactSheet(): sample '${sample.id}' has no decoded video stream (it has no video at all)`,
-    'Preview its IMU streams with renderImuPlot instead.');
+  throw new UserError(
+    `renderContactSheet(): sample '${sample.id}' has no decoded video stream (it has no video at all)`,
+    'Preview its IMU streams with renderImuPlot instead.',
+  );
 }
 
 function layoutSheet(video: DecodedVideo, spec: SheetSpec): ContactSheetLayout {
@@ -102,17 +107,28 @@ function layoutSheet(video: DecodedVideo, spec: SheetSpec): ContactSheetLayout {
     frame: shown === 1 ? 0 : Math.round((k * (n - 1)) / (shown - 1)),
     x: SHEET.margin + (k % columns) * pitchX,
     y: SHEET.margin + SHEET.title + Math.floor(k / columns) * pitchY,
-    width, height,
+    width,
+    height,
   }));
-  return { width: 2 * SHEET.margin + columns * pitchX - SHEET.gap, height: 2 * SHEET.margin + SHEET.title + rows * pitchY - SHEET.gap, cells };
+  return {
+    width: 2 * SHEET.margin + columns * pitchX - SHEET.gap,
+    height: 2 * SHEET.margin + SHEET.title + rows * pitchY - SHEET.gap,
+    cells,
+  };
 }
 
 function drawCaption(ctx: SKRSContext2D, sample: Sample, video: DecodedVideo, cell: ContactSheetCell): void {
   const phases = sample.meta['phasePerFrame'];
-  const phase = Array.isArray(phases) && typeof phases[cell.frame] === 'string' ? `  ${phases[cell.frame] as string}` : '';
+  const phase =
+    Array.isArray(phases) && typeof phases[cell.frame] === 'string' ? `  ${phases[cell.frame] as string}` : '';
   ctx.fillStyle = TEXT_COLOUR;
   ctx.font = font(12);
-  ctx.fillText(`${(video.t[cell.frame] as number).toFixed(2)} s${phase}`, cell.x, cell.y + cell.height + 13, cell.width);
+  ctx.fillText(
+    `${(video.t[cell.frame] as number).toFixed(2)} s${phase}`,
+    cell.x,
+    cell.y + cell.height + 13,
+    cell.width,
+  );
 }
 
 /** A 2D COCO-17 pose stream with one entry per video frame, if it is to be drawn. */
@@ -121,9 +137,12 @@ function poseToDraw(sample: Sample, video: DecodedVideo, wanted: boolean | undef
   const pose = sample.streams.find((s): s is PoseStream => s.kind === 'pose' && s.joints === 'coco17' && s.dims === 2);
   if (pose !== undefined && pose.t.length === video.t.length) return pose;
   if (wanted === undefined) return undefined;
-  const found = pose === undefined ? 'it has none' : `it has ${pose.t.length} pose frames for ${video.t.length} video frames`;
-  throw new UserError(`renderContactSheet(): pose: true needs a 2D COCO-17 pose stream with one entry per video frame; sample '${sample.id}': ${found}`,
-    'Leave pose unset to draw it only where there is one.');
+  const found =
+    pose === undefined ? 'it has none' : `it has ${pose.t.length} pose frames for ${video.t.length} video frames`;
+  throw new UserError(
+    `renderContactSheet(): pose: true needs a 2D COCO-17 pose stream with one entry per video frame; sample '${sample.id}': ${found}`,
+    'Leave pose unset to draw it only where there is one.',
+  );
 }
 
 /** The cell's frame's keypoints and bones, coloured by side; those the detector missed are left out. */

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { classErrors, confusionMatrices, learningCurves, trainingSizeCurve, variantComparison, type Figure, type FigureFold } from './report-figures.ts';
+import {
+  classErrors,
+  confusionMatrices,
+  learningCurves,
+  trainingSizeCurve,
+  variantComparison,
+  type Figure,
+  type FigureFold,
+} from './report-figures.ts';
 
 /** Everything the report shows, as plain data (the run's folder is read by the caller). */
 export interface ReportInput {
@@ -19,12 +27,20 @@ export interface ReportInput {
 
 /** Text as HTML: every character that could open markup becomes an entity. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** JSON safe inside a <script> element: no `</script>`, no `<!--`. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 let plotlySource: string | undefined;
@@ -53,8 +69,16 @@ export function renderHtmlReport(input: ReportInput): string {
   const figures = reportFigures(input);
   const facts = input.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   const table = `<table><thead><tr>${input.table.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${input.table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table><p class="note">${escapeHtml(input.table.note)}</p>`;
-  const sections = figures.map((f) => `<section><h2>${escapeHtml(f.title)}</h2><div class="plot" id="${escapeHtml(f.id)}"></div><p class="note">${escapeHtml(f.caption)}</p></section>`).join('\n');
-  const skipped = input.skipped.length === 0 ? '' : `<section><h2>Samples left out</h2><p>${input.skipped.length} sample${input.skipped.length === 1 ? '' : 's'} could not be read and were left out of every trial:</p><ul>${input.skipped.map((s) => `<li><code>${escapeHtml(s.id)}</code>: ${escapeHtml(s.reason)}</li>`).join('')}</ul></section>`;
+  const sections = figures
+    .map(
+      (f) =>
+        `<section><h2>${escapeHtml(f.title)}</h2><div class="plot" id="${escapeHtml(f.id)}"></div><p class="note">${escapeHtml(f.caption)}</p></section>`,
+    )
+    .join('\n');
+  const skipped =
+    input.skipped.length === 0
+      ? ''
+      : `<section><h2>Samples left out</h2><p>${input.skipped.length} sample${input.skipped.length === 1 ? '' : 's'} could not be read and were left out of every trial:</p><ul>${input.skipped.map((s) => `<li><code>${escapeHtml(s.id)}</code>: ${escapeHtml(s.reason)}</li>`).join('')}</ul></section>`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -18,7 +18,12 @@ export interface ImuPlotOptions {
 
 /** Trace and event colours of the IMU plot. */
 export const IMU_PLOT_COLOURS = {
-  x: '#d62728', y: '#2ca02c', z: '#1f77b4', magnitude: '#333333', takeoff: '#ff7f0e', landing: '#9467bd',
+  x: '#d62728',
+  y: '#2ca02c',
+  z: '#1f77b4',
+  magnitude: '#333333',
+  takeoff: '#ff7f0e',
+  landing: '#9467bd',
 } as const;
 
 /** A plot area (inside the axes) in image pixels; its x axis spans the stream's first to last time. */
@@ -55,7 +60,11 @@ const ACC_TRACES: Trace[] = [
   { label: 'x', colour: IMU_PLOT_COLOURS.x, value: channel(0) },
   { label: 'y', colour: IMU_PLOT_COLOURS.y, value: channel(1) },
   { label: 'z', colour: IMU_PLOT_COLOURS.z, value: channel(2) },
-  { label: '|a|', colour: IMU_PLOT_COLOURS.magnitude, value: (d, i) => Math.hypot(channel(0)(d, i), channel(1)(d, i), channel(2)(d, i)) },
+  {
+    label: '|a|',
+    colour: IMU_PLOT_COLOURS.magnitude,
+    value: (d, i) => Math.hypot(channel(0)(d, i), channel(1)(d, i), channel(2)(d, i)),
+  },
 ];
 const GYRO_TRACES: Trace[] = [
   { label: 'x', colour: IMU_PLOT_COLOURS.x, value: channel(3) },
@@ -79,8 +88,18 @@ export async function renderImuPlot(sample: Sample, options: ImuPlotOptions = {}
   for (const { stream, accelerometer, gyroscope } of layout.rows) {
     const marks = eventMarks(sample, stream.sensorId);
     const name = `${stream.sensorId} (${stream.placement})`;
-    drawPanel(ctx, stream, accelerometer, { title: `${name}: accelerometer`, unit: 'acceleration (m/s²)', traces: ACC_TRACES, marks });
-    drawPanel(ctx, stream, gyroscope, { title: `${name}: gyroscope`, unit: 'angular velocity (rad/s)', traces: GYRO_TRACES, marks });
+    drawPanel(ctx, stream, accelerometer, {
+      title: `${name}: accelerometer`,
+      unit: 'acceleration (m/s²)',
+      traces: ACC_TRACES,
+      marks,
+    });
+    drawPanel(ctx, stream, gyroscope, {
+      title: `${name}: gyroscope`,
+      unit: 'angular velocity (rad/s)',
+      traces: GYRO_TRACES,
+      marks,
+    });
   }
   return canvas.encode('png');
 }
@@ -88,17 +107,22 @@ export async function renderImuPlot(sample: Sample, options: ImuPlotOptions = {}
 /** Where renderImuPlot puts each IMU stream's panels for these options. */
 export function imuPlotLayout(sample: Sample, options: ImuPlotOptions = {}): ImuPlotLayout {
   const width = options.width ?? 1200;
-  if (!Number.isInteger(width) || width < MIN_PLOT_WIDTH) throw new Error(`renderImuPlot(): width must be an integer >= ${MIN_PLOT_WIDTH}, got ${width}`);
+  if (!Number.isInteger(width) || width < MIN_PLOT_WIDTH)
+    throw new Error(`renderImuPlot(): width must be an integer >= ${MIN_PLOT_WIDTH}, got ${width}`);
   const imus = sample.streams.filter((s): s is ImuStream => s.kind === 'imu');
   const streams = imus.filter((s) => s.t.length > 0);
   if (streams.length === 0) {
-    throw new UserError(`renderImuPlot(): sample '${sample.id}' has no IMU stream${imus.length > 0 ? ` with samples (its ${imus.length} are empty)` : ''}`,
-      'Preview its video with renderContactSheet instead.');
+    throw new UserError(
+      `renderImuPlot(): sample '${sample.id}' has no IMU stream${imus.length > 0 ? ` with samples (its ${imus.length} are empty)` : ''}`,
+      'Preview its video with renderContactSheet instead.',
+    );
   }
   const panelWidth = (width - 2 * PLOT.margin - PLOT.gap) / 2;
   const area = (left: number, top: number): PlotArea => ({
-    x: Math.round(left + PLOT.left), y: top + PLOT.header,
-    width: Math.round(panelWidth - PLOT.left - PLOT.right), height: PLOT.row - PLOT.header - PLOT.bottom,
+    x: Math.round(left + PLOT.left),
+    y: top + PLOT.header,
+    width: Math.round(panelWidth - PLOT.left - PLOT.right),
+    height: PLOT.row - PLOT.header - PLOT.bottom,
   });
   const rows = streams.map((stream, r) => {
     const top = PLOT.margin + PLOT.title + r * PLOT.row;
@@ -111,7 +135,11 @@ export function imuPlotLayout(sample: Sample, options: ImuPlotOptions = {}): Imu
 function eventMarks(sample: Sample, sensorId: string): EventMark[] {
   const events = sample.events ?? [];
   const offset = events.find((e) => e.name === `clock-offset/${sensorId}` && Number.isFinite(e.value))?.value ?? 0;
-  return events.flatMap((e) => ((e.name === 'takeoff' || e.name === 'landing') && Number.isFinite(e.t) ? [{ name: e.name, t: (e.t as number) + offset }] : []));
+  return events.flatMap((e) =>
+    (e.name === 'takeoff' || e.name === 'landing') && Number.isFinite(e.t)
+      ? [{ name: e.name, t: (e.t as number) + offset }]
+      : [],
+  );
 }
 
 interface PanelSpec {
@@ -130,7 +158,15 @@ function drawPanel(ctx: SKRSContext2D, stream: ImuStream, area: PlotArea, panel:
   const toY = (v: number) => area.y + area.height - ((v - yRange[0]) / (yRange[1] - yRange[0])) * area.height;
 
   drawHeader(ctx, area, panel);
-  drawAxes(ctx, area, niceTicks(...tRange).filter((t) => t >= tRange[0] && t <= tRange[1]), yTicks, toX, toY, panel.unit);
+  drawAxes(
+    ctx,
+    area,
+    niceTicks(...tRange).filter((t) => t >= tRange[0] && t <= tRange[1]),
+    yTicks,
+    toX,
+    toY,
+    panel.unit,
+  );
   ctx.save();
   ctx.beginPath();
   ctx.rect(area.x, area.y, area.width, area.height);
@@ -138,7 +174,12 @@ function drawPanel(ctx: SKRSContext2D, stream: ImuStream, area: PlotArea, panel:
   // A lost packet leaves a step in t longer than the sampling interval: the line breaks there.
   const maxStep = 1.5 / stream.rate;
   for (const trace of panel.traces) drawTrace(ctx, stream, trace, maxStep, toX, toY);
-  drawMarks(ctx, area, panel.marks.filter((m) => m.t >= tRange[0] && m.t <= tRange[1]), toX);
+  drawMarks(
+    ctx,
+    area,
+    panel.marks.filter((m) => m.t >= tRange[0] && m.t <= tRange[1]),
+    toX,
+  );
   ctx.restore();
 }
 
@@ -165,7 +206,15 @@ function drawHeader(ctx: SKRSContext2D, area: PlotArea, panel: PanelSpec): void 
   }
 }
 
-function drawAxes(ctx: SKRSContext2D, area: PlotArea, tTicks: number[], yTicks: number[], toX: (t: number) => number, toY: (v: number) => number, unit: string): void {
+function drawAxes(
+  ctx: SKRSContext2D,
+  area: PlotArea,
+  tTicks: number[],
+  yTicks: number[],
+  toX: (t: number) => number,
+  toY: (v: number) => number,
+  unit: string,
+): void {
   const right = area.x + area.width;
   const bottom = area.y + area.height;
   ctx.lineWidth = 1;
@@ -173,7 +222,8 @@ function drawAxes(ctx: SKRSContext2D, area: PlotArea, tTicks: number[], yTicks: 
   for (const v of yTicks) strokeLine(ctx, area.x, Math.round(toY(v)) + 0.5, right, Math.round(toY(v)) + 0.5);
   for (const t of tTicks) strokeLine(ctx, Math.round(toX(t)) + 0.5, area.y, Math.round(toX(t)) + 0.5, bottom);
   ctx.strokeStyle = '#999999';
-  if ((yTicks[0] as number) < 0 && (yTicks[yTicks.length - 1] as number) > 0) strokeLine(ctx, area.x, Math.round(toY(0)) + 0.5, right, Math.round(toY(0)) + 0.5);
+  if ((yTicks[0] as number) < 0 && (yTicks[yTicks.length - 1] as number) > 0)
+    strokeLine(ctx, area.x, Math.round(toY(0)) + 0.5, right, Math.round(toY(0)) + 0.5);
   ctx.strokeStyle = TEXT_COLOUR;
   ctx.strokeRect(area.x - 0.5, area.y - 0.5, area.width + 1, area.height + 1);
 
@@ -203,7 +253,14 @@ function drawAxes(ctx: SKRSContext2D, area: PlotArea, tTicks: number[], yTicks: 
   ctx.restore();
 }
 
-function drawTrace(ctx: SKRSContext2D, stream: ImuStream, trace: Trace, maxStep: number, toX: (t: number) => number, toY: (v: number) => number): void {
+function drawTrace(
+  ctx: SKRSContext2D,
+  stream: ImuStream,
+  trace: Trace,
+  maxStep: number,
+  toX: (t: number) => number,
+  toY: (v: number) => number,
+): void {
   ctx.strokeStyle = trace.colour;
   ctx.lineWidth = 1.5;
   ctx.lineJoin = 'round';
@@ -257,4 +314,3 @@ function valueRange(stream: ImuStream, traces: Trace[]): [number, number] {
 function paddedRange(lo: number, hi: number): [number, number] {
   return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
 }
-

@@ -10,7 +10,13 @@ import { canvasFont as font, niceTicks, TEXT_COLOUR, tickDecimals } from './canv
  */
 
 /** Text, grid, the D_i curve, the threshold line and the key-frame marks. */
-export const KEYFRAME_PLOT_COLOURS = { text: TEXT_COLOUR, grid: '#e6e6e6', d: '#1f77b4', threshold: '#d62728', key: '#ff7f0e' } as const;
+export const KEYFRAME_PLOT_COLOURS = {
+  text: TEXT_COLOUR,
+  grid: '#e6e6e6',
+  d: '#1f77b4',
+  threshold: '#d62728',
+  key: '#ff7f0e',
+} as const;
 const PLOT = { width: 1100, height: 460, left: 72, right: 24, top: 64, bottom: 56 } as const;
 
 export interface KeyFramePlotLabels {
@@ -24,10 +30,19 @@ export interface KeyFramePlotLabels {
  * D_i (`selection.differences`) against the time of frame i+1, the threshold as a dashed line,
  * the key frames as orange marks, PNG bytes.
  */
-export async function renderKeyFramePlot(clip: DecodedClip, selection: KeyFrameSelection, labels: KeyFramePlotLabels): Promise<Buffer> {
+export async function renderKeyFramePlot(
+  clip: DecodedClip,
+  selection: KeyFrameSelection,
+  labels: KeyFramePlotLabels,
+): Promise<Buffer> {
   const { differences } = selection;
   const { canvas, ctx } = whiteCanvas(PLOT.width, PLOT.height);
-  const area = { x: PLOT.left, y: PLOT.top, width: PLOT.width - PLOT.left - PLOT.right, height: PLOT.height - PLOT.top - PLOT.bottom };
+  const area = {
+    x: PLOT.left,
+    y: PLOT.top,
+    width: PLOT.width - PLOT.left - PLOT.right,
+    height: PLOT.height - PLOT.top - PLOT.bottom,
+  };
   const t = clip.timestamps;
   const t0 = t[0] as number;
   const t1 = Math.max(t[t.length - 1] as number, t0 + 1e-3);
@@ -41,15 +56,22 @@ export async function renderKeyFramePlot(clip: DecodedClip, selection: KeyFrameS
 
   ctx.fillStyle = KEYFRAME_PLOT_COLOURS.text;
   ctx.font = font(15, true);
-  ctx.fillText(`${labels.title}: frame differences at ${clip.frames.width}x${clip.frames.height} (${t.length} frames)`, 12, 22, PLOT.width - 24);
+  ctx.fillText(
+    `${labels.title}: frame differences at ${clip.frames.width}x${clip.frames.height} (${t.length} frames)`,
+    12,
+    22,
+    PLOT.width - 24,
+  );
   ctx.font = font(12);
   ctx.fillText(`${labels.threshold}; key frames: ${selection.indices.join(', ')}`, 12, 42, PLOT.width - 24);
 
   // Grid, frame, ticks.
   ctx.lineWidth = 1;
   ctx.strokeStyle = KEYFRAME_PLOT_COLOURS.grid;
-  for (const v of yTicks) strokeLine(ctx, area.x, Math.round(toY(v)) + 0.5, area.x + area.width, Math.round(toY(v)) + 0.5);
-  for (const v of tTicks) strokeLine(ctx, Math.round(toX(v)) + 0.5, area.y, Math.round(toX(v)) + 0.5, area.y + area.height);
+  for (const v of yTicks)
+    strokeLine(ctx, area.x, Math.round(toY(v)) + 0.5, area.x + area.width, Math.round(toY(v)) + 0.5);
+  for (const v of tTicks)
+    strokeLine(ctx, Math.round(toX(v)) + 0.5, area.y, Math.round(toX(v)) + 0.5, area.y + area.height);
   ctx.strokeStyle = KEYFRAME_PLOT_COLOURS.text;
   ctx.strokeRect(area.x - 0.5, area.y - 0.5, area.width + 1, area.height + 1);
   ctx.save();
@@ -85,7 +107,9 @@ export async function renderKeyFramePlot(clip: DecodedClip, selection: KeyFrameS
   ctx.strokeStyle = KEYFRAME_PLOT_COLOURS.d;
   ctx.lineWidth = 1.5;
   ctx.beginPath();
-  differences.forEach((d, i) => (i === 0 ? ctx.moveTo(toX(t[i + 1] as number), toY(d)) : ctx.lineTo(toX(t[i + 1] as number), toY(d))));
+  differences.forEach((d, i) =>
+    i === 0 ? ctx.moveTo(toX(t[i + 1] as number), toY(d)) : ctx.lineTo(toX(t[i + 1] as number), toY(d)),
+  );
   ctx.stroke();
   // Threshold.
   if (Number.isFinite(selection.threshold)) {
@@ -114,9 +138,36 @@ function drawLegend(ctx: SKRSContext2D, right: number, baseline: number): void {
   ctx.font = font(12);
   let x = right;
   const entries: [string, (x: number) => void][] = [
-    ['key frame', (at) => { ctx.fillStyle = KEYFRAME_PLOT_COLOURS.key; ctx.strokeStyle = '#000000'; ctx.lineWidth = 1; ctx.beginPath(); ctx.arc(at + 8, baseline - 4, 4.5, 0, 2 * Math.PI); ctx.fill(); ctx.stroke(); }],
-    ['threshold T', (at) => { ctx.strokeStyle = KEYFRAME_PLOT_COLOURS.threshold; ctx.lineWidth = 1.5; ctx.setLineDash([7, 5]); strokeLine(ctx, at, baseline - 4, at + 16, baseline - 4); ctx.setLineDash([]); }],
-    ['D_i', (at) => { ctx.strokeStyle = KEYFRAME_PLOT_COLOURS.d; ctx.lineWidth = 2; strokeLine(ctx, at, baseline - 4, at + 16, baseline - 4); }],
+    [
+      'key frame',
+      (at) => {
+        ctx.fillStyle = KEYFRAME_PLOT_COLOURS.key;
+        ctx.strokeStyle = '#000000';
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.arc(at + 8, baseline - 4, 4.5, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
+      },
+    ],
+    [
+      'threshold T',
+      (at) => {
+        ctx.strokeStyle = KEYFRAME_PLOT_COLOURS.threshold;
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash([7, 5]);
+        strokeLine(ctx, at, baseline - 4, at + 16, baseline - 4);
+        ctx.setLineDash([]);
+      },
+    ],
+    [
+      'D_i',
+      (at) => {
+        ctx.strokeStyle = KEYFRAME_PLOT_COLOURS.d;
+        ctx.lineWidth = 2;
+        strokeLine(ctx, at, baseline - 4, at + 16, baseline - 4);
+      },
+    ],
   ];
   for (const [label, mark] of entries) {
     x -= ctx.measureText(label).width;

@@ -17,14 +17,18 @@ export async function locateChromium(): Promise<ChromiumBinary> {
   const fromEnv = process.env['MOTIONFUSE_CHROMIUM'];
   const path = fromEnv !== undefined && fromEnv !== '' ? fromEnv : await firstOnPath();
   if (path === undefined) {
-    throw new UserError(`no Chromium found on PATH (looked for ${CHROMIUM_NAMES.join(', ')})`,
-      'Install it (Debian: `apt-get install chromium`) or set MOTIONFUSE_CHROMIUM to its path.');
+    throw new UserError(
+      `no Chromium found on PATH (looked for ${CHROMIUM_NAMES.join(', ')})`,
+      'Install it (Debian: `apt-get install chromium`) or set MOTIONFUSE_CHROMIUM to its path.',
+    );
   }
   try {
     const { stdout } = await runTool(path, ['--version'], { timeoutMs: 20_000 });
     return { path, version: stdout.trim() };
   } catch (err) {
-    throw new UserError(`Chromium at ${path} does not run`, 'Check the installation, or set MOTIONFUSE_CHROMIUM.', { cause: err });
+    throw new UserError(`Chromium at ${path} does not run`, 'Check the installation, or set MOTIONFUSE_CHROMIUM.', {
+      cause: err,
+    });
   }
 }
 

@@ -32,5 +32,14 @@ export function inputTensors(set: InputSet, rows: readonly number[], pipeline: I
 
 /** One-hot labels for `rows`. */
 export function labelTensor(set: InputSet, rows: readonly number[], classes: number): tf.Tensor2D {
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(rows.map((r) => set.labels[r] as number), 'int32'), classes) as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf.oneHot(
+        tf.tensor1d(
+          rows.map((r) => set.labels[r] as number),
+          'int32',
+        ),
+        classes,
+      ) as tf.Tensor2D,
+  );
 }

@@ -15,7 +15,8 @@ import { fitStandardiser } from './standardiser.ts';
  * How the test folds are made: 'group-k-fold' by subject (the default: no person on both sides),
  * 'k-fold' stratified by class (data without subjects), or the data set's own splits.
  */
-export type SplitStrategy = 'group-k-fold' | 'k-fold' | { given: readonly { train: readonly string[]; test: readonly string[] }[] };
+export type SplitStrategy =
+  'group-k-fold' | 'k-fold' | { given: readonly { train: readonly string[]; test: readonly string[] }[] };
 
 export interface CrossValidationOptions {
   /** k of the k-fold (ignored for given splits). */
@@ -64,30 +65,54 @@ export interface FoldPlan {
  * original and are never validated or tested on. With `trainFraction` < 1, each fold trains on
  * that share of its training samples (drawn per class, seeded; their copies follow them).
  */
-export function planFolds(set: InputSet, classes: readonly string[], options: Pick<CrossValidationOptions, 'folds' | 'split' | 'validationFolds' | 'seed' | 'trainFraction'>): FoldPlan[] {
+export function planFolds(
+  set: InputSet,
+  classes: readonly string[],
+  options: Pick<CrossValidationOptions, 'folds' | 'split' | 'validationFolds' | 'seed' | 'trainFraction'>,
+): FoldPlan[] {
   const rowOf = new Map(set.ids.map((id, i) => [id, i]));
   const original = (i: number) => (set.augmentedFrom?.[i] ?? -1) < 0;
-  const refs: SampleRef[] = set.ids.flatMap((id, i) => (original(i) ? [{ id, label: classes[set.labels[i] as number] as string, subject: set.subjects[i] as string, meta: {} }] : []));
+  const refs: SampleRef[] = set.ids.flatMap((id, i) =>
+    original(i)
+      ? [{ id, label: classes[set.labels[i] as number] as string, subject: set.subjects[i] as string, meta: {} }]
+      : [],
+  );
   // Augmented copies by the row they were made from.
   const copiesOf = new Map<number, number[]>();
   set.augmentedFrom?.forEach((from, i) => {
     if (from >= 0) copiesOf.set(from, [...(copiesOf.get(from) ?? []), i]);
   });
   const split = options.split ?? 'group-k-fold';
-  const folds: Fold[] = split === 'group-k-fold' ? groupKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
-    : split === 'k-fold' ? stratifiedKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
-    : givenSplits(refs, split.given);
+  const folds: Fold[] =
+    split === 'group-k-fold'
+      ? groupKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
+      : split === 'k-fold'
+        ? stratifiedKFold(refs, options.folds, new SeededRandom(options.seed).fork('folds'))
+        : givenSplits(refs, split.given);
   return folds.map((fold) => {
     const trainRefs = refs.filter((r) => fold.train.includes(r.id));
     // With few training subjects the validation group is one subject; with one, there is none.
     const trainSubjects = new Set(trainRefs.map((r) => r.subject)).size;
-    const inner = trainSubjects < 2 ? undefined : groupKFold(trainRefs, Math.min(options.validationFolds, trainSubjects), new SeededRandom(options.seed).fork(`validation/${fold.index}`))[0];
+    const inner =
+      trainSubjects < 2
+        ? undefined
+        : groupKFold(
+            trainRefs,
+            Math.min(options.validationFolds, trainSubjects),
+            new SeededRandom(options.seed).fork(`validation/${fold.index}`),
+          )[0];
     const validationIds = new Set(inner?.test ?? []);
     const rows = (ids: Iterable<string>) => [...ids].map((id) => rowOf.get(id) as number);
     const withCopies = (r: readonly number[]) => r.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])]);
     let trainRows = rows(fold.train.filter((id) => !validationIds.has(id)));
     const fraction = options.trainFraction ?? 1;
-    if (fraction < 1) trainRows = sharePerClass(trainRows, set.labels, fraction, new SeededRandom(options.seed).fork(`fraction/${fold.index}`));
+    if (fraction < 1)
+      trainRows = sharePerClass(
+        trainRows,
+        set.labels,
+        fraction,
+        new SeededRandom(options.seed).fork(`fraction/${fold.index}`),
+      );
     return { index: fold.index, train: withCopies(trainRows), validation: rows(validationIds), test: rows(fold.test) };
   });
 }
@@ -127,24 +152,57 @@ export async function runFold(
   });
   const who = (r: readonly number[]) => [...new Set(r.map((i) => set.subjects[i] as string))].sort();
   const labelsOf = (r: readonly number[]) => r.map((i) => set.labels[i] as number);
-  const predictionsOf = (predicted: readonly number[]) => ({ ids: test.map((i) => set.ids[i] as string), truth: labelsOf(test), predicted: [...predicted] });
+  const predictionsOf = (predicted: readonly number[]) => ({
+    ids: test.map((i) => set.ids[i] as string),
+    truth: labelsOf(test),
+    predicted: [...predicted],
+  });
   if (recipe.kind === 'classic') {
     const withValidation = [...train, ...validation.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])])];
     const predicted = await recipe.fitPredict(set, withValidation, test);
-    return { fold: plan.index, subjects: { train: who(withValidation), validation: [], test: who(test) }, trainRows: withValidation.length, validationRows: 0, testRows: test.length, training: undefined, report: classificationReport(labelsOf(test), predicted, classes), predictions: predictionsOf(predicted), seconds: (performance.now() - started) / 1000 };
+    return {
+      fold: plan.index,
+      subjects: { train: who(withValidation), validation: [], test: who(test) },
+      trainRows: withValidation.length,
+      validationRows: 0,
+      testRows: test.length,
+      training: undefined,
+      report: classificationReport(labelsOf(test), predicted, classes),
+      predictions: predictionsOf(predicted),
+      seconds: (performance.now() - started) / 1000,
+    };
   }
   const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
   for (const m of recipe.modalities) {
     const arr = set[m];
-    if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array) pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
+    if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array)
+      pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
   }
   const model = await recipe.build(inputShapes(spec), classes.length, options.seed + plan.index);
   try {
-    const training = await trainModel(model, set, { train, validation }, pipeline, classes.length, { ...options.train, seed: options.seed + plan.index }, onEpoch);
+    const training = await trainModel(
+      model,
+      set,
+      { train, validation },
+      pipeline,
+      classes.length,
+      { ...options.train, seed: options.seed + plan.index },
+      onEpoch,
+    );
     const probs = await predictProbabilities(model, set, test, pipeline);
     const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
     await keep?.(model, pipeline);
-    return { fold: plan.index, subjects: { train: who(train), validation: who(validation), test: who(test) }, trainRows: train.length, validationRows: validation.length, testRows: test.length, training, report: classificationReport(labelsOf(test), predicted, classes), predictions: predictionsOf(predicted), seconds: (performance.now() - started) / 1000 };
+    return {
+      fold: plan.index,
+      subjects: { train: who(train), validation: who(validation), test: who(test) },
+      trainRows: train.length,
+      validationRows: validation.length,
+      testRows: test.length,
+      training,
+      report: classificationReport(labelsOf(test), predicted, classes),
+      predictions: predictionsOf(predicted),
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
     model.dispose();
   }

@@ -22,7 +22,10 @@ export interface TrainResult {
 }
 
 /** The step-decay schedule: epoch is 0-based. */
-export function learningRateAt(epoch: number, o: Pick<TrainOptions, 'learningRate' | 'decayEvery' | 'decayFactor'>): number {
+export function learningRateAt(
+  epoch: number,
+  o: Pick<TrainOptions, 'learningRate' | 'decayEvery' | 'decayFactor'>,
+): number {
   return o.learningRate * o.decayFactor ** Math.floor(epoch / o.decayEvery);
 }
 
@@ -53,11 +56,20 @@ export async function trainModel(
         const batch = order.slice(b, b + options.batchSize);
         const xs = inputTensors(set, batch, pipeline);
         const ys = labelTensor(set, batch, classes);
-        const loss = optimizer.minimize(() => weightedCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor, weights), true) as tf.Scalar;
-        lossSum += (await loss.data())[0] as number * batch.length;
+        const loss = optimizer.minimize(
+          () => weightedCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor, weights),
+          true,
+        ) as tf.Scalar;
+        lossSum += ((await loss.data())[0] as number) * batch.length;
         tf.dispose([...xs, ys, loss]);
       }
-      const record: EpochRecord = { epoch: epoch + 1, learningRate, loss: lossSum / order.length, valLoss: undefined, valAccuracy: undefined };
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        learningRate,
+        loss: lossSum / order.length,
+        valLoss: undefined,
+        valAccuracy: undefined,
+      };
       if (rows.validation.length > 0) {
         const v = await evaluateLoss(model, set, rows.validation, pipeline, classes);
         record.valLoss = v.loss;
@@ -84,14 +96,23 @@ export async function trainModel(
 }
 
 /** Mean cross-entropy of softmax(logits), each sample weighted by its class's weight when given. */
-function weightedCrossEntropy(labels: tf.Tensor2D, logits: tf.Tensor, classWeights: tf.Tensor1D | undefined): tf.Scalar {
+function weightedCrossEntropy(
+  labels: tf.Tensor2D,
+  logits: tf.Tensor,
+  classWeights: tf.Tensor1D | undefined,
+): tf.Scalar {
   if (classWeights === undefined) return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
   const perSample = tf.losses.softmaxCrossEntropy(labels, logits, undefined, undefined, tf.Reduction.NONE);
   const w = tf.sum(tf.mul(labels, classWeights), 1);
   return tf.div(tf.sum(tf.mul(perSample, w)), tf.sum(w)) as tf.Scalar;
 }
 
-function classWeightTensor(set: InputSet, rows: readonly number[], classes: number, kind: TrainOptions['classWeights']): tf.Tensor1D | undefined {
+function classWeightTensor(
+  set: InputSet,
+  rows: readonly number[],
+  classes: number,
+  kind: TrainOptions['classWeights'],
+): tf.Tensor1D | undefined {
   if (kind === 'none') return undefined;
   const counts = new Array<number>(classes).fill(0);
   for (const r of rows) counts[set.labels[r] as number] = (counts[set.labels[r] as number] as number) + 1;
@@ -99,7 +120,13 @@ function classWeightTensor(set: InputSet, rows: readonly number[], classes: numb
 }
 
 /** Class probabilities for `rows` (inference mode), [rows x classes] row-major. */
-export async function predictProbabilities(model: tf.LayersModel, set: InputSet, rows: readonly number[], pipeline: InputPipeline, batchSize = 64): Promise<Float32Array> {
+export async function predictProbabilities(
+  model: tf.LayersModel,
+  set: InputSet,
+  rows: readonly number[],
+  pipeline: InputPipeline,
+  batchSize = 64,
+): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for (let b = 0; b < rows.length; b += batchSize) {
     const xs = inputTensors(set, rows.slice(b, b + batchSize), pipeline);
@@ -116,7 +143,13 @@ export async function predictProbabilities(model: tf.LayersModel, set: InputSet,
   return out;
 }
 
-async function evaluateLoss(model: tf.LayersModel, set: InputSet, rows: readonly number[], pipeline: InputPipeline, classes: number): Promise<{ loss: number; accuracy: number }> {
+async function evaluateLoss(
+  model: tf.LayersModel,
+  set: InputSet,
+  rows: readonly number[],
+  pipeline: InputPipeline,
+  classes: number,
+): Promise<{ loss: number; accuracy: number }> {
   const probs = await predictProbabilities(model, set, rows, pipeline);
   let loss = 0;
   let correct = 0;
@@ -124,7 +157,8 @@ async function evaluateLoss(model: tf.LayersModel, set: InputSet, rows: readonly
     const label = set.labels[r] as number;
     loss -= Math.log(Math.max(1e-12, probs[i * classes + label] as number));
     let arg = 0;
-    for (let c = 1; c < classes; c++) if ((probs[i * classes + c] as number) > (probs[i * classes + arg] as number)) arg = c;
+    for (let c = 1; c < classes; c++)
+      if ((probs[i * classes + c] as number) > (probs[i * classes + arg] as number)) arg = c;
     if (arg === label) correct++;
   });
   return { loss: loss / rows.length, accuracy: correct / rows.length };

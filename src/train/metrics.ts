@@ -73,7 +73,11 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   return tally(yTrue, yPred, classCount);
 }
 
-export function classificationReport(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classNames: readonly string[]): ClassificationReport {
+export function classificationReport(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  classNames: readonly string[],
+): ClassificationReport {
   checkClassNames('classificationReport', classNames);
   checkLabelPairs('classificationReport', yTrue, yPred, classNames.length);
   if (yTrue.length === 0) throw new Error('classificationReport(): yTrue is empty; there is nothing to score');
@@ -84,18 +88,28 @@ export function classificationReport(yTrue: ArrayLike<number>, yPred: ArrayLike<
  * Share of samples whose true class is among the k highest scores. Ties count in the sample's
  * favour: the true class is in the top k when strictly fewer than k classes score higher than it.
  */
-export function topKAccuracy(scores: ArrayLike<number>, yTrue: ArrayLike<number>, classCount: number, k: number): number {
+export function topKAccuracy(
+  scores: ArrayLike<number>,
+  yTrue: ArrayLike<number>,
+  classCount: number,
+  k: number,
+): number {
   checkClassCount('topKAccuracy', classCount);
-  if (!Number.isInteger(k) || k < 1 || k > classCount) throw new Error(`topKAccuracy(): k must be a whole number in [1, ${classCount}], got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > classCount)
+    throw new Error(`topKAccuracy(): k must be a whole number in [1, ${classCount}], got ${k}`);
   checkLabels('topKAccuracy', 'yTrue', yTrue, classCount);
   if (yTrue.length === 0) throw new Error('topKAccuracy(): yTrue is empty; there is nothing to score');
   const expected = yTrue.length * classCount;
   if (scores.length !== expected) {
-    throw new Error(`topKAccuracy(): scores has ${scores.length} values, expected ${yTrue.length} samples x ${classCount} classes = ${expected}`);
+    throw new Error(
+      `topKAccuracy(): scores has ${scores.length} values, expected ${yTrue.length} samples x ${classCount} classes = ${expected}`,
+    );
   }
-  for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i])) throw new Error(`topKAccuracy(): scores[${i}] is NaN`);
+  for (let i = 0; i < scores.length; i++)
+    if (Number.isNaN(scores[i])) throw new Error(`topKAccuracy(): scores[${i}] is NaN`);
   let hits = 0;
-  for (let i = 0; i < yTrue.length; i++) if (classesScoringHigher(scores, i * classCount, classCount, yTrue[i] as number) < k) hits++;
+  for (let i = 0; i < yTrue.length; i++)
+    if (classesScoringHigher(scores, i * classCount, classCount, yTrue[i] as number) < k) hits++;
   return hits / yTrue.length;
 }
 
@@ -120,10 +134,18 @@ export function summariseReports(reports: readonly ClassificationReport[]): Repo
   reports.forEach((report, i) => {
     const these = report.perClass.map((m) => m.name);
     if (these.length !== names.length || these.some((name, c) => name !== names[c])) {
-      throw new Error(`summariseReports(): reports[${i}] has classes [${these.join(', ')}], reports[0] has [${names.join(', ')}]`);
+      throw new Error(
+        `summariseReports(): reports[${i}] has classes [${these.join(', ')}], reports[0] has [${names.join(', ')}]`,
+      );
     }
   });
-  const classError = (c: number) => summariseFolds(reports.map((r) => r.perClass[c] as ClassMetrics).filter((m) => m.support > 0).map((m) => m.error));
+  const classError = (c: number) =>
+    summariseFolds(
+      reports
+        .map((r) => r.perClass[c] as ClassMetrics)
+        .filter((m) => m.support > 0)
+        .map((m) => m.error),
+    );
   return {
     folds: reports.length,
     accuracy: summariseFolds(reports.map((r) => r.accuracy)),
@@ -136,15 +158,40 @@ export function summariseReports(reports: readonly ClassificationReport[]): Repo
 /** A plain-text table for logs: one row per class, then the macro and weighted averages, then accuracy. */
 export function formatReportTable(report: ClassificationReport): string {
   const header = ['class', 'support', 'precision', 'recall', 'F1', 'error %'];
-  const classRows = report.perClass.map((m) => [m.name, String(m.support), fixed(m.precision), fixed(m.recall), fixed(m.f1), percent(m.error)]);
+  const classRows = report.perClass.map((m) => [
+    m.name,
+    String(m.support),
+    fixed(m.precision),
+    fixed(m.recall),
+    fixed(m.f1),
+    percent(m.error),
+  ]);
   // The averages' error is 1 - their recall: for macro the mean per-class error, for weighted 1 - accuracy.
-  const averageRow = (label: string, avg: AveragedMetrics) => [label, String(report.n), fixed(avg.precision), fixed(avg.recall), fixed(avg.f1), percent(1 - avg.recall)];
-  const rows = [header, ...classRows, averageRow('macro avg', report.macro), averageRow('weighted avg', report.weighted)];
+  const averageRow = (label: string, avg: AveragedMetrics) => [
+    label,
+    String(report.n),
+    fixed(avg.precision),
+    fixed(avg.recall),
+    fixed(avg.f1),
+    percent(1 - avg.recall),
+  ];
+  const rows = [
+    header,
+    ...classRows,
+    averageRow('macro avg', report.macro),
+    averageRow('weighted avg', report.weighted),
+  ];
   const widths = header.map((_, col) => Math.max(...rows.map((row) => (row[col] as string).length)));
-  const lines = rows.map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[col] as number))).join('  '));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, col) => (col === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[col] as number)))
+      .join('  '),
+  );
   lines.push(`accuracy ${fixed(report.accuracy)} (n = ${report.n})`);
-  if (report.undefinedPrecision.length > 0) lines.push(`never predicted (precision 0/0, shown as 0): ${report.undefinedPrecision.join(', ')}`);
-  if (report.undefinedRecall.length > 0) lines.push(`no support (recall 0/0, shown as 0): ${report.undefinedRecall.join(', ')}`);
+  if (report.undefinedPrecision.length > 0)
+    lines.push(`never predicted (precision 0/0, shown as 0): ${report.undefinedPrecision.join(', ')}`);
+  if (report.undefinedRecall.length > 0)
+    lines.push(`no support (recall 0/0, shown as 0): ${report.undefinedRecall.join(', ')}`);
   return lines.join('\n');
 }
 
@@ -158,7 +205,14 @@ function reportFromConfusion(confusion: number[][], classNames: readonly string[
     const tp = truePositives[c] as number;
     const support = supports[c] as number;
     const recall = ratio(tp, support);
-    return { name, support, precision: ratio(tp, predicted[c] as number), recall, f1: ratio(2 * tp, support + (predicted[c] as number)), error: 1 - recall };
+    return {
+      name,
+      support,
+      precision: ratio(tp, predicted[c] as number),
+      recall,
+      f1: ratio(2 * tp, support + (predicted[c] as number)),
+      error: 1 - recall,
+    };
   });
   return {
     n,
@@ -188,7 +242,12 @@ function tally(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classCount: n
   return matrix;
 }
 
-function classesScoringHigher(scores: ArrayLike<number>, offset: number, classCount: number, trueClass: number): number {
+function classesScoringHigher(
+  scores: ArrayLike<number>,
+  offset: number,
+  classCount: number,
+  trueClass: number,
+): number {
   const own = scores[offset + trueClass] as number;
   let higher = 0;
   for (let c = 0; c < classCount; c++) if ((scores[offset + c] as number) > own) higher++;
@@ -213,7 +272,8 @@ function percent(fraction: number): string {
 }
 
 function checkClassCount(fn: string, classCount: number): void {
-  if (!Number.isInteger(classCount) || classCount < 1) throw new Error(`${fn}(): classCount must be a whole number >= 1, got ${classCount}`);
+  if (!Number.isInteger(classCount) || classCount < 1)
+    throw new Error(`${fn}(): classCount must be a whole number >= 1, got ${classCount}`);
 }
 
 function checkClassNames(fn: string, classNames: readonly string[]): void {
@@ -227,7 +287,8 @@ function checkClassNames(fn: string, classNames: readonly string[]): void {
 }
 
 function checkLabelPairs(fn: string, yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classCount: number): void {
-  if (yTrue.length !== yPred.length) throw new Error(`${fn}(): yTrue has ${yTrue.length} labels but yPred has ${yPred.length}`);
+  if (yTrue.length !== yPred.length)
+    throw new Error(`${fn}(): yTrue has ${yTrue.length} labels but yPred has ${yPred.length}`);
   checkLabels(fn, 'yTrue', yTrue, classCount);
   checkLabels(fn, 'yPred', yPred, classCount);
 }
@@ -236,7 +297,9 @@ function checkLabels(fn: string, arg: string, labels: ArrayLike<number>, classCo
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i] as number;
     if (!Number.isInteger(label) || label < 0 || label >= classCount) {
-      throw new Error(`${fn}(): ${arg}[${i}] must be a class index, a whole number in [0, ${classCount}), got ${label}`);
+      throw new Error(
+        `${fn}(): ${arg}[${i}] must be a class index, a whole number in [0, ${classCount}), got ${label}`,
+      );
     }
   }
 }

@@ -1,6 +1,12 @@
 import type { DecodedFrames } from '../core/stream.ts';
 import { planDecode, outputSize } from './decode-plan.ts';
-import { decodeInOnePass, decodesInOnePass, decodeVideoFrames, type DecodedVideoFrame, type DecodeVideoOptions } from './decode-video.ts';
+import {
+  decodeInOnePass,
+  decodesInOnePass,
+  decodeVideoFrames,
+  type DecodedVideoFrame,
+  type DecodeVideoOptions,
+} from './decode-video.ts';
 import { selectedFrameIndices } from './frame-selection.ts';
 import { probeVideo, type VideoProbe } from './probe-video.ts';
 
@@ -55,7 +61,8 @@ export async function decodeClip(ffmpeg: string, path: string, options: DecodeCl
       if (!(err instanceof ClipTooLong)) throw err;
     }
   }
-  const probe = options.probe ?? (await probeVideo(ffmpeg, path, options.signal === undefined ? {} : { signal: options.signal }));
+  const probe =
+    options.probe ?? (await probeVideo(ffmpeg, path, options.signal === undefined ? {} : { signal: options.signal }));
   // The size is known: frames go straight into place.
   const plan = planDecode(probe, options);
   const frameBytes = plan.width * plan.height * 3;
@@ -70,7 +77,12 @@ export async function decodeClip(ffmpeg: string, path: string, options: DecodeCl
   }
   return {
     frames: { frames, width: plan.width, height: plan.height, channels: 3 },
-    timestamps: t, indices: plan.indices, fps: probe.fps, sourceWidth: probe.width, sourceHeight: probe.height, probe,
+    timestamps: t,
+    indices: plan.indices,
+    fps: probe.fps,
+    sourceWidth: probe.width,
+    sourceHeight: probe.height,
+    probe,
   };
 }
 
@@ -79,14 +91,23 @@ export async function decodeClip(ffmpeg: string, path: string, options: DecodeCl
  * sized from the header's estimate (at most MAX_INITIAL_FRAMES) and grown by half when short.
  * Beyond `maxBytes` (or a header's estimate beyond it) it stops with ClipTooLong.
  */
-async function decodeClipInOnePass(ffmpeg: string, path: string, options: DecodeClipOptions, maxBytes = Number.POSITIVE_INFINITY): Promise<DecodedClip> {
+async function decodeClipInOnePass(
+  ffmpeg: string,
+  path: string,
+  options: DecodeClipOptions,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<DecodedClip> {
   const { width, height } = outputSize(options.size, { width: 0, height: 0 });
   const frameBytes = width * height * 3;
   let buffer = new Uint8Array(0);
   let allocated = 0;
   const allocate = (estimate: number | undefined) => {
     // A header that promises more than the limit stops it at the first frame (a long clip is not decoded for nothing).
-    if ((allocated + 1) * frameBytes > maxBytes || (allocated === 0 && estimate !== undefined && estimate * frameBytes > maxBytes)) throw new ClipTooLong();
+    if (
+      (allocated + 1) * frameBytes > maxBytes ||
+      (allocated === 0 && estimate !== undefined && estimate * frameBytes > maxBytes)
+    )
+      throw new ClipTooLong();
     if ((allocated + 1) * frameBytes > buffer.length) {
       const frames = Math.max(allocated + 1, Math.ceil(allocated * 1.5), Math.min(estimate ?? 16, MAX_INITIAL_FRAMES));
       const grown = new Uint8Array(frames * frameBytes);
@@ -113,7 +134,12 @@ async function decodeClipInOnePass(ffmpeg: string, path: string, options: Decode
   const frames = buffer.length > used * 1.25 ? buffer.slice(0, used) : buffer.subarray(0, used);
   return {
     frames: { frames, width, height, channels: 3 },
-    timestamps: Float64Array.from(t), indices, fps: probe.fps, sourceWidth: probe.width, sourceHeight: probe.height, probe,
+    timestamps: Float64Array.from(t),
+    indices,
+    fps: probe.fps,
+    sourceWidth: probe.width,
+    sourceHeight: probe.height,
+    probe,
   };
 }
 
@@ -136,7 +162,12 @@ function takeFrames(whole: DecodedClip, indices: number[], onFrame: DecodeClipOp
     const frame = whole.frames.frames.subarray(index * frameBytes, (index + 1) * frameBytes);
     frames.set(frame, j * frameBytes);
     t[j] = whole.timestamps[index] as number;
-    onFrame?.(j + 1, indices.length, { index, t: t[j] as number, frame: frames.subarray(j * frameBytes, (j + 1) * frameBytes), expected: indices.length });
+    onFrame?.(j + 1, indices.length, {
+      index,
+      t: t[j] as number,
+      frame: frames.subarray(j * frameBytes, (j + 1) * frameBytes),
+      expected: indices.length,
+    });
   });
   return { ...whole, frames: { frames, width, height, channels: 3 }, timestamps: t, indices };
 }

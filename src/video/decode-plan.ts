@@ -38,16 +38,26 @@ export function planDecode(probe: VideoProbe, request: FrameRequest): DecodePlan
 
 export function checkedFit(fit: FrameRequest['fit']): 'crop' | 'pad' {
   const value = fit ?? 'crop';
-  if (value !== 'crop' && value !== 'pad') throw new Error(`decodeVideoFrames(): fit must be 'crop' or 'pad', got '${String(value)}'`);
+  if (value !== 'crop' && value !== 'pad')
+    throw new Error(`decodeVideoFrames(): fit must be 'crop' or 'pad', got '${String(value)}'`);
   return value;
 }
 
 /** `size` checked, or the source's size when not given. */
-export function outputSize(size: FrameRequest['size'], source: { width: number; height: number }): { width: number; height: number } {
+export function outputSize(
+  size: FrameRequest['size'],
+  source: { width: number; height: number },
+): { width: number; height: number } {
   if (size === undefined) return { width: source.width, height: source.height };
   const { width, height } = typeof size === 'number' ? { width: size, height: size } : size;
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 16384) throw new Error(`decodeVideoFrames(): size ${typeof size === 'number' ? '' : `${name} `}must be a whole number of pixels 1-16384, got ${value}`);
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > 16384)
+      throw new Error(
+        `decodeVideoFrames(): size ${typeof size === 'number' ? '' : `${name} `}must be a whole number of pixels 1-16384, got ${value}`,
+      );
   }
   return { width, height };
 }

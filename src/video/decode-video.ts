@@ -3,7 +3,16 @@ import { checkedFit, outputSize, planDecode, type FrameRequest } from './decode-
 import { startDecoding } from './decoding-run.ts';
 import { onePassFilterGraph } from './ffmpeg-filters.ts';
 import { selectedFrameIndices } from './frame-selection.ts';
-import { FfmpegLogTail, ShowinfoLog, checkVideoFile, damagedVideo, passthroughTimingArgs, probeFromShowinfo, probeVideo, type VideoProbe } from './probe-video.ts';
+import {
+  FfmpegLogTail,
+  ShowinfoLog,
+  checkVideoFile,
+  damagedVideo,
+  passthroughTimingArgs,
+  probeFromShowinfo,
+  probeVideo,
+  type VideoProbe,
+} from './probe-video.ts';
 
 /**
  * Any video ffmpeg reads, decoded to RGB (rgb24) at a requested size and streamed: frames come one
@@ -51,7 +60,11 @@ export interface DecodedVideoFrame {
  * showinfo filter: the timestamps and the probe come from its log, exactly as probeVideo's, and
  * a damaged file is reported as probeVideo would, as soon as ffmpeg says so.
  */
-export async function* decodeVideoFrames(ffmpeg: string, path: string, options: DecodeVideoOptions = {}): AsyncGenerator<DecodedVideoFrame, VideoProbe, undefined> {
+export async function* decodeVideoFrames(
+  ffmpeg: string,
+  path: string,
+  options: DecodeVideoOptions = {},
+): AsyncGenerator<DecodedVideoFrame, VideoProbe, undefined> {
   const { signal } = options;
   signal?.throwIfAborted();
   if (decodesInOnePass(options)) return yield* decodeInOnePass(ffmpeg, path, options);
@@ -60,7 +73,15 @@ export async function* decodeVideoFrames(ffmpeg: string, path: string, options: 
   await checkVideoFile(path);
   signal?.throwIfAborted();
   const log = new FfmpegLogTail();
-  const run = startDecoding(ffmpeg, path, plan.filter, await passthroughTimingArgs(ffmpeg), { loglevel: 'level+error', frames: plan.decoded.length }, log, signal);
+  const run = startDecoding(
+    ffmpeg,
+    path,
+    plan.filter,
+    await passthroughTimingArgs(ffmpeg),
+    { loglevel: 'level+error', frames: plan.decoded.length },
+    log,
+    signal,
+  );
   let k = 0;
   let next = 0;
   try {
@@ -81,15 +102,22 @@ export async function* decodeVideoFrames(ffmpeg: string, path: string, options: 
     signal?.throwIfAborted();
     const said = log.lastError ?? log.lastLine;
     if (surplus) {
-      throw new UserError(`video ${path} gave more than the ${plan.decoded.length} frames asked for`, 'The file changed since it was probed; probe it again.');
+      throw new UserError(
+        `video ${path} gave more than the ${plan.decoded.length} frames asked for`,
+        'The file changed since it was probed; probe it again.',
+      );
     }
     if (exit.code !== 0) {
-      throw new UserError(`decoding video ${path} failed after ${k} of ${plan.decoded.length} frames: ffmpeg: ${exit.signal !== null ? `killed by ${exit.signal}` : said || `exit status ${String(exit.code)}`}`,
-        'Check that the file is complete and unchanged since it was probed.');
+      throw new UserError(
+        `decoding video ${path} failed after ${k} of ${plan.decoded.length} frames: ffmpeg: ${exit.signal !== null ? `killed by ${exit.signal}` : said || `exit status ${String(exit.code)}`}`,
+        'Check that the file is complete and unchanged since it was probed.',
+      );
     }
     if (k !== plan.decoded.length || partial) {
-      throw new UserError(`video ${path} ended after ${k}${partial ? ' and a part' : ''} of the ${plan.decoded.length} frames asked for${said ? ` (ffmpeg: ${said})` : ''}`,
-        'The file is truncated or damaged, or changed since it was probed; re-copy it.');
+      throw new UserError(
+        `video ${path} ended after ${k}${partial ? ' and a part' : ''} of the ${plan.decoded.length} frames asked for${said ? ` (ffmpeg: ${said})` : ''}`,
+        'The file is truncated or damaged, or changed since it was probed; re-copy it.',
+      );
     }
     return probe;
   } finally {
@@ -100,7 +128,11 @@ export async function* decodeVideoFrames(ffmpeg: string, path: string, options: 
 /** Whether decodeVideoFrames reads `options`' frames in one ffmpeg run (see there). */
 export function decodesInOnePass(options: DecodeVideoOptions): boolean {
   const frames = options.frames ?? 'all';
-  return options.probe === undefined && options.size !== undefined && (frames === 'all' || (typeof frames === 'object' && frames !== null && 'every' in frames));
+  return (
+    options.probe === undefined &&
+    options.size !== undefined &&
+    (frames === 'all' || (typeof frames === 'object' && frames !== null && 'every' in frames))
+  );
 }
 
 /**
@@ -108,7 +140,12 @@ export function decodesInOnePass(options: DecodeVideoOptions): boolean {
  * is read into (decodeClip's views into one clip buffer), told the frame count the file's header
  * suggests; default a new array per frame.
  */
-export async function* decodeInOnePass(ffmpeg: string, path: string, options: DecodeVideoOptions, allocate?: (estimate: number | undefined) => Uint8Array): AsyncGenerator<DecodedVideoFrame, VideoProbe, undefined> {
+export async function* decodeInOnePass(
+  ffmpeg: string,
+  path: string,
+  options: DecodeVideoOptions,
+  allocate?: (estimate: number | undefined) => Uint8Array,
+): AsyncGenerator<DecodedVideoFrame, VideoProbe, undefined> {
   const { signal } = options;
   const { width, height } = outputSize(options.size, { width: 0, height: 0 });
   const fit = checkedFit(options.fit);
@@ -119,20 +156,33 @@ export async function* decodeInOnePass(ffmpeg: string, path: string, options: De
   signal?.throwIfAborted();
   const filter = onePassFilterGraph(every, width, height, fit);
   const log = new ShowinfoLog();
-  const run = startDecoding(ffmpeg, path, filter, await passthroughTimingArgs(ffmpeg), { loglevel: 'level+info' }, log, signal);
+  const run = startDecoding(
+    ffmpeg,
+    path,
+    filter,
+    await passthroughTimingArgs(ffmpeg),
+    { loglevel: 'level+info' },
+    log,
+    signal,
+  );
   let k = 0;
   try {
     const estimate = () => {
       const frames = log.estimatedFrameCount();
       return frames === undefined ? undefined : Math.ceil(frames / every);
     };
-    for await (const frame of run.frames(width * height * 3, undefined, allocate === undefined ? undefined : () => allocate(estimate()))) {
+    for await (const frame of run.frames(
+      width * height * 3,
+      undefined,
+      allocate === undefined ? undefined : () => allocate(estimate()),
+    )) {
       signal?.throwIfAborted();
       const index = k * every;
       // showinfo logs a frame before ffmpeg writes it, but the two pipes are read independently.
       const t = await run.logged(() => log.frames[index]);
       if (log.firstError !== undefined) throw damagedVideo(path, log.firstError);
-      if (t === undefined) throw new Error(`decodeVideoFrames(): ffmpeg's log for ${path} has no line for frame ${index}`);
+      if (t === undefined)
+        throw new Error(`decodeVideoFrames(): ffmpeg's log for ${path} has no line for frame ${index}`);
       const expected = estimate();
       yield { index, t, frame, expected: expected === undefined ? undefined : Math.max(k + 1, expected) };
       k++;
@@ -142,7 +192,10 @@ export async function* decodeInOnePass(ffmpeg: string, path: string, options: De
     const probe = probeFromShowinfo(path, log, exit);
     const expected = Math.ceil(probe.frameCount / every);
     if (k !== expected || partial) {
-      throw new UserError(`video ${path} gave ${k}${partial ? ' and a part' : ''} frames where its decoder delivered ${expected}`, 'The file may be damaged; re-copy it.');
+      throw new UserError(
+        `video ${path} gave ${k}${partial ? ' and a part' : ''} frames where its decoder delivered ${expected}`,
+        'The file may be damaged; re-copy it.',
+      );
     }
     return probe;
   } finally {

@@ -14,17 +14,44 @@ export interface DecodingRun {
   /** `read()`'s value once the log has it, or once the log has ended. */
   logged<T>(read: () => T | undefined): Promise<T | undefined>;
   /** Waits for ffmpeg's exit once the frames are read. */
-  finished(): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error }; surplus: boolean; partial: boolean }>;
+  finished(): Promise<{
+    exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
+    surplus: boolean;
+    partial: boolean;
+  }>;
   /** Kills ffmpeg if still running and waits for it. */
   stop(): Promise<void>;
 }
 
 /** ffmpeg decoding `path` through `filter` to rgb24 on its stdout, its log lines going to `log`. */
-export function startDecoding(ffmpeg: string, path: string, filter: string, timingArgs: string[], how: { loglevel: string; frames?: number }, log: FfmpegLogTail, signal: AbortSignal | undefined): DecodingRun {
+export function startDecoding(
+  ffmpeg: string,
+  path: string,
+  filter: string,
+  timingArgs: string[],
+  how: { loglevel: string; frames?: number },
+  log: FfmpegLogTail,
+  signal: AbortSignal | undefined,
+): DecodingRun {
   const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', how.loglevel,
-    '-i', path, '-map', '0:v:0', '-vf', filter, ...timingArgs,
-    ...(how.frames === undefined ? [] : ['-frames:v', String(how.frames)]), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    how.loglevel,
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    '-vf',
+    filter,
+    ...timingArgs,
+    ...(how.frames === undefined ? [] : ['-frames:v', String(how.frames)]),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
   ];
   const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   const exited = childExit(child);
@@ -79,7 +106,9 @@ export function startDecoding(ffmpeg: string, path: string, filter: string, timi
       for (;;) {
         const value = read();
         if (value !== undefined || logEnded) return value;
-        await new Promise<void>((resolve) => { wake = resolve; });
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
         wake = undefined;
       }
     },
@@ -97,5 +126,9 @@ export function startDecoding(ffmpeg: string, path: string, filter: string, timi
 }
 
 function cannotRun(ffmpeg: string, error: Error): UserError {
-  return new UserError(`cannot run ffmpeg (${ffmpeg}): ${error.message}`, 'Run `motionfuse doctor` to see which ffmpeg is used.', { cause: error });
+  return new UserError(
+    `cannot run ffmpeg (${ffmpeg}): ${error.message}`,
+    'Run `motionfuse doctor` to see which ffmpeg is used.',
+    { cause: error },
+  );
 }

@@ -26,7 +26,11 @@ export async function locateFfmpeg(): Promise<FfmpegBinary> {
   if (shipped.path !== undefined) {
     try {
       await access(shipped.path, constants.X_OK);
-      return { path: shipped.path, source: '@ffmpeg-installer/ffmpeg', version: await ffmpegVersion(shipped.path, '@ffmpeg-installer/ffmpeg') };
+      return {
+        path: shipped.path,
+        source: '@ffmpeg-installer/ffmpeg',
+        version: await ffmpegVersion(shipped.path, '@ffmpeg-installer/ffmpeg'),
+      };
     } catch (err) {
       tried.push(`@ffmpeg-installer/ffmpeg: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -36,8 +40,10 @@ export async function locateFfmpeg(): Promise<FfmpegBinary> {
   const onPath = await whichTool('ffmpeg');
   if (onPath !== undefined) return { path: onPath, source: 'PATH', version: await ffmpegVersion(onPath, 'PATH') };
   tried.push('PATH: no ffmpeg');
-  throw new UserError(`ffmpeg not found (${tried.join('; ')})`,
-    'Run `npm install` (it installs @ffmpeg-installer/ffmpeg), or set MOTIONFUSE_FFMPEG to an ffmpeg binary.');
+  throw new UserError(
+    `ffmpeg not found (${tried.join('; ')})`,
+    'Run `npm install` (it installs @ffmpeg-installer/ffmpeg), or set MOTIONFUSE_FFMPEG to an ffmpeg binary.',
+  );
 }
 
 function shippedFfmpegPath(): { path?: string; error?: string } {
@@ -47,7 +53,7 @@ function shippedFfmpegPath(): { path?: string; error?: string } {
     return { path: mod.path };
   } catch (err) {
     // The package throws when no binary exists for this platform.
-    return { error: err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err) };
+    return { error: err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err) };
   }
 }
 
@@ -56,6 +62,10 @@ async function ffmpegVersion(path: string, source: string): Promise<string> {
     const { stdout } = await runTool(path, ['-hide_banner', '-version'], { timeoutMs: 10_000 });
     return stdout.split('\n')[0]?.trim() ?? '';
   } catch (err) {
-    throw new UserError(`ffmpeg from ${source} (${path}) does not run`, 'Check that the file is an executable ffmpeg for this platform.', { cause: err });
+    throw new UserError(
+      `ffmpeg from ${source} (${path}) does not run`,
+      'Check that the file is an executable ffmpeg for this platform.',
+      { cause: err },
+    );
   }
 }

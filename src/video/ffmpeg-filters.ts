@@ -12,17 +12,29 @@ import { SHOWINFO_FILTER } from './probe-video.ts';
  * them), then every `every`-th frame, resized.
  */
 export function onePassFilterGraph(every: number, width: number, height: number, fit: 'crop' | 'pad'): string {
-  return [SHOWINFO_FILTER, ...(every > 1 ? [`select='not(mod(n,${every}))'`] : []), ...resizeFilters(width, height, fit)].join(',');
+  return [
+    SHOWINFO_FILTER,
+    ...(every > 1 ? [`select='not(mod(n,${every}))'`] : []),
+    ...resizeFilters(width, height, fit),
+  ].join(',');
 }
 
 /**
  * The graph of a decode after a probe: the `decoded` frames (ascending, distinct) of a
  * `source.frameCount`-frame clip, resized to width x height unless that is the source's size.
  */
-export function selectionFilterGraph(decoded: number[], source: { frameCount: number; width: number; height: number }, width: number, height: number, fit: 'crop' | 'pad'): string {
+export function selectionFilterGraph(
+  decoded: number[],
+  source: { frameCount: number; width: number; height: number },
+  width: number,
+  height: number,
+  fit: 'crop' | 'pad',
+): string {
   const filters: string[] = [];
   if (decoded.length < source.frameCount) filters.push(`select='${selectExpression(decoded)}'`);
-  filters.push(...(width !== source.width || height !== source.height ? resizeFilters(width, height, fit) : ['format=rgb24']));
+  filters.push(
+    ...(width !== source.width || height !== source.height ? resizeFilters(width, height, fit) : ['format=rgb24']),
+  );
   return filters.join(',');
 }
 
@@ -31,8 +43,11 @@ export function selectionFilterGraph(decoded: number[], source: { frameCount: nu
  * In RGB before cropping or padding, so the cut is exact to the pixel and the border black.
  */
 export function resizeFilters(width: number, height: number, fit: 'crop' | 'pad'): string[] {
-  return [`scale=${width}:${height}:force_original_aspect_ratio=${fit === 'crop' ? 'increase' : 'decrease'}:flags=area`, 'format=rgb24',
-    fit === 'crop' ? `crop=${width}:${height}` : `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black`];
+  return [
+    `scale=${width}:${height}:force_original_aspect_ratio=${fit === 'crop' ? 'increase' : 'decrease'}:flags=area`,
+    'format=rgb24',
+    fit === 'crop' ? `crop=${width}:${height}` : `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black`,
+  ];
 }
 
 /**
@@ -49,7 +64,9 @@ function selectExpression(frames: number[]): string {
   for (let j = 0; j < frames.length;) {
     let end = j;
     while (end + 1 < frames.length && frames[end + 1] === (frames[end] as number) + 1) end++;
-    terms.push(end === j ? `eq(n,${frames[j] as number})` : `between(n,${frames[j] as number},${frames[end] as number})`);
+    terms.push(
+      end === j ? `eq(n,${frames[j] as number})` : `between(n,${frames[j] as number},${frames[end] as number})`,
+    );
     j = end + 1;
   }
   return terms.join('+');

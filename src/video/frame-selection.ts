@@ -18,24 +18,34 @@ export function selectedFrameIndices(frameCount: number, selection: FrameSelecti
   if (typeof selection === 'object' && selection !== null) {
     if ('every' in selection) {
       const { every } = selection;
-      if (!Number.isInteger(every) || every < 1) throw new Error(`decodeVideoFrames(): frames.every must be a whole number >= 1, got ${every}`);
+      if (!Number.isInteger(every) || every < 1)
+        throw new Error(`decodeVideoFrames(): frames.every must be a whole number >= 1, got ${every}`);
       return Array.from({ length: Math.ceil(frameCount / every) }, (_, j) => j * every);
     }
     if ('count' in selection) {
       const { count } = selection;
-      if (!Number.isInteger(count) || count < 1) throw new Error(`decodeVideoFrames(): frames.count must be a whole number >= 1, got ${count}`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new Error(`decodeVideoFrames(): frames.count must be a whole number >= 1, got ${count}`);
       return evenlySpacedIndices(frameCount, count);
     }
     if ('indices' in selection) {
       const indices = Array.from(selection.indices);
       indices.forEach((i, j) => {
-        if (!Number.isInteger(i) || i < 0 || i >= frameCount) throw new Error(`decodeVideoFrames(): frames.indices[${j}] = ${i} is not a frame of this ${frameCount}-frame clip`);
-        if (j > 0 && i < (indices[j - 1] as number)) throw new Error(`decodeVideoFrames(): frames.indices must not decrease, but [${j}] = ${i} follows ${indices[j - 1]}`);
+        if (!Number.isInteger(i) || i < 0 || i >= frameCount)
+          throw new Error(
+            `decodeVideoFrames(): frames.indices[${j}] = ${i} is not a frame of this ${frameCount}-frame clip`,
+          );
+        if (j > 0 && i < (indices[j - 1] as number))
+          throw new Error(
+            `decodeVideoFrames(): frames.indices must not decrease, but [${j}] = ${i} follows ${indices[j - 1]}`,
+          );
       });
       return indices;
     }
   }
-  throw new Error(`decodeVideoFrames(): frames must be 'all', { every }, { indices } or { count }, got ${JSON.stringify(selection)}`);
+  throw new Error(
+    `decodeVideoFrames(): frames must be 'all', { every }, { indices } or { count }, got ${JSON.stringify(selection)}`,
+  );
 }
 
 /** `count` indices evenly spread over `frameCount` frames: the middle of each of `count` equal parts. */

@@ -44,13 +44,20 @@ export function frameDifferences(frames: DecodedFrames): Float32Array {
  * The key frames of a clip, exactly `options.count` of them, in time order. `differences`, when
  * given, are the clip's D_i already computed (FrameDifferenceStream, while it decoded).
  */
-export function selectKeyFrames(frames: DecodedFrames, options: KeyFrameOptions, differences?: Float32Array): KeyFrameSelection {
+export function selectKeyFrames(
+  frames: DecodedFrames,
+  options: KeyFrameOptions,
+  differences?: Float32Array,
+): KeyFrameSelection {
   const { n, frameSize } = checkedFrameCount('selectKeyFrames', frames);
   if (n === 0) throw new Error('selectKeyFrames(): frames holds no frame, there is nothing to choose from');
   const { count, fill, threshold } = options;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`selectKeyFrames(): count must be a whole number >= 1, got ${count}`);
-  if (fill !== 'pad' && fill !== 'sample') throw new Error(`selectKeyFrames(): fill must be 'pad' or 'sample', got '${String(fill)}'`);
-  if (differences !== undefined && differences.length !== n - 1) throw new Error(`selectKeyFrames(): ${differences.length} differences given for ${n} frames (expected ${n - 1})`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`selectKeyFrames(): count must be a whole number >= 1, got ${count}`);
+  if (fill !== 'pad' && fill !== 'sample')
+    throw new Error(`selectKeyFrames(): fill must be 'pad' or 'sample', got '${String(fill)}'`);
+  if (differences !== undefined && differences.length !== n - 1)
+    throw new Error(`selectKeyFrames(): ${differences.length} differences given for ${n} frames (expected ${n - 1})`);
   const d = differences ?? differencesOf(frames.frames, frameSize);
   const { keys, threshold: applied } = keyFramesOver(d, threshold);
   // Too many: keep the largest differences (frame 0, which has none, goes first), then time order.
@@ -71,7 +78,10 @@ export class FrameDifferenceStream {
 
   push(frame: Uint8Array): void {
     if (this.previous !== undefined) {
-      if (frame.length !== this.previous.length) throw new Error(`FrameDifferenceStream.push(): a frame of ${frame.length} bytes after one of ${this.previous.length}`);
+      if (frame.length !== this.previous.length)
+        throw new Error(
+          `FrameDifferenceStream.push(): a frame of ${frame.length} bytes after one of ${this.previous.length}`,
+        );
       this.values.push(rmsDifference(this.previous, 0, frame, 0, frame.length));
     }
     this.previous = frame;
@@ -123,8 +133,11 @@ function keyFramesOver(differences: Float32Array, threshold: KeyFrameThreshold):
   const keys = [0];
   if (threshold.kind === 'top') {
     const { count } = threshold;
-    if (!Number.isInteger(count) || count < 1) throw new Error(`selectKeyFrames(): threshold.count must be a whole number >= 1, got ${count}`);
-    const ranked = Array.from(differences.keys()).sort((a, b) => (differences[b] as number) - (differences[a] as number) || a - b).slice(0, count);
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`selectKeyFrames(): threshold.count must be a whole number >= 1, got ${count}`);
+    const ranked = Array.from(differences.keys())
+      .sort((a, b) => (differences[b] as number) - (differences[a] as number) || a - b)
+      .slice(0, count);
     for (const i of ranked.sort((a, b) => a - b)) keys.push(i + 1);
     const smallest = ranked.reduce((m, i) => Math.min(m, differences[i] as number), Number.POSITIVE_INFINITY);
     return { keys, threshold: ranked.length > 0 ? smallest : Number.NaN };
@@ -136,11 +149,13 @@ function keyFramesOver(differences: Float32Array, threshold: KeyFrameThreshold):
 
 function thresholdValue(differences: Float32Array, threshold: Exclude<KeyFrameThreshold, { kind: 'top' }>): number {
   if (threshold.kind === 'fixed') {
-    if (!Number.isFinite(threshold.value)) throw new Error(`selectKeyFrames(): threshold.value must be a finite number, got ${threshold.value}`);
+    if (!Number.isFinite(threshold.value))
+      throw new Error(`selectKeyFrames(): threshold.value must be a finite number, got ${threshold.value}`);
     return threshold.value;
   }
   if (threshold.kind === 'adaptive') {
-    if (!Number.isFinite(threshold.k)) throw new Error(`selectKeyFrames(): threshold.k must be a finite number, got ${threshold.k}`);
+    if (!Number.isFinite(threshold.k))
+      throw new Error(`selectKeyFrames(): threshold.k must be a finite number, got ${threshold.k}`);
     const n = differences.length;
     if (n === 0) return Number.NaN;
     let mean = 0;
@@ -150,7 +165,9 @@ function thresholdValue(differences: Float32Array, threshold: Exclude<KeyFrameTh
     for (const d of differences) variance += (d - mean) * (d - mean);
     return mean + threshold.k * Math.sqrt(variance / n);
   }
-  throw new Error(`selectKeyFrames(): threshold.kind must be 'fixed', 'adaptive' or 'top', got '${String((threshold as { kind: unknown }).kind)}'`);
+  throw new Error(
+    `selectKeyFrames(): threshold.kind must be 'fixed', 'adaptive' or 'top', got '${String((threshold as { kind: unknown }).kind)}'`,
+  );
 }
 
 /** A key frame's rank: the difference that made frame i (i >= 1) a key frame; frame 0 has none. */

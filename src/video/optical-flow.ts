@@ -12,7 +12,18 @@ interface CvMat {
 interface OpenCv {
   Mat: new (...args: unknown[]) => CvMat;
   matFromArray(rows: number, cols: number, type: number, data: ArrayLike<number>): CvMat;
-  calcOpticalFlowFarneback(prev: CvMat, next: CvMat, flow: CvMat, pyrScale: number, levels: number, winsize: number, iterations: number, polyN: number, polySigma: number, flags: number): void;
+  calcOpticalFlowFarneback(
+    prev: CvMat,
+    next: CvMat,
+    flow: CvMat,
+    pyrScale: number,
+    levels: number,
+    winsize: number,
+    iterations: number,
+    polyN: number,
+    polySigma: number,
+    flags: number,
+  ): void;
   CV_8UC1: number;
   onRuntimeInitialized?: () => void;
 }
@@ -49,7 +60,9 @@ export function keyFrameFlows(frames: Uint8Array, count: number, size: number): 
     const g = new Uint8Array(pixels);
     for (let p = 0; p < pixels; p++) {
       const o = (k * pixels + p) * 3;
-      g[p] = Math.round(0.299 * (frames[o] as number) + 0.587 * (frames[o + 1] as number) + 0.114 * (frames[o + 2] as number));
+      g[p] = Math.round(
+        0.299 * (frames[o] as number) + 0.587 * (frames[o + 1] as number) + 0.114 * (frames[o + 2] as number),
+      );
     }
     return opencv.matFromArray(size, size, opencv.CV_8UC1, g);
   };

@@ -48,8 +48,21 @@ export interface ProbeVideoOptions {
 export async function probeVideo(ffmpeg: string, path: string, options: ProbeVideoOptions = {}): Promise<VideoProbe> {
   await checkVideoFile(path);
   const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    '-i', path, '-map', '0:v:0', '-vf', SHOWINFO_FILTER, ...(await passthroughTimingArgs(ffmpeg)), '-f', 'null', '-',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'level+info',
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    '-vf',
+    SHOWINFO_FILTER,
+    ...(await passthroughTimingArgs(ffmpeg)),
+    '-f',
+    'null',
+    '-',
   ];
   const log = new ShowinfoLog();
   const exit = await runFfmpeg(ffmpeg, args, (line) => log.read(line), options.signal);
@@ -64,19 +77,29 @@ export const SHOWINFO_FILTER = 'showinfo=checksum=0';
  * (probeVideo's, or a decoding run's), after the checks described at VideoProbe: a UserError for
  * a non-zero exit, an error-level message, or no frame.
  */
-export function probeFromShowinfo(path: string, log: ShowinfoLog, exit: { code: number | null; signal: NodeJS.Signals | null }): VideoProbe {
-  if (exit.code !== 0) throw cannotRead(path, log, exit.signal !== null ? `ffmpeg was killed by ${exit.signal}` : undefined);
+export function probeFromShowinfo(
+  path: string,
+  log: ShowinfoLog,
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+): VideoProbe {
+  if (exit.code !== 0)
+    throw cannotRead(path, log, exit.signal !== null ? `ffmpeg was killed by ${exit.signal}` : undefined);
   if (log.firstError !== undefined) throw damagedVideo(path, log.firstError);
   if (log.frames.length === 0 || log.width === undefined || log.height === undefined) {
-    throw new UserError(`video ${path} has no decodable frame (ffmpeg: ${log.lastLine || 'no message'})`, 'Check that the file is a video and is complete.');
+    throw new UserError(
+      `video ${path} has no decodable frame (ffmpeg: ${log.lastLine || 'no message'})`,
+      'Check that the file is a video and is complete.',
+    );
   }
   return log.result(path);
 }
 
 /** The error for a file ffmpeg logged an error-level message about while decoding. */
 export function damagedVideo(path: string, said: string): UserError {
-  return new UserError(`video ${path} is damaged or truncated: ffmpeg: ${said}`,
-    'Re-copy or re-export the file; a partly downloaded or cut file cannot be used.');
+  return new UserError(
+    `video ${path} is damaged or truncated: ffmpeg: ${said}`,
+    'Re-copy or re-export the file; a partly downloaded or cut file cannot be used.',
+  );
 }
 
 /**
@@ -87,8 +110,10 @@ export function damagedVideo(path: string, said: string): UserError {
 export async function passthroughTimingArgs(ffmpeg: string): Promise<string[]> {
   let known = timingFlags.get(ffmpeg);
   if (known === undefined) {
-    known = runTool(ffmpeg, ['-hide_banner', '-h', 'long'], { timeoutMs: 15_000 })
-      .then(({ stdout }) => (/^-fps_mode\b/m.test(stdout) ? '-fps_mode' : '-vsync'), () => '-vsync');
+    known = runTool(ffmpeg, ['-hide_banner', '-h', 'long'], { timeoutMs: 15_000 }).then(
+      ({ stdout }) => (/^-fps_mode\b/m.test(stdout) ? '-fps_mode' : '-vsync'),
+      () => '-vsync',
+    );
     timingFlags.set(ffmpeg, known);
   }
   return [await known, 'passthrough'];
@@ -102,8 +127,11 @@ export async function checkVideoFile(path: string): Promise<void> {
     isFile = (await stat(path)).isFile();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UserError(`video file not found: ${path}`, 'Check the path.', { cause: err });
-    throw new UserError(`cannot read video ${path}: ${(err as Error).message}`, 'Check the path and its permissions.', { cause: err });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new UserError(`video file not found: ${path}`, 'Check the path.', { cause: err });
+    throw new UserError(`cannot read video ${path}: ${(err as Error).message}`, 'Check the path and its permissions.', {
+      cause: err,
+    });
   }
   if (!isFile) throw new UserError(`video ${path} is not a file`, 'Name a video file, not a folder.');
 }
@@ -113,7 +141,12 @@ export async function checkVideoFile(path: string): Promise<void> {
  * never held whole). Arguments as an array, never through a shell. An abort kills it and rejects
  * with the signal's reason.
  */
-async function runFfmpeg(ffmpeg: string, args: string[], onLine: (line: string) => void, abort?: AbortSignal): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+async function runFfmpeg(
+  ffmpeg: string,
+  args: string[],
+  onLine: (line: string) => void,
+  abort?: AbortSignal,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   abort?.throwIfAborted();
   const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
   const lines = new LineSplitter(onLine);
@@ -125,7 +158,12 @@ async function runFfmpeg(ffmpeg: string, args: string[], onLine: (line: string) 
     const exit = await childExit(child);
     lines.end();
     abort?.throwIfAborted();
-    if (exit.error !== undefined) throw new UserError(`cannot run ffmpeg (${ffmpeg}): ${exit.error.message}`, 'Run `motionfuse doctor` to see which ffmpeg is used.', { cause: exit.error });
+    if (exit.error !== undefined)
+      throw new UserError(
+        `cannot run ffmpeg (${ffmpeg}): ${exit.error.message}`,
+        'Run `motionfuse doctor` to see which ffmpeg is used.',
+        { cause: exit.error },
+      );
     return { code: exit.code, signal: exit.signal };
   } finally {
     abort?.removeEventListener('abort', kill);
@@ -133,7 +171,9 @@ async function runFfmpeg(ffmpeg: string, args: string[], onLine: (line: string) 
 }
 
 /** Resolves once the child has exited and its pipes are closed (or it failed to start). */
-export function childExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }> {
+export function childExit(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }> {
   return new Promise((resolve) => {
     let error: Error | undefined;
     child.once('error', (err) => {
@@ -147,9 +187,12 @@ export function childExit(child: ChildProcess): Promise<{ code: number | null; s
 
 function cannotRead(path: string, log: ShowinfoLog, detail?: string): UserError {
   const said = log.firstError ?? log.lastLine;
-  if (/matches no streams/.test(said)) return new UserError(`${path} has no video stream (ffmpeg: ${said})`, 'Name a video file.');
-  return new UserError(`cannot read video ${path}: ffmpeg: ${detail ?? (said || 'no message')}`,
-    'Check that the file is a complete video in a format ffmpeg reads.');
+  if (/matches no streams/.test(said))
+    return new UserError(`${path} has no video stream (ffmpeg: ${said})`, 'Name a video file.');
+  return new UserError(
+    `cannot read video ${path}: ffmpeg: ${detail ?? (said || 'no message')}`,
+    'Check that the file is a complete video in a format ffmpeg reads.',
+  );
 }
 
 /** Splits text arriving in chunks into lines (\n, \r\n or a progress line's \r). */
@@ -172,7 +215,10 @@ export class LineSplitter {
  * `[mpeg4 @ 0x55d0] [error] ac-tex damaged at 19 8`; this gives `mpeg4: ac-tex damaged at 19 8`.
  */
 export function ffmpegMessage(line: string): string {
-  return line.replace(/\[([^\]@]+?) @ 0x[0-9a-f]+\] /g, '$1: ').replace(/\[(?:trace|debug|verbose|info|warning|error|fatal|panic)\] /g, '').trim();
+  return line
+    .replace(/\[([^\]@]+?) @ 0x[0-9a-f]+\] /g, '$1: ')
+    .replace(/\[(?:trace|debug|verbose|info|warning|error|fatal|panic)\] /g, '')
+    .trim();
 }
 
 /** Error-level messages; a message logged without a newline may share a line, so anywhere in it. */
@@ -241,7 +287,8 @@ export class ShowinfoLog extends FfmpegLogTail {
       return;
     }
     const duration = CONTAINER_DURATION.exec(ffmpegMessage(line));
-    if (duration !== null) this.statedDuration = Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);
+    if (duration !== null)
+      this.statedDuration = Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);
   }
 
   /** Frames the header's duration and rate suggest, for a progress bar before the count is known; undefined when either is missing. */
@@ -280,7 +327,12 @@ export class ShowinfoLog extends FfmpegLogTail {
     }
     const first = timestamps[0] as number;
     const last = timestamps[n - 1] as number;
-    const fps = this.frameRate !== undefined ? this.frameRate[0] / this.frameRate[1] : n > 1 && last > first ? (n - 1) / (last - first) : Number.NaN;
+    const fps =
+      this.frameRate !== undefined
+        ? this.frameRate[0] / this.frameRate[1]
+        : n > 1 && last > first
+          ? (n - 1) / (last - first)
+          : Number.NaN;
     return {
       path,
       width: this.width as number,

@@ -14,7 +14,12 @@ export interface FrameRect {
  * lower resolution would have seen and does not alias the sensor noise as point sampling would.
  * Selected `indices` only.
  */
-export function resizeFrames(video: DecodedFrames, indices: readonly number[], size: number, crop?: FrameRect): Uint8Array {
+export function resizeFrames(
+  video: DecodedFrames,
+  indices: readonly number[],
+  size: number,
+  crop?: FrameRect,
+): Uint8Array {
   const { width, height, channels } = video;
   const rect = crop ?? { x: 0, y: 0, width, height };
   const out = new Uint8Array(indices.length * size * size * channels);
@@ -35,11 +40,12 @@ export function resizeFrames(video: DecodedFrames, indices: readonly number[], s
           for (let b = 0; b < xSpan.weights.length; b++) {
             const w = wy * (xSpan.weights[b] as number);
             const p = line + (xSpan.index[b] as number) * channels;
-            for (let c = 0; c < channels; c++) row[ox * channels + c] = (row[ox * channels + c] as number) + w * (video.frames[p + c] as number);
+            for (let c = 0; c < channels; c++)
+              row[ox * channels + c] = (row[ox * channels + c] as number) + w * (video.frames[p + c] as number);
           }
         }
       }
-      const o = ((k * size + oy) * size) * channels;
+      const o = (k * size + oy) * size * channels;
       for (let i = 0; i < size * channels; i++) out[o + i] = Math.round(row[i] as number);
     }
   }

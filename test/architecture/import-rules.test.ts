@@ -20,7 +20,9 @@ interface FolderRule {
   to: { path?: string; pathNot?: string[] };
 }
 
-const config = createRequire(import.meta.url)(join(PROJECT_ROOT, '.dependency-cruiser.cjs')) as { forbidden: FolderRule[] };
+const config = createRequire(import.meta.url)(join(PROJECT_ROOT, '.dependency-cruiser.cjs')) as {
+  forbidden: FolderRule[];
+};
 
 /** `src/<folder>` (or `sensors`) -> the src folders its rule lets it import, from the config. */
 function ruleTable(): Map<string, string[]> {
@@ -29,7 +31,9 @@ function ruleTable(): Map<string, string[]> {
     const m = /^(\w+)-may-import$/.exec(rule.name);
     if (m === null) continue;
     const folder = m[1] === 'sensors' ? 'sensors' : `src/${m[1]}`;
-    const allowed = (rule.to.pathNot ?? []).map((p) => /^\^src\/(\w+)\/$/.exec(p)?.[1]).filter((f): f is string => f !== undefined && `src/${f}` !== folder);
+    const allowed = (rule.to.pathNot ?? [])
+      .map((p) => /^\^src\/(\w+)\/$/.exec(p)?.[1])
+      .filter((f): f is string => f !== undefined && `src/${f}` !== folder);
     table.set(folder, allowed.sort());
   }
   return table;
@@ -46,7 +50,12 @@ function docTable(): Map<string, string[] | 'everything'> {
     const folder = /^`(src\/\w+|sensors)\/`$/.exec(cells[1] ?? '')?.[1];
     if (folder === undefined) continue;
     const mayImport = cells[cells.length - 2] ?? '';
-    table.set(folder, /everything/.test(mayImport) ? 'everything' : [...mayImport.matchAll(/`(\w+)`/g)].map((x) => x[1] as string).sort());
+    table.set(
+      folder,
+      /everything/.test(mayImport)
+        ? 'everything'
+        : [...mayImport.matchAll(/`(\w+)`/g)].map((x) => x[1] as string).sort(),
+    );
   }
   return table;
 }
@@ -56,12 +65,18 @@ const Rules = suite('import rules');
 Rules('every folder of src/ and sensors/ has a row in the module map, and the rules say what the table says', () => {
   const doc = docTable();
   const rules = ruleTable();
-  const folders = readdirSync(join(PROJECT_ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}`);
-  for (const folder of [...folders, 'sensors']) assert.ok(doc.has(folder), `${folder}/ has no row in the module map of docs/architecture.md`);
-  for (const folder of folders.filter((f) => f !== 'src/cli')) assert.ok(rules.has(folder), `${folder}/ has no "may import" rule in .dependency-cruiser.cjs`);
-  for (const [folder, allowed] of rules) assert.equal(doc.get(folder), allowed, `${folder}: the table's "may import" and .dependency-cruiser.cjs differ`);
+  const folders = readdirSync(join(PROJECT_ROOT, 'src'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `src/${d.name}`);
+  for (const folder of [...folders, 'sensors'])
+    assert.ok(doc.has(folder), `${folder}/ has no row in the module map of docs/architecture.md`);
+  for (const folder of folders.filter((f) => f !== 'src/cli'))
+    assert.ok(rules.has(folder), `${folder}/ has no "may import" rule in .dependency-cruiser.cjs`);
+  for (const [folder, allowed] of rules)
+    assert.equal(doc.get(folder), allowed, `${folder}: the table's "may import" and .dependency-cruiser.cjs differ`);
   for (const [folder, allowed] of doc) {
-    if (allowed === 'everything') assert.is(folder, 'src/cli', `${folder} may import everything, but only cli has no rule`);
+    if (allowed === 'everything')
+      assert.is(folder, 'src/cli', `${folder} may import everything, but only cli has no rule`);
     else assert.ok(rules.has(folder), `${folder} is in the table but has no rule in .dependency-cruiser.cjs`);
   }
 });
@@ -72,7 +87,9 @@ Rules('no import breaks the table and no module imports itself in a circle', asy
   const cwd = process.cwd();
   process.chdir(PROJECT_ROOT);
   try {
-    const result = await cruise(['src', 'sensors', 'bench', 'test'], { ...options, validate: true }, undefined, { tsConfig });
+    const result = await cruise(['src', 'sensors', 'bench', 'test'], { ...options, validate: true }, undefined, {
+      tsConfig,
+    });
     const output = result.output as ICruiseResult;
     const violations = output.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
     assert.equal(violations, []);

@@ -10,21 +10,29 @@ const videoOf = (s: Sample) => s.streams.find((x) => x.kind === 'video') as Vide
 const poseOf = (s: Sample) => s.streams.find((x) => x.kind === 'pose') as PoseStream;
 
 const [H, W] = [64, 72];
-const MARKS = [[20, 30], [45, 20], [18, 45], [33, 36]] as const; // [row, col] of bright 3x3 blocks
+const MARKS = [
+  [20, 30],
+  [45, 20],
+  [18, 45],
+  [33, 36],
+] as const; // [row, col] of bright 3x3 blocks
 
 /** Two frames of black with bright 3x3 marks, and a pose whose first joints sit on the marks. */
 function markedSample(): Sample {
   const frames = new Uint8Array(2 * H * W * 3);
   for (let i = 0; i < 2; i++) {
     for (const [r, c] of MARKS) {
-      for (let dr = -1; dr <= 1; dr++) frames.fill(255, ((i * H + r + dr) * W + c - 1) * 3, ((i * H + r + dr) * W + c + 2) * 3);
+      for (let dr = -1; dr <= 1; dr++)
+        frames.fill(255, ((i * H + r + dr) * W + c - 1) * 3, ((i * H + r + dr) * W + c + 2) * 3);
     }
   }
   const pose = new Float32Array(2 * 17 * 2).fill(-1);
   for (let i = 0; i < 2; i++) MARKS.forEach(([r, c], j) => pose.set([c, r], (i * 17 + j) * 2));
   const t = Float64Array.of(0, 1 / 30);
   return {
-    id: 'marks', label: 'jump', meta: {},
+    id: 'marks',
+    label: 'jump',
+    meta: {},
     streams: [
       videoStream({ rate: 30, t, decoded: { frames, height: H, width: W, channels: 3 }, meta: {} }),
       poseStream({ rate: 30, t, joints: 'coco17', dims: 2, data: pose, score: new Float32Array(34).fill(0.9) }),
@@ -51,7 +59,10 @@ function assertKeypointsOnMarks(moved: Sample, tolerancePx: number): void {
     MARKS.forEach((_, j) => {
       const [x, y] = [pose.data[(i * 17 + j) * 2] as number, pose.data[(i * 17 + j) * 2 + 1] as number];
       const [cx, cy] = centroidNear(videoOf(moved), i, x, y, 6);
-      assert.ok(Math.hypot(cx - x, cy - y) < tolerancePx, `frame ${i} mark ${j}: keypoint (${x.toFixed(2)}, ${y.toFixed(2)}), mark at (${cx.toFixed(2)}, ${cy.toFixed(2)})`);
+      assert.ok(
+        Math.hypot(cx - x, cy - y) < tolerancePx,
+        `frame ${i} mark ${j}: keypoint (${x.toFixed(2)}, ${y.toFixed(2)}), mark at (${cx.toFixed(2)}, ${cy.toFixed(2)})`,
+      );
     });
   }
 }
@@ -92,10 +103,18 @@ Affine('a whole-pixel shift moves pixels exactly, filling what it uncovers', () 
 Affine('a positive angle turns the picture counter-clockwise on screen', () => {
   const frames = new Uint8Array(9 * 9);
   frames[4 * 9 + 7] = 200; // right of the centre (4, 4)
-  const sample: Sample = { id: 'turn', label: 'x', meta: {}, streams: [videoStream({ rate: 30, t: Float64Array.of(0), decoded: { frames, height: 9, width: 9, channels: 1 } })] };
+  const sample: Sample = {
+    id: 'turn',
+    label: 'x',
+    meta: {},
+    streams: [videoStream({ rate: 30, t: Float64Array.of(0), decoded: { frames, height: 9, width: 9, channels: 1 } })],
+  };
   const out = videoOf(applyAffine(sample, { rotationDeg: 90, translate: [0, 0], scale: 1 }, 0)).decoded!.frames;
   assert.is(out[1 * 9 + 4], 200); // now above the centre
-  assert.is(out.reduce((a, b) => a + b, 0), 200);
+  assert.is(
+    out.reduce((a, b) => a + b, 0),
+    200,
+  );
 });
 
 Affine('changes no IMU and leaves the input untouched', () => {
@@ -103,12 +122,20 @@ Affine('changes no IMU and leaves the input untouched', () => {
   const before = snapshot(sample);
   const moved = applyAffine(sample, { rotationDeg: -12, translate: [1.5, 2], scale: 0.9 });
   assert.equal(snapshot(sample), before);
-  sample.streams.forEach((s, k) => (s.kind === 'imu' ? assert.is(moved.streams[k], s) : assert.is.not(moved.streams[k], s)));
+  sample.streams.forEach((s, k) =>
+    s.kind === 'imu' ? assert.is(moved.streams[k], s) : assert.is.not(moved.streams[k], s),
+  );
 });
 
 Affine('names a bad transform or fill', () => {
-  assert.throws(() => applyAffine(fixtureSample(), { rotationDeg: 0, translate: [0, 0], scale: 0 }), /applyAffine\(\): need a finite rotationDeg and translate and a scale > 0/);
-  assert.throws(() => applyAffine(fixtureSample(), { rotationDeg: 0, translate: [0, 0], scale: 1 }, 300), /applyAffine\(\): fill must be 'edge' or a grey level 0-255, got 300/);
+  assert.throws(
+    () => applyAffine(fixtureSample(), { rotationDeg: 0, translate: [0, 0], scale: 0 }),
+    /applyAffine\(\): need a finite rotationDeg and translate and a scale > 0/,
+  );
+  assert.throws(
+    () => applyAffine(fixtureSample(), { rotationDeg: 0, translate: [0, 0], scale: 1 }, 300),
+    /applyAffine\(\): fill must be 'edge' or a grey level 0-255, got 300/,
+  );
 });
 
 Affine.run();
@@ -132,9 +159,18 @@ Random('is deterministic by seed', () => {
 
 Random('names a bad range', () => {
   const rng = new SeededRandom(1);
-  assert.throws(() => affineFrames(fixtureSample(), { ...RANGES, rotationDeg: -1 }, rng), /affineFrames\(\): rotationDeg must be within 0-180 degrees, got -1/);
-  assert.throws(() => affineFrames(fixtureSample(), { ...RANGES, scale: [1.2, 1.1] }, rng), /scale must be \[low, high\] with 0 < low <= high, got \[1.2, 1.1\]/);
-  assert.throws(() => affineFrames(fixtureSample(), { ...RANGES, translate: [-1, 0] }, rng), /translate must be \[dx, dy\] >= 0 pixels/);
+  assert.throws(
+    () => affineFrames(fixtureSample(), { ...RANGES, rotationDeg: -1 }, rng),
+    /affineFrames\(\): rotationDeg must be within 0-180 degrees, got -1/,
+  );
+  assert.throws(
+    () => affineFrames(fixtureSample(), { ...RANGES, scale: [1.2, 1.1] }, rng),
+    /scale must be \[low, high\] with 0 < low <= high, got \[1.2, 1.1\]/,
+  );
+  assert.throws(
+    () => affineFrames(fixtureSample(), { ...RANGES, translate: [-1, 0] }, rng),
+    /translate must be \[dx, dy\] >= 0 pixels/,
+  );
 });
 
 Random.run();

@@ -7,13 +7,27 @@ import { SeededRandom } from '../../src/core/random.ts';
 import { fixtureSample, snapshot } from './sample-fixture.ts';
 
 const Augment = suite('augmentSample');
-const OFF: AugmentConfigInput = { flip: { p: 0 }, affine: { p: 0 }, rotateImu: { p: 0 }, scaleImu: { p: 0 }, timeWarpImu: { p: 0 }, jitterImu: { p: 0 } };
+const OFF: AugmentConfigInput = {
+  flip: { p: 0 },
+  affine: { p: 0 },
+  rotateImu: { p: 0 },
+  scaleImu: { p: 0 },
+  timeWarpImu: { p: 0 },
+  jitterImu: { p: 0 },
+};
 
 Augment('fills every default from the schema', () => {
   const config = resolveAugmentConfig({ affine: { rotationDeg: 5 } });
   assert.equal(config.affine, { p: 0.5, rotationDeg: 5, translate: [8, 8], scale: [0.9, 1.1], fill: 'edge' });
   assert.equal(config.jitterImu, { p: 0.5, sdAcc: 0.05, sdGyro: 0.01 });
-  assert.equal(Object.keys(resolveAugmentConfig()), ['flip', 'affine', 'rotateImu', 'scaleImu', 'timeWarpImu', 'jitterImu']);
+  assert.equal(Object.keys(resolveAugmentConfig()), [
+    'flip',
+    'affine',
+    'rotateImu',
+    'scaleImu',
+    'timeWarpImu',
+    'jitterImu',
+  ]);
 });
 
 Augment('runs a step with p 1, skips it with p 0, and lists what ran', () => {
@@ -24,7 +38,18 @@ Augment('runs a step with p 1, skips it with p 0, and lists what ran', () => {
   const none = augmentSample(sample, OFF, new SeededRandom(1));
   assert.equal(none.meta.augmentations, []);
   assert.equal(none.streams, sample.streams);
-  const all = augmentSample(sample, { flip: { p: 1 }, affine: { p: 1 }, rotateImu: { p: 1 }, scaleImu: { p: 1 }, timeWarpImu: { p: 1 }, jitterImu: { p: 1 } }, new SeededRandom(1));
+  const all = augmentSample(
+    sample,
+    {
+      flip: { p: 1 },
+      affine: { p: 1 },
+      rotateImu: { p: 1 },
+      scaleImu: { p: 1 },
+      timeWarpImu: { p: 1 },
+      jitterImu: { p: 1 },
+    },
+    new SeededRandom(1),
+  );
   assert.equal(all.meta.augmentations, ['flip', 'affine', 'rotateImu', 'scaleImu', 'timeWarpImu', 'jitterImu']);
 });
 
@@ -32,7 +57,9 @@ Augment('applies each step with about its probability', () => {
   const sample = fixtureSample({ frames: 1, height: 4, width: 4, imuSamples: 4 });
   const rng = new SeededRandom(2);
   let flips = 0;
-  for (let k = 0; k < 400; k++) if ((augmentSample(sample, { ...OFF, flip: { p: 0.3 } }, rng).meta.augmentations as string[]).includes('flip')) flips++;
+  for (let k = 0; k < 400; k++)
+    if ((augmentSample(sample, { ...OFF, flip: { p: 0.3 } }, rng).meta.augmentations as string[]).includes('flip'))
+      flips++;
   assert.ok(flips > 90 && flips < 150, `${flips} flips of 400 at p 0.3`);
 });
 
@@ -57,7 +84,10 @@ Augment('a bad config is a UserError naming the field', () => {
     assert.match((err as Error).message, /jitterImu\.sdAcc/);
   }
   assert.throws(() => resolveAugmentConfig({ mixup: {} } as never), /augmentation config: .*mixup/);
-  assert.throws(() => resolveAugmentConfig({ scaleImu: { range: [1.2, 0.8] } }), /must be \[low, high\] with low <= high/);
+  assert.throws(
+    () => resolveAugmentConfig({ scaleImu: { range: [1.2, 0.8] } }),
+    /must be \[low, high\] with low <= high/,
+  );
 });
 
 Augment.run();

@@ -19,7 +19,11 @@ Flip("mirrors each video frame: pixel (r, c) is the original's (r, W-1-c)", () =
   for (let i = 0; i < 3; i++) {
     for (let r = 0; r < h; r++) {
       for (let c = 0; c < w; c++) {
-        for (let k = 0; k < 3; k++) assert.is(after.frames[((i * h + r) * w + c) * 3 + k], before.frames[((i * h + r) * w + (w - 1 - c)) * 3 + k]);
+        for (let k = 0; k < 3; k++)
+          assert.is(
+            after.frames[((i * h + r) * w + c) * 3 + k],
+            before.frames[((i * h + r) * w + (w - 1 - c)) * 3 + k],
+          );
       }
     }
   }
@@ -30,9 +34,15 @@ Flip('mirrors pose x to W-1-x and swaps every left joint with its right twin, sc
   const data = Float32Array.from({ length: 17 * 2 }, (_, k) => (k % 2 === 0 ? k / 2 : 100 + (k - 1) / 2));
   const score = Float32Array.from({ length: 17 }, (_, j) => j / 20);
   const sample: Sample = {
-    id: 'hand', label: 'jump', meta: {},
+    id: 'hand',
+    label: 'jump',
+    meta: {},
     streams: [
-      videoStream({ rate: 30, t: Float64Array.of(0), decoded: { frames: new Uint8Array(width * 4 * 3), height: 4, width, channels: 3 } }),
+      videoStream({
+        rate: 30,
+        t: Float64Array.of(0),
+        decoded: { frames: new Uint8Array(width * 4 * 3), height: 4, width, channels: 3 },
+      }),
       poseStream({ rate: 30, t: Float64Array.of(0), joints: 'coco17', dims: 2, data, score }),
     ],
   };
@@ -49,8 +59,19 @@ Flip('mirrors pose x to W-1-x and swaps every left joint with its right twin, sc
 
 Flip('mirrors IMUs as (fx, -fy, fz, -wx, wy, -wz) and swaps the side, keeping id and placement', () => {
   const sample: Sample = {
-    id: 'hand', label: 'jump', meta: {},
-    streams: [imuStream({ rate: 100, t: Float64Array.of(0, 0.01), sensorId: 'S01-wrist', placement: 'wrist', data: Float32Array.of(1, 2, 3, 4, 5, 6, -1.5, 0, 9.81, 0.25, -0.5, 2), meta: { side: 'left' } })],
+    id: 'hand',
+    label: 'jump',
+    meta: {},
+    streams: [
+      imuStream({
+        rate: 100,
+        t: Float64Array.of(0, 0.01),
+        sensorId: 'S01-wrist',
+        placement: 'wrist',
+        data: Float32Array.of(1, 2, 3, 4, 5, 6, -1.5, 0, 9.81, 0.25, -0.5, 2),
+        meta: { side: 'left' },
+      }),
+    ],
   };
   const [imu] = flipHorizontal(sample).streams;
   assert.ok(imu?.kind === 'imu');
@@ -75,11 +96,32 @@ Flip('the IMU transform is the reflection of the body in any vertical plane, wha
     const phi = rng.uniform(-Math.PI, Math.PI);
     const mPhi = multiply(multiply(rotZ(phi), MIRROR_Y), rotZ(-phi));
     const mirroredFrame = multiply(multiply(mPhi, r), MIRROR_Y);
-    const expected = [...applyT(mirroredFrame, apply(mPhi, f)), ...applyT(mirroredFrame, apply(mPhi, w).map((v) => -v))];
-    const sample: Sample = { id: 'r', label: 'x', meta: {}, streams: [imuStream({ rate: 100, t: Float64Array.of(0), sensorId: 's', placement: 'chest', data: Float32Array.from([...applyT(r, f), ...applyT(r, w)]) })] };
+    const expected = [
+      ...applyT(mirroredFrame, apply(mPhi, f)),
+      ...applyT(
+        mirroredFrame,
+        apply(mPhi, w).map((v) => -v),
+      ),
+    ];
+    const sample: Sample = {
+      id: 'r',
+      label: 'x',
+      meta: {},
+      streams: [
+        imuStream({
+          rate: 100,
+          t: Float64Array.of(0),
+          sensorId: 's',
+          placement: 'chest',
+          data: Float32Array.from([...applyT(r, f), ...applyT(r, w)]),
+        }),
+      ],
+    };
     const [imu] = flipHorizontal(sample).streams;
     assert.ok(imu?.kind === 'imu');
-    imu.data.forEach((v, k) => assert.ok(Math.abs(v - (expected[k] as number)) < 1e-4, `channel ${k}: ${v} vs ${expected[k]}`));
+    imu.data.forEach((v, k) =>
+      assert.ok(Math.abs(v - (expected[k] as number)) < 1e-4, `channel ${k}: ${v} vs ${expected[k]}`),
+    );
   }
 });
 
@@ -93,7 +135,9 @@ Flip('applied twice gives the original back: frames, IMUs, scores and meta exact
   }
   const [p0, p2] = [poseOf(sample), poseOf(twice)];
   assert.equal(p2.score, p0.score);
-  p0.data.forEach((v, k) => assert.ok(k % 2 === 1 ? p2.data[k] === v : Math.abs((p2.data[k] as number) - v) < 1e-5, `value ${k}`));
+  p0.data.forEach((v, k) =>
+    assert.ok(k % 2 === 1 ? p2.data[k] === v : Math.abs((p2.data[k] as number) - v) < 1e-5, `value ${k}`),
+  );
   // Coordinates on a 1/64 px grid come back bit for bit.
   const gridded = fixtureSample();
   const pose = poseOf(gridded);
@@ -112,13 +156,32 @@ Flip('returns a new sample and leaves the input untouched', () => {
 });
 
 Flip('names what it cannot flip', () => {
-  const lazy: Sample = { id: 'lazy', label: 'x', meta: {}, streams: [videoStream({ rate: 30, t: Float64Array.of(0, 0.1), source: { path: 'clip.mkv', startFrame: 0, endFrame: 2 } })] };
-  assert.throws(() => flipHorizontal(lazy), /flipHorizontal\(\): sample 'lazy' has a video still on disk \(clip.mkv\); decode its frames/);
+  const lazy: Sample = {
+    id: 'lazy',
+    label: 'x',
+    meta: {},
+    streams: [
+      videoStream({ rate: 30, t: Float64Array.of(0, 0.1), source: { path: 'clip.mkv', startFrame: 0, endFrame: 2 } }),
+    ],
+  };
+  assert.throws(
+    () => flipHorizontal(lazy),
+    /flipHorizontal\(\): sample 'lazy' has a video still on disk \(clip.mkv\); decode its frames/,
+  );
   const poseOnly: Sample = { ...fixtureSample(), streams: fixtureSample().streams.filter((s) => s.kind !== 'video') };
   assert.throws(() => flipHorizontal(poseOnly), /has pose keypoints but no decoded video/);
   const kinect: Sample = {
-    id: 'k', label: 'x', meta: {},
-    streams: [videoStream({ rate: 30, t: Float64Array.of(0), decoded: { frames: new Uint8Array(12), height: 2, width: 2, channels: 3 } }), poseStream({ rate: 30, t: Float64Array.of(0), joints: 'kinect20', dims: 2, data: new Float32Array(40) })],
+    id: 'k',
+    label: 'x',
+    meta: {},
+    streams: [
+      videoStream({
+        rate: 30,
+        t: Float64Array.of(0),
+        decoded: { frames: new Uint8Array(12), height: 2, width: 2, channels: 3 },
+      }),
+      poseStream({ rate: 30, t: Float64Array.of(0), joints: 'kinect20', dims: 2, data: new Float32Array(40) }),
+    ],
   };
   assert.throws(() => flipHorizontal(kinect), /pose joint set 'kinect20' has no left\/right map here/);
 });
@@ -126,14 +189,32 @@ Flip('names what it cannot flip', () => {
 Flip.run();
 
 type Mat = number[][];
-const MIRROR_Y: Mat = [[1, 0, 0], [0, -1, 0], [0, 0, 1]];
-const rotZ = (a: number): Mat => [[Math.cos(a), -Math.sin(a), 0], [Math.sin(a), Math.cos(a), 0], [0, 0, 1]];
-const multiply = (a: Mat, b: Mat): Mat => a.map((row) => [0, 1, 2].map((j) => row.reduce((s, v, k) => s + v * (b[k]![j] as number), 0)));
+const MIRROR_Y: Mat = [
+  [1, 0, 0],
+  [0, -1, 0],
+  [0, 0, 1],
+];
+const rotZ = (a: number): Mat => [
+  [Math.cos(a), -Math.sin(a), 0],
+  [Math.sin(a), Math.cos(a), 0],
+  [0, 0, 1],
+];
+const multiply = (a: Mat, b: Mat): Mat =>
+  a.map((row) => [0, 1, 2].map((j) => row.reduce((s, v, k) => s + v * (b[k]![j] as number), 0)));
 const apply = (m: Mat, v: number[]) => m.map((row) => row.reduce((s, x, k) => s + x * (v[k] as number), 0));
-const applyT = (m: Mat, v: number[]) => [0, 1, 2].map((j) => m.reduce((s, row, k) => s + (row[j] as number) * (v[k] as number), 0));
+const applyT = (m: Mat, v: number[]) =>
+  [0, 1, 2].map((j) => m.reduce((s, row, k) => s + (row[j] as number) * (v[k] as number), 0));
 function randomRotation(rng: SeededRandom): Mat {
   const [a, b, c] = [rng.uniform(-Math.PI, Math.PI), rng.uniform(-1.5, 1.5), rng.uniform(-Math.PI, Math.PI)];
-  const rx: Mat = [[1, 0, 0], [0, Math.cos(c), -Math.sin(c)], [0, Math.sin(c), Math.cos(c)]];
-  const ry: Mat = [[Math.cos(b), 0, Math.sin(b)], [0, 1, 0], [-Math.sin(b), 0, Math.cos(b)]];
+  const rx: Mat = [
+    [1, 0, 0],
+    [0, Math.cos(c), -Math.sin(c)],
+    [0, Math.sin(c), Math.cos(c)],
+  ];
+  const ry: Mat = [
+    [Math.cos(b), 0, Math.sin(b)],
+    [0, 1, 0],
+    [-Math.sin(b), 0, Math.cos(b)],
+  ];
   return multiply(multiply(rotZ(a), ry), rx);
 }

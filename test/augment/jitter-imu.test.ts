@@ -12,7 +12,9 @@ Jitter('adds noise with the stated sd on acc and on gyro channels', () => {
   for (const id of ['S01-wrist', 'S01-ankle']) {
     const [before, after] = [imuOf(sample, id).data, imuOf(noisy, id).data];
     const sd = (channels: number[]) => {
-      const d = Array.from(after.keys()).filter((k) => channels.includes(k % 6)).map((k) => (after[k] as number) - (before[k] as number));
+      const d = Array.from(after.keys())
+        .filter((k) => channels.includes(k % 6))
+        .map((k) => (after[k] as number) - (before[k] as number));
       const mean = d.reduce((a, b) => a + b, 0) / d.length;
       assert.ok(Math.abs(mean) < 0.1 * Math.sqrt(d.reduce((a, b) => a + b * b, 0) / d.length), `${id} mean ${mean}`);
       return Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
@@ -29,13 +31,22 @@ Jitter('is deterministic by seed and leaves the input untouched', () => {
   const a = jitterImu(sample, 0.1, 0.01, new SeededRandom(5));
   assert.equal(snapshot(sample), before);
   assert.equal(snapshot(a), snapshot(jitterImu(sample, 0.1, 0.01, new SeededRandom(5))));
-  assert.not.equal(imuOf(a, 'S01-wrist').data, imuOf(jitterImu(sample, 0.1, 0.01, new SeededRandom(6)), 'S01-wrist').data);
+  assert.not.equal(
+    imuOf(a, 'S01-wrist').data,
+    imuOf(jitterImu(sample, 0.1, 0.01, new SeededRandom(6)), 'S01-wrist').data,
+  );
   assert.equal(imuOf(jitterImu(sample, 0, 0, new SeededRandom(5)), 'S01-wrist').data, imuOf(sample, 'S01-wrist').data);
 });
 
 Jitter('names a bad sd', () => {
-  assert.throws(() => jitterImu(fixtureSample(), -1, 0, new SeededRandom(1)), /jitterImu\(\): sdAcc must be >= 0 m\/s\^2, got -1/);
-  assert.throws(() => jitterImu(fixtureSample(), 0, Number.NaN, new SeededRandom(1)), /jitterImu\(\): sdGyro must be >= 0 rad\/s, got NaN/);
+  assert.throws(
+    () => jitterImu(fixtureSample(), -1, 0, new SeededRandom(1)),
+    /jitterImu\(\): sdAcc must be >= 0 m\/s\^2, got -1/,
+  );
+  assert.throws(
+    () => jitterImu(fixtureSample(), 0, Number.NaN, new SeededRandom(1)),
+    /jitterImu\(\): sdGyro must be >= 0 rad\/s, got NaN/,
+  );
 });
 
 Jitter.run();

@@ -34,7 +34,10 @@ Rotate('turns each sensor by its own angle, at most maxDeg, the same for all its
       const [a0, a1] = [vector(before, i, 0), vector(after, i, 0)];
       return Math.acos(Math.min(1, dot(a0, a1) / (norm(a0) * norm(a1)))) * (180 / Math.PI);
     });
-    assert.ok(perSample.every((a) => a <= 15 + 1e-3), `${id}: ${Math.max(...perSample)} deg`);
+    assert.ok(
+      perSample.every((a) => a <= 15 + 1e-3),
+      `${id}: ${Math.max(...perSample)} deg`,
+    );
     return Math.max(...perSample);
   });
   assert.is(new Set(angles.map((a) => a.toFixed(3))).size, 3);
@@ -43,8 +46,14 @@ Rotate('turns each sensor by its own angle, at most maxDeg, the same for all its
 Rotate('maxDeg 0 changes nothing; the same seed gives the same rotation', () => {
   const sample = fixtureSample();
   assert.equal(imuOf(rotateImu(sample, 0, new SeededRandom(1)), 'S01-wrist').data, imuOf(sample, 'S01-wrist').data);
-  assert.equal(imuOf(rotateImu(sample, 10, new SeededRandom(2)), 'S01-ankle').data, imuOf(rotateImu(sample, 10, new SeededRandom(2)), 'S01-ankle').data);
-  assert.not.equal(imuOf(rotateImu(sample, 10, new SeededRandom(2)), 'S01-ankle').data, imuOf(rotateImu(sample, 10, new SeededRandom(3)), 'S01-ankle').data);
+  assert.equal(
+    imuOf(rotateImu(sample, 10, new SeededRandom(2)), 'S01-ankle').data,
+    imuOf(rotateImu(sample, 10, new SeededRandom(2)), 'S01-ankle').data,
+  );
+  assert.not.equal(
+    imuOf(rotateImu(sample, 10, new SeededRandom(2)), 'S01-ankle').data,
+    imuOf(rotateImu(sample, 10, new SeededRandom(3)), 'S01-ankle').data,
+  );
 });
 
 Rotate('leaves the input, video and pose untouched', () => {
@@ -54,7 +63,10 @@ Rotate('leaves the input, video and pose untouched', () => {
   assert.equal(snapshot(sample), before);
   assert.is(turned.streams[0], sample.streams[0]);
   assert.is(turned.streams[1], sample.streams[1]);
-  assert.throws(() => rotateImu(sample, -5, new SeededRandom(1)), /rotateImu\(\): maxDeg must be within 0-180 degrees, got -5/);
+  assert.throws(
+    () => rotateImu(sample, -5, new SeededRandom(1)),
+    /rotateImu\(\): maxDeg must be within 0-180 degrees, got -5/,
+  );
 });
 
 Rotate.run();

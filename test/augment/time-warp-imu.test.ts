@@ -12,7 +12,12 @@ const Warp = suite('timeWarpImu');
 function rampSample(): Sample {
   const t = Float64Array.from({ length: 300 }, (_, i) => 10 + i * 0.01 + (i > 150 ? 0.2 : 0) + (i % 3) * 0.002);
   const data = Float32Array.from({ length: 300 * 6 }, (_, k) => (t[Math.floor(k / 6)] as number) - 10);
-  return { id: 'ramp', label: 'x', meta: {}, streams: [imuStream({ rate: 100, t, data, sensorId: 'r', placement: 'wrist' })] };
+  return {
+    id: 'ramp',
+    label: 'x',
+    meta: {},
+    streams: [imuStream({ rate: 100, t, data, sensorId: 'r', placement: 'wrist' })],
+  };
 }
 
 Warp('keeps the timestamps and the first and last samples exactly', () => {
@@ -34,7 +39,11 @@ Warp('maps time monotonically: a ramp stays increasing, and is really warped', (
     const [stream] = timeWarpImu(sample, 0.5, new SeededRandom(seed)).streams;
     assert.ok(stream?.kind === 'imu');
     const source = Array.from({ length: 300 }, (_, i) => stream.data[i * 6] as number);
-    for (let i = 1; i < 300; i++) assert.ok((source[i] as number) >= (source[i - 1] as number), `seed ${seed}: sample ${i} reads ${source[i]} after ${source[i - 1]}`);
+    for (let i = 1; i < 300; i++)
+      assert.ok(
+        (source[i] as number) >= (source[i - 1] as number),
+        `seed ${seed}: sample ${i} reads ${source[i]} after ${source[i - 1]}`,
+      );
     const shift = Math.max(...source.map((s, i) => Math.abs(s - ((stream.t[i] as number) - 10))));
     assert.ok(shift > 0.05, `seed ${seed}: largest time shift ${shift} s`);
   }
@@ -50,9 +59,15 @@ Warp('strength 0 resamples at the original times (values kept to float32 roundin
 Warp('is deterministic by seed, leaves the input untouched, names a bad strength', () => {
   const sample = fixtureSample();
   const before = snapshot(sample);
-  assert.equal(snapshot(timeWarpImu(sample, 0.2, new SeededRandom(7))), snapshot(timeWarpImu(sample, 0.2, new SeededRandom(7))));
+  assert.equal(
+    snapshot(timeWarpImu(sample, 0.2, new SeededRandom(7))),
+    snapshot(timeWarpImu(sample, 0.2, new SeededRandom(7))),
+  );
   assert.equal(snapshot(sample), before);
-  assert.throws(() => timeWarpImu(sample, -0.1, new SeededRandom(7)), /timeWarpImu\(\): strength must be >= 0 \(sd of the log playback speed\), got -0.1/);
+  assert.throws(
+    () => timeWarpImu(sample, -0.1, new SeededRandom(7)),
+    /timeWarpImu\(\): strength must be >= 0 \(sd of the log playback speed\), got -0.1/,
+  );
 });
 
 Warp.run();

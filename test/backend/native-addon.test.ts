@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeededRandom } from '../../src/core/random.ts';
-import { NATIVE_ADDON_PATH, loadNativeAddon, parseThreadCount, type NativeAddon } from '../../src/backend/native/native-addon.ts';
+import {
+  NATIVE_ADDON_PATH,
+  loadNativeAddon,
+  parseThreadCount,
+  type NativeAddon,
+} from '../../src/backend/native/native-addon.ts';
 import { isUserError } from '../../src/core/errors.ts';
 import { relativeError } from '../helpers/tf-backends.ts';
 
@@ -45,12 +50,21 @@ Loads('MOTIONFUSE_THREADS accepts 0-256 and rejects anything else with a UserErr
 });
 Loads.run();
 
-function naiveMatMul(a: Float32Array, b: Float32Array, M: number, N: number, K: number, ta: boolean, tb: boolean): Float64Array {
+function naiveMatMul(
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  N: number,
+  K: number,
+  ta: boolean,
+  tb: boolean,
+): Float64Array {
   const c = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += (a[ta ? k * M + i : i * K + k] as number) * (b[tb ? j * K + k : k * N + j] as number);
+      for (let k = 0; k < K; k++)
+        s += (a[ta ? k * M + i : i * K + k] as number) * (b[tb ? j * K + k : k * N + j] as number);
       c[i * N + j] = s;
     }
   }
@@ -67,7 +81,9 @@ if (nativeOff) console.log('native addon tests: skipped (MOTIONFUSE_NATIVE=off)'
 const MatMul = suite('native matMul');
 const matMulTest = nativeOff ? MatMul.skip : MatMul;
 const addon = status.addon as NativeAddon;
-MatMul.before(() => { if (!nativeOff && status.addon === undefined) throw new Error(`native addon unavailable: ${status.reason}`); });
+MatMul.before(() => {
+  if (!nativeOff && status.addon === undefined) throw new Error(`native addon unavailable: ${status.reason}`);
+});
 matMulTest('equals the naive product for random shapes, transposes, batch broadcasting and accumulation', () => {
   const rng = new SeededRandom(81);
   for (let i = 0; i < 60; i++) {
@@ -84,9 +100,13 @@ matMulTest('equals the naive product for random shapes, transposes, batch broadc
     addon.matMul(a, b, c, batch, M, N, K, ta, tb, shareA ? 0 : M * K, shareB ? 0 : K * N, accumulate);
     for (let p = 0; p < batch; p++) {
       const want = naiveMatMul(a.subarray(shareA ? 0 : p * M * K), b.subarray(shareB ? 0 : p * K * N), M, N, K, ta, tb);
-      if (accumulate) for (let q = 0; q < want.length; q++) want[q] = (want[q] as number) + (c0[p * M * N + q] as number);
+      if (accumulate)
+        for (let q = 0; q < want.length; q++) want[q] = (want[q] as number) + (c0[p * M * N + q] as number);
       const err = relativeError(c.subarray(p * M * N, (p + 1) * M * N), want);
-      assert.ok(err < 1e-5, `case ${i} [${M}x${K}]x[${K}x${N}] tA=${ta} tB=${tb} batch ${batch}/${p} acc=${accumulate}: ${err}`);
+      assert.ok(
+        err < 1e-5,
+        `case ${i} [${M}x${K}]x[${K}x${N}] tA=${ta} tB=${tb} batch ${batch}/${p} acc=${accumulate}: ${err}`,
+      );
     }
   }
 });
@@ -108,19 +128,44 @@ matMulTest('gives bit-identical results on one thread and on several', () => {
 matMulTest('checks its arguments before touching memory', () => {
   const a = new Float32Array(6);
   const b = new Float32Array(6);
-  assert.throws(() => addon.matMul(a, b, new Float32Array(3), 1, 2, 2, 3, false, false, 6, 6, false), /matMul: c holds 3 floats, needs 4/);
-  assert.throws(() => addon.matMul(a, b, new Float32Array(8), 2, 2, 2, 3, false, false, 6, 6, false), /matMul: a holds 6 floats, needs 12/);
-  assert.throws(() => addon.matMul(new Float64Array(6) as unknown as Float32Array, b, new Float32Array(4), 1, 2, 2, 3, false, false, 0, 0, false), /a must be a Float32Array/);
+  assert.throws(
+    () => addon.matMul(a, b, new Float32Array(3), 1, 2, 2, 3, false, false, 6, 6, false),
+    /matMul: c holds 3 floats, needs 4/,
+  );
+  assert.throws(
+    () => addon.matMul(a, b, new Float32Array(8), 2, 2, 2, 3, false, false, 6, 6, false),
+    /matMul: a holds 6 floats, needs 12/,
+  );
+  assert.throws(
+    () =>
+      addon.matMul(
+        new Float64Array(6) as unknown as Float32Array,
+        b,
+        new Float32Array(4),
+        1,
+        2,
+        2,
+        3,
+        false,
+        false,
+        0,
+        0,
+        false,
+      ),
+    /a must be a Float32Array/,
+  );
   assert.throws(() => addon.lstmForward(a, a, a, a, a, a, a, a, 1, 1, 1, 0), /H must be at least 1/);
 });
 MatMul.run();
 
 const Isa = suite('native kernels, baseline ISA');
 const isaTest = nativeOff ? Isa.skip : Isa;
-isaTest('MOTIONFUSE_NATIVE_ISA=generic computes the same products, LSTM steps and activations as the default set', () => {
-  if (status.addon === undefined) throw new Error(`native addon unavailable: ${status.reason}`);
-  // The ISA is chosen once per process, so the baseline set runs in a child.
-  const script = `
+isaTest(
+  'MOTIONFUSE_NATIVE_ISA=generic computes the same products, LSTM steps and activations as the default set',
+  () => {
+    if (status.addon === undefined) throw new Error(`native addon unavailable: ${status.reason}`);
+    // The ISA is chosen once per process, so the baseline set runs in a child.
+    const script = `
     const n = require(${JSON.stringify(NATIVE_ADDON_PATH)});
     let s = 1; const r = (len) => Float32Array.from({ length: len }, () => ((s = (s * 48271) % 2147483647) / 2147483647) - 0.5);
     const [B, T, I, H] = [5, 7, 11, 13], G = 4 * H;
@@ -135,24 +180,32 @@ isaTest('MOTIONFUSE_NATIVE_ISA=generic computes the same products, LSTM steps an
     n.activation(0, v, th, 1003);
     n.activation(1, v, sg, 1003);
     process.stdout.write(JSON.stringify({ isa: n.info().isa, out: [c, h, dx, dW, dU, db, th, sg].map((v) => Array.from(v)) }));`;
-  const run = (env: Record<string, string>) => JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })) as { isa: string; out: number[][] };
-  const generic = run({ MOTIONFUSE_NATIVE_ISA: 'generic' });
-  const chosen = run({});
-  assert.is(generic.isa, 'generic');
-  assert.is(chosen.isa, status.addon.info().isa);
-  generic.out.forEach((v, i) => {
-    const err = relativeError(v, chosen.out[i] as number[]);
-    assert.ok(err < 1e-5, `output ${i}: ${err}`);
-    assert.ok(v.some((e) => e !== 0), `output ${i} is all zeros`);
-  });
-});
+    const run = (env: Record<string, string>) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' }),
+      ) as { isa: string; out: number[][] };
+    const generic = run({ MOTIONFUSE_NATIVE_ISA: 'generic' });
+    const chosen = run({});
+    assert.is(generic.isa, 'generic');
+    assert.is(chosen.isa, status.addon.info().isa);
+    generic.out.forEach((v, i) => {
+      const err = relativeError(v, chosen.out[i] as number[]);
+      assert.ok(err < 1e-5, `output ${i}: ${err}`);
+      assert.ok(
+        v.some((e) => e !== 0),
+        `output ${i} is all zeros`,
+      );
+    });
+  },
+);
 Isa.run();
 
 const Build = suite('native build (the install step)');
 const nativeDir = fileURLToPath(new URL('../../src/backend/native/', import.meta.url));
 function copyOfNativeSources(): string {
   const dir = mkdtempSync(join(tmpdir(), 'motionfuse-native-'));
-  for (const name of ['cc', 'binding.gyp', 'build-native.mjs']) cpSync(join(nativeDir, name), join(dir, name), { recursive: true });
+  for (const name of ['cc', 'binding.gyp', 'build-native.mjs'])
+    cpSync(join(nativeDir, name), join(dir, name), { recursive: true });
   return dir;
 }
 Build('builds a working addon from the sources, and a failed build leaves the install working', () => {

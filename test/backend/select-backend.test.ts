@@ -39,7 +39,14 @@ Select('auto takes the first candidate that loads, and says why each earlier one
     return;
   }
   assert.is(choice.name, 'wasm');
-  assert.equal(choice.attempts.map((a) => [a.candidate, a.ok]), [['tfjs-node-gpu', false], ['tfjs-node', false], ['wasm', true]]);
+  assert.equal(
+    choice.attempts.map((a) => [a.candidate, a.ok]),
+    [
+      ['tfjs-node-gpu', false],
+      ['tfjs-node', false],
+      ['wasm', true],
+    ],
+  );
   assert.match(choice.attempts[0]?.reason ?? '', /not installed .*optional dependency.*libtensorflow/);
   assert.match(choice.reason, /first that loaded \(tfjs-node-gpu, tfjs-node unavailable\)/);
   assert.match(choice.attempts[2]?.reason ?? '', /training kernels added by motionfuse: Conv2DBackpropFilter/);
@@ -76,7 +83,10 @@ Select('asking for tensorflow where no native binding installs is a user error w
     assert.unreachable('should have thrown');
   } catch (err) {
     assert.instance(err, UserError);
-    assert.match((err as Error).message, /no usable TensorFlow.js backend for --backend=tensorflow: tfjs-node-gpu: not installed .*; tfjs-node: not installed/);
+    assert.match(
+      (err as Error).message,
+      /no usable TensorFlow.js backend for --backend=tensorflow: tfjs-node-gpu: not installed .*; tfjs-node: not installed/,
+    );
   }
   await selectBackend('wasm');
 });

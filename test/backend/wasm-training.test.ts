@@ -36,9 +36,20 @@ Training('a conv1d + LSTM + dense classifier learns a learnable task: loss falls
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv1d({ inputShape: [steps, 6], filters: 8, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.conv1d({
+        inputShape: [steps, 6],
+        filters: 8,
+        kernelSize: 5,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(1),
+      }),
       tf.layers.maxPooling1d({ poolSize: 2 }),
-      tf.layers.lstm({ units: 16, kernelInitializer: init(2), recurrentInitializer: tf.initializers.orthogonal({ seed: 3 }) }),
+      tf.layers.lstm({
+        units: 16,
+        kernelInitializer: init(2),
+        recurrentInitializer: tf.initializers.orthogonal({ seed: 3 }),
+      }),
       tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(4) }),
     ],
   });
@@ -50,7 +61,12 @@ Training('a conv1d + LSTM + dense classifier learns a learnable task: loss falls
   const first = await model.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
   const before = tf.memory().numTensors;
   const rest = await model.fit(x, y, { epochs: 24, batchSize: 16, shuffle: false, verbose: 0 });
-  const history = { history: { loss: [...first.history['loss'] as number[], ...rest.history['loss'] as number[]], acc: rest.history['acc'] as number[] } };
+  const history = {
+    history: {
+      loss: [...(first.history['loss'] as number[]), ...(rest.history['loss'] as number[])],
+      acc: rest.history['acc'] as number[],
+    },
+  };
   const loss = history.history['loss'] as number[];
   const acc = history.history['acc'] as number[];
   assert.ok((loss.at(-1) as number) < 0.5 * (loss[0] as number), `loss ${loss[0]} -> ${loss.at(-1)} did not halve`);
@@ -84,55 +100,134 @@ const CASES: Case[] = [
   {
     name: 'conv1d + batchNorm + maxPool1d + relu + strided conv1d + globalAveragePooling1d',
     inputShape: [4, 24, 6],
-    build: () => tf.sequential({ layers: [
-      tf.layers.conv1d({ inputShape: [24, 6], filters: 8, kernelSize: 5, padding: 'same', useBias: false, kernelInitializer: init() }),
-      tf.layers.batchNormalization(), tf.layers.maxPooling1d({ poolSize: 2 }), tf.layers.reLU(),
-      tf.layers.conv1d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', kernelInitializer: init() }),
-      tf.layers.globalAveragePooling1d(), tf.layers.dense({ units: 3, kernelInitializer: init() }),
-    ] }),
-    input: (rng) => tf.tensor3d(Float32Array.from({ length: 4 * 24 * 6 }, () => rng.normal()), [4, 24, 6]),
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv1d({
+            inputShape: [24, 6],
+            filters: 8,
+            kernelSize: 5,
+            padding: 'same',
+            useBias: false,
+            kernelInitializer: init(),
+          }),
+          tf.layers.batchNormalization(),
+          tf.layers.maxPooling1d({ poolSize: 2 }),
+          tf.layers.reLU(),
+          tf.layers.conv1d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', kernelInitializer: init() }),
+          tf.layers.globalAveragePooling1d(),
+          tf.layers.dense({ units: 3, kernelInitializer: init() }),
+        ],
+      }),
+    input: (rng) =>
+      tf.tensor3d(
+        Float32Array.from({ length: 4 * 24 * 6 }, () => rng.normal()),
+        [4, 24, 6],
+      ),
   },
   {
     name: 'conv2d (strided) + batchNorm + maxPool2d + averagePool2d + flatten',
     inputShape: [3, 16, 16, 3],
-    build: () => tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 6, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init() }),
-      tf.layers.batchNormalization(), tf.layers.maxPooling2d({ poolSize: 2 }), tf.layers.reLU(),
-      tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init() }),
-      tf.layers.averagePooling2d({ poolSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 3, kernelInitializer: init() }),
-    ] }),
-    input: (rng) => tf.tensor4d(Float32Array.from({ length: 3 * 16 * 16 * 3 }, () => rng.normal()), [3, 16, 16, 3]),
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({
+            inputShape: [16, 16, 3],
+            filters: 6,
+            kernelSize: 3,
+            strides: 2,
+            padding: 'same',
+            useBias: false,
+            kernelInitializer: init(),
+          }),
+          tf.layers.batchNormalization(),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.reLU(),
+          tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init() }),
+          tf.layers.averagePooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, kernelInitializer: init() }),
+        ],
+      }),
+    input: (rng) =>
+      tf.tensor4d(
+        Float32Array.from({ length: 3 * 16 * 16 * 3 }, () => rng.normal()),
+        [3, 16, 16, 3],
+      ),
   },
   {
     name: 'depthwiseConv2d + separableConv2d (MobileNet-style) + globalAveragePooling2d',
     inputShape: [2, 12, 12, 4],
-    build: () => tf.sequential({ layers: [
-      tf.layers.depthwiseConv2d({ inputShape: [12, 12, 4], kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', depthwiseInitializer: init() }),
-      tf.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: 'same', depthwiseInitializer: init(), pointwiseInitializer: init() }),
-      tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 3, kernelInitializer: init() }),
-    ] }),
-    input: (rng) => tf.tensor4d(Float32Array.from({ length: 2 * 12 * 12 * 4 }, () => rng.normal()), [2, 12, 12, 4]),
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.depthwiseConv2d({
+            inputShape: [12, 12, 4],
+            kernelSize: 3,
+            depthMultiplier: 2,
+            strides: 2,
+            padding: 'same',
+            depthwiseInitializer: init(),
+          }),
+          tf.layers.separableConv2d({
+            filters: 6,
+            kernelSize: 3,
+            padding: 'same',
+            depthwiseInitializer: init(),
+            pointwiseInitializer: init(),
+          }),
+          tf.layers.globalAveragePooling2d({}),
+          tf.layers.dense({ units: 3, kernelInitializer: init() }),
+        ],
+      }),
+    input: (rng) =>
+      tf.tensor4d(
+        Float32Array.from({ length: 2 * 12 * 12 * 4 }, () => rng.normal()),
+        [2, 12, 12, 4],
+      ),
   },
   {
     name: 'LSTM (sequences) + GRU + dense',
     inputShape: [3, 10, 5],
-    build: () => tf.sequential({ layers: [
-      tf.layers.lstm({ inputShape: [10, 5], units: 8, returnSequences: true, kernelInitializer: init(), recurrentInitializer: init() }),
-      tf.layers.gru({ units: 6, kernelInitializer: init(), recurrentInitializer: init() }),
-      tf.layers.dense({ units: 3, kernelInitializer: init() }),
-    ] }),
-    input: (rng) => tf.tensor3d(Float32Array.from({ length: 3 * 10 * 5 }, () => rng.normal()), [3, 10, 5]),
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.lstm({
+            inputShape: [10, 5],
+            units: 8,
+            returnSequences: true,
+            kernelInitializer: init(),
+            recurrentInitializer: init(),
+          }),
+          tf.layers.gru({ units: 6, kernelInitializer: init(), recurrentInitializer: init() }),
+          tf.layers.dense({ units: 3, kernelInitializer: init() }),
+        ],
+      }),
+    input: (rng) =>
+      tf.tensor3d(
+        Float32Array.from({ length: 3 * 10 * 5 }, () => rng.normal()),
+        [3, 10, 5],
+      ),
   },
   {
     name: 'embedding (gather) + timeDistributed dense + LSTM',
     inputShape: [4, 7],
-    build: () => tf.sequential({ layers: [
-      tf.layers.embedding({ inputDim: 12, outputDim: 5, inputLength: 7, embeddingsInitializer: init() }),
-      tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4, activation: 'tanh', kernelInitializer: init() }) }),
-      tf.layers.lstm({ units: 4, kernelInitializer: init(), recurrentInitializer: init() }),
-      tf.layers.dense({ units: 3, kernelInitializer: init() }),
-    ] }),
-    input: (rng) => tf.tensor2d(Float32Array.from({ length: 28 }, () => rng.int(0, 11)), [4, 7]),
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.embedding({ inputDim: 12, outputDim: 5, inputLength: 7, embeddingsInitializer: init() }),
+          tf.layers.timeDistributed({
+            layer: tf.layers.dense({ units: 4, activation: 'tanh', kernelInitializer: init() }),
+          }),
+          tf.layers.lstm({ units: 4, kernelInitializer: init(), recurrentInitializer: init() }),
+          tf.layers.dense({ units: 3, kernelInitializer: init() }),
+        ],
+      }),
+    input: (rng) =>
+      tf.tensor2d(
+        Float32Array.from({ length: 28 }, () => rng.int(0, 11)),
+        [4, 7],
+      ),
   },
 ];
 
@@ -142,9 +237,18 @@ async function gradients(backend: 'cpu' | 'wasm', c: Case, weights: Float32Array
   if (weights) model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i] as Float32Array, w.shape)));
   const rng = new SeededRandom(seed);
   const x = c.input(rng);
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: x.shape[0] as number }, (_, i) => i % 3), 'int32'), 3);
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: x.shape[0] as number }, (_, i) => i % 3),
+      'int32',
+    ),
+    3,
+  );
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+  const { value, grads } = tf.variableGrads(
+    () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+    vars,
+  );
   const out = {
     weights: model.getWeights().map((w) => Float32Array.from(w.dataSync())),
     names: vars.map((v) => v.name.replace(/_\d+/g, '')),
@@ -166,7 +270,10 @@ for (const c of CASES) {
     ref.grads.forEach((g, i) => {
       const err = relativeError(got.grads[i] as Float32Array, g);
       assert.ok(err < 1e-4, `${ref.names[i]}: relative error ${err.toExponential(2)}`);
-      assert.ok(g.some((v) => v !== 0), `${ref.names[i]}: zero gradient, the case tests nothing`);
+      assert.ok(
+        g.some((v) => v !== 0),
+        `${ref.names[i]}: zero gradient, the case tests nothing`,
+      );
     });
   });
 }

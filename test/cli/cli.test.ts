@@ -32,7 +32,10 @@ Cli('doctor reports every check and exits 0 when a backend can train', () => {
   const r = motionfuse(['doctor', '--json']);
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as DoctorReport;
-  assert.equal(report.checks.map((c) => c.name), ['node', 'backend', 'training', 'native kernels', 'ffmpeg', 'serial port', 'bluetooth', 'chromium']);
+  assert.equal(
+    report.checks.map((c) => c.name),
+    ['node', 'backend', 'training', 'native kernels', 'ffmpeg', 'serial port', 'bluetooth', 'chromium'],
+  );
   assert.ok(report.coreUsable);
   const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
   assert.is(byName['training']?.status, 'ok');
@@ -86,7 +89,14 @@ Cli.run();
 const Errors = suite('reportError');
 function capture() {
   let text = '';
-  return { stream: { write: (t: string) => { text += t; } }, text: () => text };
+  return {
+    stream: {
+      write: (t: string) => {
+        text += t;
+      },
+    },
+    text: () => text,
+  };
 }
 Errors('prints a user error as message and hint, without a stack, and returns 2', async () => {
   const { UserError } = await import('../../src/core/errors.ts');
@@ -102,6 +112,9 @@ Errors('prints anything else as an internal error with its stack, and returns 1'
   const { reportError } = await import('../../src/cli/report-error.ts');
   const out = capture();
   assert.is(reportError(new TypeError('undefined is not a function'), false, out.stream), 1);
-  assert.match(out.text(), /^motionfuse: internal error \(a bug; please report it with this output\)\nTypeError: undefined is not a function\n\s+at /);
+  assert.match(
+    out.text(),
+    /^motionfuse: internal error \(a bug; please report it with this output\)\nTypeError: undefined is not a function\n\s+at /,
+  );
 });
 Errors.run();

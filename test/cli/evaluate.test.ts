@@ -12,17 +12,33 @@ interface Experiment {
   split: { kind: string; k: number };
   dataset: { subjects: number };
   inputs: { backbone?: { model: string } };
-  train: { classWeights: string; augment: { copies: number; chain: { rotateImu: { p: number; maxDeg: number }; flip: { p: number } } } };
+  train: {
+    classWeights: string;
+    augment: { copies: number; chain: { rotateImu: { p: number; maxDeg: number }; flip: { p: number } } };
+  };
 }
-interface Fold { trialId: string; label: string; fold: number; result: { subjects: { train: string[]; test: string[] }; trainRows: number; testRows: number } }
+interface Fold {
+  trialId: string;
+  label: string;
+  fold: number;
+  result: { subjects: { train: string[]; test: string[] }; trainRows: number; testRows: number };
+}
 
 /** The run folder --out: its resolved experiment and trials, and every fold by trial label, in fold order. */
 async function readRun(out: string) {
-  const config = JSON.parse(await readFile(join(out, 'experiment.json'), 'utf8')) as { experiment: Experiment; trials: { id: string; label: string; experiment: Experiment }[] };
+  const config = JSON.parse(await readFile(join(out, 'experiment.json'), 'utf8')) as {
+    experiment: Experiment;
+    trials: { id: string; label: string; experiment: Experiment }[];
+  };
   const folds = new Map<string, Fold['result'][]>();
   for (const t of config.trials) {
     const files = (await readdir(join(out, 'trials', t.id))).filter((f) => /^fold-\d+\.json$/.test(f)).sort();
-    folds.set(t.label, await Promise.all(files.map(async (f) => (JSON.parse(await readFile(join(out, 'trials', t.id, f), 'utf8')) as Fold).result)));
+    folds.set(
+      t.label,
+      await Promise.all(
+        files.map(async (f) => (JSON.parse(await readFile(join(out, 'trials', t.id, f), 'utf8')) as Fold).result),
+      ),
+    );
   }
   return { ...config, folds };
 }
@@ -36,69 +52,178 @@ Evaluate.after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-Evaluate('compares the named models by group k-fold into a run folder: the table, the CSV and every fold with the resolved config', async () => {
-  const out = join(work, 'run');
-  const r = motionfuse(['evaluate', '--models', 'svm', 'imu-only', '--subjects', '4', '--clips', '1', '--folds', '2', '--epochs', '2', '--out', out], {}, 300_000);
-  assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\| variant \| folds \| accuracy % \| macro F1 % \| weighted F1 % \| jump error % \|/);
-  assert.match(r.stdout, /\| svm \| 2 \| \d+\.\d ± \d+\.\d \|/);
-  assert.match(r.stdout, /\| imu-only \|/);
-  const run = await readRun(out);
-  assert.equal(run.trials.map((t) => t.label), ['svm', 'imu-only']);
-  assert.is(run.experiment.split.k, 2);
-  assert.is(run.experiment.dataset.subjects, 4);
-  const environment = JSON.parse(await readFile(join(out, 'environment.json'), 'utf8')) as { starts: { tfjs: string }[] };
-  assert.ok((environment.starts[0]?.tfjs ?? '').length > 0);
-  for (const folds of run.folds.values()) {
-    assert.is(folds.length, 2);
-    for (const f of folds) assert.not.ok(f.subjects.test.some((s) => f.subjects.train.includes(s)), 'a test athlete was trained on');
-  }
-  const csv = await readFile(join(out, 'tables', 'variants.csv'), 'utf8');
-  assert.match(csv, /^variant,dataset,folds,accuracy_mean/);
-  assert.is(csv.trim().split('\n').length, 3);
-});
+Evaluate(
+  'compares the named models by group k-fold into a run folder: the table, the CSV and every fold with the resolved config',
+  async () => {
+    const out = join(work, 'run');
+    const r = motionfuse(
+      [
+        'evaluate',
+        '--models',
+        'svm',
+        'imu-only',
+        '--subjects',
+        '4',
+        '--clips',
+        '1',
+        '--folds',
+        '2',
+        '--epochs',
+        '2',
+        '--out',
+        out,
+      ],
+      {},
+      300_000,
+    );
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\| variant \| folds \| accuracy % \| macro F1 % \| weighted F1 % \| jump error % \|/);
+    assert.match(r.stdout, /\| svm \| 2 \| \d+\.\d ± \d+\.\d \|/);
+    assert.match(r.stdout, /\| imu-only \|/);
+    const run = await readRun(out);
+    assert.equal(
+      run.trials.map((t) => t.label),
+      ['svm', 'imu-only'],
+    );
+    assert.is(run.experiment.split.k, 2);
+    assert.is(run.experiment.dataset.subjects, 4);
+    const environment = JSON.parse(await readFile(join(out, 'environment.json'), 'utf8')) as {
+      starts: { tfjs: string }[];
+    };
+    assert.ok((environment.starts[0]?.tfjs ?? '').length > 0);
+    for (const folds of run.folds.values()) {
+      assert.is(folds.length, 2);
+      for (const f of folds)
+        assert.not.ok(
+          f.subjects.test.some((s) => f.subjects.train.includes(s)),
+          'a test athlete was trained on',
+        );
+    }
+    const csv = await readFile(join(out, 'tables', 'variants.csv'), 'utf8');
+    assert.match(csv, /^variant,dataset,folds,accuracy_mean/);
+    assert.is(csv.trim().split('\n').length, 3);
+  },
+);
 
-Evaluate('the pretrained-backbone model computes MoveNet features once per clip into the cache, and the resolved config records backbone and class weights', async () => {
-  const cache = join(work, 'cache');
-  const args = (out: string) => ['evaluate', '--models', 'pretrained-video', '--subjects', '2', '--clips', '1', '--folds', '2', '--epochs', '1', '--class-weights', 'balanced', '--out', join(work, out)];
-  const first = motionfuse(args('a'), { MOTIONFUSE_CACHE: cache }, 300_000);
-  assert.is(first.code, 0, first.stderr);
-  const files = async () => (await readdir(join(cache, 'features'), { recursive: true })).filter((f) => f.endsWith('.f32'));
-  assert.is((await files()).length, 20, 'one cached feature file per clip (2 athletes x 10 actions)');
-  // Without the prepared input set, the second run builds its inputs again, from the cached features.
-  await rm(join(cache, 'input-sets'), { recursive: true, force: true });
-  const second = motionfuse(args('b'), { MOTIONFUSE_CACHE: cache }, 300_000);
-  assert.is(second.code, 0, second.stderr);
-  assert.is((await files()).length, 20, 'the second run found every clip cached');
-  const a = (await readRun(join(work, 'a'))).trials[0]?.experiment as Experiment;
-  assert.equal(a.inputs.backbone, { model: 'movenet-lightning' });
-  assert.is(a.train.classWeights, 'balanced');
-  assert.equal(await readFile(join(work, 'b', 'tables', 'variants.csv'), 'utf8'), await readFile(join(work, 'a', 'tables', 'variants.csv'), 'utf8'), 'cached features give the same results');
-});
+Evaluate(
+  'the pretrained-backbone model computes MoveNet features once per clip into the cache, and the resolved config records backbone and class weights',
+  async () => {
+    const cache = join(work, 'cache');
+    const args = (out: string) => [
+      'evaluate',
+      '--models',
+      'pretrained-video',
+      '--subjects',
+      '2',
+      '--clips',
+      '1',
+      '--folds',
+      '2',
+      '--epochs',
+      '1',
+      '--class-weights',
+      'balanced',
+      '--out',
+      join(work, out),
+    ];
+    const first = motionfuse(args('a'), { MOTIONFUSE_CACHE: cache }, 300_000);
+    assert.is(first.code, 0, first.stderr);
+    const files = async () =>
+      (await readdir(join(cache, 'features'), { recursive: true })).filter((f) => f.endsWith('.f32'));
+    assert.is((await files()).length, 20, 'one cached feature file per clip (2 athletes x 10 actions)');
+    // Without the prepared input set, the second run builds its inputs again, from the cached features.
+    await rm(join(cache, 'input-sets'), { recursive: true, force: true });
+    const second = motionfuse(args('b'), { MOTIONFUSE_CACHE: cache }, 300_000);
+    assert.is(second.code, 0, second.stderr);
+    assert.is((await files()).length, 20, 'the second run found every clip cached');
+    const a = (await readRun(join(work, 'a'))).trials[0]?.experiment as Experiment;
+    assert.equal(a.inputs.backbone, { model: 'movenet-lightning' });
+    assert.is(a.train.classWeights, 'balanced');
+    assert.equal(
+      await readFile(join(work, 'b', 'tables', 'variants.csv'), 'utf8'),
+      await readFile(join(work, 'a', 'tables', 'variants.csv'), 'utf8'),
+      'cached features give the same results',
+    );
+  },
+);
 
-Evaluate('--augment adds augmented copies of the training trials only: training rows double, test rows stay the originals', async () => {
-  const out = join(work, 'augmented');
-  const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '1', '--folds', '3', '--augment', '1', '--augment-config', '{"rotateImu":{"p":1,"maxDeg":60}}', '--out', out], {}, 300_000);
-  assert.is(r.code, 0, r.stderr);
-  const run = await readRun(out);
-  const augment = run.experiment.train.augment;
-  assert.is(augment.copies, 1);
-  assert.equal(augment.chain.rotateImu, { p: 1, maxDeg: 60 });
-  assert.is(augment.chain.flip.p, 0.5, 'the resolved chain, defaults filled in, is recorded');
-  // 3 athletes x 10 actions: 2 athletes train (20 trials + 20 copies), 1 tests (10 trials).
-  assert.equal(run.folds.get('svm')!.map((f) => [f.trainRows, f.testRows]), [[40, 10], [40, 10], [40, 10]]);
-});
+Evaluate(
+  '--augment adds augmented copies of the training trials only: training rows double, test rows stay the originals',
+  async () => {
+    const out = join(work, 'augmented');
+    const r = motionfuse(
+      [
+        'evaluate',
+        '--models',
+        'svm',
+        '--subjects',
+        '3',
+        '--clips',
+        '1',
+        '--folds',
+        '3',
+        '--augment',
+        '1',
+        '--augment-config',
+        '{"rotateImu":{"p":1,"maxDeg":60}}',
+        '--out',
+        out,
+      ],
+      {},
+      300_000,
+    );
+    assert.is(r.code, 0, r.stderr);
+    const run = await readRun(out);
+    const augment = run.experiment.train.augment;
+    assert.is(augment.copies, 1);
+    assert.equal(augment.chain.rotateImu, { p: 1, maxDeg: 60 });
+    assert.is(augment.chain.flip.p, 0.5, 'the resolved chain, defaults filled in, is recorded');
+    // 3 athletes x 10 actions: 2 athletes train (20 trials + 20 copies), 1 tests (10 trials).
+    assert.equal(
+      run.folds.get('svm')!.map((f) => [f.trainRows, f.testRows]),
+      [
+        [40, 10],
+        [40, 10],
+        [40, 10],
+      ],
+    );
+  },
+);
 
 Evaluate('--split k-fold stratifies by class and shares athletes between training and test, and says so', async () => {
   const out = join(work, 'kfold');
-  const r = motionfuse(['evaluate', '--models', 'svm', '--subjects', '3', '--clips', '2', '--folds', '3', '--split', 'k-fold', '--out', out], {}, 300_000);
+  const r = motionfuse(
+    [
+      'evaluate',
+      '--models',
+      'svm',
+      '--subjects',
+      '3',
+      '--clips',
+      '2',
+      '--folds',
+      '3',
+      '--split',
+      'k-fold',
+      '--out',
+      out,
+    ],
+    {},
+    300_000,
+  );
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /over 3 folds \(k-fold stratified by class\)/);
   const run = await readRun(out);
   assert.is(run.experiment.split.kind, 'k-fold');
   const folds = run.folds.get('svm')!;
-  assert.equal(folds.map((f) => f.testRows), [20, 20, 20]);
-  assert.ok(folds.every((f) => f.subjects.test.length === 3 && f.subjects.test.every((s) => f.subjects.train.includes(s))), 'every athlete on both sides');
+  assert.equal(
+    folds.map((f) => f.testRows),
+    [20, 20, 20],
+  );
+  assert.ok(
+    folds.every((f) => f.subjects.test.length === 3 && f.subjects.test.every((s) => f.subjects.train.includes(s))),
+    'every athlete on both sides',
+  );
 });
 
 Evaluate('an unknown model, an impossible fold count or a folder holding a run is exit 2 with the choices', () => {

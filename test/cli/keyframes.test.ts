@@ -18,14 +18,19 @@ if (!present) console.log(`keyframes CLI tests: skipped (no real clip: ${AVI} is
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(path: string): [number, number] {
   const bytes = readFileSync(path);
-  assert.ok(bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${path} is not a PNG`);
+  assert.ok(
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    `${path} is not a PNG`,
+  );
   return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
 }
 
 const Keyframes = suite('motionfuse keyframes');
 const test = present ? Keyframes : Keyframes.skip;
 let out = '';
-Keyframes.before(() => { out = mkdtempSync(join(tmpdir(), 'motionfuse-keyframes-')); });
+Keyframes.before(() => {
+  out = mkdtempSync(join(tmpdir(), 'motionfuse-keyframes-'));
+});
 Keyframes.after(() => rmSync(out, { recursive: true, force: true }));
 
 test('writes the key frames as PNGs, one CSV row per frame pair, and the plot', () => {
@@ -37,11 +42,20 @@ test('writes the key frames as PNGs, one CSV row per frame pair, and the plot', 
   const r = motionfuse(['keyframes', AVI, '--out', dir, '--size', '64', '--count', '6']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /320x240 mpeg4, 164 frames, 25 fps, 6\.56 s/);
-  const chosen = (/key frames \(adaptive threshold T = mean \+ 0\.5 std = [\d.]+\): ([\d, ]+)/.exec(r.stdout)?.[1] ?? '').split(', ').map(Number);
+  const chosen = (
+    /key frames \(adaptive threshold T = mean \+ 0\.5 std = [\d.]+\): ([\d, ]+)/.exec(r.stdout)?.[1] ?? ''
+  )
+    .split(', ')
+    .map(Number);
   assert.is(chosen.length, 6, r.stdout);
 
-  const pngs = readdirSync(dir).filter((f) => /^frame-\d{6}\.png$/.test(f)).sort();
-  assert.equal(pngs, chosen.map((i) => `frame-${String(i).padStart(6, '0')}.png`));
+  const pngs = readdirSync(dir)
+    .filter((f) => /^frame-\d{6}\.png$/.test(f))
+    .sort();
+  assert.equal(
+    pngs,
+    chosen.map((i) => `frame-${String(i).padStart(6, '0')}.png`),
+  );
   for (const f of pngs) assert.equal(pngSize(join(dir, f)), [64, 64]);
   assert.not.ok(existsSync(stale));
 

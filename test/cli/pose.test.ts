@@ -19,7 +19,10 @@ if (!present) console.log(`pose CLI tests: skipped (no real clip: ${DEMO} is abs
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(path: string): [number, number] {
   const bytes = readFileSync(path);
-  assert.ok(bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), `${path} is not a PNG`);
+  assert.ok(
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    `${path} is not a PNG`,
+  );
   return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
 }
 
@@ -38,7 +41,9 @@ interface PoseJson {
 const Pose = suite('motionfuse pose');
 const test = present ? Pose : Pose.skip;
 let out = '';
-Pose.before(() => { out = mkdtempSync(join(tmpdir(), 'motionfuse-pose-')); });
+Pose.before(() => {
+  out = mkdtempSync(join(tmpdir(), 'motionfuse-pose-'));
+});
 Pose.after(() => rmSync(out, { recursive: true, force: true }));
 
 test('writes pose.csv, pose.json and the overlay preview, and prints the score summary and the speed', () => {
@@ -46,9 +51,15 @@ test('writes pose.csv, pose.json and the overlay preview, and prints the score s
   const r = motionfuse(['pose', DEMO, '--out', dir, '--every', '10', '--backend', 'wasm']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /340x256 h264, 280 frames, 28 fps, 10 s/);
-  const summary = /mean keypoint score per frame: mean ([\d.]+), min ([\d.]+), max ([\d.]+); above 0\.3 in (\d+) of 28 frames \(([\d.]+)%\)/.exec(r.stdout);
+  const summary =
+    /mean keypoint score per frame: mean ([\d.]+), min ([\d.]+), max ([\d.]+); above 0\.3 in (\d+) of 28 frames \(([\d.]+)%\)/.exec(
+      r.stdout,
+    );
   assert.ok(summary, r.stdout);
-  const speed = /28 frames in ([\d.]+) s: ([\d.]+) frames\/s with decoding, ([\d.]+) frames\/s for the model alone \(movenet-lightning, wasm\)/.exec(r.stdout);
+  const speed =
+    /28 frames in ([\d.]+) s: ([\d.]+) frames\/s with decoding, ([\d.]+) frames\/s for the model alone \(movenet-lightning, wasm\)/.exec(
+      r.stdout,
+    );
   assert.ok(speed, r.stdout);
   assert.ok(Number(speed[2]) > 0);
 
@@ -59,7 +70,10 @@ test('writes pose.csv, pose.json and the overlay preview, and prints the score s
   assert.equal(header.slice(-3), ['right_ankle_x', 'right_ankle_y', 'right_ankle_score']);
   assert.is(rows.length - 1, 28);
   const cells = rows.slice(1).map((row) => row.split(',').map(Number));
-  assert.equal(cells.map((c) => c[0]), Array.from({ length: 28 }, (_, k) => 10 * k));
+  assert.equal(
+    cells.map((c) => c[0]),
+    Array.from({ length: 28 }, (_, k) => 10 * k),
+  );
 
   const json = JSON.parse(readFileSync(join(dir, 'pose.json'), 'utf8')) as PoseJson;
   assert.is(json.model, 'movenet-lightning');
@@ -76,13 +90,21 @@ test('writes pose.csv, pose.json and the overlay preview, and prints the score s
       // letterboxed). The model's own coordinates may stray a fraction of a pixel past its square: 1 px of slack.
       const [top, bottom] = s > 0.3 ? [0, 256] : [(-23 * 256) / 145, (169 * 256) / 145];
       const inside = x >= -1 && x <= 341 && y >= top - 1 && y <= bottom + 1;
-      assert.ok(inside, `frame ${f.frame}: ${COCO17_JOINTS[j]} at (${x}, ${y}) score ${s} is outside the ${s > 0.3 ? 'frame' : 'letterbox'}`);
+      assert.ok(
+        inside,
+        `frame ${f.frame}: ${COCO17_JOINTS[j]} at (${x}, ${y}) score ${s} is outside the ${s > 0.3 ? 'frame' : 'letterbox'}`,
+      );
       assert.ok(s >= 0 && s <= 1);
-      assert.ok(Math.abs(x - (row[2 + 3 * j] as number)) < 0.006 && Math.abs(s - (row[4 + 3 * j] as number)) < 1e-4, 'CSV and JSON agree');
+      assert.ok(
+        Math.abs(x - (row[2 + 3 * j] as number)) < 0.006 && Math.abs(s - (row[4 + 3 * j] as number)) < 1e-4,
+        'CSV and JSON agree',
+      );
     });
   });
   // Two people whose legs the table hides: the upper body is found with more confidence than the legs.
-  const mean = (from: number, to: number) => json.frames.reduce((sum, f) => sum + f.keypoints.slice(from, to).reduce((s, k) => s + k[2], 0) / (to - from), 0) / json.frames.length;
+  const mean = (from: number, to: number) =>
+    json.frames.reduce((sum, f) => sum + f.keypoints.slice(from, to).reduce((s, k) => s + k[2], 0) / (to - from), 0) /
+    json.frames.length;
   assert.ok(mean(0, 11) > mean(13, 17) + 0.05, `upper body ${mean(0, 11)}, knees and ankles ${mean(13, 17)}`);
 
   // Six frames, three to a row, at the clip's own 340 x 256.

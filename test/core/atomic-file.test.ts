@@ -7,8 +7,12 @@ import { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from '../../src
 
 const Atomic = suite('writeFileAtomic');
 let dir = '';
-Atomic.before.each(async () => { dir = await mkdtemp(join(tmpdir(), 'motionfuse-atomic-')); });
-Atomic.after.each(async () => { await rm(dir, { recursive: true, force: true }); });
+Atomic.before.each(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'motionfuse-atomic-'));
+});
+Atomic.after.each(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 Atomic('writes the content, creating parent folders, and leaves no temporary file', async () => {
   const path = join(dir, 'a', 'b', 'metrics.json');

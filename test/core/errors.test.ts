@@ -15,7 +15,11 @@ Errors('UserError carries a hint and a cause', () => {
 });
 
 Errors('ConfigError names the file, the line and the field', () => {
-  const err = new ConfigError({ file: 'experiments/ablation.yaml', line: 12, field: 'train.lr' }, 'must be > 0, got -1', 'Use e.g. 0.001.');
+  const err = new ConfigError(
+    { file: 'experiments/ablation.yaml', line: 12, field: 'train.lr' },
+    'must be > 0, got -1',
+    'Use e.g. 0.001.',
+  );
   assert.is(err.message, "experiments/ablation.yaml:12 (field 'train.lr'): must be > 0, got -1");
   assert.ok(isUserError(err));
   assert.equal(err.location, { file: 'experiments/ablation.yaml', line: 12, field: 'train.lr' });

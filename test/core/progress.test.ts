@@ -6,7 +6,12 @@ import { createLogger, getLogLevel, setLogLevel, setLogSink } from '../../src/co
 
 function sink(tty: boolean) {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } }) as Writable & { isTTY?: boolean; columns?: number };
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  }) as Writable & { isTTY?: boolean; columns?: number };
   if (tty) {
     stream.isTTY = true;
     stream.columns = 120;
@@ -19,7 +24,14 @@ const Progress = suite('startProgress');
 
 Progress('off a terminal, prints plain lines with counts and a final done line', () => {
   const out = sink(false);
-  const p = startProgress({ label: 'train', total: 4, unit: 'epochs', stream: out.stream, intervalMs: 0, enabled: true });
+  const p = startProgress({
+    label: 'train',
+    total: 4,
+    unit: 'epochs',
+    stream: out.stream,
+    intervalMs: 0,
+    enabled: true,
+  });
   p.tick(1, 'loss 1.20');
   p.tick(2, 'loss 0.80');
   p.stop();
@@ -84,7 +96,10 @@ Progress('disabled, prints nothing but still counts', () => {
 });
 
 Progress('rejects a bad total', () => {
-  assert.throws(() => startProgress({ label: 'x', total: Number.NaN, enabled: false }), /total must be a finite number >= 0, got NaN/);
+  assert.throws(
+    () => startProgress({ label: 'x', total: Number.NaN, enabled: false }),
+    /total must be a finite number >= 0, got NaN/,
+  );
 });
 
 Progress.run();

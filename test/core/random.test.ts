@@ -26,7 +26,10 @@ Random('int() covers [lo, hi] inclusively and rejects a bad range', () => {
   const r = new SeededRandom(2);
   const seen = new Set<number>();
   for (let i = 0; i < 2000; i++) seen.add(r.int(-2, 3));
-  assert.equal([...seen].sort((a, b) => a - b), [-2, -1, 0, 1, 2, 3]);
+  assert.equal(
+    [...seen].sort((a, b) => a - b),
+    [-2, -1, 0, 1, 2, 3],
+  );
   assert.throws(() => r.int(3, 1), /SeededRandom.int\(\): need integers lo <= hi, got 3, 1/);
 });
 
@@ -42,8 +45,14 @@ Random('normal() has the requested mean and standard deviation', () => {
 Random('shuffle() returns a permutation and leaves its input alone', () => {
   const items = Array.from({ length: 50 }, (_, i) => i);
   const out = new SeededRandom(4).shuffle(items);
-  assert.equal(items, Array.from({ length: 50 }, (_, i) => i));
-  assert.equal([...out].sort((a, b) => a - b), items);
+  assert.equal(
+    items,
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  assert.equal(
+    [...out].sort((a, b) => a - b),
+    items,
+  );
   assert.not.equal(out, items);
   assert.equal(out, new SeededRandom(4).shuffle(items));
 });

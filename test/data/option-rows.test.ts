@@ -8,7 +8,10 @@ Rows('one row per option: name, type with range, default or required, descriptio
   const schema = z.strictObject({
     root: z.string().describe('the folder'),
     size: z.number().int().min(16).max(1024).default(112).describe('frame size'),
-    modalities: z.array(z.enum(['inertial', 'depth'])).default(['inertial']).describe('what to load'),
+    modalities: z
+      .array(z.enum(['inertial', 'depth']))
+      .default(['inertial'])
+      .describe('what to load'),
     subjects: z.array(z.number()).optional(),
   });
   assert.equal(optionRows(schema), [

@@ -38,8 +38,18 @@ const fakeAdapter = (): DatasetAdapter => ({
   },
 });
 const FAKE: DatasetEntry = {
-  name: 'fake', describe: 'a test data set', options: OPTIONS, create: () => fakeAdapter(),
-  title: 'Fake', citation: 'none', licence: 'none', acquisition: 'user-supplied', files: [], obtain: ['make it'], layout: ['<root>/<class>/<id>.mp4'], experiment: 'dataset:\n  name: fake\n  root: x',
+  name: 'fake',
+  describe: 'a test data set',
+  options: OPTIONS,
+  create: () => fakeAdapter(),
+  title: 'Fake',
+  citation: 'none',
+  licence: 'none',
+  acquisition: 'user-supplied',
+  files: [],
+  obtain: ['make it'],
+  layout: ['<root>/<class>/<id>.mp4'],
+  experiment: 'dataset:\n  name: fake\n  root: x',
 };
 
 const Verify = suite('verifyDataset');
@@ -53,9 +63,19 @@ Verify('counts per class, lists what is missing and why samples cannot be opened
     options: { root: '/data', size: 16 },
     listed: 4,
     opened: true,
-    classes: [{ name: 'a', listed: 2, readable: 1 }, { name: 'b', listed: 2, readable: 1 }, { name: 'c', listed: 0, readable: 0 }],
-    missing: [{ id: 'a3', what: '/data/a/a3.mp4' }, { id: 'c1', what: 'no skeleton, depth file' }],
-    unreadable: [{ id: 'a2', reason: 'unexpected error (possibly a bug in the adapter): index out of range' }, { id: 'b2', reason: 'b2.mp4 is truncated' }],
+    classes: [
+      { name: 'a', listed: 2, readable: 1 },
+      { name: 'b', listed: 2, readable: 1 },
+      { name: 'c', listed: 0, readable: 0 },
+    ],
+    missing: [
+      { id: 'a3', what: '/data/a/a3.mp4' },
+      { id: 'c1', what: 'no skeleton, depth file' },
+    ],
+    unreadable: [
+      { id: 'a2', reason: 'unexpected error (possibly a bug in the adapter): index out of range' },
+      { id: 'b2', reason: 'b2.mp4 is truncated' },
+    ],
   });
 });
 
@@ -65,7 +85,11 @@ Verify('quick lists only: nothing opened, no readable counts', async () => {
   assert.equal(loaded, []);
   assert.is(report.opened, false);
   assert.equal(report.options, { root: '/data', size: 32 });
-  assert.equal(report.classes, [{ name: 'a', listed: 2 }, { name: 'b', listed: 2 }, { name: 'c', listed: 0 }]);
+  assert.equal(report.classes, [
+    { name: 'a', listed: 2 },
+    { name: 'b', listed: 2 },
+    { name: 'c', listed: 0 },
+  ]);
   assert.equal(report.unreadable, []);
   assert.is(report.missing.length, 2);
 });
@@ -91,10 +115,17 @@ Verify('a missing root and bad options are UserErrors naming them and the option
 });
 
 Verify('takes a registered data set by name; an unknown name lists the known ones', async () => {
-  const report = await verifyDataset('synthetic', { subjects: 2, clipsPerClass: 1, actions: ['jump', 'hop'] }, { quick: true });
+  const report = await verifyDataset(
+    'synthetic',
+    { subjects: 2, clipsPerClass: 1, actions: ['jump', 'hop'] },
+    { quick: true },
+  );
   assert.is(report.dataset, 'synthetic');
   assert.is(report.listed, 4);
-  assert.equal(report.classes, [{ name: 'jump', listed: 2 }, { name: 'hop', listed: 2 }]);
+  assert.equal(report.classes, [
+    { name: 'jump', listed: 2 },
+    { name: 'hop', listed: 2 },
+  ]);
   assert.equal(report.missing, []);
   try {
     await verifyDataset('ucf-101', {});

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../src/core/errors.ts';
 import { encodeXdf, writeXdfFile, type XdfStreamData } from '../../src/formats/xdf/encode-xdf.ts';
-import { encodeBoundaryChunk, encodeClockOffsetChunk, encodeSamplesChunk } from '../../src/formats/xdf/xdf-chunk-encoders.ts';
+import {
+  encodeBoundaryChunk,
+  encodeClockOffsetChunk,
+  encodeSamplesChunk,
+} from '../../src/formats/xdf/xdf-chunk-encoders.ts';
 import {
   XDF_CHANNEL_FORMATS,
   XdfFormatError,
@@ -20,9 +24,21 @@ import { parseXdf, readXdf } from '../../src/formats/xdf/xdf-reader.ts';
 
 // --- helpers -----------------------------------------------------------------------------------
 
-const u32 = (v: number): number[] => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return [...b]; };
-const f64 = (v: number): number[] => { const b = Buffer.alloc(8); b.writeDoubleLE(v); return [...b]; };
-const f32 = (v: number): number[] => { const b = Buffer.alloc(4); b.writeFloatLE(v); return [...b]; };
+const u32 = (v: number): number[] => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v);
+  return [...b];
+};
+const f64 = (v: number): number[] => {
+  const b = Buffer.alloc(8);
+  b.writeDoubleLE(v);
+  return [...b];
+};
+const f32 = (v: number): number[] => {
+  const b = Buffer.alloc(4);
+  b.writeFloatLE(v);
+  return [...b];
+};
 const ascii = (s: string): number[] => [...Buffer.from(s, 'utf8')];
 
 /** The spec's Boundary UUID, typed in from github.com/sccn/xdf/wiki/Specifications. */
@@ -58,8 +74,12 @@ const SAMPLE_VALUES: Record<XdfNumericFormat, XdfNumericValues> = {
 
 let dir = '';
 function withTempDir(s: Test): Test {
-  s.before.each(async () => { dir = await mkdtemp(join(tmpdir(), 'motionfuse-xdf-')); });
-  s.after.each(async () => { await rm(dir, { recursive: true, force: true }); });
+  s.before.each(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'motionfuse-xdf-'));
+  });
+  s.after.each(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
   return s;
 }
 
@@ -128,23 +148,53 @@ Bytes('a one-sample float32 file is byte for byte what the specification lays ou
   const expected = Buffer.from([
     ...ascii('XDF:'),
     // FileHeader: [NumLengthBytes 1][Length = tag + XML][Tag 1][XML]
-    1, headerXml.length + 2, 1, 0, ...ascii(headerXml),
+    1,
+    headerXml.length + 2,
+    1,
+    0,
+    ...ascii(headerXml),
     // StreamHeader: [NumLengthBytes 4][Length u32][Tag 2][StreamID 1][XML]
-    4, ...u32(streamXml.length + 6), 2, 0, ...u32(1), ...ascii(streamXml),
+    4,
+    ...u32(streamXml.length + 6),
+    2,
+    0,
+    ...u32(1),
+    ...ascii(streamXml),
     // Samples: [1][Length 21][Tag 3][StreamID][NumSamples: 1-byte form, 1]
     //          [TimeStampBytes 8][f64 5.25][f32 1.5]
-    1, 21, 3, 0, ...u32(1), 1, 1, 8, ...f64(5.25), ...f32(1.5),
+    1,
+    21,
+    3,
+    0,
+    ...u32(1),
+    1,
+    1,
+    8,
+    ...f64(5.25),
+    ...f32(1.5),
     // StreamFooter: [1][Length][Tag 6][StreamID][XML]
-    1, footerXml.length + 6, 6, 0, ...u32(1), ...ascii(footerXml),
+    1,
+    footerXml.length + 6,
+    6,
+    0,
+    ...u32(1),
+    ...ascii(footerXml),
   ]);
-  const written = encodeXdf([{
-    info: {
-      name: 'acc', type: 'IMU', channelCount: 1, nominalSrate: 100, channelFormat: 'float32', sourceId: 'wrist-1',
-      desc: { channels: { channel: [{ label: 'ax', unit: 'm/s^2', type: 'Acc' }] } },
+  const written = encodeXdf([
+    {
+      info: {
+        name: 'acc',
+        type: 'IMU',
+        channelCount: 1,
+        nominalSrate: 100,
+        channelFormat: 'float32',
+        sourceId: 'wrist-1',
+        desc: { channels: { channel: [{ label: 'ax', unit: 'm/s^2', type: 'Acc' }] } },
+      },
+      timestamps: new Float64Array([5.25]),
+      values: new Float32Array([1.5]),
     },
-    timestamps: new Float64Array([5.25]),
-    values: new Float32Array([1.5]),
-  }]);
+  ]);
   assert.equal([...written], [...expected]);
 });
 
@@ -170,23 +220,50 @@ RoundTrip('every numeric channel format round-trips with its time stamps', () =>
     if (format === 'string') continue;
     const values = SAMPLE_VALUES[format];
     const timestamps = new Float64Array([10, 10.5, 11.125]);
-    const file = parseXdf(encodeXdf([{ info: { name: format, type: 'T', channelCount: 2, nominalSrate: 2, channelFormat: format }, timestamps, values }]));
+    const file = parseXdf(
+      encodeXdf([
+        {
+          info: { name: format, type: 'T', channelCount: 2, nominalSrate: 2, channelFormat: format },
+          timestamps,
+          values,
+        },
+      ]),
+    );
     assert.equal(file.warnings, [], format);
     const [stream] = file.streams;
     assert.ok(stream, format);
     assert.is(stream.values.constructor, values.constructor, format);
     assert.equal(stream.values, values, format);
     assert.equal(stream.timestamps, timestamps, format);
-    assert.equal({ ...stream.info, fields: undefined, desc: undefined }, {
-      name: format, type: 'T', channelCount: 2, nominalSrate: 2, channelFormat: format, sourceId: '', createdAt: undefined, fields: undefined, desc: undefined,
-    });
+    assert.equal(
+      { ...stream.info, fields: undefined, desc: undefined },
+      {
+        name: format,
+        type: 'T',
+        channelCount: 2,
+        nominalSrate: 2,
+        channelFormat: format,
+        sourceId: '',
+        createdAt: undefined,
+        fields: undefined,
+        desc: undefined,
+      },
+    );
   }
 });
 
 RoundTrip('samples stored without time stamps come back as previous + 1 / nominal_srate', () => {
   for (const format of XDF_CHANNEL_FORMATS) {
     const values = format === 'string' ? ['a', 'b', 'c', 'd', 'e', 'f'] : SAMPLE_VALUES[format];
-    const file = parseXdf(encodeXdf([{ info: { name: 'n', type: 'T', channelCount: 3, nominalSrate: 250, channelFormat: format }, timestamps: null, values }]));
+    const file = parseXdf(
+      encodeXdf([
+        {
+          info: { name: 'n', type: 'T', channelCount: 3, nominalSrate: 250, channelFormat: format },
+          timestamps: null,
+          values,
+        },
+      ]),
+    );
     const [stream] = file.streams;
     assert.ok(stream);
     assert.equal(stream.timestamps, reconstructed(2, 250), format);
@@ -196,11 +273,25 @@ RoundTrip('samples stored without time stamps come back as previous + 1 / nomina
 });
 
 RoundTrip('string channels keep UTF-8, XML-special characters, empty strings and whitespace', () => {
-  const rows = [['jump <start> & "go"', 'ünïcödé ✓ 跳'], ['', '  padded\n\tline  '], ['🏃‍♀️', "it's </info>"]];
-  const file = parseXdf(encodeXdf([
-    { info: { name: 'm', type: 'Markers', channelCount: 2, nominalSrate: 0, channelFormat: 'string' }, timestamps: new Float64Array([1, 2, 3]), values: rows },
-    { info: { name: 'flat', type: 'Markers', channelCount: 2, nominalSrate: 0, channelFormat: 'string' }, timestamps: new Float64Array([1, 2, 3]), values: rows.flat() },
-  ]));
+  const rows = [
+    ['jump <start> & "go"', 'ünïcödé ✓ 跳'],
+    ['', '  padded\n\tline  '],
+    ['🏃‍♀️', "it's </info>"],
+  ];
+  const file = parseXdf(
+    encodeXdf([
+      {
+        info: { name: 'm', type: 'Markers', channelCount: 2, nominalSrate: 0, channelFormat: 'string' },
+        timestamps: new Float64Array([1, 2, 3]),
+        values: rows,
+      },
+      {
+        info: { name: 'flat', type: 'Markers', channelCount: 2, nominalSrate: 0, channelFormat: 'string' },
+        timestamps: new Float64Array([1, 2, 3]),
+        values: rows.flat(),
+      },
+    ]),
+  );
   assert.equal(file.warnings, []);
   assert.equal(file.streams[0]?.values, rows);
   assert.equal(file.streams[1]?.values, rows);
@@ -208,15 +299,33 @@ RoundTrip('string channels keep UTF-8, XML-special characters, empty strings and
 
 RoundTrip('stream metadata and desc survive XML, escaping included', () => {
   const desc = {
-    channels: { channel: [{ label: 'a<b & "c"', unit: "m/s'2", type: 'Acc' }, { label: '  spaced  ', unit: 'x>y', type: 'Gyro' }] },
+    channels: {
+      channel: [
+        { label: 'a<b & "c"', unit: "m/s'2", type: 'Acc' },
+        { label: '  spaced  ', unit: 'x>y', type: 'Gyro' },
+      ],
+    },
     placement: { site: 'left wrist', note: 'line 1\nline 2' },
     manufacturer: 'ACME & Sons',
   };
-  const file = parseXdf(encodeXdf([{
-    info: { name: 'n <1>', type: 'IMU & co', channelCount: 2, nominalSrate: 100, channelFormat: 'float32', sourceId: 'id"\'&', createdAt: 123.456, desc },
-    timestamps: null,
-    values: new Float32Array(4),
-  }]));
+  const file = parseXdf(
+    encodeXdf([
+      {
+        info: {
+          name: 'n <1>',
+          type: 'IMU & co',
+          channelCount: 2,
+          nominalSrate: 100,
+          channelFormat: 'float32',
+          sourceId: 'id"\'&',
+          createdAt: 123.456,
+          desc,
+        },
+        timestamps: null,
+        values: new Float32Array(4),
+      },
+    ]),
+  );
   const info = file.streams[0]?.info;
   assert.is(info?.name, 'n <1>');
   assert.is(info?.type, 'IMU & co');
@@ -227,18 +336,34 @@ RoundTrip('stream metadata and desc survive XML, escaping included', () => {
 
 RoundTrip('a single channel in desc still reads back as a list', () => {
   const desc = { channels: { channel: [{ label: 'only' }] } };
-  const file = parseXdf(encodeXdf([{ info: { name: 'n', type: 't', channelCount: 1, nominalSrate: 1, channelFormat: 'int8', desc }, timestamps: null, values: new Int8Array(1) }]));
+  const file = parseXdf(
+    encodeXdf([
+      {
+        info: { name: 'n', type: 't', channelCount: 1, nominalSrate: 1, channelFormat: 'int8', desc },
+        timestamps: null,
+        values: new Int8Array(1),
+      },
+    ]),
+  );
   assert.equal(file.streams[0]?.info.desc, desc);
 });
 
 RoundTrip('clock offsets come back from their chunks and from the footer', () => {
-  const clockOffsets = [{ time: 100, value: -0.0125 }, { time: 105, value: -0.013 }, { time: 110.5, value: 1e-9 }];
-  const file = parseXdf(encodeXdf([{
-    info: { name: 'n', type: 't', channelCount: 1, nominalSrate: 10, channelFormat: 'double64' },
-    timestamps: new Float64Array([100.1, 107, 111]),
-    values: new Float64Array([1, 2, 3]),
-    clockOffsets,
-  }]));
+  const clockOffsets = [
+    { time: 100, value: -0.0125 },
+    { time: 105, value: -0.013 },
+    { time: 110.5, value: 1e-9 },
+  ];
+  const file = parseXdf(
+    encodeXdf([
+      {
+        info: { name: 'n', type: 't', channelCount: 1, nominalSrate: 10, channelFormat: 'double64' },
+        timestamps: new Float64Array([100.1, 107, 111]),
+        values: new Float64Array([1, 2, 3]),
+        clockOffsets,
+      },
+    ]),
+  );
   const stream = file.streams[0];
   assert.equal(stream?.clockOffsets, clockOffsets);
   assert.equal(stream?.footer?.clockOffsets, clockOffsets);
@@ -256,22 +381,52 @@ RoundTrip('the file header holds version and what the caller gave, and no clock 
 });
 
 RoundTrip('a stream with no samples has empty arrays and a footer without time stamps', () => {
-  const file = parseXdf(encodeXdf([{ info: { name: 'e', type: 't', channelCount: 4, nominalSrate: 0, channelFormat: 'int32' }, timestamps: new Float64Array(0), values: new Int32Array(0) }]));
+  const file = parseXdf(
+    encodeXdf([
+      {
+        info: { name: 'e', type: 't', channelCount: 4, nominalSrate: 0, channelFormat: 'int32' },
+        timestamps: new Float64Array(0),
+        values: new Int32Array(0),
+      },
+    ]),
+  );
   const stream = file.streams[0];
   assert.equal(stream?.values, new Int32Array(0));
   assert.equal(stream?.timestamps, new Float64Array(0));
-  assert.equal({ ...stream?.footer, fields: undefined }, { firstTimestamp: undefined, lastTimestamp: undefined, sampleCount: 0, clockOffsets: [], fields: undefined });
+  assert.equal(
+    { ...stream?.footer, fields: undefined },
+    { firstTimestamp: undefined, lastTimestamp: undefined, sampleCount: 0, clockOffsets: [], fields: undefined },
+  );
 });
 
 RoundTrip('long streams are split into chunks with Boundary chunks every 10 s and read back whole', () => {
   const n = 5000;
   const timestamps = new Float64Array(n).map((_, i) => 1000 + i / 100);
   const values = new Float32Array(n * 3).map((_, i) => Math.sin(i));
-  const marks = { info: { name: 'm', type: 'Markers', channelCount: 1, nominalSrate: 0, channelFormat: 'string' as const }, timestamps: new Float64Array([1005, 1030]), values: ['a', 'b'] };
-  const buf = encodeXdf([{ info: { name: 'imu', type: 'IMU', channelCount: 3, nominalSrate: 100, channelFormat: 'float32' }, timestamps, values }, marks]);
+  const marks = {
+    info: { name: 'm', type: 'Markers', channelCount: 1, nominalSrate: 0, channelFormat: 'string' as const },
+    timestamps: new Float64Array([1005, 1030]),
+    values: ['a', 'b'],
+  };
+  const buf = encodeXdf([
+    {
+      info: { name: 'imu', type: 'IMU', channelCount: 3, nominalSrate: 100, channelFormat: 'float32' },
+      timestamps,
+      values,
+    },
+    marks,
+  ]);
   const tags = chunksOf(buf).map((c) => c.tag);
-  assert.is(tags.filter((t) => t === 3).length, 5 + 1, 'imu: 1024 + 1024 + 1024 + 1024 + 904 samples; markers: one chunk');
-  assert.is(tags.filter((t) => t === 5).length, 4, 'before the imu chunks starting at 1010.24, 1020.48, 1030.72, 1040.96');
+  assert.is(
+    tags.filter((t) => t === 3).length,
+    5 + 1,
+    'imu: 1024 + 1024 + 1024 + 1024 + 904 samples; markers: one chunk',
+  );
+  assert.is(
+    tags.filter((t) => t === 5).length,
+    4,
+    'before the imu chunks starting at 1010.24, 1020.48, 1030.72, 1040.96',
+  );
   const file = parseXdf(buf);
   assert.equal(file.warnings, []);
   assert.equal(file.streams[0]?.timestamps, timestamps);
@@ -283,14 +438,38 @@ RoundTrip('plain numbers are converted, and bad values are refused with the argu
   const info = { name: 'n', type: 't', channelCount: 2, nominalSrate: 5, channelFormat: 'int16' as const };
   const file = parseXdf(encodeXdf([{ info, timestamps: null, values: [1, -2, 300, 4] }]));
   assert.equal(file.streams[0]?.values, new Int16Array([1, -2, 300, 4]));
-  assert.throws(() => encodeXdf([{ info, timestamps: null, values: [1, 2.5] }]), /encodeXdf\(\): streams\[0\]\.values\[1\] = 2.5 is not an int16/);
-  assert.throws(() => encodeXdf([{ info, timestamps: null, values: [1, 70000] }]), /values\[1\] = 70000 is not an int16/);
-  assert.throws(() => encodeXdf([{ info, timestamps: null, values: [1, 2, 3] }]), /3 entries, not a multiple of channelCount 2/);
-  assert.throws(() => encodeXdf([{ info, timestamps: new Float64Array(1), values: [1, 2, 3, 4] }]), /1 timestamps for 2 samples/);
-  assert.throws(() => encodeXdf([{ info: { ...info, nominalSrate: 0 }, timestamps: null, values: [1, 2] }]), /timestamps are required for an irregular stream/);
-  assert.throws(() => encodeXdf([{ info: { ...info, channelFormat: 'float' as never }, timestamps: null, values: [1, 2] }]), /channelFormat must be one of float32, double64, string, int32, int16, int8, int64; got 'float'/);
-  assert.throws(() => encodeXdf([{ info: { ...info, desc: { '1bad': 'x' } }, timestamps: null, values: [] }]), /'1bad' is not a usable XML element name/);
-  assert.throws(() => encodeXdf([{ info: { ...info, name: 'bell\u0007' }, timestamps: null, values: [] }]), /name holds U\+0007 at index 4/);
+  assert.throws(
+    () => encodeXdf([{ info, timestamps: null, values: [1, 2.5] }]),
+    /encodeXdf\(\): streams\[0\]\.values\[1\] = 2.5 is not an int16/,
+  );
+  assert.throws(
+    () => encodeXdf([{ info, timestamps: null, values: [1, 70000] }]),
+    /values\[1\] = 70000 is not an int16/,
+  );
+  assert.throws(
+    () => encodeXdf([{ info, timestamps: null, values: [1, 2, 3] }]),
+    /3 entries, not a multiple of channelCount 2/,
+  );
+  assert.throws(
+    () => encodeXdf([{ info, timestamps: new Float64Array(1), values: [1, 2, 3, 4] }]),
+    /1 timestamps for 2 samples/,
+  );
+  assert.throws(
+    () => encodeXdf([{ info: { ...info, nominalSrate: 0 }, timestamps: null, values: [1, 2] }]),
+    /timestamps are required for an irregular stream/,
+  );
+  assert.throws(
+    () => encodeXdf([{ info: { ...info, channelFormat: 'float' as never }, timestamps: null, values: [1, 2] }]),
+    /channelFormat must be one of float32, double64, string, int32, int16, int8, int64; got 'float'/,
+  );
+  assert.throws(
+    () => encodeXdf([{ info: { ...info, desc: { '1bad': 'x' } }, timestamps: null, values: [] }]),
+    /'1bad' is not a usable XML element name/,
+  );
+  assert.throws(
+    () => encodeXdf([{ info: { ...info, name: 'bell\u0007' }, timestamps: null, values: [] }]),
+    /name holds U\+0007 at index 4/,
+  );
   assert.throws(() => encodeXdf([], { version: '2.0' }), /fileHeader.version is set by the writer/);
 });
 
@@ -302,8 +481,24 @@ const OneShot = withTempDir(suite('writeXdfFile'));
 
 function sampleStreams(): XdfStreamData[] {
   return [
-    { info: { name: 'imu', type: 'IMU', channelCount: 2, nominalSrate: 50, channelFormat: 'float32', desc: { channels: { channel: [{ label: 'x' }, { label: 'y' }] } } }, timestamps: null, values: new Float32Array(2000).map((_, i) => i / 7) },
-    { info: { name: 'events', type: 'Markers', channelCount: 1, nominalSrate: 0, channelFormat: 'string' }, timestamps: new Float64Array([0.5, 12]), values: ['takeoff', 'landing'], clockOffsets: [{ time: 3, value: 0.01 }] },
+    {
+      info: {
+        name: 'imu',
+        type: 'IMU',
+        channelCount: 2,
+        nominalSrate: 50,
+        channelFormat: 'float32',
+        desc: { channels: { channel: [{ label: 'x' }, { label: 'y' }] } },
+      },
+      timestamps: null,
+      values: new Float32Array(2000).map((_, i) => i / 7),
+    },
+    {
+      info: { name: 'events', type: 'Markers', channelCount: 1, nominalSrate: 0, channelFormat: 'string' },
+      timestamps: new Float64Array([0.5, 12]),
+      values: ['takeoff', 'landing'],
+      clockOffsets: [{ time: 3, value: 0.01 }],
+    },
   ];
 }
 
@@ -327,15 +522,31 @@ Live('a copy taken before close() reads up to the last chunk; after close() the 
   const path = join(dir, 'session', 'rec.xdf');
   let now = 0;
   const xdf = await XdfWriter.open(path, { fileHeader: { datetime: '2024-05-01T10:00:00Z' }, clock: () => now });
-  const imu = xdf.addStream({ name: 'wrist', type: 'IMU', channelCount: 3, nominalSrate: 100, channelFormat: 'float32' });
-  const marks = xdf.addStream({ name: 'events', type: 'Markers', channelCount: 1, nominalSrate: 0, channelFormat: 'string' });
+  const imu = xdf.addStream({
+    name: 'wrist',
+    type: 'IMU',
+    channelCount: 3,
+    nominalSrate: 100,
+    channelFormat: 'float32',
+  });
+  const marks = xdf.addStream({
+    name: 'events',
+    type: 'Markers',
+    channelCount: 1,
+    nominalSrate: 0,
+    channelFormat: 'string',
+  });
   assert.equal([imu, marks], [1, 2]);
   const all: number[] = [];
   for (let k = 0; k < 5; k++) {
     now = k;
     const values = new Float32Array(30).map((_, i) => k * 100 + i);
     all.push(...values);
-    xdf.writeSamples(imu, new Float64Array(10).map((_, i) => k + i / 100), values);
+    xdf.writeSamples(
+      imu,
+      new Float64Array(10).map((_, i) => k + i / 100),
+      values,
+    );
   }
   xdf.writeSamples(marks, new Float64Array([2.5]), ['jump']);
   xdf.writeClockOffset(imu, 4.5, -0.002);
@@ -359,9 +570,16 @@ Live('a copy taken before close() reads up to the last chunk; after close() the 
   const full = await readXdf(path);
   assert.equal(full.warnings, []);
   assert.equal(full.streams[0]?.values, partial.streams[0]?.values);
-  assert.equal({ ...full.streams[0]?.footer, fields: undefined }, {
-    firstTimestamp: 0, lastTimestamp: lastStamp, sampleCount: 51, clockOffsets: [{ time: 4.5, value: -0.002 }], fields: undefined,
-  });
+  assert.equal(
+    { ...full.streams[0]?.footer, fields: undefined },
+    {
+      firstTimestamp: 0,
+      lastTimestamp: lastStamp,
+      sampleCount: 51,
+      clockOffsets: [{ time: 4.5, value: -0.002 }],
+      fields: undefined,
+    },
+  );
   assert.is(full.streams[1]?.footer?.sampleCount, 1);
 });
 
@@ -377,7 +595,9 @@ Live('a crash in the middle of a chunk loses only that chunk', async () => {
   const cut = last.start + 7;
   const file = parseXdf(bytes.subarray(0, cut));
   assert.equal(file.streams[0]?.values, new Int32Array([1, 2, 3, 4]));
-  assert.equal(file.warnings, [`file ends at byte ${cut}, inside the chunk (tag 3) that starts at byte ${last.start} and needs ${last.end - cut} more bytes; read everything before byte ${last.start}`]);
+  assert.equal(file.warnings, [
+    `file ends at byte ${cut}, inside the chunk (tag 3) that starts at byte ${last.start} and needs ${last.end - cut} more bytes; read everything before byte ${last.start}`,
+  ]);
   await xdf.close();
 });
 
@@ -411,15 +631,31 @@ Live('refuses to overwrite a recording unless told to', async () => {
 Live('names the stream, the argument and the state in its errors', async () => {
   const xdf = await XdfWriter.open(join(dir, 'rec.xdf'));
   const id = xdf.addStream({ name: 's', type: 't', channelCount: 2, nominalSrate: 10, channelFormat: 'float32' });
-  assert.throws(() => xdf.writeSamples(9, null, new Float32Array(2)), /XdfWriter.writeSamples\(\): no stream 9 in .*rec.xdf \(streams: 1\)/);
-  assert.throws(() => xdf.writeSamples(id, null, new Float32Array(3)), /writeSamples\(\): values has 3 entries, not a multiple of channelCount 2/);
-  assert.throws(() => xdf.writeClockOffset(id, Number.NaN, 0), /writeClockOffset\(\): collectionTime must be a finite number, got NaN/);
-  assert.throws(() => xdf.addStream({ name: 's', type: 't', channelCount: 0, nominalSrate: 10, channelFormat: 'float32' }), /addStream\(\): channelCount must be a positive integer, got 0/);
+  assert.throws(
+    () => xdf.writeSamples(9, null, new Float32Array(2)),
+    /XdfWriter.writeSamples\(\): no stream 9 in .*rec.xdf \(streams: 1\)/,
+  );
+  assert.throws(
+    () => xdf.writeSamples(id, null, new Float32Array(3)),
+    /writeSamples\(\): values has 3 entries, not a multiple of channelCount 2/,
+  );
+  assert.throws(
+    () => xdf.writeClockOffset(id, Number.NaN, 0),
+    /writeClockOffset\(\): collectionTime must be a finite number, got NaN/,
+  );
+  assert.throws(
+    () => xdf.addStream({ name: 's', type: 't', channelCount: 0, nominalSrate: 10, channelFormat: 'float32' }),
+    /addStream\(\): channelCount must be a positive integer, got 0/,
+  );
   await xdf.close();
   assert.throws(() => xdf.writeSamples(id, null, new Float32Array(2)), /writeSamples\(\): .*rec.xdf is closed/);
   await XdfWriter.open(join(dir, 'x.xdf'), { flushEverySeconds: -1 }).then(
     () => assert.unreachable('should have thrown'),
-    (err: unknown) => assert.match((err as Error).message, /XdfWriter.open\(\): flushEverySeconds must be a number >= 0 of seconds, got -1/),
+    (err: unknown) =>
+      assert.match(
+        (err as Error).message,
+        /XdfWriter.open\(\): flushEverySeconds must be a number >= 0 of seconds, got -1/,
+      ),
   );
 });
 
@@ -429,7 +665,10 @@ Live('fsyncs after every chunk with flushEverySeconds 0 and still closes cleanly
   const id = xdf.addStream({ name: 's', type: 't', channelCount: 1, nominalSrate: 100, channelFormat: 'int8' });
   for (let k = 0; k < 20; k++) xdf.writeSamples(id, null, new Int8Array([k]));
   await xdf.close();
-  assert.equal((await readXdf(path)).streams[0]?.values, new Int8Array(20).map((_, k) => k));
+  assert.equal(
+    (await readXdf(path)).streams[0]?.values,
+    new Int8Array(20).map((_, k) => k),
+  );
 });
 
 Live('a failed write is a user error naming the file', async () => {
@@ -438,7 +677,11 @@ Live('a failed write is a user error naming the file', async () => {
     await XdfWriter.open(full, { overwrite: true });
     assert.unreachable('should have thrown');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || !(err instanceof Error) || err.message.includes('cannot create')) {
+    if (
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+      !(err instanceof Error) ||
+      err.message.includes('cannot create')
+    ) {
       console.log(`  (skipped: ${full} is not usable here)`);
       return;
     }
@@ -463,7 +706,10 @@ Tolerant('a file that is not XDF is an error naming the file', async () => {
     assert.instance(err, UserError);
     assert.is((err as Error).message, `${path} is not an XDF file: it does not start with 'XDF:'`);
   }
-  assert.throws(() => parseXdf(Buffer.from('XD')), /the buffer is not an XDF file: it does not start with 'XDF:' \(it has only 2 bytes\)/);
+  assert.throws(
+    () => parseXdf(Buffer.from('XD')),
+    /the buffer is not an XDF file: it does not start with 'XDF:' \(it has only 2 bytes\)/,
+  );
   await readXdf(join(dir, 'missing.xdf')).then(
     () => assert.unreachable('should have thrown'),
     (err: unknown) => assert.match((err as Error).message, /cannot read XDF file .*missing.xdf/),
@@ -472,8 +718,17 @@ Tolerant('a file that is not XDF is an error naming the file', async () => {
 
 Tolerant('a file cut at any byte gives a prefix of its streams and a warning, never a throw', () => {
   const streams: XdfStreamData[] = [
-    { info: { name: 'a', type: 't', channelCount: 2, nominalSrate: 10, channelFormat: 'int16' }, timestamps: null, values: new Int16Array([1, 2, 3, 4, 5, 6]) },
-    { info: { name: 'b', type: 't', channelCount: 1, nominalSrate: 0, channelFormat: 'string' }, timestamps: new Float64Array([0.1, 0.2]), values: ['x', 'yé'], clockOffsets: [{ time: 0.15, value: 1 }] },
+    {
+      info: { name: 'a', type: 't', channelCount: 2, nominalSrate: 10, channelFormat: 'int16' },
+      timestamps: null,
+      values: new Int16Array([1, 2, 3, 4, 5, 6]),
+    },
+    {
+      info: { name: 'b', type: 't', channelCount: 1, nominalSrate: 0, channelFormat: 'string' },
+      timestamps: new Float64Array([0.1, 0.2]),
+      values: ['x', 'yé'],
+      clockOffsets: [{ time: 0.15, value: 1 }],
+    },
   ];
   const whole = encodeXdf(streams);
   const full = parseXdf(whole);
@@ -493,7 +748,10 @@ Tolerant('a file cut at any byte gives a prefix of its streams and a warning, ne
       assert.equal(values, Array.from(ref.values as ArrayLike<unknown>).slice(0, values.length), `cut ${cut}`);
     });
     if (!starts.has(cut) && cut !== whole.length) {
-      assert.ok(file.warnings.some((w) => w.startsWith(`file ends at byte ${cut}, inside the`)), `cut ${cut}: ${file.warnings.join('; ')}`);
+      assert.ok(
+        file.warnings.some((w) => w.startsWith(`file ends at byte ${cut}, inside the`)),
+        `cut ${cut}: ${file.warnings.join('; ')}`,
+      );
     }
   }
 });
@@ -504,7 +762,8 @@ Tolerant('a damaged chunk length is skipped up to the next Boundary chunk', asyn
   let now = 0;
   const xdf = await XdfWriter.open(path, { clock: () => now });
   const id = xdf.addStream({ name: 's', type: 't', channelCount: 1, nominalSrate: 2, channelFormat: 'double64' });
-  for (now = 0; now < 25; now++) xdf.writeSamples(id, new Float64Array([now, now + 0.5]), new Float64Array([now, now + 0.5]));
+  for (now = 0; now < 25; now++)
+    xdf.writeSamples(id, new Float64Array([now, now + 0.5]), new Float64Array([now, now + 0.5]));
   await xdf.close();
   const bytes = await readFile(path);
   const chunks = chunksOf(bytes);
@@ -518,7 +777,11 @@ Tolerant('a damaged chunk length is skipped up to the next Boundary chunk', asyn
   const expected = [0, 0.5, 1, 1.5, 2, 2.5, ...Array.from({ length: 15 }, (_, k) => [10 + k, 10.5 + k]).flat()];
 
   // The width byte made impossible, then the length value made too long, then too short.
-  for (const [offset, value] of [[0, 2], [1, 0xff], [1, 10]] as const) {
+  for (const [offset, value] of [
+    [0, 2],
+    [1, 0xff],
+    [1, 10],
+  ] as const) {
     const copy = Buffer.from(bytes);
     copy[damaged.start + offset] = value;
     const file = parseXdf(copy);
@@ -541,10 +804,19 @@ Tolerant('a damaged chunk length is skipped up to the next Boundary chunk', asyn
 });
 
 Tolerant('chunks for a stream without a StreamHeader are skipped with one warning', () => {
-  const base = encodeXdf([{ info: { name: 'a', type: 't', channelCount: 1, nominalSrate: 1, channelFormat: 'int8' }, timestamps: null, values: new Int8Array([1]) }]);
+  const base = encodeXdf([
+    {
+      info: { name: 'a', type: 't', channelCount: 1, nominalSrate: 1, channelFormat: 'int8' },
+      timestamps: null,
+      values: new Int8Array([1]),
+    },
+  ]);
   const stray = encodeSamplesChunk(99, { channelFormat: 'int8', channelCount: 1 }, null, new Int8Array([5]), 0, 1);
   const file = parseXdf(Buffer.concat([base, stray, stray, encodeClockOffsetChunk(99, 1, 2)]));
-  assert.equal(file.streams.map((s) => s.id), [1]);
+  assert.equal(
+    file.streams.map((s) => s.id),
+    [1],
+  );
   assert.equal(file.streams[0]?.values, new Int8Array([1]));
   assert.equal(file.warnings, [
     `2 Samples chunk(s) for stream id 99, which has no StreamHeader before them, were skipped (first at byte ${base.length})`,
@@ -555,14 +827,31 @@ Tolerant('chunks for a stream without a StreamHeader are skipped with one warnin
 Tolerant("reads another writer's choices: indented XML, 4-byte counts, mixed time stamps", () => {
   // As LabRecorder writes: pretty-printed LSL XML, NumSamples always in the 4-byte form.
   const headerXml = '<?xml version="1.0"?>\n<info>\n\t<version>1.0</version>\n</info>\n';
-  const streamXml = '<?xml version="1.0"?>\n<info>\n\t<name>SendDataC</name>\n\t<type>EEG</type>\n\t<channel_count>2</channel_count>\n\t<channel_format>int16</channel_format>\n\t<nominal_srate>10.00000000000000</nominal_srate>\n\t<created_at>50942.723319709003</created_at>\n\t<desc />\n\t<hostname>lab&amp;1</hostname>\n</info>\n';
+  const streamXml =
+    '<?xml version="1.0"?>\n<info>\n\t<name>SendDataC</name>\n\t<type>EEG</type>\n\t<channel_count>2</channel_count>\n\t<channel_format>int16</channel_format>\n\t<nominal_srate>10.00000000000000</nominal_srate>\n\t<created_at>50942.723319709003</created_at>\n\t<desc />\n\t<hostname>lab&amp;1</hostname>\n</info>\n';
   const samples = [4, 3, 0, 0, 0, 8, ...f64(5.1), 1, 0, 2, 0, 0, 3, 0, 4, 0, 0, 5, 0, 6, 0];
-  const file = parseXdf(Buffer.from([
-    ...ascii('XDF:'),
-    1, headerXml.length + 2, 1, 0, ...ascii(headerXml),
-    4, ...u32(streamXml.length + 6), 2, 0, ...u32(0x02c0ffee), ...ascii(streamXml),
-    1, samples.length + 6, 3, 0, ...u32(0x02c0ffee), ...samples,
-  ]));
+  const file = parseXdf(
+    Buffer.from([
+      ...ascii('XDF:'),
+      1,
+      headerXml.length + 2,
+      1,
+      0,
+      ...ascii(headerXml),
+      4,
+      ...u32(streamXml.length + 6),
+      2,
+      0,
+      ...u32(0x02c0ffee),
+      ...ascii(streamXml),
+      1,
+      samples.length + 6,
+      3,
+      0,
+      ...u32(0x02c0ffee),
+      ...samples,
+    ]),
+  );
   assert.equal(file.warnings, []);
   assert.equal(file.header, { version: '1.0' });
   const s = file.streams[0];
@@ -578,10 +867,25 @@ Tolerant("reads another writer's choices: indented XML, 4-byte counts, mixed tim
 
 Tolerant('any single damaged byte gives a result, never a throw', () => {
   const whole = encodeXdf([
-    { info: { name: 'a', type: 't', channelCount: 2, nominalSrate: 1, channelFormat: 'float32' }, timestamps: new Float64Array(12).map((_, i) => i), values: new Float32Array(24) },
-    { info: { name: 'b', type: 't', channelCount: 1, nominalSrate: 0, channelFormat: 'string' }, timestamps: new Float64Array([3, 11]), values: ['x', 'yz'], clockOffsets: [{ time: 4, value: 0 }, { time: 12, value: 0 }] },
+    {
+      info: { name: 'a', type: 't', channelCount: 2, nominalSrate: 1, channelFormat: 'float32' },
+      timestamps: new Float64Array(12).map((_, i) => i),
+      values: new Float32Array(24),
+    },
+    {
+      info: { name: 'b', type: 't', channelCount: 1, nominalSrate: 0, channelFormat: 'string' },
+      timestamps: new Float64Array([3, 11]),
+      values: ['x', 'yz'],
+      clockOffsets: [
+        { time: 4, value: 0 },
+        { time: 12, value: 0 },
+      ],
+    },
   ]);
-  assert.ok(chunksOf(whole).some((c) => c.tag === 5), 'the file has a Boundary chunk to resume at');
+  assert.ok(
+    chunksOf(whole).some((c) => c.tag === 5),
+    'the file has a Boundary chunk to resume at',
+  );
   for (let at = 4; at < whole.length; at++) {
     for (const flip of [0xff, 0x01]) {
       const copy = Buffer.from(whole);

@@ -45,7 +45,11 @@ export async function startFileServer(files: Record<string, ServedFile>): Promis
         res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
         return;
       }
-      res.writeHead(206, { 'content-length': size - start, 'content-range': `bytes ${start}-${size - 1}/${size}`, 'accept-ranges': 'bytes' });
+      res.writeHead(206, {
+        'content-length': size - start,
+        'content-range': `bytes ${start}-${size - 1}/${size}`,
+        'accept-ranges': 'bytes',
+      });
     } else {
       res.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes' });
     }
@@ -66,10 +70,11 @@ export async function startFileServer(files: Record<string, ServedFile>): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -23,7 +23,8 @@ export function makeZip(entries: readonly ZipEntrySpec[]): Buffer {
   let offset = 0;
   for (const spec of entries) {
     const kind = spec.kind ?? 'file';
-    const raw = typeof spec.data === 'string' ? Buffer.from(spec.data, 'utf8') : Buffer.from(spec.data ?? new Uint8Array(0));
+    const raw =
+      typeof spec.data === 'string' ? Buffer.from(spec.data, 'utf8') : Buffer.from(spec.data ?? new Uint8Array(0));
     const method = spec.method === 'store' || kind !== 'file' ? 0 : 8;
     const body = method === 8 ? deflateRawSync(raw) : raw;
     const name = Buffer.from(spec.name, 'utf8');

@@ -24,7 +24,14 @@ export const rgbAt = (img: Pixels, x: number, y: number): number[] => {
 };
 
 /** Pixels in [x0, x1) x [y0, y1) that pass `test`. */
-export function countPixels(img: Pixels, x0: number, y0: number, x1: number, y1: number, test: (rgb: number[]) => boolean): number {
+export function countPixels(
+  img: Pixels,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  test: (rgb: number[]) => boolean,
+): number {
   let n = 0;
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (test(rgbAt(img, x, y))) n++;
   return n;

@@ -32,18 +32,31 @@ export interface BrowserCheck {
  * are drawn, collects console errors, page errors and dialogs, and saves a full-page screenshot
  * under results/screenshots/ (git-ignored) for a person to look at.
  */
-export async function openReport(executablePath: string, file: string, name: string, probe: () => unknown = () => null): Promise<BrowserCheck> {
+export async function openReport(
+  executablePath: string,
+  file: string,
+  name: string,
+  probe: () => unknown = () => null,
+): Promise<BrowserCheck> {
   const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     const dialogs: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     // No network: a report that reached for one would show here as a failed request.
     page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-    await page.route(/^https?:/, (route) => { errors.push(`network request: ${route.request().url()}`); return route.abort(); });
+    await page.route(/^https?:/, (route) => {
+      errors.push(`network request: ${route.request().url()}`);
+      return route.abort();
+    });
     await page.goto(`file://${file}`);
     await page.waitForFunction(() => document.body.dataset['plotted'] !== undefined, null, { timeout: 60_000 });
     const plotted = Number(await page.evaluate(() => document.body.dataset['plotted']));

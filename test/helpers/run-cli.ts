@@ -10,6 +10,11 @@ const bin = fileURLToPath(new URL('../../src/cli/motionfuse.js', import.meta.url
  * off and no backend forced (unless `env` says otherwise).
  */
 export function motionfuse(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, MOTIONFUSE_BACKEND: undefined, MOTIONFUSE_PROGRESS: 'off', ...env }, timeout: timeoutMs });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, MOTIONFUSE_BACKEND: undefined, MOTIONFUSE_PROGRESS: 'off', ...env },
+    timeout: timeoutMs,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

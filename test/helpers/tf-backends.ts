@@ -35,7 +35,8 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
  * are the fallback where it does not. Suites that run per set select theirs in a `before` hook.
  */
 export type WasmKernelSet = 'native' | 'js';
-export const WASM_KERNEL_SETS: readonly WasmKernelSet[] = loadNativeAddon().addon === undefined ? ['js'] : ['native', 'js'];
+export const WASM_KERNEL_SETS: readonly WasmKernelSet[] =
+  loadNativeAddon().addon === undefined ? ['js'] : ['native', 'js'];
 
 export function useWasmKernelSet(set: WasmKernelSet): void {
   registerWasmTrainingKernels({ native: set === 'native' });
@@ -45,6 +46,8 @@ export function useWasmKernelSet(set: WasmKernelSet): void {
 export function kernelSetSuite(name: string, set: WasmKernelSet) {
   const s = suite(`${name} [${set} kernels]`);
   s.before(() => useWasmKernelSet(set));
-  s.after(() => { registerWasmTrainingKernels(); });
+  s.after(() => {
+    registerWasmTrainingKernels();
+  });
   return s;
 }

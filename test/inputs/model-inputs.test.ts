@@ -8,7 +8,11 @@ import type { ImuStream } from '../../src/core/stream.ts';
 
 /** Samples to fixed-shape model inputs. */
 const options = { ...SYNTHETIC_DEFAULTS, seed: 3 };
-const spec: InputSpec = { imu: { placements: ['pelvis', 'wrist'], rate: 50, window: 2 }, video: { count: 6, size: 28, threshold: { kind: 'adaptive', k: 0.5 }, fill: 'sample' }, pose: { frames: 60 } };
+const spec: InputSpec = {
+  imu: { placements: ['pelvis', 'wrist'], rate: 50, window: 2 },
+  video: { count: 6, size: 28, threshold: { kind: 'adaptive', k: 0.5 }, fill: 'sample' },
+  pose: { frames: 60 },
+};
 
 const Inputs = suite('model inputs');
 Inputs('stacks each modality at its fixed shape, with labels and subjects', () => {
@@ -36,25 +40,50 @@ Inputs('stacks each modality at its fixed shape, with labels and subjects', () =
 });
 Inputs('a missing placement is a clear error', () => {
   const sample = generateTake(options, generateSubject(options, 1), 'run', 0);
-  assert.throws(() => buildInputSet([sample], { imu: { placements: ['thigh'], rate: 50, window: 1 } }, ACTIONS), /has no IMU at 'thigh'/);
+  assert.throws(
+    () => buildInputSet([sample], { imu: { placements: ['thigh'], rate: 50, window: 1 } }, ACTIONS),
+    /has no IMU at 'thigh'/,
+  );
 });
 Inputs('flow between consecutive key frames, once OpenCV is loaded; flow without video is refused', async () => {
-  const withFlow: InputSpec = { video: { count: 4, size: 24, threshold: { kind: 'top', count: 4 }, fill: 'sample', crop: 'person' }, flow: { source: 'video-key-frames' } };
-  const missing = await prepareInputs({ flow: { source: 'video-key-frames' } }).then(() => undefined, (e: unknown) => e);
+  const withFlow: InputSpec = {
+    video: { count: 4, size: 24, threshold: { kind: 'top', count: 4 }, fill: 'sample', crop: 'person' },
+    flow: { source: 'video-key-frames' },
+  };
+  const missing = await prepareInputs({ flow: { source: 'video-key-frames' } }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.match(String(missing), /inputs.flow needs inputs.video/);
   await prepareInputs(withFlow);
   const set = buildInputSet([generateTake(options, generateSubject(options, 2), 'hop', 0)], withFlow, ACTIONS);
   assert.equal(set.flow?.shape, [3, 24, 24, 2]);
-  assert.ok(set.flow!.data.some((v) => Math.abs(v) > 0.5), 'the athlete moves between key frames');
+  assert.ok(
+    set.flow!.data.some((v) => Math.abs(v) > 0.5),
+    'the athlete moves between key frames',
+  );
 });
 Inputs("'any' takes the sample's one IMU wherever it is worn", () => {
   const sample = generateTake(options, generateSubject(options, 1), 'run', 0);
-  const thighOnly = { ...sample, streams: sample.streams.filter((s) => s.kind !== 'imu' || s.placement === 'ankle').map((s) => (s.kind === 'imu' ? { ...s, placement: 'thigh' as const } : s)) };
+  const thighOnly = {
+    ...sample,
+    streams: sample.streams
+      .filter((s) => s.kind !== 'imu' || s.placement === 'ankle')
+      .map((s) => (s.kind === 'imu' ? { ...s, placement: 'thigh' as const } : s)),
+  };
   const set = buildInputSet([thighOnly], { imu: { placements: ['any'], rate: 50, window: 1 } }, ACTIONS);
   const ankle = sample.streams.find((s): s is ImuStream => s.kind === 'imu' && s.placement === 'ankle')!;
   const grid = resampleImu(ankle, { start: ankle.t[0]!, rate: 50, count: 50 });
   assert.is(set.imu!.data[7 * 7 + 2], grid[7 * 6 + 2]);
-  assert.throws(() => buildInputSet([{ ...sample, streams: sample.streams.filter((s) => s.kind !== 'imu') }], { imu: { placements: ['any'], rate: 50, window: 1 } }, ACTIONS), /has no IMU$|has no IMU\b/);
+  assert.throws(
+    () =>
+      buildInputSet(
+        [{ ...sample, streams: sample.streams.filter((s) => s.kind !== 'imu') }],
+        { imu: { placements: ['any'], rate: 50, window: 1 } },
+        ACTIONS,
+      ),
+    /has no IMU$|has no IMU\b/,
+  );
 });
 
 Inputs('a 3-D skeleton: joints relative to the hip centre, frames taken evenly over the trial', () => {
@@ -63,7 +92,15 @@ Inputs('a 3-D skeleton: joints relative to the hip centre, frames taken evenly o
   const data = new Float32Array(n * 60);
   for (let f = 0; f < n; f++) for (let j = 0; j < 20; j++) data.set([f + j, 2 * j, 3], f * 60 + j * 3);
   const names = Array.from({ length: 20 }, (_, j) => (j === 3 ? 'hip_center' : `j${j}`));
-  const pose = { kind: 'pose' as const, rate: 30, t: Float64Array.from({ length: n }, (_, f) => f / 30), joints: 'kinect20' as const, dims: 3 as const, data, meta: { jointNames: names } };
+  const pose = {
+    kind: 'pose' as const,
+    rate: 30,
+    t: Float64Array.from({ length: n }, (_, f) => f / 30),
+    joints: 'kinect20' as const,
+    dims: 3 as const,
+    data,
+    meta: { jointNames: names },
+  };
   const sample = { id: 'x', label: 'jump', streams: [pose], events: [], meta: {} };
   const spec5: InputSpec = { pose: { frames: 5, joints: 'kinect20' } };
   assert.equal(inputShapes(spec5), { pose: [5, 60] });
@@ -78,8 +115,18 @@ Inputs('a 3-D skeleton: joints relative to the hip centre, frames taken evenly o
 
 Inputs('grey video (a depth camera) becomes three equal channels', () => {
   const frames = Uint8Array.from({ length: 4 * 8 * 8 }, (_, i) => (i * 7) % 256);
-  const video = { kind: 'video' as const, rate: 30, t: Float64Array.from([0, 1, 2, 3]), decoded: { frames, height: 8, width: 8, channels: 1 as const }, meta: {} };
-  const set = buildInputSet([{ id: 'g', label: 'jump', streams: [video], events: [], meta: {} }], { video: { count: 4, size: 8, threshold: { kind: 'top', count: 4 }, fill: 'sample', crop: 'frame' } }, ACTIONS);
+  const video = {
+    kind: 'video' as const,
+    rate: 30,
+    t: Float64Array.from([0, 1, 2, 3]),
+    decoded: { frames, height: 8, width: 8, channels: 1 as const },
+    meta: {},
+  };
+  const set = buildInputSet(
+    [{ id: 'g', label: 'jump', streams: [video], events: [], meta: {} }],
+    { video: { count: 4, size: 8, threshold: { kind: 'top', count: 4 }, fill: 'sample', crop: 'frame' } },
+    ACTIONS,
+  );
   assert.equal(set.video!.shape, [4, 8, 8, 3]);
   const rgb = set.video!.data;
   for (let p = 0; p < 4 * 64; p += 37) {

@@ -8,9 +8,23 @@ import type { Modality } from '../../src/inputs/model-inputs.ts';
 import { saveAndReload } from '../helpers/round-trip.ts';
 
 /** The fusion network: every modality mix and both fusions build, train a step and reload. */
-const shapes: Record<Modality, number[]> = { video: [4, 16, 16, 3], flow: [3, 16, 16, 2], imu: [40, 12], pose: [10, 51], backbone: [4, 30] };
-const small = { ...DEFAULT_FUSION_SPEC, lstmUnits: 8, videoFilters: [4, 8], frameFeatures: 8, flowFilters: [4], imuFilters: [8, 8] };
-const batch = (modalities: readonly Modality[], n: number) => modalities.map((m, i) => tf.randomNormal([n, ...shapes[m]], 0, 1, 'float32', 10 + i));
+const shapes: Record<Modality, number[]> = {
+  video: [4, 16, 16, 3],
+  flow: [3, 16, 16, 2],
+  imu: [40, 12],
+  pose: [10, 51],
+  backbone: [4, 30],
+};
+const small = {
+  ...DEFAULT_FUSION_SPEC,
+  lstmUnits: 8,
+  videoFilters: [4, 8],
+  frameFeatures: 8,
+  flowFilters: [4],
+  imuFilters: [8, 8],
+};
+const batch = (modalities: readonly Modality[], n: number) =>
+  modalities.map((m, i) => tf.randomNormal([n, ...shapes[m]], 0, 1, 'float32', 10 + i));
 
 const Fusion = suite('fusion network');
 Fusion.before(async () => {
@@ -20,28 +34,49 @@ Fusion.before(async () => {
 
 for (const fusion of ['attention-lstm', 'concat'] as Fusion[]) {
   // ['imu', 'video', 'flow']: the network groups features by sensor, yet its inputs follow the spec.
-  for (const modalities of [['video', 'imu'], ['video'], ['imu'], ['video', 'flow'], ['imu', 'video', 'flow'], ['backbone', 'imu'], ['video', 'imu', 'pose']] as Modality[][]) {
-    Fusion(`${fusion} over ${modalities.join(' + ')}: logits per class, a training step changes the weights, a reload predicts the same`, async () => {
-      const model = buildFusionNetwork({ ...small, modalities, fusion }, shapes, 5, 1);
-      const xs = batch(modalities, 6);
-      const logits = model.predict(xs) as tf.Tensor;
-      assert.equal(logits.shape, [6, 5]);
-      assert.equal(model.inputs.map((i) => i.name.replace(/_\d+$/, '')), modalities);
-      const before = model.trainableWeights.map((w) => w.read().dataSync().slice());
-      const optimizer = tf.train.adam(0.01);
-      const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 0], 'int32'), 5);
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar);
-      const moved = model.trainableWeights.filter((w, i) => w.read().dataSync().some((v, k) => v !== before[i]![k])).length;
-      assert.is(moved, model.trainableWeights.length, 'every trainable weight moved');
-      const { reloaded } = await saveAndReload(model);
-      const a = (model.predict(xs) as tf.Tensor).dataSync();
-      const b = (reloaded.predict(xs) as tf.Tensor).dataSync();
-      assert.equal(Array.from(b), Array.from(a));
-      tf.dispose([...xs, logits, labels]);
-      optimizer.dispose();
-      model.dispose();
-      reloaded.dispose();
-    });
+  for (const modalities of [
+    ['video', 'imu'],
+    ['video'],
+    ['imu'],
+    ['video', 'flow'],
+    ['imu', 'video', 'flow'],
+    ['backbone', 'imu'],
+    ['video', 'imu', 'pose'],
+  ] as Modality[][]) {
+    Fusion(
+      `${fusion} over ${modalities.join(' + ')}: logits per class, a training step changes the weights, a reload predicts the same`,
+      async () => {
+        const model = buildFusionNetwork({ ...small, modalities, fusion }, shapes, 5, 1);
+        const xs = batch(modalities, 6);
+        const logits = model.predict(xs) as tf.Tensor;
+        assert.equal(logits.shape, [6, 5]);
+        assert.equal(
+          model.inputs.map((i) => i.name.replace(/_\d+$/, '')),
+          modalities,
+        );
+        const before = model.trainableWeights.map((w) => w.read().dataSync().slice());
+        const optimizer = tf.train.adam(0.01);
+        const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 0], 'int32'), 5);
+        optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(labels, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
+        );
+        const moved = model.trainableWeights.filter((w, i) =>
+          w
+            .read()
+            .dataSync()
+            .some((v, k) => v !== before[i]![k]),
+        ).length;
+        assert.is(moved, model.trainableWeights.length, 'every trainable weight moved');
+        const { reloaded } = await saveAndReload(model);
+        const a = (model.predict(xs) as tf.Tensor).dataSync();
+        const b = (reloaded.predict(xs) as tf.Tensor).dataSync();
+        assert.equal(Array.from(b), Array.from(a));
+        tf.dispose([...xs, logits, labels]);
+        optimizer.dispose();
+        model.dispose();
+        reloaded.dispose();
+      },
+    );
   }
 }
 Fusion('the flow branch reads a pooled field: its CNN sees the flow at half size, the frames at full size', () => {

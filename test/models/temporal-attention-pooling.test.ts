@@ -13,7 +13,10 @@ Attention.before(async () => {
 
 function randomInput(seed: number, shape: [number, number, number]): tf.Tensor3D {
   const rng = new SeededRandom(seed);
-  return tf.tensor3d(Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => rng.normal()), shape);
+  return tf.tensor3d(
+    Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => rng.normal()),
+    shape,
+  );
 }
 
 Attention('computes sum_t softmax_t(v . tanh(W h_t + b)) h_t', () => {
@@ -39,7 +42,10 @@ Attention('computes sum_t softmax_t(v . tanh(W h_t + b)) h_t', () => {
     const w = e.map((z) => z / e.reduce((p, q) => p + q, 0));
     for (let f = 0; f < 4; f++) {
       const want = (h[n] as number[][]).reduce((acc, ht, t) => acc + (w[t] as number) * (ht[f] as number), 0);
-      assert.ok(Math.abs(((got[n] as number[])[f] as number) - want) < 1e-5, `out[${n}][${f}] = ${(got[n] as number[])[f]}, want ${want}`);
+      assert.ok(
+        Math.abs(((got[n] as number[])[f] as number) - want) < 1e-5,
+        `out[${n}][${f}] = ${(got[n] as number[])[f]}, want ${want}`,
+      );
     }
   }
   tf.dispose([x, out]);
@@ -54,7 +60,7 @@ Attention('exposes weights over time that sum to 1 per sequence', () => {
   assert.equal(w.shape, [3, 7]);
   const sums = tf.sum(w, 1).arraySync() as number[];
   for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5);
-  tf.dispose([x, w, ]);
+  tf.dispose([x, w]);
   layer.dispose();
 });
 
@@ -87,7 +93,10 @@ Attention('leaks no tensor', () => {
 
 Attention('rejects input that is not [batch, time, features]', () => {
   const layer = new TemporalAttentionPooling();
-  assert.throws(() => layer.apply(tf.zeros([2, 3])), /TemporalAttentionPooling: expected input \[batch, time, features\]/);
+  assert.throws(
+    () => layer.apply(tf.zeros([2, 3])),
+    /TemporalAttentionPooling: expected input \[batch, time, features\]/,
+  );
 });
 
 Attention('has the same gradients on wasm as on the CPU backend', async () => {

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { locateMoveNet } from '../../src/pose/locate-movenet.ts';
 
 const Locate = suite('locateMoveNet');
-Locate('finds MoveNet Lightning\'s model.json in @vladmandic/human\'s models folder, its weights beside it', () => {
+Locate("finds MoveNet Lightning's model.json in @vladmandic/human's models folder, its weights beside it", () => {
   const path = locateMoveNet();
   assert.is(basename(path), 'movenet-lightning.json');
   assert.is(basename(dirname(path)), 'models');

@@ -6,10 +6,15 @@ import { framePng, putFrame, whiteCanvas } from '../../src/report/canvas-primiti
 import { decodePng, rgbAt } from '../helpers/png-pixels.ts';
 
 /** Two 3 x 2 frames whose every byte differs. */
-const rgb: DecodedFrames = { frames: Uint8Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => (i * 7) % 256), height: 2, width: 3, channels: 3 };
+const rgb: DecodedFrames = {
+  frames: Uint8Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => (i * 7) % 256),
+  height: 2,
+  width: 3,
+  channels: 3,
+};
 
 const Put = suite('putFrame');
-Put('copies one frame\'s bytes, each pixel repeated scale x scale times, at its corner', async () => {
+Put("copies one frame's bytes, each pixel repeated scale x scale times, at its corner", async () => {
   const { canvas, ctx } = whiteCanvas(10, 8);
   putFrame(ctx, rgb, 1, 2, 1, 2);
   const img = await decodePng(await canvas.encode('png'));
@@ -27,7 +32,15 @@ Put('draws a grey frame as grey RGB', async () => {
   const canvas = createCanvas(2, 2);
   putFrame(canvas.getContext('2d'), grey, 0, 0, 0);
   const img = await decodePng(await canvas.encode('png'));
-  assert.equal([rgbAt(img, 0, 0), rgbAt(img, 1, 0), rgbAt(img, 0, 1), rgbAt(img, 1, 1)], [[0, 0, 0], [60, 60, 60], [120, 120, 120], [250, 250, 250]]);
+  assert.equal(
+    [rgbAt(img, 0, 0), rgbAt(img, 1, 0), rgbAt(img, 0, 1), rgbAt(img, 1, 1)],
+    [
+      [0, 0, 0],
+      [60, 60, 60],
+      [120, 120, 120],
+      [250, 250, 250],
+    ],
+  );
 });
 Put.run();
 

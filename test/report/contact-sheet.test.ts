@@ -10,25 +10,33 @@ import { rejects } from '../helpers/rejects.ts';
 /** The contact sheet of a real synthetic take, decoded back to pixels. */
 const options = { ...SYNTHETIC_DEFAULTS, duration: 1 };
 const trial = generateTake(options, generateSubject(options, 0), 'jump', 0);
-const video = trial.streams.find((s) => s.kind === 'video') as VideoStream & { decoded: NonNullable<VideoStream['decoded']> };
+const video = trial.streams.find((s) => s.kind === 'video') as VideoStream & {
+  decoded: NonNullable<VideoStream['decoded']>;
+};
 
 const Sheet = suite('renderContactSheet');
-Sheet('picks frames evenly, first and last included, in a grid of scaled cells; the PNG has the layout\'s size', async () => {
-  const layout = contactSheetLayout(trial, { columns: 3, frames: 6, scale: 2 });
-  assert.equal(layout.cells.map((c) => c.frame), [0, 6, 12, 17, 23, 29]);
-  assert.equal([...new Set(layout.cells.map((c) => c.x))].length, 3);
-  assert.equal([...new Set(layout.cells.map((c) => c.y))].length, 2);
-  for (const c of layout.cells) assert.equal([c.width, c.height], [224, 224]);
-  const img = await decodePng(await renderContactSheet(trial, { columns: 3, frames: 6, scale: 2, pose: false }));
-  assert.equal([img.width, img.height], [layout.width, layout.height]);
-  assert.ok(layout.width >= 3 * 224 && layout.width < 3 * 224 + 80, `width ${layout.width}`);
+Sheet(
+  "picks frames evenly, first and last included, in a grid of scaled cells; the PNG has the layout's size",
+  async () => {
+    const layout = contactSheetLayout(trial, { columns: 3, frames: 6, scale: 2 });
+    assert.equal(
+      layout.cells.map((c) => c.frame),
+      [0, 6, 12, 17, 23, 29],
+    );
+    assert.equal([...new Set(layout.cells.map((c) => c.x))].length, 3);
+    assert.equal([...new Set(layout.cells.map((c) => c.y))].length, 2);
+    for (const c of layout.cells) assert.equal([c.width, c.height], [224, 224]);
+    const img = await decodePng(await renderContactSheet(trial, { columns: 3, frames: 6, scale: 2, pose: false }));
+    assert.equal([img.width, img.height], [layout.width, layout.height]);
+    assert.ok(layout.width >= 3 * 224 && layout.width < 3 * 224 + 80, `width ${layout.width}`);
 
-  const defaults = contactSheetLayout(trial);
-  assert.is(defaults.cells.length, 12);
-  assert.equal([...new Set(defaults.cells.map((c) => c.x))].length, 4);
-  assert.equal([defaults.cells[0]?.frame, defaults.cells[11]?.frame, defaults.cells[0]?.width], [0, 29, 224]);
-});
-Sheet('each cell holds its frame\'s pixels exactly, each repeated scale x scale times', async () => {
+    const defaults = contactSheetLayout(trial);
+    assert.is(defaults.cells.length, 12);
+    assert.equal([...new Set(defaults.cells.map((c) => c.x))].length, 4);
+    assert.equal([defaults.cells[0]?.frame, defaults.cells[11]?.frame, defaults.cells[0]?.width], [0, 29, 224]);
+  },
+);
+Sheet("each cell holds its frame's pixels exactly, each repeated scale x scale times", async () => {
   const scale = 3;
   const layout = contactSheetLayout(trial, { frames: 4, scale });
   const img = await decodePng(await renderContactSheet(trial, { frames: 4, scale, pose: false }));
@@ -60,10 +68,17 @@ Sheet('the title and every caption are drawn as dark text on white', async () =>
     assert.ok(caption > 80, `${caption} dark pixels under cell ${k}`);
   });
   // The gutter between the two columns stays white.
-  const gutter = countPixels(img, first.x + first.width + 1, first.y, (layout.cells[1] as ContactSheetCell).x - 1, first.y + first.height, (rgb) => rgb.some((c) => c !== 255));
+  const gutter = countPixels(
+    img,
+    first.x + first.width + 1,
+    first.y,
+    (layout.cells[1] as ContactSheetCell).x - 1,
+    first.y + first.height,
+    (rgb) => rgb.some((c) => c !== 255),
+  );
   assert.is(gutter, 0);
 });
-Sheet('the pose overlay marks confident keypoints of the cell\'s frame and stays inside the cells', async () => {
+Sheet("the pose overlay marks confident keypoints of the cell's frame and stays inside the cells", async () => {
   const layout = contactSheetLayout(trial, { frames: 4 });
   const plain = await decodePng(await renderContactSheet(trial, { frames: 4, pose: false }));
   const posed = await decodePng(await renderContactSheet(trial, { frames: 4 }));
@@ -80,7 +95,8 @@ Sheet('the pose overlay marks confident keypoints of the cell\'s frame and stays
     }
   }
   assert.ok(marked > 40, `${marked} keypoints checked`);
-  const insideACell = (x: number, y: number) => layout.cells.some((c) => x >= c.x && x < c.x + c.width && y >= c.y && y < c.y + c.height);
+  const insideACell = (x: number, y: number) =>
+    layout.cells.some((c) => x >= c.x && x < c.x + c.width && y >= c.y && y < c.y + c.height);
   let outside = 0;
   for (let y = 0; y < plain.height; y++) {
     for (let x = 0; x < plain.width; x++) {
@@ -91,9 +107,18 @@ Sheet('the pose overlay marks confident keypoints of the cell\'s frame and stays
 });
 Sheet('a sample without decoded video, and bad options, are errors that say so', async () => {
   const imuOnly: Sample = { ...trial, streams: trial.streams.filter((s) => s.kind !== 'video') };
-  await rejects(renderContactSheet(imuOnly), /renderContactSheet\(\): sample 'S01-jump-t01' has no decoded video stream/);
-  await rejects(renderContactSheet(trial, { columns: 0 }), /renderContactSheet\(\): columns must be an integer >= 1, got 0/);
-  await rejects(renderContactSheet(trial, { scale: 1.5 }), /renderContactSheet\(\): scale must be an integer >= 1, got 1.5/);
+  await rejects(
+    renderContactSheet(imuOnly),
+    /renderContactSheet\(\): sample 'S01-jump-t01' has no decoded video stream/,
+  );
+  await rejects(
+    renderContactSheet(trial, { columns: 0 }),
+    /renderContactSheet\(\): columns must be an integer >= 1, got 0/,
+  );
+  await rejects(
+    renderContactSheet(trial, { scale: 1.5 }),
+    /renderContactSheet\(\): scale must be an integer >= 1, got 1.5/,
+  );
   const noPose: Sample = { ...trial, streams: trial.streams.filter((s) => s.kind !== 'pose') };
   await rejects(renderContactSheet(noPose, { pose: true }), /pose: true needs a 2D COCO-17 pose stream/);
   await decodePng(await renderContactSheet(noPose, { frames: 1 }));

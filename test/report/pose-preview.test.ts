@@ -19,14 +19,15 @@ if (!present) console.log(`pose preview tests: skipped (no real clip: ${DEMO} is
 
 /** Keypoint j at (20 + 18 j, 40 + 10 j) in the video's pixels; the right ankle (16) unsure. */
 const poseAt = (index: number): VideoPose => ({
-  index, t: index / 28,
+  index,
+  t: index / 28,
   keypoints: Float32Array.from({ length: 34 }, (_, i) => (i % 2 === 0 ? 20 + 18 * (i / 2) : 40 + 10 * ((i - 1) / 2))),
   scores: Float32Array.from({ length: 17 }, (_, j) => (j === 16 ? 0.1 : 0.95)),
 });
 
 const Preview = suite('renderPosePreview');
 const test = present ? Preview : Preview.skip;
-test('a row of evenly picked frames at the clip\'s size, each with its skeleton, sure points green, and a caption', async () => {
+test("a row of evenly picked frames at the clip's size, each with its skeleton, sure points green, and a caption", async () => {
   const ffmpeg = (await locateFfmpeg()).path;
   const probe = await probeVideo(ffmpeg, DEMO);
   const poses = [0, 50, 100, 150, 200].map(poseAt);
@@ -36,8 +37,15 @@ test('a row of evenly picked frames at the clip\'s size, each with its skeleton,
   for (let k = 0; k < 3; k++) {
     const x0 = 8 + k * (340 + 8);
     for (const j of [0, 5, 10]) {
-      const [r, g, b] = rgbAt(img, Math.round(x0 + 20 + 18 * j), Math.round(54 + 40 + 10 * j)) as [number, number, number];
-      assert.ok(g > 150 && g > r + 40 && g > b + 40, `cell ${k}, keypoint ${j}: rgb ${r}, ${g}, ${b} is not the green of a sure point`);
+      const [r, g, b] = rgbAt(img, Math.round(x0 + 20 + 18 * j), Math.round(54 + 40 + 10 * j)) as [
+        number,
+        number,
+        number,
+      ];
+      assert.ok(
+        g > 150 && g > r + 40 && g > b + 40,
+        `cell ${k}, keypoint ${j}: rgb ${r}, ${g}, ${b} is not the green of a sure point`,
+      );
     }
     const caption = countPixels(img, x0, 54 + 256, x0 + 340, img.height, isDark);
     assert.ok(caption > 80, `cell ${k}: ${caption} dark pixels in its caption`);

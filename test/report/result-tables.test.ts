@@ -4,8 +4,15 @@ import { resultTables, variantsMarkdown, type FoldRecord } from '../../src/repor
 import { classificationReport } from '../../src/train/metrics.ts';
 
 const CLASSES = ['hop', 'jump', 'squat'];
-const fold = (label: string, f: number, truth: number[], predicted: number[], dataset = 'synthetic'): FoldRecord =>
-  ({ trialId: `id-${label}`, label, dataset, fold: f, report: classificationReport(truth, predicted, CLASSES), epochs: 10 + f, seconds: 1 });
+const fold = (label: string, f: number, truth: number[], predicted: number[], dataset = 'synthetic'): FoldRecord => ({
+  trialId: `id-${label}`,
+  label,
+  dataset,
+  fold: f,
+  report: classificationReport(truth, predicted, CLASSES),
+  epochs: 10 + f,
+  seconds: 1,
+});
 
 // Variant 'b' first: tables keep the order the sweep made the variants in.
 const records = [
@@ -20,7 +27,10 @@ const Tables = suite('resultTables');
 Tables('variants: mean and sample std over folds, per variant, in sweep order', () => {
   const { variants } = resultTables(records, ['jump']);
   const rows = variants.objects() as Record<string, number | string>[];
-  assert.equal(rows.map((r) => r['variant']), ['b', 'a']);
+  assert.equal(
+    rows.map((r) => r['variant']),
+    ['b', 'a'],
+  );
   const [b, a] = rows as [Record<string, number>, Record<string, number>];
   assert.is(b['folds'], 2);
   assert.ok(Math.abs(b['accuracy_mean']! - 0.875) < 1e-12);
@@ -38,11 +48,23 @@ Tables('one fold: the std is 0, not missing', () => {
 Tables('class x variant error: the focus class first, then the others, mean over folds', () => {
   const { classError } = resultTables(records, ['jump']);
   const rows = classError.objects() as Record<string, number | string | boolean>[];
-  assert.equal(rows.map((r) => r['class']), ['jump', 'hop', 'squat']);
-  assert.equal(rows.map((r) => r['focus']), [true, false, false]);
+  assert.equal(
+    rows.map((r) => r['class']),
+    ['jump', 'hop', 'squat'],
+  );
+  assert.equal(
+    rows.map((r) => r['focus']),
+    [true, false, false],
+  );
   assert.equal(classError.columnNames(), ['class', 'focus', 'b', 'a']);
-  assert.equal(rows.map((r) => r['a']), [0.25, 0.5, 0.5]);
-  assert.equal(rows.map((r) => r['b']), [0.25, 0, 0]);
+  assert.equal(
+    rows.map((r) => r['a']),
+    [0.25, 0.5, 0.5],
+  );
+  assert.equal(
+    rows.map((r) => r['b']),
+    [0.25, 0, 0],
+  );
 });
 
 Tables('trials x folds and data set x variant', () => {

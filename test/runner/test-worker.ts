@@ -49,7 +49,9 @@ process.stderr.write = ((chunk: string | Uint8Array) => {
 function cpuSeconds(): number | undefined {
   try {
     // Fields after the command name: utime, stime, cutime, cstime are the 12th-15th, in clock ticks.
-    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    const fields = readFileSync('/proc/self/stat', 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
     return ticks / 100;
   } catch {

@@ -15,59 +15,113 @@ CrossValidation.before(async () => {
   setLogLevel('warn');
   await selectBackend('wasm');
 });
-CrossValidation('folds by subject: test, validation and training subjects never overlap, every sample is tested once, and the classes are learnt', async () => {
-  const n = 8 * 12; // 8 subjects x 12 trials, two classes
-  const set = emptyInputSet(spec, n);
-  for (let i = 0; i < n; i++) {
-    const cls = i % 2;
-    set.labels[i] = cls;
-    set.ids[i] = `t${i}`;
-    set.subjects[i] = `S${Math.floor(i / 12)}`;
-    for (let t = 0; t < 20; t++) {
-      for (let c = 0; c < 6; c++) set.imu!.data[(i * 20 + t) * 7 + c] = (cls === 0 ? 1 : 3) * Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) + 0.1 * Math.floor(i / 12);
-      set.imu!.data[(i * 20 + t) * 7 + 6] = 1; // the coverage mask
+CrossValidation(
+  'folds by subject: test, validation and training subjects never overlap, every sample is tested once, and the classes are learnt',
+  async () => {
+    const n = 8 * 12; // 8 subjects x 12 trials, two classes
+    const set = emptyInputSet(spec, n);
+    for (let i = 0; i < n; i++) {
+      const cls = i % 2;
+      set.labels[i] = cls;
+      set.ids[i] = `t${i}`;
+      set.subjects[i] = `S${Math.floor(i / 12)}`;
+      for (let t = 0; t < 20; t++) {
+        for (let c = 0; c < 6; c++)
+          set.imu!.data[(i * 20 + t) * 7 + c] =
+            (cls === 0 ? 1 : 3) * Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) + 0.1 * Math.floor(i / 12);
+        set.imu!.data[(i * 20 + t) * 7 + 6] = 1; // the coverage mask
+      }
     }
-  }
-  const recipe = { kind: 'network' as const, name: 'toy', modalities: ['imu'] as const, build: async (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, classes, seed) };
-  const result = await crossValidate(set, spec, ['slow', 'fast'], recipe, { folds: 4, validationFolds: 3, seed: 1, train: { ...PAPER_TRAINING, epochs: 40, batchSize: 8, learningRate: 0.01 } });
-  assert.is(result.folds.length, 4);
-  const tested = result.folds.flatMap((f) => f.subjects.test);
-  assert.equal([...tested].sort(), ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']);
-  for (const f of result.folds) {
-    const all = [...f.subjects.train, ...f.subjects.validation, ...f.subjects.test];
-    assert.is(new Set(all).size, all.length, `fold ${f.fold}: a subject on two sides`);
-    assert.ok(f.subjects.validation.length > 0);
-    assert.is(f.trainRows + f.validationRows + f.testRows, n);
-  }
-  assert.ok(result.summary.accuracy.mean > 0.9, `mean accuracy ${result.summary.accuracy.mean}: ${result.folds.map((f) => `${f.report.accuracy} best ${f.training?.bestEpoch}`).join(', ')}`);
-  assert.is(result.summary.accuracy.n, 4);
-});
-CrossValidation('augmented copies are trained on only beside their original, and never validated or tested on', async () => {
-  const originals = 6 * 4; // 6 subjects x 4 takes
-  const copies = 2;
-  const set = emptyInputSet(spec, originals * (1 + copies));
-  set.augmentedFrom = Int32Array.from({ length: set.count }, (_, r) => (r < originals ? -1 : Math.floor((r - originals) / copies)));
-  for (let r = 0; r < set.count; r++) {
-    const from = r < originals ? r : (set.augmentedFrom[r] as number);
-    set.labels[r] = from % 2;
-    set.ids[r] = r < originals ? `t${r}` : `t${from}~aug${((r - originals) % copies) + 1}`;
-    set.subjects[r] = `S${Math.floor(from / 4)}`;
-  }
-  const seen: { train: number[]; test: number[] }[] = [];
-  const recipe = { kind: 'classic' as const, name: 'spy', modalities: ['imu'] as const, fitPredict: async (_: unknown, train: readonly number[], test: readonly number[]) => (seen.push({ train: [...train], test: [...test] }), test.map(() => 0)) };
-  const result = await crossValidate(set, spec, ['a', 'b'], recipe, { folds: 3, validationFolds: 2, seed: 4, train: PAPER_TRAINING });
-  assert.is(seen.length, 3);
-  const tested = seen.flatMap((f) => f.test).sort((a, b) => a - b);
-  assert.equal(tested, Array.from({ length: originals }, (_, i) => i), 'every original tested once, no copy tested');
-  for (const f of seen) {
-    const trained = new Set(f.train);
-    for (const r of f.train) {
-      const from = set.augmentedFrom[r] as number;
-      if (from >= 0) assert.ok(trained.has(from), `copy ${set.ids[r]} trained on without its original`);
-      else for (let c = 0; c < copies; c++) assert.ok(trained.has(originals + r * copies + c), `original ${set.ids[r]} trained on without its copy ${c + 1}`);
+    const recipe = {
+      kind: 'network' as const,
+      name: 'toy',
+      modalities: ['imu'] as const,
+      build: async (shapes: Parameters<typeof buildFusionNetwork>[1], classes: number, seed: number) =>
+        buildFusionNetwork(
+          { ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] },
+          shapes,
+          classes,
+          seed,
+        ),
+    };
+    const result = await crossValidate(set, spec, ['slow', 'fast'], recipe, {
+      folds: 4,
+      validationFolds: 3,
+      seed: 1,
+      train: { ...PAPER_TRAINING, epochs: 40, batchSize: 8, learningRate: 0.01 },
+    });
+    assert.is(result.folds.length, 4);
+    const tested = result.folds.flatMap((f) => f.subjects.test);
+    assert.equal([...tested].sort(), ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']);
+    for (const f of result.folds) {
+      const all = [...f.subjects.train, ...f.subjects.validation, ...f.subjects.test];
+      assert.is(new Set(all).size, all.length, `fold ${f.fold}: a subject on two sides`);
+      assert.ok(f.subjects.validation.length > 0);
+      assert.is(f.trainRows + f.validationRows + f.testRows, n);
     }
-  }
-  assert.equal(result.folds.map((f) => f.testRows), seen.map((f) => f.test.length));
-});
+    assert.ok(
+      result.summary.accuracy.mean > 0.9,
+      `mean accuracy ${result.summary.accuracy.mean}: ${result.folds.map((f) => `${f.report.accuracy} best ${f.training?.bestEpoch}`).join(', ')}`,
+    );
+    assert.is(result.summary.accuracy.n, 4);
+  },
+);
+CrossValidation(
+  'augmented copies are trained on only beside their original, and never validated or tested on',
+  async () => {
+    const originals = 6 * 4; // 6 subjects x 4 takes
+    const copies = 2;
+    const set = emptyInputSet(spec, originals * (1 + copies));
+    set.augmentedFrom = Int32Array.from({ length: set.count }, (_, r) =>
+      r < originals ? -1 : Math.floor((r - originals) / copies),
+    );
+    for (let r = 0; r < set.count; r++) {
+      const from = r < originals ? r : (set.augmentedFrom[r] as number);
+      set.labels[r] = from % 2;
+      set.ids[r] = r < originals ? `t${r}` : `t${from}~aug${((r - originals) % copies) + 1}`;
+      set.subjects[r] = `S${Math.floor(from / 4)}`;
+    }
+    const seen: { train: number[]; test: number[] }[] = [];
+    const recipe = {
+      kind: 'classic' as const,
+      name: 'spy',
+      modalities: ['imu'] as const,
+      fitPredict: async (_: unknown, train: readonly number[], test: readonly number[]) => (
+        seen.push({ train: [...train], test: [...test] }),
+        test.map(() => 0)
+      ),
+    };
+    const result = await crossValidate(set, spec, ['a', 'b'], recipe, {
+      folds: 3,
+      validationFolds: 2,
+      seed: 4,
+      train: PAPER_TRAINING,
+    });
+    assert.is(seen.length, 3);
+    const tested = seen.flatMap((f) => f.test).sort((a, b) => a - b);
+    assert.equal(
+      tested,
+      Array.from({ length: originals }, (_, i) => i),
+      'every original tested once, no copy tested',
+    );
+    for (const f of seen) {
+      const trained = new Set(f.train);
+      for (const r of f.train) {
+        const from = set.augmentedFrom[r] as number;
+        if (from >= 0) assert.ok(trained.has(from), `copy ${set.ids[r]} trained on without its original`);
+        else
+          for (let c = 0; c < copies; c++)
+            assert.ok(
+              trained.has(originals + r * copies + c),
+              `original ${set.ids[r]} trained on without its copy ${c + 1}`,
+            );
+      }
+    }
+    assert.equal(
+      result.folds.map((f) => f.testRows),
+      seen.map((f) => f.test.length),
+    );
+  },
+);
 
 CrossValidation.run();

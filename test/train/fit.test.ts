@@ -27,15 +27,20 @@ function toySet(n: number, flip = false): InputSet {
     set.subjects[i] = `S${i % 5}`;
     // Seven input channels per placement: six signals and the coverage mask (all covered).
     for (let t = 0; t < 20; t++) {
-      for (let c = 0; c < 6; c++) set.imu!.data[(i * 20 + t) * 7 + c] = Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) * (1 + c);
+      for (let c = 0; c < 6; c++)
+        set.imu!.data[(i * 20 + t) * 7 + c] = Math.sin((t + i) * (cls === 0 ? 0.3 : 1.3) + c) * (1 + c);
       set.imu!.data[(i * 20 + t) * 7 + 6] = 1;
     }
   }
   return set;
 }
 const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-const pipelineFor = (set: InputSet, train: number[]): InputPipeline => ({ modalities: ['imu'], standardisers: { imu: fitStandardiser({ data: set.imu!.data, shape: set.imu!.shape }, train) } });
-const model = (seed = 3) => buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, 2, seed);
+const pipelineFor = (set: InputSet, train: number[]): InputPipeline => ({
+  modalities: ['imu'],
+  standardisers: { imu: fitStandardiser({ data: set.imu!.data, shape: set.imu!.shape }, train) },
+});
+const model = (seed = 3) =>
+  buildFusionNetwork({ ...DEFAULT_FUSION_SPEC, modalities: ['imu'], lstmUnits: 8, imuFilters: [8] }, shapes, 2, seed);
 
 const Fit = suite('training loop');
 Fit.before(async () => {
@@ -44,7 +49,10 @@ Fit.before(async () => {
 });
 
 Fit('the step-decay schedule halves the rate every 10 epochs', () => {
-  assert.equal([0, 9, 10, 19, 20, 35].map((e) => learningRateAt(e, PAPER_TRAINING)), [0.001, 0.001, 0.0005, 0.0005, 0.00025, 0.000125]);
+  assert.equal(
+    [0, 9, 10, 19, 20, 35].map((e) => learningRateAt(e, PAPER_TRAINING)),
+    [0.001, 0.001, 0.0005, 0.0005, 0.00025, 0.000125],
+  );
 });
 
 Fit('learns a separable problem; the same seed gives the same weights', async () => {
@@ -54,36 +62,60 @@ Fit('learns a separable problem; the same seed gives the same weights', async ()
   const weights: Float32Array[][] = [];
   for (let run = 0; run < 2; run++) {
     const m = model();
-    const result = await trainModel(m, set, { train, validation: rows(48, 64) }, pipeline, 2, { ...PAPER_TRAINING, epochs: 15, learningRate: 0.01, seed: 5 });
+    const result = await trainModel(m, set, { train, validation: rows(48, 64) }, pipeline, 2, {
+      ...PAPER_TRAINING,
+      epochs: 15,
+      learningRate: 0.01,
+      seed: 5,
+    });
     const last = result.history[result.history.length - 1]!;
     assert.ok(last.loss < result.history[0]!.loss, `loss fell: ${result.history[0]!.loss} -> ${last.loss}`);
-    assert.ok((result.history[result.bestEpoch - 1]!.valAccuracy ?? 0) > 0.9, `validation accuracy ${result.history[result.bestEpoch - 1]!.valAccuracy}`);
+    assert.ok(
+      (result.history[result.bestEpoch - 1]!.valAccuracy ?? 0) > 0.9,
+      `validation accuracy ${result.history[result.bestEpoch - 1]!.valAccuracy}`,
+    );
     weights.push(m.getWeights().map((w) => w.dataSync() as Float32Array));
     m.dispose();
   }
-  weights[0]!.forEach((w, i) => assert.equal(Array.from(w), Array.from(weights[1]![i]!), `weight ${i} differs between runs`));
+  weights[0]!.forEach((w, i) =>
+    assert.equal(Array.from(w), Array.from(weights[1]![i]!), `weight ${i} differs between runs`),
+  );
 });
 
-Fit('early stopping stops after `patience` epochs without a lower validation loss and restores the best weights', async () => {
-  // Validation labels are the opposite of the training labels: the better the model learns, the
-  // worse its validation loss, so the best epoch is the first.
-  const set = toySet(64);
-  const flipped = toySet(64, true);
-  for (let i = 48; i < 64; i++) set.labels[i] = flipped.labels[i]!;
-  const train = rows(0, 48);
-  const validation = rows(48, 64);
-  const pipeline = pipelineFor(set, train);
-  const m = model();
-  const result = await trainModel(m, set, { train, validation }, pipeline, 2, { ...PAPER_TRAINING, epochs: 40, learningRate: 0.01, patience: 4, seed: 1 });
-  assert.ok(result.stoppedEarly);
-  assert.is(result.history.length, result.bestEpoch + 4);
-  const probs = await predictProbabilities(m, set, validation, pipeline);
-  let loss = 0;
-  validation.forEach((r, i) => { loss -= Math.log(probs[i * 2 + set.labels[r]!]!); });
-  assert.ok(Math.abs(loss / validation.length - result.history[result.bestEpoch - 1]!.valLoss!) < 1e-4, 'the model holds the best epoch\'s weights');
-  assert.ok(result.history[result.history.length - 1]!.valLoss! > result.history[result.bestEpoch - 1]!.valLoss!);
-  m.dispose();
-});
+Fit(
+  'early stopping stops after `patience` epochs without a lower validation loss and restores the best weights',
+  async () => {
+    // Validation labels are the opposite of the training labels: the better the model learns, the
+    // worse its validation loss, so the best epoch is the first.
+    const set = toySet(64);
+    const flipped = toySet(64, true);
+    for (let i = 48; i < 64; i++) set.labels[i] = flipped.labels[i]!;
+    const train = rows(0, 48);
+    const validation = rows(48, 64);
+    const pipeline = pipelineFor(set, train);
+    const m = model();
+    const result = await trainModel(m, set, { train, validation }, pipeline, 2, {
+      ...PAPER_TRAINING,
+      epochs: 40,
+      learningRate: 0.01,
+      patience: 4,
+      seed: 1,
+    });
+    assert.ok(result.stoppedEarly);
+    assert.is(result.history.length, result.bestEpoch + 4);
+    const probs = await predictProbabilities(m, set, validation, pipeline);
+    let loss = 0;
+    validation.forEach((r, i) => {
+      loss -= Math.log(probs[i * 2 + set.labels[r]!]!);
+    });
+    assert.ok(
+      Math.abs(loss / validation.length - result.history[result.bestEpoch - 1]!.valLoss!) < 1e-4,
+      "the model holds the best epoch's weights",
+    );
+    assert.ok(result.history[result.history.length - 1]!.valLoss! > result.history[result.bestEpoch - 1]!.valLoss!);
+    m.dispose();
+  },
+);
 
 Fit('a saved model loads back with its preprocessing and predicts identically', async () => {
   const tensorsBefore = tf.memory().numTensors; // other suites in this process may hold some

@@ -38,7 +38,8 @@ function close(got: number, want: number, what: string): void {
 
 function closeClass(got: ClassMetrics | undefined, want: Omit<ClassMetrics, 'name'>): void {
   assert.ok(got !== undefined);
-  for (const key of ['support', 'precision', 'recall', 'f1', 'error'] as const) close(got[key], want[key], `${got.name} ${key}`);
+  for (const key of ['support', 'precision', 'recall', 'f1', 'error'] as const)
+    close(got[key], want[key], `${got.name} ${key}`);
 }
 
 function closeAverage(got: AveragedMetrics, want: AveragedMetrics, label: string): void {
@@ -47,12 +48,26 @@ function closeAverage(got: AveragedMetrics, want: AveragedMetrics, label: string
 
 const Confusion = suite('confusionMatrix');
 Confusion('counts true classes by row and predicted classes by column', () => {
-  assert.equal(confusionMatrix(handTrue, handPred, 3), [[4, 1, 0], [1, 2, 0], [0, 1, 1]]);
-  assert.equal(confusionMatrix(new Int32Array([1]), new Int32Array([0]), 2), [[0, 0], [1, 0]], 'typed arrays, row = true');
+  assert.equal(confusionMatrix(handTrue, handPred, 3), [
+    [4, 1, 0],
+    [1, 2, 0],
+    [0, 1, 1],
+  ]);
+  assert.equal(
+    confusionMatrix(new Int32Array([1]), new Int32Array([0]), 2),
+    [
+      [0, 0],
+      [1, 0],
+    ],
+    'typed arrays, row = true',
+  );
 });
 Confusion('names the argument and index of a bad label', () => {
   assert.throws(() => confusionMatrix([0, 1], [0], 2), /confusionMatrix\(\): yTrue has 2 labels but yPred has 1/);
-  assert.throws(() => confusionMatrix([0, 1, 2], [0, 1, 1], 2), /confusionMatrix\(\): yTrue\[2\] must be a class index, a whole number in \[0, 2\), got 2/);
+  assert.throws(
+    () => confusionMatrix([0, 1, 2], [0, 1, 1], 2),
+    /confusionMatrix\(\): yTrue\[2\] must be a class index, a whole number in \[0, 2\), got 2/,
+  );
   assert.throws(() => confusionMatrix([0, 1], [0, -1], 2), /yPred\[1\] .* got -1/);
   assert.throws(() => confusionMatrix([0, 1], [0.5, 1], 2), /yPred\[0\] .* got 0\.5/);
   assert.throws(() => confusionMatrix([0], [0], 0), /classCount must be a whole number >= 1, got 0/);
@@ -64,8 +79,15 @@ Report('matches the 3-class example worked by hand', () => {
   const r = classificationReport(handTrue, handPred, names);
   assert.is(r.n, 10);
   close(r.accuracy, 0.7, 'accuracy');
-  assert.equal(r.confusion, [[4, 1, 0], [1, 2, 0], [0, 1, 1]]);
-  assert.equal(r.perClass.map((m) => m.name), names);
+  assert.equal(r.confusion, [
+    [4, 1, 0],
+    [1, 2, 0],
+    [0, 1, 1],
+  ]);
+  assert.equal(
+    r.perClass.map((m) => m.name),
+    names,
+  );
   closeClass(r.perClass[0], { support: 5, precision: 0.8, recall: 0.8, f1: 0.8, error: 0.2 });
   closeClass(r.perClass[1], { support: 3, precision: 0.5, recall: 2 / 3, f1: 4 / 7, error: 1 / 3 });
   closeClass(r.perClass[2], { support: 2, precision: 1, recall: 0.5, f1: 2 / 3, error: 0.5 });
@@ -109,8 +131,14 @@ Report('perfect predictions score 1 everywhere', () => {
   closeAverage(r.weighted, { precision: 1, recall: 1, f1: 1 }, 'weighted');
 });
 Report('refuses what cannot be scored', () => {
-  assert.throws(() => classificationReport([0, 1], [0], names), /classificationReport\(\): yTrue has 2 labels but yPred has 1/);
-  assert.throws(() => classificationReport([0, 3], [0, 1], names), /classificationReport\(\): yTrue\[1\] must be a class index, a whole number in \[0, 3\), got 3/);
+  assert.throws(
+    () => classificationReport([0, 1], [0], names),
+    /classificationReport\(\): yTrue has 2 labels but yPred has 1/,
+  );
+  assert.throws(
+    () => classificationReport([0, 3], [0, 1], names),
+    /classificationReport\(\): yTrue\[1\] must be a class index, a whole number in \[0, 3\), got 3/,
+  );
   assert.throws(() => classificationReport([], [], names), /yTrue is empty/);
   assert.throws(() => classificationReport([0], [0], ['jump', 'run', 'jump']), /classNames\[2\] repeats 'jump'/);
 });
@@ -141,9 +169,15 @@ TopK('a tie counts when strictly fewer than k classes score higher', () => {
   close(topKAccuracy([0.2, 0.4, 0.4, 0.0], [0], 4, 3), 1, 'two classes above, k = 3');
 });
 TopK('names the bad argument', () => {
-  assert.throws(() => topKAccuracy(scores, scoreTrue, 3, 0), /topKAccuracy\(\): k must be a whole number in \[1, 3\], got 0/);
+  assert.throws(
+    () => topKAccuracy(scores, scoreTrue, 3, 0),
+    /topKAccuracy\(\): k must be a whole number in \[1, 3\], got 0/,
+  );
   assert.throws(() => topKAccuracy(scores, scoreTrue, 3, 4), /k must be .* got 4/);
-  assert.throws(() => topKAccuracy(scores.slice(1), scoreTrue, 3, 1), /scores has 11 values, expected 4 samples x 3 classes = 12/);
+  assert.throws(
+    () => topKAccuracy(scores.slice(1), scoreTrue, 3, 1),
+    /scores has 11 values, expected 4 samples x 3 classes = 12/,
+  );
   assert.throws(() => topKAccuracy(scores, [0, 1, 3, 0], 3, 1), /topKAccuracy\(\): yTrue\[2\] must be a class index/);
   assert.throws(() => topKAccuracy([0.1, Number.NaN], [0], 2, 1), /scores\[1\] is NaN/);
   assert.throws(() => topKAccuracy([], [], 2, 1), /yTrue is empty/);
@@ -166,7 +200,10 @@ Folds('one fold has std 0; no folds has no estimate', () => {
   assert.is(none.n, 0);
 });
 Folds('refuses a value that is not a finite number', () => {
-  assert.throws(() => summariseFolds([0.5, Number.NaN]), /summariseFolds\(\): values\[1\] must be a finite number, got NaN/);
+  assert.throws(
+    () => summariseFolds([0.5, Number.NaN]),
+    /summariseFolds\(\): values\[1\] must be a finite number, got NaN/,
+  );
 });
 Folds.run();
 
@@ -194,7 +231,10 @@ Reports('averages a class error only over folds where the class had support', ()
 Reports('refuses reports over different classes', () => {
   const a = classificationReport([0], [0], names);
   const b = classificationReport([0], [0], ['jump', 'walk', 'run']);
-  assert.throws(() => summariseReports([a, b]), /summariseReports\(\): reports\[1\] has classes \[jump, walk, run\], reports\[0\] has \[jump, run, walk\]/);
+  assert.throws(
+    () => summariseReports([a, b]),
+    /summariseReports\(\): reports\[1\] has classes \[jump, walk, run\], reports\[0\] has \[jump, run, walk\]/,
+  );
   assert.throws(() => summariseReports([]), /reports is empty/);
 });
 Reports.run();
@@ -209,7 +249,12 @@ Table('lists each class and labels the macro and weighted rows', () => {
   assert.match(table, /^weighted avg\s+10\s+0\.750\s+0\.700\s+0\.705\s+30\.0$/m);
   assert.match(table, /^accuracy 0\.700 \(n = 10\)$/m);
   assert.not.match(table, /never predicted|no support/);
-  const widths = new Set(table.split('\n').slice(0, 6).map((line) => line.length));
+  const widths = new Set(
+    table
+      .split('\n')
+      .slice(0, 6)
+      .map((line) => line.length),
+  );
   assert.is(widths.size, 1, 'columns line up');
 });
 Table('says which classes had undefined precision or recall', () => {

@@ -11,10 +11,16 @@ Selected('all, every n-th, a count spread evenly, or a list (repeats kept)', () 
 });
 Selected('bad selections name the argument', () => {
   assert.throws(() => selectedFrameIndices(164, { indices: [3, 2] }), /frames.indices must not decrease/);
-  assert.throws(() => selectedFrameIndices(164, { indices: [164] }), /frames.indices\[0\] = 164 is not a frame of this 164-frame clip/);
+  assert.throws(
+    () => selectedFrameIndices(164, { indices: [164] }),
+    /frames.indices\[0\] = 164 is not a frame of this 164-frame clip/,
+  );
   assert.throws(() => selectedFrameIndices(164, { every: 0 }), /frames.every must be a whole number >= 1/);
   assert.throws(() => selectedFrameIndices(164, { count: 1.5 }), /frames.count must be a whole number >= 1, got 1.5/);
-  assert.throws(() => selectedFrameIndices(164, 'some' as never), /frames must be 'all', \{ every \}, \{ indices \} or \{ count \}, got "some"/);
+  assert.throws(
+    () => selectedFrameIndices(164, 'some' as never),
+    /frames must be 'all', \{ every \}, \{ indices \} or \{ count \}, got "some"/,
+  );
 });
 Selected.run();
 

@@ -1,7 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DecodedFrames } from '../../src/core/stream.ts';
-import { FrameDifferenceStream, frameDifferences, selectKeyFrames, type KeyFrameOptions } from '../../src/video/keyframes.ts';
+import {
+  FrameDifferenceStream,
+  frameDifferences,
+  selectKeyFrames,
+  type KeyFrameOptions,
+} from '../../src/video/keyframes.ts';
 
 const [H, W, C] = [32, 48, 3] as const;
 const BACKGROUND = 40;
@@ -12,7 +17,8 @@ function clipWithMarks(n: number, marks: { frame: number; side: number; row: num
   const frames = new Uint8Array(n * H * W * C).fill(BACKGROUND);
   for (let i = 0; i < n; i++) {
     for (const m of marks.filter((mark) => mark.frame <= i)) {
-      for (let r = m.row; r < m.row + m.side; r++) frames.fill(MARK, ((i * H + r) * W + m.col) * C, ((i * H + r) * W + m.col + m.side) * C);
+      for (let r = m.row; r < m.row + m.side; r++)
+        frames.fill(MARK, ((i * H + r) * W + m.col) * C, ((i * H + r) * W + m.col + m.side) * C);
     }
   }
   return { frames, height: H, width: W, channels: C };
@@ -27,15 +33,20 @@ const CLIP = clipWithMarks(20, [
   { frame: 12, side: 10, row: 15, col: 20 },
   { frame: 16, side: 6, row: 3, col: 36 },
 ]);
-const select = (o: Partial<KeyFrameOptions> & Pick<KeyFrameOptions, 'threshold'>) => selectKeyFrames(CLIP, { count: 4, fill: 'pad', ...o });
+const select = (o: Partial<KeyFrameOptions> & Pick<KeyFrameOptions, 'threshold'>) =>
+  selectKeyFrames(CLIP, { count: 4, fill: 'pad', ...o });
 
 const Differences = suite('frameDifferences');
 
 Differences('is the L2 norm of the change over sqrt(H W C), zero where nothing moves', () => {
   const d = frameDifferences(CLIP);
   assert.is(d.length, 19);
-  const expected = Array.from({ length: 19 }, (_, i) => (i === 4 ? jump(4) : i === 11 ? jump(10) : i === 15 ? jump(6) : 0));
-  d.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) < 1e-4, `D_${i} = ${v}, expected ${expected[i]}`));
+  const expected = Array.from({ length: 19 }, (_, i) =>
+    i === 4 ? jump(4) : i === 11 ? jump(10) : i === 15 ? jump(6) : 0,
+  );
+  d.forEach((v, i) =>
+    assert.ok(Math.abs(v - (expected[i] as number)) < 1e-4, `D_${i} = ${v}, expected ${expected[i]}`),
+  );
 });
 
 Differences('matches a plain per-value loop on busy frames, grey and RGB alike', () => {
@@ -44,13 +55,17 @@ Differences('matches a plain per-value loop on busy frames, grey and RGB alike',
   const d = frameDifferences({ frames: busy, height: 7, width: 9, channels: 3 });
   for (let i = 0; i < n - 1; i++) {
     let sum = 0;
-    for (let k = 0; k < 7 * 9 * 3; k++) sum += ((busy[(i + 1) * 189 + k] as number) - (busy[i * 189 + k] as number)) ** 2;
+    for (let k = 0; k < 7 * 9 * 3; k++)
+      sum += ((busy[(i + 1) * 189 + k] as number) - (busy[i * 189 + k] as number)) ** 2;
     assert.ok(Math.abs((d[i] as number) - Math.sqrt(sum / 189)) < 1e-3);
   }
   // A grey clip and its RGB copy (each value three times) give the same D.
   const grey = Uint8Array.from({ length: n * 6 * 4 }, (_, k) => (k * 53) & 255);
   const rgb = Uint8Array.from({ length: grey.length * 3 }, (_, k) => grey[Math.floor(k / 3)] as number);
-  assert.equal(Array.from(frameDifferences({ frames: grey, height: 6, width: 4, channels: 1 })), Array.from(frameDifferences({ frames: rgb, height: 6, width: 4, channels: 3 })));
+  assert.equal(
+    Array.from(frameDifferences({ frames: grey, height: 6, width: 4, channels: 1 })),
+    Array.from(frameDifferences({ frames: rgb, height: 6, width: 4, channels: 3 })),
+  );
 });
 
 Differences('does not depend on the frame size for the same relative motion', () => {
@@ -71,19 +86,28 @@ Differences('is exact on large frames at the largest change (no integer overflow
   assert.is(d[1], Math.fround(Math.sqrt((255 * 255 * (size - 1) + 254 * 254) / size)));
 });
 
-Differences('FrameDifferenceStream, fed frame by frame, gives frameDifferences exactly; selectKeyFrames takes its values', () => {
-  const stream = new FrameDifferenceStream();
-  const frameSize = H * W * C;
-  for (let i = 0; i < 20; i++) stream.push(CLIP.frames.slice(i * frameSize, (i + 1) * frameSize));
-  assert.equal(Array.from(stream.differences()), Array.from(frameDifferences(CLIP)));
-  const options: KeyFrameOptions = { threshold: { kind: 'adaptive', k: 0.5 }, count: 4, fill: 'sample' };
-  assert.equal(selectKeyFrames(CLIP, options, stream.differences()), selectKeyFrames(CLIP, options));
-  assert.throws(() => selectKeyFrames(CLIP, options, new Float32Array(3)), /3 differences given for 20 frames \(expected 19\)/);
-  assert.throws(() => stream.push(new Uint8Array(7)), /a frame of 7 bytes after one of 4608/);
-});
+Differences(
+  'FrameDifferenceStream, fed frame by frame, gives frameDifferences exactly; selectKeyFrames takes its values',
+  () => {
+    const stream = new FrameDifferenceStream();
+    const frameSize = H * W * C;
+    for (let i = 0; i < 20; i++) stream.push(CLIP.frames.slice(i * frameSize, (i + 1) * frameSize));
+    assert.equal(Array.from(stream.differences()), Array.from(frameDifferences(CLIP)));
+    const options: KeyFrameOptions = { threshold: { kind: 'adaptive', k: 0.5 }, count: 4, fill: 'sample' };
+    assert.equal(selectKeyFrames(CLIP, options, stream.differences()), selectKeyFrames(CLIP, options));
+    assert.throws(
+      () => selectKeyFrames(CLIP, options, new Float32Array(3)),
+      /3 differences given for 20 frames \(expected 19\)/,
+    );
+    assert.throws(() => stream.push(new Uint8Array(7)), /a frame of 7 bytes after one of 4608/);
+  },
+);
 
 Differences('names a bad frame buffer', () => {
-  assert.throws(() => frameDifferences({ frames: new Uint8Array(10), height: 2, width: 2, channels: 3 }), /frameDifferences\(\): 10 bytes are not whole 2x2x3 frames/);
+  assert.throws(
+    () => frameDifferences({ frames: new Uint8Array(10), height: 2, width: 2, channels: 3 }),
+    /frameDifferences\(\): 10 bytes are not whole 2x2x3 frames/,
+  );
 });
 
 Differences.run();
@@ -111,7 +135,11 @@ Thresholds('adaptive: mean + k std of this clip D', () => {
 
 Thresholds('adaptive: the threshold comes from the clip alone, so a busier clip sets a higher one', () => {
   const calm = selectKeyFrames(CLIP, { threshold: { kind: 'adaptive', k: 1 }, count: 4, fill: 'pad' });
-  const busier = clipWithMarks(20, [{ frame: 3, side: 12, row: 1, col: 1 }, { frame: 9, side: 12, row: 16, col: 30 }, { frame: 14, side: 12, row: 18, col: 2 }]);
+  const busier = clipWithMarks(20, [
+    { frame: 3, side: 12, row: 1, col: 1 },
+    { frame: 9, side: 12, row: 16, col: 30 },
+    { frame: 14, side: 12, row: 18, col: 2 },
+  ]);
   const other = selectKeyFrames(busier, { threshold: { kind: 'adaptive', k: 1 }, count: 4, fill: 'pad' });
   assert.ok(other.threshold > calm.threshold);
   assert.equal(other.indices, [0, 3, 9, 14]);
@@ -127,9 +155,18 @@ Thresholds('top: the frames with the largest D; the threshold is the smallest ke
 });
 
 Thresholds('names a bad threshold', () => {
-  assert.throws(() => select({ threshold: { kind: 'top', count: 0 } }), /selectKeyFrames\(\): threshold.count must be a whole number >= 1, got 0/);
-  assert.throws(() => select({ threshold: { kind: 'fixed', value: Number.NaN } }), /threshold.value must be a finite number/);
-  assert.throws(() => select({ threshold: { kind: 'median' } as never }), /threshold.kind must be 'fixed', 'adaptive' or 'top', got 'median'/);
+  assert.throws(
+    () => select({ threshold: { kind: 'top', count: 0 } }),
+    /selectKeyFrames\(\): threshold.count must be a whole number >= 1, got 0/,
+  );
+  assert.throws(
+    () => select({ threshold: { kind: 'fixed', value: Number.NaN } }),
+    /threshold.value must be a finite number/,
+  );
+  assert.throws(
+    () => select({ threshold: { kind: 'median' } as never }),
+    /threshold.kind must be 'fixed', 'adaptive' or 'top', got 'median'/,
+  );
 });
 
 Thresholds.run();
@@ -143,8 +180,15 @@ Count('more key frames than count keeps the largest D (frame 0 first to go), in 
 });
 
 Count('ties in D go to the earlier frame', () => {
-  const tied = clipWithMarks(20, [{ frame: 3, side: 5, row: 1, col: 1 }, { frame: 8, side: 5, row: 20, col: 30 }, { frame: 14, side: 9, row: 12, col: 12 }]);
-  assert.equal(selectKeyFrames(tied, { threshold: { kind: 'fixed', value: 1 }, count: 2, fill: 'pad' }).indices, [3, 14]);
+  const tied = clipWithMarks(20, [
+    { frame: 3, side: 5, row: 1, col: 1 },
+    { frame: 8, side: 5, row: 20, col: 30 },
+    { frame: 14, side: 9, row: 12, col: 12 },
+  ]);
+  assert.equal(
+    selectKeyFrames(tied, { threshold: { kind: 'fixed', value: 1 }, count: 2, fill: 'pad' }).indices,
+    [3, 14],
+  );
   assert.equal(selectKeyFrames(tied, { threshold: { kind: 'top', count: 2 }, count: 2, fill: 'pad' }).indices, [3, 14]);
 });
 
@@ -158,14 +202,23 @@ Count("fill 'sample' adds evenly spaced frames not chosen yet", () => {
   const many = select({ threshold: { kind: 'fixed', value: 20 }, count: 12, fill: 'sample' }).indices;
   assert.is(new Set(many).size, 12);
   assert.ok([0, 12, 16].every((k) => many.includes(k)));
-  assert.equal(many, [...many].sort((a, b) => a - b));
+  assert.equal(
+    many,
+    [...many].sort((a, b) => a - b),
+  );
 });
 
 Count('a count larger than the clip gives every frame (sample) or repeats the last (pad)', () => {
   const sampled = select({ threshold: { kind: 'fixed', value: 20 }, count: 25, fill: 'sample' }).indices;
   assert.is(sampled.length, 25);
-  assert.equal([...new Set(sampled)], Array.from({ length: 20 }, (_, i) => i));
-  assert.equal(sampled, [...sampled].sort((a, b) => a - b));
+  assert.equal(
+    [...new Set(sampled)],
+    Array.from({ length: 20 }, (_, i) => i),
+  );
+  assert.equal(
+    sampled,
+    [...sampled].sort((a, b) => a - b),
+  );
   const padded = select({ threshold: { kind: 'fixed', value: 20 }, count: 25, fill: 'pad' }).indices;
   assert.equal(padded, [0, 12, ...new Array<number>(23).fill(16)]);
 });
@@ -189,9 +242,22 @@ Count('is deterministic and leaves the frames untouched', () => {
 });
 
 Count('names a bad count, fill or empty clip', () => {
-  assert.throws(() => select({ threshold: { kind: 'fixed', value: 1 }, count: 0 }), /selectKeyFrames\(\): count must be a whole number >= 1, got 0/);
-  assert.throws(() => select({ threshold: { kind: 'fixed', value: 1 }, fill: 'repeat' as never }), /fill must be 'pad' or 'sample', got 'repeat'/);
-  assert.throws(() => selectKeyFrames({ frames: new Uint8Array(0), height: 2, width: 2, channels: 1 }, { threshold: { kind: 'fixed', value: 1 }, count: 1, fill: 'pad' }), /holds no frame/);
+  assert.throws(
+    () => select({ threshold: { kind: 'fixed', value: 1 }, count: 0 }),
+    /selectKeyFrames\(\): count must be a whole number >= 1, got 0/,
+  );
+  assert.throws(
+    () => select({ threshold: { kind: 'fixed', value: 1 }, fill: 'repeat' as never }),
+    /fill must be 'pad' or 'sample', got 'repeat'/,
+  );
+  assert.throws(
+    () =>
+      selectKeyFrames(
+        { frames: new Uint8Array(0), height: 2, width: 2, channels: 1 },
+        { threshold: { kind: 'fixed', value: 1 }, count: 1, fill: 'pad' },
+      ),
+    /holds no frame/,
+  );
 });
 
 Count.run();

@@ -16,7 +16,11 @@ Resize('a non-integer factor weights partly covered source pixels', () => {
   const frames = Uint8Array.from([0, 90, 180]); // one row of 3 pixels, 1 channel, 1 high
   const out = resizeFrames({ frames, width: 3, height: 1, channels: 1 }, [0], 1);
   assert.equal(Array.from(out), [90]);
-  const two = resizeFrames({ frames: Uint8Array.from([0, 90, 180, 0, 90, 180, 0, 90, 180]), width: 3, height: 3, channels: 1 }, [0], 2);
+  const two = resizeFrames(
+    { frames: Uint8Array.from([0, 90, 180, 0, 90, 180, 0, 90, 180]), width: 3, height: 3, channels: 1 },
+    [0],
+    2,
+  );
   // Each output covers 1.5 source pixels: (0 + 0.5 x 90) / 1.5 = 30 and (0.5 x 90 + 180) / 1.5 = 150.
   assert.equal(Array.from(two), [30, 150, 30, 150]);
 });

@@ -20,7 +20,8 @@ function done(ok, message) {
   process.exit(ok || !strict ? 0 : 1);
 }
 
-if (process.env.MOTIONFUSE_NATIVE === 'off') done(true, 'native kernels skipped (MOTIONFUSE_NATIVE=off); the WASM kernels will be used');
+if (process.env.MOTIONFUSE_NATIVE === 'off')
+  done(true, 'native kernels skipped (MOTIONFUSE_NATIVE=off); the WASM kernels will be used');
 
 // npm hands its bundled node-gyp to scripts in npm_config_node_gyp; outside npm, look beside node.
 const prefix = dirname(dirname(process.execPath));
@@ -40,27 +41,44 @@ if (nodeGyp === undefined) {
 
 const args = [nodeGyp, 'rebuild', '--directory', here, '--jobs', String(availableParallelism())];
 // Use the headers installed with Node when there are any, so no download is needed (offline machines).
-if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h')))
+  args.push(`--nodedir=${prefix}`);
 
 const started = Date.now();
 const build = spawnSync(process.execPath, args, { stdio: strict ? 'inherit' : 'pipe', encoding: 'utf8' });
 if (build.status !== 0) {
   rmSync(addonPath, { force: true });
   const output = `${build.stdout ?? ''}${build.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-  done(false, `native kernels not built (node-gyp exited ${build.status ?? build.signal}); the WASM kernels will be used.${output ? `\n${output}` : ''}\nRun \`npm run build:native\` to retry with the full log.`);
+  done(
+    false,
+    `native kernels not built (node-gyp exited ${build.status ?? build.signal}); the WASM kernels will be used.${output ? `\n${output}` : ''}\nRun \`npm run build:native\` to retry with the full log.`,
+  );
 }
 
 // A built addon that cannot run here (a compiler or CPU mismatch) must not be left for the loader.
-const check = spawnSync(process.execPath, ['-e', `
+const check = spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `
   const n = require(${JSON.stringify(addonPath)});
   const c = new Float32Array(4);
   n.matMul(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), c, 1, 2, 2, 2, false, false, 0, 0, false);
   if (c.join() !== '19,22,43,50') throw new Error('wrong product ' + c.join());
   console.log(JSON.stringify(n.info()));
-`], { encoding: 'utf8' });
+`,
+  ],
+  { encoding: 'utf8' },
+);
 if (check.status !== 0) {
   rmSync(addonPath, { force: true });
-  done(false, `native kernels built but failed their self-check; the WASM kernels will be used.\n${check.stderr.trim()}`);
+  done(
+    false,
+    `native kernels built but failed their self-check; the WASM kernels will be used.\n${check.stderr.trim()}`,
+  );
 }
 const info = JSON.parse(check.stdout);
-done(true, `native kernels built in ${((Date.now() - started) / 1000).toFixed(1)} s (${info.isa}, ${info.threads} threads)`);
+done(
+  true,
+  `native kernels built in ${((Date.now() - started) / 1000).toFixed(1)} s (${info.isa}, ${info.threads} threads)`,
+);

@@ -11,15 +11,54 @@ import { UserError, errorMessage } from '../../core/errors.ts';
  */
 export interface NativeAddon {
   /** c[i] (+)= op(a[i]) . op(b[i]) for i < batch; a batch stride of 0 broadcasts that operand. */
-  matMul(a: Float32Array, b: Float32Array, c: Float32Array, batch: number, M: number, N: number, K: number,
-    transA: boolean, transB: boolean, batchStrideA: number, batchStrideB: number, accumulate: boolean): void;
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    batch: number,
+    M: number,
+    N: number,
+    K: number,
+    transA: boolean,
+    transB: boolean,
+    batchStrideA: number,
+    batchStrideB: number,
+    accumulate: boolean,
+  ): void;
   /** A whole LSTM layer: shapes as MotionfuseLstmSequenceForward (x [B,T,I] -> h [B,T,H], c, tanhC [T,B,H], gates [T,B,4H]). */
-  lstmForward(x: Float32Array, W: Float32Array, U: Float32Array, bias: Float32Array, h: Float32Array, c: Float32Array,
-    tanhC: Float32Array, gates: Float32Array, B: number, T: number, I: number, H: number): void;
+  lstmForward(
+    x: Float32Array,
+    W: Float32Array,
+    U: Float32Array,
+    bias: Float32Array,
+    h: Float32Array,
+    c: Float32Array,
+    tanhC: Float32Array,
+    gates: Float32Array,
+    B: number,
+    T: number,
+    I: number,
+    H: number,
+  ): void;
   /** Its backpropagation through time: dy [B,T,H] -> dx [B,T,I], dW [I,4H], dU [H,4H], db [4H]. */
-  lstmBackward(dy: Float32Array, x: Float32Array, W: Float32Array, U: Float32Array, h: Float32Array, c: Float32Array,
-    tanhC: Float32Array, gates: Float32Array, dx: Float32Array, dW: Float32Array, dU: Float32Array, db: Float32Array,
-    B: number, T: number, I: number, H: number): void;
+  lstmBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    W: Float32Array,
+    U: Float32Array,
+    h: Float32Array,
+    c: Float32Array,
+    tanhC: Float32Array,
+    gates: Float32Array,
+    dx: Float32Array,
+    dW: Float32Array,
+    dU: Float32Array,
+    db: Float32Array,
+    B: number,
+    T: number,
+    I: number,
+    H: number,
+  ): void;
   /** NHWC convolution, filter [fH, fW, inC, outC]; dims as convDims() in wasm-kernels/native-conv.ts. */
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, dims: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, dims: number[]): void;
@@ -55,15 +94,22 @@ export function loadNativeAddon(): NativeStatus {
 }
 
 function load(): NativeStatus {
-  if (process.env['MOTIONFUSE_NATIVE'] === 'off') return { addon: undefined, reason: 'disabled by MOTIONFUSE_NATIVE=off' };
+  if (process.env['MOTIONFUSE_NATIVE'] === 'off')
+    return { addon: undefined, reason: 'disabled by MOTIONFUSE_NATIVE=off' };
   if (!existsSync(NATIVE_ADDON_PATH)) {
-    return { addon: undefined, reason: 'not built (the install step could not compile it; run `npm run build:native` to see why)' };
+    return {
+      addon: undefined,
+      reason: 'not built (the install step could not compile it; run `npm run build:native` to see why)',
+    };
   }
   let addon: NativeAddon;
   try {
     addon = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon;
   } catch (err) {
-    return { addon: undefined, reason: `failed to load: ${errorMessage(err).split('\n')[0]} (run \`npm run build:native\` to rebuild)` };
+    return {
+      addon: undefined,
+      reason: `failed to load: ${errorMessage(err).split('\n')[0]} (run \`npm run build:native\` to rebuild)`,
+    };
   }
   const threads = parseThreadCount(process.env['MOTIONFUSE_THREADS']);
   if (threads !== undefined) addon.setThreads(threads);
@@ -76,8 +122,10 @@ export function parseThreadCount(value: string | undefined): number | undefined 
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 256) {
-    throw new UserError(`MOTIONFUSE_THREADS: expected a whole number from 0 to 256, got '${value}'`,
-      'Unset it for one thread per hardware thread, or give the number of threads for the native kernels.');
+    throw new UserError(
+      `MOTIONFUSE_THREADS: expected a whole number from 0 to 256, got '${value}'`,
+      'Unset it for one thread per hardware thread, or give the number of threads for the native kernels.',
+    );
   }
   return n;
 }

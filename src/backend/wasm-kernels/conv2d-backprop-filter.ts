@@ -23,15 +23,31 @@ interface Conv2DBackpropFilterAttrs {
   filterShape: [number, number, number, number];
 }
 
-export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
-  const { inputs: { x, dy }, backend, attrs } = args;
+export function conv2dBackpropFilterWasm(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: WasmBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+}): TensorInfo {
+  const {
+    inputs: { x, dy },
+    backend,
+    attrs,
+  } = args;
   checkFloat32('Conv2DBackpropFilter', 'x', x);
   checkFloat32('Conv2DBackpropFilter', 'dy', dy);
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad,
-    attrs.dimRoundingMode, false, dataFormat);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    dataFormat,
+  );
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } =
+    info;
   const channelsLast = info.dataFormat === 'channelsLast';
   const xs = imageStrides(channelsLast, inHeight, inWidth, inChannels);
   const dys = imageStrides(channelsLast, outHeight, outWidth, outChannels);
@@ -48,9 +64,21 @@ export function conv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: Te
     const patchesT = backend.makeOutput([1, patchLen, rows], 'float32');
     // dy rows can be used in place when they are already [rows x outChannels] contiguous.
     const dyInPlace = channelsLast && nImages === batchSize;
-    const dyRows: TensorInfo = dyInPlace ? { dataId: dy.dataId, shape: [1, rows, outChannels], dtype: dy.dtype } : backend.makeOutput([1, rows, outChannels], 'float32');
+    const dyRows: TensorInfo = dyInPlace
+      ? { dataId: dy.dataId, shape: [1, rows, outChannels], dtype: dy.dtype }
+      : backend.makeOutput([1, rows, outChannels], 'float32');
     gatherPatchesTransposed(heapFloat32(backend, x), heapFloat32(backend, patchesT), b0, nImages, info, xs);
-    if (!dyInPlace) gatherRows(heapFloat32(backend, dy), heapFloat32(backend, dyRows), b0, nImages, outHeight, outWidth, outChannels, dys);
+    if (!dyInPlace)
+      gatherRows(
+        heapFloat32(backend, dy),
+        heapFloat32(backend, dyRows),
+        b0,
+        nImages,
+        outHeight,
+        outWidth,
+        outChannels,
+        dys,
+      );
 
     const product = matMulNN(patchesT, dyRows, backend);
     const acc = heapFloat32(backend, result);

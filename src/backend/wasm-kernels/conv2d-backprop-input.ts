@@ -29,8 +29,15 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
     checkFloat32('Conv2DBackpropInput', 'dy', dy);
     checkFloat32('Conv2DBackpropInput', 'filter', filter);
     const info = tf.backend_util.computeConv2DInfo(
-      attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad,
-      attrs.dimRoundingMode, false, 'channelsLast');
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
     const patchLen = filterHeight * filterWidth * inChannels;
 
@@ -45,10 +52,14 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
       const rows = nImages * rowsPerImage;
       // NHWC dy is already [rows x outChannels]; a chunk is a contiguous slice of it.
       const whole = nImages === batchSize;
-      const dyRows: TensorInfo = whole ? { dataId: dy.dataId, shape: [1, rows, outChannels], dtype: 'float32' } : backend.makeOutput([1, rows, outChannels], 'float32');
+      const dyRows: TensorInfo = whole
+        ? { dataId: dy.dataId, shape: [1, rows, outChannels], dtype: 'float32' }
+        : backend.makeOutput([1, rows, outChannels], 'float32');
       if (!whole) {
         const src = heapFloat32(backend, dy);
-        heapFloat32(backend, dyRows).set(src.subarray(b0 * rowsPerImage * outChannels, (b0 + nImages) * rowsPerImage * outChannels));
+        heapFloat32(backend, dyRows).set(
+          src.subarray(b0 * rowsPerImage * outChannels, (b0 + nImages) * rowsPerImage * outChannels),
+        );
       }
       const cols = matMulNN(dyRows, wT, backend);
       scatterPatches(heapFloat32(backend, cols), heapFloat32(backend, dx), b0, nImages, info);
@@ -62,5 +73,10 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
 
 export function conv2dBackpropInputConfig(original: KernelConfig): KernelConfig {
   // Keep setupFunc/disposeFunc: the fallback (the package's kernel) binds its WASM function there.
-  return { ...original, kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInputWasm(original.kernelFunc) };
+  return {
+    ...original,
+    kernelName: 'Conv2DBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: conv2dBackpropInputWasm(original.kernelFunc),
+  };
 }

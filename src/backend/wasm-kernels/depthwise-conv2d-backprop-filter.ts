@@ -17,15 +17,43 @@ interface Attrs {
   filterShape: [number, number, number, number];
 }
 
-export function depthwiseConv2dBackpropFilterWasm(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
-  const { inputs: { x, dy }, backend, attrs } = args;
+export function depthwiseConv2dBackpropFilterWasm(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: WasmBackend;
+  attrs: Attrs;
+}): TensorInfo {
+  const {
+    inputs: { x, dy },
+    backend,
+    attrs,
+  } = args;
   checkFloat32('DepthwiseConv2dNativeBackpropFilter', 'x', x);
   checkFloat32('DepthwiseConv2dNativeBackpropFilter', 'dy', dy);
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, attrs.dilations, attrs.pad,
-    attrs.dimRoundingMode, true);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
-    strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padInfo,
+  } = info;
   const mult = outChannels / inChannels;
 
   const out = zerosFloat32(backend, attrs.filterShape);

@@ -16,15 +16,43 @@ interface Attrs {
   inputShape: [number, number, number, number];
 }
 
-export function depthwiseConv2dBackpropInputWasm(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
-  const { inputs: { dy, filter }, backend, attrs } = args;
+export function depthwiseConv2dBackpropInputWasm(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: WasmBackend;
+  attrs: Attrs;
+}): TensorInfo {
+  const {
+    inputs: { dy, filter },
+    backend,
+    attrs,
+  } = args;
   checkFloat32('DepthwiseConv2dNativeBackpropInput', 'dy', dy);
   checkFloat32('DepthwiseConv2dNativeBackpropInput', 'filter', filter);
   const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, attrs.dilations, attrs.pad,
-    attrs.dimRoundingMode, true);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
-    strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padInfo,
+  } = info;
   const mult = outChannels / inChannels;
 
   const out = zerosFloat32(backend, attrs.inputShape);

@@ -20,10 +20,27 @@ export function imageStrides(channelsLast: boolean, height: number, width: numbe
  * that the filter gradient P^T . dy is an untransposed (fast) matrix product.
  */
 export function gatherPatchesTransposed(
-  xv: Float32Array, out: Float32Array, b0: number, nImages: number, info: tf.backend_util.Conv2DInfo, xs: Strides4,
+  xv: Float32Array,
+  out: Float32Array,
+  b0: number,
+  nImages: number,
+  info: tf.backend_util.Conv2DInfo,
+  xs: Strides4,
 ): void {
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth,
-    dilationHeight, dilationWidth, padInfo } = info;
+  const {
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padInfo,
+  } = info;
   const rows = nImages * outHeight * outWidth;
   for (let kh = 0; kh < filterHeight; kh++) {
     for (let kw = 0; kw < filterWidth; kw++) {
@@ -55,10 +72,26 @@ export function gatherPatchesTransposed(
  * positions its receptive field covers. `dx` must hold images [b0, b0 + nImages) at their offsets.
  */
 export function scatterPatches(
-  cols: Float32Array, dx: Float32Array, b0: number, nImages: number, info: tf.backend_util.Conv2DInfo,
+  cols: Float32Array,
+  dx: Float32Array,
+  b0: number,
+  nImages: number,
+  info: tf.backend_util.Conv2DInfo,
 ): void {
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth,
-    dilationHeight, dilationWidth, padInfo } = info;
+  const {
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padInfo,
+  } = info;
   const patchLen = filterHeight * filterWidth * inChannels;
   let r = 0;
   for (let b = b0; b < b0 + nImages; b++) {
@@ -84,7 +117,14 @@ export function scatterPatches(
 
 /** Copies dy for images [b0, b0 + nImages) into contiguous rows of `channels` values. */
 export function gatherRows(
-  dyv: Float32Array, out: Float32Array, b0: number, nImages: number, height: number, width: number, channels: number, s: Strides4,
+  dyv: Float32Array,
+  out: Float32Array,
+  b0: number,
+  nImages: number,
+  height: number,
+  width: number,
+  channels: number,
+  s: Strides4,
 ): void {
   let o = 0;
   for (let b = b0; b < b0 + nImages; b++) {

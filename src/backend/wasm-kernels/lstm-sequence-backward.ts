@@ -15,7 +15,16 @@ import { matMul, matMulNN, transposeLastTwo } from './mat-mul.ts';
 export const LSTM_SEQUENCE_BACKWARD = 'MotionfuseLstmSequenceBackward';
 
 export function lstmSequenceBackwardWasm(args: {
-  inputs: { dy: TensorInfo; x: TensorInfo; kernel: TensorInfo; recurrentKernel: TensorInfo; h: TensorInfo; c: TensorInfo; tanhC: TensorInfo; gates: TensorInfo };
+  inputs: {
+    dy: TensorInfo;
+    x: TensorInfo;
+    kernel: TensorInfo;
+    recurrentKernel: TensorInfo;
+    h: TensorInfo;
+    c: TensorInfo;
+    tanhC: TensorInfo;
+    gates: TensorInfo;
+  };
   backend: WasmBackend;
 }): TensorInfo[] {
   const { inputs, backend } = args;
@@ -104,12 +113,7 @@ export function lstmSequenceBackwardWasm(args: {
     }
   }
   backend.disposeData(dZ.dataId);
-  return [
-    { ...dx, shape: [B, T, I] },
-    { ...dW, shape: [I, G] },
-    { ...dU, shape: [H, G] },
-    db,
-  ];
+  return [{ ...dx, shape: [B, T, I] }, { ...dW, shape: [I, G] }, { ...dU, shape: [H, G] }, db];
 }
 
 export const lstmSequenceBackwardConfig: KernelConfig = {

@@ -22,14 +22,22 @@ export const LSTM_SEQUENCE_FORWARD = 'MotionfuseLstmSequenceForward';
  */
 export const lstmForwardLimits = { vectorisedMinGateValues: 4096 };
 
-export function lstmSequenceForwardWasm(args: { inputs: { x: TensorInfo; kernel: TensorInfo; recurrentKernel: TensorInfo; bias: TensorInfo }; backend: WasmBackend }): TensorInfo[] {
-  const { inputs: { x, kernel, recurrentKernel, bias }, backend } = args;
+export function lstmSequenceForwardWasm(args: {
+  inputs: { x: TensorInfo; kernel: TensorInfo; recurrentKernel: TensorInfo; bias: TensorInfo };
+  backend: WasmBackend;
+}): TensorInfo[] {
+  const {
+    inputs: { x, kernel, recurrentKernel, bias },
+    backend,
+  } = args;
   for (const [name, t] of Object.entries(args.inputs)) checkFloat32(LSTM_SEQUENCE_FORWARD, name, t);
   const [B, T, I] = x.shape as [number, number, number];
   const H = recurrentKernel.shape[0] as number;
   const G = 4 * H;
   if (kernel.shape[0] !== I || kernel.shape[1] !== G || recurrentKernel.shape[1] !== G || bias.shape[0] !== G) {
-    throw new Error(`${LSTM_SEQUENCE_FORWARD}: shapes x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}] do not fit`);
+    throw new Error(
+      `${LSTM_SEQUENCE_FORWARD}: shapes x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}] do not fit`,
+    );
   }
 
   // Input projection for every (b, t) at once: row b*T + t of [B*T, 4H].
@@ -53,7 +61,8 @@ export function lstmSequenceForwardWasm(args: { inputs: { x: TensorInfo; kernel:
       for (let b = 0; b < B; b++) {
         const xr = (b * T + t) * G;
         const zr = b * G;
-        for (let k = 0; k < G; k++) zv[zr + k] = (xp[xr + k] as number) + (bv[k] as number) + (rv === undefined ? 0 : (rv[zr + k] as number));
+        for (let k = 0; k < G; k++)
+          zv[zr + k] = (xp[xr + k] as number) + (bv[k] as number) + (rv === undefined ? 0 : (rv[zr + k] as number));
       }
     }
     if (rec !== undefined) backend.disposeData(rec.dataId);
@@ -119,8 +128,14 @@ export function lstmSequenceForwardWasm(args: { inputs: { x: TensorInfo; kernel:
 }
 
 /** One time step's gates, cell and output computed inline (small batches; see lstmForwardLimits). */
-function inlineStep(t: number, B: number, H: number, backend: WasmBackend,
-  bufs: { z: TensorInfo; c: TensorInfo; tanhC: TensorInfo; gates: TensorInfo; h: TensorInfo; hPrev: TensorInfo }, T: number): void {
+function inlineStep(
+  t: number,
+  B: number,
+  H: number,
+  backend: WasmBackend,
+  bufs: { z: TensorInfo; c: TensorInfo; tanhC: TensorInfo; gates: TensorInfo; h: TensorInfo; hPrev: TensorInfo },
+  T: number,
+): void {
   const G = 4 * H;
   const zv = heapFloat32(backend, bufs.z);
   const cv = heapFloat32(backend, bufs.c);

@@ -8,10 +8,20 @@ import type { WasmBackend } from './wasm-heap.ts';
  */
 
 /** a . b (optionally transposed) by the wasm BatchMatMul kernel; ours turns transposes into memory transposes. */
-export function matMul(a: TensorInfo, b: TensorInfo, backend: WasmBackend, transposeA = false, transposeB = false): TensorInfo {
+export function matMul(
+  a: TensorInfo,
+  b: TensorInfo,
+  backend: WasmBackend,
+  transposeA = false,
+  transposeB = false,
+): TensorInfo {
   const kernel = tf.getKernel('BatchMatMul', 'wasm');
   if (kernel === undefined) throw new Error('matMul: the wasm backend has no BatchMatMul kernel');
-  return kernel.kernelFunc({ inputs: { a, b }, backend: backend as never, attrs: { transposeA, transposeB } }) as TensorInfo;
+  return kernel.kernelFunc({
+    inputs: { a, b },
+    backend: backend as never,
+    attrs: { transposeA, transposeB },
+  }) as TensorInfo;
 }
 
 /** a . b with neither transposed: the fast XNNPACK path. */

@@ -15,13 +15,39 @@ interface Attrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-export function maxPoolGradWasm(args: { inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
-  const { inputs: { dy, input }, backend, attrs } = args;
+export function maxPoolGradWasm(args: {
+  inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
+  backend: WasmBackend;
+  attrs: Attrs;
+}): TensorInfo {
+  const {
+    inputs: { dy, input },
+    backend,
+    attrs,
+  } = args;
   checkFloat32('MaxPoolGrad', 'dy', dy);
   checkFloat32('MaxPoolGrad', 'input', input);
   const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    padInfo,
+  } = info;
 
   const dx = zerosFloat32(backend, input.shape);
   const xv = heapFloat32(backend, input);
@@ -61,5 +87,10 @@ export function maxPoolGradWasm(args: { inputs: { dy: TensorInfo; input: TensorI
 }
 
 export function maxPoolGradConfig(original: KernelConfig): KernelConfig {
-  return { ...original, kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGradWasm as unknown as KernelFunc };
+  return {
+    ...original,
+    kernelName: 'MaxPoolGrad',
+    backendName: 'wasm',
+    kernelFunc: maxPoolGradWasm as unknown as KernelFunc,
+  };
 }

@@ -19,9 +19,23 @@ interface ConvAttrs {
 
 /** The addon's dims array for a convolution: see cc/addon.cc. */
 export function convDims(info: tf.backend_util.Conv2DInfo): number[] {
-  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-    info.padInfo.top, info.padInfo.left];
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
 }
 
 const isFloat = (...ts: TensorInfo[]) => ts.every((t) => t.dtype === 'float32');
@@ -38,8 +52,16 @@ export function nativeConv2d(addon: NativeAddon, fallback: KernelFunc): KernelFu
     const attrs = args.attrs as unknown as ConvAttrs;
     if (attrs.dataFormat === 'NCHW' || !isFloat(x, filter)) return fallback(args);
     const backend = args.backend as unknown as WasmBackend;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
-      attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      attrs.dilations ?? 1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const y = backend.makeOutput(info.outShape, 'float32');
     if (size(info.outShape) === 0) return y;
     addon.conv2d(heapFloat32(backend, x), heapFloat32(backend, filter), heapFloat32(backend, y), convDims(info));
@@ -53,11 +75,24 @@ export function nativeConv2dBackpropFilter(addon: NativeAddon, fallback: KernelF
     const attrs = args.attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
     if (attrs.dataFormat === 'NCHW' || !isFloat(x, dy)) return fallback(args);
     const backend = args.backend as unknown as WasmBackend;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape,
-      attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterShape,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const dw = backend.makeOutput(attrs.filterShape, 'float32');
     if (size(attrs.filterShape) === 0) return dw;
-    addon.conv2dBackpropFilter(heapFloat32(backend, x), heapFloat32(backend, dy), heapFloat32(backend, dw), convDims(info));
+    addon.conv2dBackpropFilter(
+      heapFloat32(backend, x),
+      heapFloat32(backend, dy),
+      heapFloat32(backend, dw),
+      convDims(info),
+    );
     return dw;
   }, 'Conv2DBackpropFilterNative');
 }
@@ -68,11 +103,24 @@ export function nativeConv2dBackpropInput(addon: NativeAddon, fallback: KernelFu
     const attrs = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
     if (attrs.dataFormat === 'NCHW' || !isFloat(dy, filter)) return fallback(args);
     const backend = args.backend as unknown as WasmBackend;
-    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
-      attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const dx = backend.makeOutput(attrs.inputShape, 'float32');
     if (size(attrs.inputShape) === 0) return dx;
-    addon.conv2dBackpropInput(heapFloat32(backend, dy), heapFloat32(backend, filter), heapFloat32(backend, dx), convDims(info));
+    addon.conv2dBackpropInput(
+      heapFloat32(backend, dy),
+      heapFloat32(backend, filter),
+      heapFloat32(backend, dx),
+      convDims(info),
+    );
     return dx;
   }, 'Conv2DBackpropInputNative');
 }
@@ -91,12 +139,30 @@ export function nativeMaxPoolGrad(addon: NativeAddon, fallback: KernelFunc): Ker
     if (!isFloat(dy, input)) return fallback(args);
     const attrs = args.attrs as unknown as PoolAttrs;
     const backend = args.backend as unknown as WasmBackend;
-    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
     const dx = backend.makeOutput(input.shape, 'float32');
     if (size(input.shape) === 0) return dx;
-    addon.maxPoolBackprop(heapFloat32(backend, input), heapFloat32(backend, dy), heapFloat32(backend, dx),
-      [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth,
-        info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left]);
+    addon.maxPoolBackprop(heapFloat32(backend, input), heapFloat32(backend, dy), heapFloat32(backend, dx), [
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ]);
     return dx;
   }, 'MaxPoolGradNative');
 }

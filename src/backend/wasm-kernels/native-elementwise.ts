@@ -30,18 +30,27 @@ export function nativeReduce(addon: NativeAddon, kind: 'Sum' | 'Mean', fallback:
     if (x.dtype !== 'float32') return fallback(args);
     const rank = x.shape.length;
     const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
-    if (axes.length === 0 || axes.length === rank && rank === 0) return fallback(args);
+    if (axes.length === 0 || (axes.length === rank && rank === 0)) return fallback(args);
     const leading = axes.every((a, i) => a === i);
     const trailing = axes.every((a, i) => a === rank - axes.length + i);
     if (!leading && !trailing) return fallback(args);
     const reduced = axes.reduce((p, a) => p * (x.shape[a] as number), 1);
     const kept = x.shape.reduce((p, d) => p * d, 1) / Math.max(reduced, 1);
     if (reduced === 0 || kept === 0) return fallback(args);
-    const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const outShape = keepDims
+      ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+      : x.shape.filter((_, i) => !axes.includes(i));
     const backend = args.backend as unknown as WasmBackend;
     const out = backend.makeOutput(outShape, 'float32');
     const [outer, inner] = leading ? [reduced, kept] : [kept, reduced];
-    addon.reduceSum(heapFloat32(backend, x), heapFloat32(backend, out), outer, inner, leading, kind === 'Mean' ? 1 / reduced : 1);
+    addon.reduceSum(
+      heapFloat32(backend, x),
+      heapFloat32(backend, out),
+      outer,
+      inner,
+      leading,
+      kind === 'Mean' ? 1 / reduced : 1,
+    );
     return out;
   };
   Object.defineProperty(kernel, 'name', { value: `${kind}Native` });

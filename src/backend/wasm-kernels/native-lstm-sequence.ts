@@ -15,13 +15,21 @@ function lstmShape(x: TensorInfo, recurrentKernel: TensorInfo) {
 }
 
 export function nativeLstmForwardConfig(addon: NativeAddon): KernelConfig {
-  const kernelFunc = (args: { inputs: { x: TensorInfo; kernel: TensorInfo; recurrentKernel: TensorInfo; bias: TensorInfo }; backend: WasmBackend }): TensorInfo[] => {
-    const { inputs: { x, kernel, recurrentKernel, bias }, backend } = args;
+  const kernelFunc = (args: {
+    inputs: { x: TensorInfo; kernel: TensorInfo; recurrentKernel: TensorInfo; bias: TensorInfo };
+    backend: WasmBackend;
+  }): TensorInfo[] => {
+    const {
+      inputs: { x, kernel, recurrentKernel, bias },
+      backend,
+    } = args;
     for (const [name, t] of Object.entries(args.inputs)) checkFloat32(LSTM_SEQUENCE_FORWARD, name, t);
     const { B, T, I, H } = lstmShape(x, recurrentKernel);
     const G = 4 * H;
     if (kernel.shape[0] !== I || kernel.shape[1] !== G || recurrentKernel.shape[1] !== G || bias.shape[0] !== G) {
-      throw new Error(`${LSTM_SEQUENCE_FORWARD}: shapes x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}] do not fit`);
+      throw new Error(
+        `${LSTM_SEQUENCE_FORWARD}: shapes x [${x.shape}], kernel [${kernel.shape}], recurrentKernel [${recurrentKernel.shape}], bias [${bias.shape}] do not fit`,
+      );
     }
     const h = backend.makeOutput([B, T, H], 'float32');
     const c = backend.makeOutput([T, B, H], 'float32');
@@ -30,7 +38,20 @@ export function nativeLstmForwardConfig(addon: NativeAddon): KernelConfig {
     if (B * T === 0) return [h, c, tanhC, gates];
     // Views only after every allocation: an allocation may grow (and so move) the heap.
     const view = (t: TensorInfo) => heapFloat32(backend, t);
-    addon.lstmForward(view(x), view(kernel), view(recurrentKernel), view(bias), view(h), view(c), view(tanhC), view(gates), B, T, I, H);
+    addon.lstmForward(
+      view(x),
+      view(kernel),
+      view(recurrentKernel),
+      view(bias),
+      view(h),
+      view(c),
+      view(tanhC),
+      view(gates),
+      B,
+      T,
+      I,
+      H,
+    );
     return [h, c, tanhC, gates];
   };
   return { kernelName: LSTM_SEQUENCE_FORWARD, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
@@ -38,7 +59,16 @@ export function nativeLstmForwardConfig(addon: NativeAddon): KernelConfig {
 
 export function nativeLstmBackwardConfig(addon: NativeAddon): KernelConfig {
   const kernelFunc = (args: {
-    inputs: { dy: TensorInfo; x: TensorInfo; kernel: TensorInfo; recurrentKernel: TensorInfo; h: TensorInfo; c: TensorInfo; tanhC: TensorInfo; gates: TensorInfo };
+    inputs: {
+      dy: TensorInfo;
+      x: TensorInfo;
+      kernel: TensorInfo;
+      recurrentKernel: TensorInfo;
+      h: TensorInfo;
+      c: TensorInfo;
+      tanhC: TensorInfo;
+      gates: TensorInfo;
+    };
     backend: WasmBackend;
   }): TensorInfo[] => {
     const { inputs, backend } = args;
@@ -55,8 +85,24 @@ export function nativeLstmBackwardConfig(addon: NativeAddon): KernelConfig {
       return [dx, dW, dU, db];
     }
     const view = (t: TensorInfo) => heapFloat32(backend, t);
-    addon.lstmBackward(view(dy), view(x), view(kernel), view(recurrentKernel), view(h), view(c), view(tanhC), view(gates),
-      view(dx), view(dW), view(dU), view(db), B, T, I, H);
+    addon.lstmBackward(
+      view(dy),
+      view(x),
+      view(kernel),
+      view(recurrentKernel),
+      view(h),
+      view(c),
+      view(tanhC),
+      view(gates),
+      view(dx),
+      view(dW),
+      view(dU),
+      view(db),
+      B,
+      T,
+      I,
+      H,
+    );
     return [dx, dW, dU, db];
   };
   return { kernelName: LSTM_SEQUENCE_BACKWARD, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };

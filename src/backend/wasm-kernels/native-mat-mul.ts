@@ -13,7 +13,8 @@ export function nativeBatchMatMul(addon: NativeAddon, fallback: KernelFunc): Ker
   const kernel: KernelFunc = (args) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return fallback(args);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2)
+      return fallback(args);
     const backend = args.backend as unknown as WasmBackend;
     const ra = a.shape.length;
     const rb = b.shape.length;
@@ -22,7 +23,9 @@ export function nativeBatchMatMul(addon: NativeAddon, fallback: KernelFunc): Ker
     const kB = transposeB ? (b.shape[rb - 1] as number) : (b.shape[rb - 2] as number);
     const N = transposeB ? (b.shape[rb - 2] as number) : (b.shape[rb - 1] as number);
     if (K !== kB) {
-      throw new Error(`BatchMatMul: inner dimensions differ (${K} and ${kB}) for a [${a.shape}] and b [${b.shape}] with transposeA=${transposeA}, transposeB=${transposeB}`);
+      throw new Error(
+        `BatchMatMul: inner dimensions differ (${K} and ${kB}) for a [${a.shape}] and b [${b.shape}] with transposeA=${transposeA}, transposeB=${transposeB}`,
+      );
     }
     const outerA = a.shape.slice(0, -2);
     const outerB = b.shape.slice(0, -2);
@@ -33,15 +36,36 @@ export function nativeBatchMatMul(addon: NativeAddon, fallback: KernelFunc): Ker
     if (!((batchA === batch || batchA === 1) && (batchB === batch || batchB === 1))) return fallback(args);
     const out = backend.makeOutput([...outer, M, N], 'float32');
     if (batch * M * N === 0) return out;
-    addon.matMul(heapFloat32(backend, a), heapFloat32(backend, b), heapFloat32(backend, out), batch, M, N, K,
-      transposeA, transposeB, batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N, false);
+    addon.matMul(
+      heapFloat32(backend, a),
+      heapFloat32(backend, b),
+      heapFloat32(backend, out),
+      batch,
+      M,
+      N,
+      K,
+      transposeA,
+      transposeB,
+      batchA === 1 ? 0 : M * K,
+      batchB === 1 ? 0 : K * N,
+      false,
+    );
     return out;
   };
   Object.defineProperty(kernel, 'name', { value: 'BatchMatMulNative' });
   return kernel;
 }
 
-export function nativeBatchMatMulConfig(addon: NativeAddon, original: KernelConfig, fallback: KernelFunc): KernelConfig {
+export function nativeBatchMatMulConfig(
+  addon: NativeAddon,
+  original: KernelConfig,
+  fallback: KernelFunc,
+): KernelConfig {
   // Keep setupFunc: the package binds its WASM function there, and the fallback still needs it.
-  return { ...original, kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: nativeBatchMatMul(addon, fallback) };
+  return {
+    ...original,
+    kernelName: 'BatchMatMul',
+    backendName: 'wasm',
+    kernelFunc: nativeBatchMatMul(addon, fallback),
+  };
 }

@@ -7,7 +7,13 @@ import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import { fusedAsComposite, transposeFree, transposeFreeConfig } from './transpose-free-mat-mul.ts';
 import { nativeBatchMatMulConfig } from './native-mat-mul.ts';
-import { nativeConfig, nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput, nativeMaxPoolGrad } from './native-conv.ts';
+import {
+  nativeConfig,
+  nativeConv2d,
+  nativeConv2dBackpropFilter,
+  nativeConv2dBackpropInput,
+  nativeMaxPoolGrad,
+} from './native-conv.ts';
 import { nativeActivation, nativeReduce } from './native-elementwise.ts';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
@@ -33,9 +39,11 @@ export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [lstmSequenceForwardC
 /** The kernels we add, in the native addon's version where it has one (the JavaScript one is its fallback). */
 function addedKernels(addon: NativeAddon | undefined): readonly KernelConfig[] {
   if (addon === undefined) return WASM_TRAINING_KERNELS;
-  return WASM_TRAINING_KERNELS.map((config) => config.kernelName === 'Conv2DBackpropFilter'
-    ? { ...config, kernelFunc: nativeConv2dBackpropFilter(addon, config.kernelFunc) }
-    : config);
+  return WASM_TRAINING_KERNELS.map((config) =>
+    config.kernelName === 'Conv2DBackpropFilter'
+      ? { ...config, kernelFunc: nativeConv2dBackpropFilter(addon, config.kernelFunc) }
+      : config,
+  );
 }
 
 /** The same fused kernels computed by the native addon. */
@@ -51,13 +59,16 @@ export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
 function wasmReplacements(addon: NativeAddon | undefined): Record<string, (original: KernelConfig) => KernelConfig> {
   if (addon !== undefined) {
     return {
-      BatchMatMul: (original) => nativeBatchMatMulConfig(addon, original, transposeFree('BatchMatMul', original.kernelFunc)),
+      BatchMatMul: (original) =>
+        nativeBatchMatMulConfig(addon, original, transposeFree('BatchMatMul', original.kernelFunc)),
       _FusedMatMul: (original) => ({ ...original, kernelFunc: fusedAsComposite }),
       Conv2D: (original) => nativeConfig(original, nativeConv2d(addon, original.kernelFunc)),
-      Conv2DBackpropInput: (original) => nativeConfig(original, nativeConv2dBackpropInput(addon, conv2dBackpropInputWasm(original.kernelFunc))),
+      Conv2DBackpropInput: (original) =>
+        nativeConfig(original, nativeConv2dBackpropInput(addon, conv2dBackpropInputWasm(original.kernelFunc))),
       Tile: tileConfig,
       Identity: sharedIdentityConfig,
-      MaxPoolGrad: (original) => nativeConfig(original, nativeMaxPoolGrad(addon, maxPoolGradWasm as unknown as KernelFunc)),
+      MaxPoolGrad: (original) =>
+        nativeConfig(original, nativeMaxPoolGrad(addon, maxPoolGradWasm as unknown as KernelFunc)),
       Tanh: (original) => nativeConfig(original, nativeActivation(addon, 'Tanh', original.kernelFunc)),
       Sigmoid: (original) => nativeConfig(original, nativeActivation(addon, 'Sigmoid', original.kernelFunc)),
       Sum: (original) => nativeConfig(original, nativeReduce(addon, 'Sum', original.kernelFunc)),
@@ -65,12 +76,14 @@ function wasmReplacements(addon: NativeAddon | undefined): Record<string, (origi
     };
   }
   return {
-    BatchMatMul: (original) => addon === undefined
-      ? transposeFreeConfig('BatchMatMul', original)
-      : nativeBatchMatMulConfig(addon, original, transposeFree('BatchMatMul', original.kernelFunc)),
-    _FusedMatMul: (original) => addon === undefined
-      ? transposeFreeConfig('_FusedMatMul', original)
-      : { ...original, kernelFunc: fusedAsComposite },
+    BatchMatMul: (original) =>
+      addon === undefined
+        ? transposeFreeConfig('BatchMatMul', original)
+        : nativeBatchMatMulConfig(addon, original, transposeFree('BatchMatMul', original.kernelFunc)),
+    _FusedMatMul: (original) =>
+      addon === undefined
+        ? transposeFreeConfig('_FusedMatMul', original)
+        : { ...original, kernelFunc: fusedAsComposite },
     Conv2DBackpropInput: conv2dBackpropInputConfig,
     Tile: tileConfig,
     Identity: sharedIdentityConfig,
@@ -137,9 +150,10 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
       if (!(name in replacements)) install(`package:${name}`, () => original);
     }
   }
-  const native = options.native === false && nativeStatus.addon !== undefined
-    ? { used: false, reason: 'not selected (native: false)' }
-    : { used: addon !== undefined, reason: nativeStatus.reason };
+  const native =
+    options.native === false && nativeStatus.addon !== undefined
+      ? { used: false, reason: 'not selected (native: false)' }
+      : { used: addon !== undefined, reason: nativeStatus.reason };
   return { added, replaced, native };
 }
 

@@ -8,8 +8,16 @@ import type { WasmBackend } from './wasm-heap.ts';
  * Here x is written once into the output, then each axis, innermost first, is replicated with
  * block copies (`copyWithin`), so the work is memory traffic.
  */
-export function tileWasm(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { reps: number[] } }): TensorInfo {
-  const { inputs: { x }, backend, attrs: { reps } } = args;
+export function tileWasm(args: {
+  inputs: { x: TensorInfo };
+  backend: WasmBackend;
+  attrs: { reps: number[] };
+}): TensorInfo {
+  const {
+    inputs: { x },
+    backend,
+    attrs: { reps },
+  } = args;
   const inShape = x.shape;
   const r = inShape.length;
   if (reps.length !== r) throw new Error(`Tile (wasm): reps [${reps}] must have one entry per axis of x [${inShape}]`);

@@ -15,12 +15,16 @@ import { transposeLastTwo } from './mat-mul.ts';
 export function transposeFree(kernelName: 'BatchMatMul' | '_FusedMatMul', original: KernelFunc): KernelFunc {
   const wrapped: KernelFunc = (args) => {
     const attrs = args.attrs as { transposeA: boolean; transposeB: boolean };
-    if (kernelName === '_FusedMatMul' && batchOf(args.inputs as Record<string, TensorInfo>) > 1) return fusedAsComposite(args);
+    if (kernelName === '_FusedMatMul' && batchOf(args.inputs as Record<string, TensorInfo>) > 1)
+      return fusedAsComposite(args);
     if (!attrs.transposeA && !attrs.transposeB) return original(args);
     const backend = args.backend as unknown as WasmBackend;
     const inputs = { ...args.inputs } as Record<string, TensorInfo>;
     const temps: TensorInfo[] = [];
-    for (const [name, flag] of [['a', attrs.transposeA], ['b', attrs.transposeB]] as const) {
+    for (const [name, flag] of [
+      ['a', attrs.transposeA],
+      ['b', attrs.transposeB],
+    ] as const) {
       if (!flag) continue;
       const t = transposeLastTwo(inputs[name] as TensorInfo, backend);
       temps.push(t);
@@ -50,7 +54,12 @@ function batchOf(inputs: Record<string, TensorInfo>): number {
 export const fusedAsComposite: KernelFunc = (args) => {
   const backend = args.backend;
   const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
-  const { transposeA, transposeB, activation, leakyreluAlpha } = args.attrs as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha?: number };
+  const { transposeA, transposeB, activation, leakyreluAlpha } = args.attrs as {
+    transposeA: boolean;
+    transposeB: boolean;
+    activation: string;
+    leakyreluAlpha?: number;
+  };
   const run = (name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown> = {}) => {
     const kernel = tf.getKernel(name, 'wasm');
     if (kernel === undefined) throw new Error(`_FusedMatMul (wasm): no ${name} kernel`);
@@ -63,14 +72,28 @@ export const fusedAsComposite: KernelFunc = (args) => {
   };
   if (bias !== undefined) replace(run('Add', { a: out, b: bias }));
   switch (activation) {
-    case 'linear': break;
-    case 'relu': replace(run('Relu', { x: out })); break;
-    case 'relu6': replace(run('Relu6', { x: out })); break;
-    case 'elu': replace(run('Elu', { x: out })); break;
-    case 'sigmoid': replace(run('Sigmoid', { x: out })); break;
-    case 'leakyrelu': replace(run('LeakyRelu', { x: out }, { alpha: leakyreluAlpha ?? 0.2 })); break;
-    case 'prelu': replace(run('Prelu', { x: out, alpha: preluActivationWeights as TensorInfo })); break;
-    default: throw new Error(`_FusedMatMul (wasm): unknown activation '${activation}'`);
+    case 'linear':
+      break;
+    case 'relu':
+      replace(run('Relu', { x: out }));
+      break;
+    case 'relu6':
+      replace(run('Relu6', { x: out }));
+      break;
+    case 'elu':
+      replace(run('Elu', { x: out }));
+      break;
+    case 'sigmoid':
+      replace(run('Sigmoid', { x: out }));
+      break;
+    case 'leakyrelu':
+      replace(run('LeakyRelu', { x: out }, { alpha: leakyreluAlpha ?? 0.2 }));
+      break;
+    case 'prelu':
+      replace(run('Prelu', { x: out, alpha: preluActivationWeights as TensorInfo }));
+      break;
+    default:
+      throw new Error(`_FusedMatMul (wasm): unknown activation '${activation}'`);
   }
   return out;
 };

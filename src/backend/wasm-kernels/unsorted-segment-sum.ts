@@ -8,8 +8,16 @@ import type { WasmBackend } from './wasm-heap.ts';
  * out[s, ...] = sum of x[i, ...] over i with segmentIds[i] == s. `segmentIds` covers the leading
  * dimensions of x; ids outside [0, numSegments) are dropped, as on the CPU backend.
  */
-export function unsortedSegmentSumWasm(args: { inputs: { x: TensorInfo; segmentIds: TensorInfo }; backend: WasmBackend; attrs: { numSegments: number } }): TensorInfo {
-  const { inputs: { x, segmentIds }, backend, attrs: { numSegments } } = args;
+export function unsortedSegmentSumWasm(args: {
+  inputs: { x: TensorInfo; segmentIds: TensorInfo };
+  backend: WasmBackend;
+  attrs: { numSegments: number };
+}): TensorInfo {
+  const {
+    inputs: { x, segmentIds },
+    backend,
+    attrs: { numSegments },
+  } = args;
   if (segmentIds.dtype !== 'int32') {
     throw new Error(`UnsortedSegmentSum (wasm): segmentIds must be int32, got ${segmentIds.dtype}`);
   }
@@ -18,7 +26,9 @@ export function unsortedSegmentSumWasm(args: { inputs: { x: TensorInfo; segmentI
   }
   const idRank = segmentIds.shape.length;
   if (segmentIds.shape.some((d, i) => d !== x.shape[i])) {
-    throw new Error(`UnsortedSegmentSum (wasm): segmentIds shape [${segmentIds.shape}] must be a prefix of x shape [${x.shape}]`);
+    throw new Error(
+      `UnsortedSegmentSum (wasm): segmentIds shape [${segmentIds.shape}] must be a prefix of x shape [${x.shape}]`,
+    );
   }
   const inner = x.shape.slice(idRank).reduce((a, b) => a * b, 1);
   const outShape = [numSegments, ...x.shape.slice(idRank)];

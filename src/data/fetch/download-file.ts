@@ -54,7 +54,10 @@ const log = createLogger('download');
 /** A transfer that stopped part-way; the bytes so far stay in `.part`. */
 class Interrupted extends Error {
   override readonly name = 'Interrupted';
-  constructor(message: string, readonly total: number | undefined) {
+  constructor(
+    message: string,
+    readonly total: number | undefined,
+  ) {
     super(message);
   }
 }
@@ -64,17 +67,21 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
   checkUrl(url);
   if (options.checksum !== undefined) checkChecksum(options.checksum);
   const retries = options.retries ?? 3;
-  if (!Number.isInteger(retries) || retries < 0) throw new Error(`downloadFile(): retries must be a whole number >= 0, got ${retries}`);
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new Error(`downloadFile(): retries must be a whole number >= 0, got ${retries}`);
   const part = `${to}.part`;
   await mkdir(dirname(to), { recursive: true });
 
-  if (await sizeOf(to) !== undefined) {
-    if (options.checksum === undefined) return { path: to, bytes: (await sizeOf(to)) as number, resumedFrom: 0, alreadyThere: true };
+  if ((await sizeOf(to)) !== undefined) {
+    if (options.checksum === undefined)
+      return { path: to, bytes: (await sizeOf(to)) as number, resumedFrom: 0, alreadyThere: true };
     const digest = await fileDigest(to, options.checksum.algorithm);
     if (digest === options.checksum.value.toLowerCase()) {
       return { path: to, bytes: (await sizeOf(to)) as number, resumedFrom: 0, alreadyThere: true, digest };
     }
-    log.warn(`${to} is there but its ${options.checksum.algorithm} is ${digest}, not ${options.checksum.value}; downloading it again`);
+    log.warn(
+      `${to} is there but its ${options.checksum.algorithm} is ${digest}, not ${options.checksum.value}; downloading it again`,
+    );
     await rm(to, { force: true });
   }
 
@@ -94,10 +101,15 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
       failures = have > before ? 1 : failures + 1;
       before = have;
       if (failures > retries) {
-        throw new UserError(`download of ${url} stopped after ${have} bytes${total === undefined ? '' : ` of ${total}`}: ${err.message}`,
-          `The bytes so far are kept in ${part}; run the same command again to resume.`, { cause: err });
+        throw new UserError(
+          `download of ${url} stopped after ${have} bytes${total === undefined ? '' : ` of ${total}`}: ${err.message}`,
+          `The bytes so far are kept in ${part}; run the same command again to resume.`,
+          { cause: err },
+        );
       }
-      log.warn(`download of ${url} stopped after ${have} bytes (${err.message}); resuming (try ${failures} of ${retries})`);
+      log.warn(
+        `download of ${url} stopped after ${have} bytes (${err.message}); resuming (try ${failures} of ${retries})`,
+      );
       await delay(options.retryDelayMs ?? 1000, options.signal);
     }
   }
@@ -108,8 +120,10 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
     digest = await fileDigest(part, options.checksum.algorithm);
     if (digest !== options.checksum.value.toLowerCase()) {
       await rm(part, { force: true });
-      throw new UserError(`checksum mismatch for ${url}: expected ${options.checksum.algorithm} ${options.checksum.value.toLowerCase()}, got ${digest}; the download was deleted`,
-        'Run the command again to download it afresh; if it repeats, the file at that address is not the one published (a changed file or a bad mirror).');
+      throw new UserError(
+        `checksum mismatch for ${url}: expected ${options.checksum.algorithm} ${options.checksum.value.toLowerCase()}, got ${digest}; the download was deleted`,
+        'Run the command again to download it afresh; if it repeats, the file at that address is not the one published (a changed file or a bad mirror).',
+      );
     }
   }
   const handle = await open(part, 'r+');
@@ -127,14 +141,23 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
  * ignores the range). Returns the full size. Throws Interrupted when the connection drops or
  * the body ends short, a UserError for what retrying cannot fix.
  */
-async function transfer(url: string, part: string, options: DownloadFileOptions, knownTotal: number | undefined): Promise<number> {
+async function transfer(
+  url: string,
+  part: string,
+  options: DownloadFileOptions,
+  knownTotal: number | undefined,
+): Promise<number> {
   let offset = (await sizeOf(part)) ?? 0;
   if (knownTotal !== undefined && offset === knownTotal) return knownTotal;
   const headers: Record<string, string> = { 'accept-encoding': 'identity' };
   if (offset > 0) headers['range'] = `bytes=${offset}-`;
   let response: Response;
   try {
-    response = await fetch(url, { headers, redirect: 'follow', ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    response = await fetch(url, {
+      headers,
+      redirect: 'follow',
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
   } catch (err) {
     if (options.signal?.aborted) throw err;
     // A connection dropped before the headers is as transient as one dropped in the body.
@@ -148,8 +171,10 @@ async function transfer(url: string, part: string, options: DownloadFileOptions,
     const range = parseContentRange(response.headers.get('content-range'));
     if (range === undefined || range.start !== offset) {
       await response.body?.cancel();
-      throw new UserError(`download of ${url}: the server answered the range request from byte ${offset} with '${response.headers.get('content-range') ?? 'no Content-Range'}'`,
-        `Delete ${part} and run the command again to download the whole file.`);
+      throw new UserError(
+        `download of ${url}: the server answered the range request from byte ${offset} with '${response.headers.get('content-range') ?? 'no Content-Range'}'`,
+        `Delete ${part} and run the command again to download the whole file.`,
+      );
     }
     total = range.total;
     append = true;
@@ -163,13 +188,19 @@ async function transfer(url: string, part: string, options: DownloadFileOptions,
     await response.body?.cancel();
     const range = parseContentRange(response.headers.get('content-range'));
     if (range?.total === offset) return offset;
-    log.warn(`${url}: ${part} (${offset} bytes) does not match the file on the server${range?.total === undefined ? '' : ` (${range.total} bytes)`}; starting again`);
+    log.warn(
+      `${url}: ${part} (${offset} bytes) does not match the file on the server${range?.total === undefined ? '' : ` (${range.total} bytes)`}; starting again`,
+    );
     await rm(part, { force: true });
     return transfer(url, part, options, undefined);
   } else {
     await response.body?.cancel();
-    throw new UserError(`download of ${url} failed: HTTP ${response.status} ${response.statusText}`,
-      response.status === 404 ? 'The publisher may have moved the file: check the data set\'s homepage (`motionfuse datasets info NAME`).' : 'Try again later; if it persists, check the address in a browser.');
+    throw new UserError(
+      `download of ${url} failed: HTTP ${response.status} ${response.statusText}`,
+      response.status === 404
+        ? "The publisher may have moved the file: check the data set's homepage (`motionfuse datasets info NAME`)."
+        : 'Try again later; if it persists, check the address in a browser.',
+    );
   }
   if (response.body === null) throw new Interrupted('the response had no body', total);
 
@@ -183,16 +214,29 @@ async function transfer(url: string, part: string, options: DownloadFileOptions,
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), counter, createWriteStream(part, { flags: append ? 'a' : 'w' }));
+    await pipeline(
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+      counter,
+      createWriteStream(part, { flags: append ? 'a' : 'w' }),
+    );
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    if (isLocalWriteError(err)) throw new UserError(`cannot write ${part}: ${errorMessage(err)}`, 'Check the free space and permissions of the download folder.', { cause: err });
+    if (isLocalWriteError(err))
+      throw new UserError(
+        `cannot write ${part}: ${errorMessage(err)}`,
+        'Check the free space and permissions of the download folder.',
+        { cause: err },
+      );
     throw new Interrupted(describeCause(err), total);
   }
-  if (total !== undefined && received < total) throw new Interrupted(`the connection closed at byte ${received} of ${total}`, total);
+  if (total !== undefined && received < total)
+    throw new Interrupted(`the connection closed at byte ${received} of ${total}`, total);
   if (total !== undefined && received > total) {
     await rm(part, { force: true });
-    throw new UserError(`download of ${url} gave ${received} bytes, more than the ${total} announced; the download was deleted`, 'Run the command again.');
+    throw new UserError(
+      `download of ${url} gave ${received} bytes, more than the ${total} announced; the download was deleted`,
+      'Run the command again.',
+    );
   }
   return received;
 }
@@ -208,16 +252,38 @@ function parseContentRange(header: string | null): { start?: number; total?: num
   };
 }
 
-const RETRYABLE_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const TLS_CODES = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const RETRYABLE_CODES = new Set([
+  'UND_ERR_SOCKET',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 function networkError(url: string, err: unknown): UserError {
   const code = causeCode(err);
   if (code !== undefined && TLS_CODES.has(code)) {
-    return new UserError(`download of ${url} failed: the server's certificate could not be verified (${code})`,
-      'Some publishers send an incomplete certificate chain: save the missing intermediate certificate as PEM and set NODE_EXTRA_CA_CERTS to that file, or download the file yourself into the download folder and run the command again.', { cause: err });
+    return new UserError(
+      `download of ${url} failed: the server's certificate could not be verified (${code})`,
+      'Some publishers send an incomplete certificate chain: save the missing intermediate certificate as PEM and set NODE_EXTRA_CA_CERTS to that file, or download the file yourself into the download folder and run the command again.',
+      { cause: err },
+    );
   }
-  return new UserError(`download of ${url} failed: ${describeCause(err)}`, 'Check the network connection and the address; run the command again to resume.', { cause: err });
+  return new UserError(
+    `download of ${url} failed: ${describeCause(err)}`,
+    'Check the network connection and the address; run the command again to resume.',
+    { cause: err },
+  );
 }
 
 function causeCode(err: unknown): string | undefined {
@@ -231,9 +297,15 @@ function causeCode(err: unknown): string | undefined {
 /** The innermost message (fetch wraps the socket's error in 'fetch failed' / 'terminated'). */
 function describeCause(err: unknown): string {
   const messages: string[] = [];
-  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; e = e instanceof Error ? e.cause : undefined, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e !== undefined && e !== null && depth < 5;
+    e = e instanceof Error ? e.cause : undefined, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
-    messages.push(`${errorMessage(e)}${typeof code === 'string' && !errorMessage(e).includes(code) ? ` (${code})` : ''}`);
+    messages.push(
+      `${errorMessage(e)}${typeof code === 'string' && !errorMessage(e).includes(code) ? ` (${code})` : ''}`,
+    );
   }
   return messages.join(': ');
 }
@@ -241,7 +313,9 @@ function describeCause(err: unknown): string {
 function isLocalWriteError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   const syscall = (err as { syscall?: unknown }).syscall;
-  return typeof code === 'string' && ['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT'].includes(code) && syscall !== 'read';
+  return (
+    typeof code === 'string' && ['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'EDQUOT'].includes(code) && syscall !== 'read'
+  );
 }
 
 function checkUrl(url: string): void {
@@ -251,15 +325,21 @@ function checkUrl(url: string): void {
   } catch {
     throw new UserError(`downloadFile(): not an address: '${url}'`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UserError(`downloadFile(): only http and https addresses can be downloaded, got '${url}'`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UserError(`downloadFile(): only http and https addresses can be downloaded, got '${url}'`);
 }
 
 const DIGEST_LENGTH = { sha256: 64, sha1: 40, md5: 32 } as const;
 
 function checkChecksum({ algorithm, value }: DownloadChecksum): void {
-  if (!(algorithm in DIGEST_LENGTH)) throw new Error(`downloadFile(): checksum.algorithm must be one of ${Object.keys(DIGEST_LENGTH).join(', ')}, got '${String(algorithm)}'`);
+  if (!(algorithm in DIGEST_LENGTH))
+    throw new Error(
+      `downloadFile(): checksum.algorithm must be one of ${Object.keys(DIGEST_LENGTH).join(', ')}, got '${String(algorithm)}'`,
+    );
   if (!new RegExp(`^[0-9a-fA-F]{${DIGEST_LENGTH[algorithm]}}$`).test(value)) {
-    throw new Error(`downloadFile(): checksum.value must be ${DIGEST_LENGTH[algorithm]} hex digits for ${algorithm}, got '${value}'`);
+    throw new Error(
+      `downloadFile(): checksum.value must be ${DIGEST_LENGTH[algorithm]} hex digits for ${algorithm}, got '${value}'`,
+    );
   }
 }
 
@@ -283,9 +363,13 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

@@ -47,13 +47,21 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const MADE_ON_UNIX = 3;
 
-export async function extractZip(zipPath: string, targetDir: string, options: ExtractZipOptions = {}): Promise<ExtractZipResult> {
+export async function extractZip(
+  zipPath: string,
+  targetDir: string,
+  options: ExtractZipOptions = {},
+): Promise<ExtractZipResult> {
   const target = resolve(targetDir);
   let zip: ZipFile;
   try {
     zip = await yauzl.openPromise(zipPath, { decodeStrings: false, validateEntrySizes: true, autoClose: false });
   } catch (err) {
-    throw new UserError(`${zipPath} is not a readable zip archive: ${errorMessage(err)}`, 'The download may be incomplete or damaged: delete it and fetch it again.', { cause: err });
+    throw new UserError(
+      `${zipPath} is not a readable zip archive: ${errorMessage(err)}`,
+      'The download may be incomplete or damaged: delete it and fetch it again.',
+      { cause: err },
+    );
   }
   try {
     const entries: CheckedEntry[] = [];
@@ -61,7 +69,11 @@ export async function extractZip(zipPath: string, targetDir: string, options: Ex
       for await (const entry of zip.eachEntry()) entries.push(checkEntry(zipPath, entry));
     } catch (err) {
       if (err instanceof UserError) throw err;
-      throw new UserError(`${zipPath}: the archive's directory is damaged: ${errorMessage(err)}`, 'Delete it and fetch it again.', { cause: err });
+      throw new UserError(
+        `${zipPath}: the archive's directory is damaged: ${errorMessage(err)}`,
+        'Delete it and fetch it again.',
+        { cause: err },
+      );
     }
 
     await mkdir(target, { recursive: true });
@@ -92,8 +104,11 @@ export async function extractZip(zipPath: string, targetDir: string, options: Ex
 /** The entry's safe relative path, or a UserError naming it and why it is refused. */
 function checkEntry(zipPath: string, entry: Entry): CheckedEntry {
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
-  const refuse = (reason: string) => new UserError(`${zipPath}: refusing zip entry '${name}': ${reason}; nothing was extracted`,
-    'The archive is not safe to unpack as it is: check where it came from, and fetch it again from the publisher.');
+  const refuse = (reason: string) =>
+    new UserError(
+      `${zipPath}: refusing zip entry '${name}': ${reason}; nothing was extracted`,
+      'The archive is not safe to unpack as it is: check where it came from, and fetch it again from the publisher.',
+    );
   if (name === '' || name.includes('\0')) throw refuse('an empty name or a NUL character in the name');
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || isAbsolute(name)) throw refuse('an absolute path');
   const normalised = posix.normalize(name);
@@ -102,7 +117,8 @@ function checkEntry(zipPath: string, entry: Entry): CheckedEntry {
   if (kind === 'symlink') throw refuse('it is a symbolic link');
   if (kind === 'special') throw refuse('it is a special file (device, fifo or socket)');
   if (entry.isEncrypted()) throw refuse('it is encrypted');
-  if (!entry.canDecodeFileData()) throw refuse(`compression method ${entry.compressionMethod} is not supported (only stored and deflate)`);
+  if (!entry.canDecodeFileData())
+    throw refuse(`compression method ${entry.compressionMethod} is not supported (only stored and deflate)`);
   const path = normalised.replace(/\/+$/, '');
   const folder = name.endsWith('/') || kind === 'folder';
   if (path === '.' || path === '') {
@@ -129,11 +145,19 @@ async function checkInside(zipPath: string, path: string, folder: string, realTa
   const real = await realpath(folder);
   const rel = relative(realTarget, real);
   if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) return;
-  throw new UserError(`${zipPath}: refusing zip entry '${path}': ${folder} leads outside the target folder (through a symbolic link on disk)`,
-    'Remove the symbolic link from the target folder, or unpack into an empty folder.');
+  throw new UserError(
+    `${zipPath}: refusing zip entry '${path}': ${folder} leads outside the target folder (through a symbolic link on disk)`,
+    'Remove the symbolic link from the target folder, or unpack into an empty folder.',
+  );
 }
 
-async function writeEntry(zip: ZipFile, entry: Entry, zipPath: string, path: string, destination: string): Promise<number> {
+async function writeEntry(
+  zip: ZipFile,
+  entry: Entry,
+  zipPath: string,
+  path: string,
+  destination: string,
+): Promise<number> {
   const partial = `${destination}.unzipping`;
   let bytes = 0;
   let crc = 0;
@@ -145,11 +169,16 @@ async function writeEntry(zip: ZipFile, entry: Entry, zipPath: string, path: str
     });
     await pipeline(stream, createWriteStream(partial));
     // yauzl checks sizes, not CRCs: without a published checksum, this is what catches damaged data.
-    if (crc >>> 0 !== entry.crc32 >>> 0) throw new Error(`CRC-32 ${hex(crc)} differs from the archive's ${hex(entry.crc32)}`);
+    if (crc >>> 0 !== entry.crc32 >>> 0)
+      throw new Error(`CRC-32 ${hex(crc)} differs from the archive's ${hex(entry.crc32)}`);
     await rename(partial, destination);
   } catch (err) {
     await rm(partial, { force: true });
-    throw new UserError(`${zipPath}: cannot unpack '${path}': ${errorMessage(err)}`, 'The archive is damaged (or the disk full): delete it and fetch it again.', { cause: err });
+    throw new UserError(
+      `${zipPath}: cannot unpack '${path}': ${errorMessage(err)}`,
+      'The archive is damaged (or the disk full): delete it and fetch it again.',
+      { cause: err },
+    );
   }
   return bytes;
 }

@@ -70,9 +70,13 @@ export async function fetchDatasetEntry(entry: DatasetEntry, options: FetchOptio
   const emit = options.onEvent ?? (() => {});
   if (entry.acquisition !== 'downloadable') {
     emit({ type: 'not-downloadable', entry });
-    throw new UserError(`${name} cannot be fetched: ${entry.acquisition === 'generated' ? 'it is generated, not downloaded' : 'its data come from the user'}`, 'Follow the steps printed above.');
+    throw new UserError(
+      `${name} cannot be fetched: ${entry.acquisition === 'generated' ? 'it is generated, not downloaded' : 'its data come from the user'}`,
+      'Follow the steps printed above.',
+    );
   }
-  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) throw new UserError(`--retries must be a whole number >= 0, got ${options.retries}`);
+  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0))
+    throw new UserError(`--retries must be a whole number >= 0, got ${options.retries}`);
   const files = pickFiles(entry, options.only);
   const folder = options.to === undefined ? defaultDownloadFolder(name) : resolve(options.to);
   const base = options.baseUrl ?? (process.env['MOTIONFUSE_FETCH_BASE_URL'] || undefined);
@@ -82,7 +86,9 @@ export async function fetchDatasetEntry(entry: DatasetEntry, options: FetchOptio
     let progress: Progress | undefined;
     try {
       const result = await downloadFile({
-        url, to: path, retries: options.retries ?? 3,
+        url,
+        to: path,
+        retries: options.retries ?? 3,
         ...(file.checksum === undefined ? {} : { checksum: file.checksum }),
         onProgress: (received, total) => {
           progress ??= startProgress({ label: file.name, total: total === undefined ? 0 : mib(total), unit: 'MiB' });
@@ -97,7 +103,13 @@ export async function fetchDatasetEntry(entry: DatasetEntry, options: FetchOptio
     }
     if (file.archive === 'zip' && options.extract !== false) await unpackOnce(path, folder, emit);
   }
-  return { entry, folder, defaultFolder: defaultDownloadFolder(name), files, rars: files.filter((f) => f.archive === 'rar') };
+  return {
+    entry,
+    folder,
+    defaultFolder: defaultDownloadFolder(name),
+    files,
+    rars: files.filter((f) => f.archive === 'rar'),
+  };
 }
 
 /** The files a fetch gets: those named in `only`, else all but the optional ones. */
@@ -105,7 +117,11 @@ function pickFiles(entry: DatasetEntry, only: readonly string[] | undefined): Da
   if (only === undefined || only.length === 0) return entry.files.filter((f) => f.optional !== true);
   return only.map((name) => {
     const file = entry.files.find((f) => f.name === name);
-    if (file === undefined) throw new UserError(`${entry.name} has no file '${name}'`, `its files: ${entry.files.map((f) => f.name).join(', ')}`);
+    if (file === undefined)
+      throw new UserError(
+        `${entry.name} has no file '${name}'`,
+        `its files: ${entry.files.map((f) => f.name).join(', ')}`,
+      );
     return file;
   });
 }
@@ -132,7 +148,11 @@ async function unpackOnce(zipPath: string, folder: string, emit: (event: FetchEv
   try {
     const result = await extractZip(zipPath, folder, {
       onEntry: (done, total) => {
-        progress ??= startProgress({ label: `unpacking ${zipPath.split(/[\\/]/).pop() ?? ''}`, total, unit: 'entries' });
+        progress ??= startProgress({
+          label: `unpacking ${zipPath.split(/[\\/]/).pop() ?? ''}`,
+          total,
+          unit: 'entries',
+        });
         progress.update(done);
       },
     });

@@ -21,8 +21,12 @@ export const XDF_STREAMS = {
 } as const;
 
 export const IMU_CHANNEL_LABELS = [
-  { label: 'acc_x', unit: 'm/s^2', type: 'Acc' }, { label: 'acc_y', unit: 'm/s^2', type: 'Acc' }, { label: 'acc_z', unit: 'm/s^2', type: 'Acc' },
-  { label: 'gyro_x', unit: 'rad/s', type: 'Gyro' }, { label: 'gyro_y', unit: 'rad/s', type: 'Gyro' }, { label: 'gyro_z', unit: 'rad/s', type: 'Gyro' },
+  { label: 'acc_x', unit: 'm/s^2', type: 'Acc' },
+  { label: 'acc_y', unit: 'm/s^2', type: 'Acc' },
+  { label: 'acc_z', unit: 'm/s^2', type: 'Acc' },
+  { label: 'gyro_x', unit: 'rad/s', type: 'Gyro' },
+  { label: 'gyro_y', unit: 'rad/s', type: 'Gyro' },
+  { label: 'gyro_z', unit: 'rad/s', type: 'Gyro' },
 ] as const;
 
 /** What take.json holds. */

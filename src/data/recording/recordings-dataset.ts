@@ -23,18 +23,31 @@ export type RecordingsOptions = z.output<typeof RECORDINGS_OPTIONS_SCHEMA>;
 
 export function recordingsDataset(options: RecordingsOptions): DatasetAdapter {
   const root = resolve(options.root);
-  const takes = findTakes(root, 4).map((dir) => ({ dir, take: JSON.parse(readFileSync(join(dir, RECORDING_FILES.take), 'utf8')) as TakeFile }));
-  if (takes.length === 0) throw new UserError(`dataset.root: no recording (a folder with ${RECORDING_FILES.take}) under ${root}`, 'Point it at the folder `motionfuse simulate --out` or a lab session wrote.');
+  const takes = findTakes(root, 4).map((dir) => ({
+    dir,
+    take: JSON.parse(readFileSync(join(dir, RECORDING_FILES.take), 'utf8')) as TakeFile,
+  }));
+  if (takes.length === 0)
+    throw new UserError(
+      `dataset.root: no recording (a folder with ${RECORDING_FILES.take}) under ${root}`,
+      'Point it at the folder `motionfuse simulate --out` or a lab session wrote.',
+    );
   const labels = [...new Set(takes.map((t) => t.take.label))].sort();
   const classes = options.classes ?? labels;
   const unknown = labels.filter((l) => !classes.includes(l));
-  if (unknown.length > 0) throw new UserError(`dataset.classes does not list ${unknown.join(', ')}, found under ${root}`);
+  if (unknown.length > 0)
+    throw new UserError(`dataset.classes does not list ${unknown.join(', ')}, found under ${root}`);
   let ffmpeg: Promise<string> | undefined;
   return {
     name: 'recordings',
     classes,
     async list(): Promise<SampleRef[]> {
-      return takes.map(({ dir, take }) => ({ id: take.id, label: take.label, ...(take.subject === undefined ? {} : { subject: take.subject }), meta: { dir: relative(root, dir) } }));
+      return takes.map(({ dir, take }) => ({
+        id: take.id,
+        label: take.label,
+        ...(take.subject === undefined ? {} : { subject: take.subject }),
+        meta: { dir: relative(root, dir) },
+      }));
     },
     async load(ref: SampleRef): Promise<Sample> {
       ffmpeg ??= locateFfmpeg().then((f) => f.path);
@@ -49,5 +62,9 @@ export function recordingsDataset(options: RecordingsOptions): DatasetAdapter {
 function findTakes(dir: string, depth: number): string[] {
   if (existsSync(join(dir, RECORDING_FILES.take))) return [dir];
   if (depth === 0) return [];
-  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort().flatMap((name) => findTakes(join(dir, name), depth - 1));
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .flatMap((name) => findTakes(join(dir, name), depth - 1));
 }

@@ -4,7 +4,8 @@ import { RECORDINGS_OPTIONS_SCHEMA, recordingsDataset, type RecordingsOptions } 
 /** A folder of recordings in the data-set registry: options, adapter, and where the data comes from. */
 export const RECORDINGS_ENTRY: DatasetEntry = {
   name: 'recordings',
-  describe: 'a folder of recordings in the motionfuse layout (what `motionfuse simulate --out` writes and lab sessions record)',
+  describe:
+    'a folder of recordings in the motionfuse layout (what `motionfuse simulate --out` writes and lab sessions record)',
   options: RECORDINGS_OPTIONS_SCHEMA,
   create: (options) => recordingsDataset(RECORDINGS_OPTIONS_SCHEMA.parse(options) as RecordingsOptions),
   title: 'motionfuse recordings (your own sessions)',

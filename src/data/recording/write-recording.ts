@@ -5,7 +5,13 @@ import type { Sample } from '../../core/sample.ts';
 import type { ImuStream, PoseStream, VideoStream } from '../../core/stream.ts';
 import { writeXdfFile, type XdfStreamData } from '../../formats/xdf/encode-xdf.ts';
 import { LOSSLESS_VIDEO_CODEC, writeLosslessVideo } from '../../video/lossless-video.ts';
-import { IMU_CHANNEL_LABELS, RECORDING_FILES, RECORDING_FORMAT, XDF_STREAMS, type TakeFile } from './recording-layout.ts';
+import {
+  IMU_CHANNEL_LABELS,
+  RECORDING_FILES,
+  RECORDING_FORMAT,
+  XDF_STREAMS,
+  type TakeFile,
+} from './recording-layout.ts';
 
 export interface WriteRecordingOptions {
   /** ffmpeg binary (locateFfmpeg); needed when the sample has decoded video. */
@@ -26,7 +32,8 @@ export async function writeRecording(dir: string, sample: Sample, options: Write
   await mkdir(partial, { recursive: true });
   try {
     const videos = sample.streams.filter((s): s is VideoStream => s.kind === 'video');
-    if (videos.length > 1) throw new Error(`writeRecording(): sample ${sample.id} has ${videos.length} video streams; the layout holds one`);
+    if (videos.length > 1)
+      throw new Error(`writeRecording(): sample ${sample.id} has ${videos.length} video streams; the layout holds one`);
     const xdf: XdfStreamData[] = [];
     const streams: TakeFile['streams'] = [];
     for (const stream of sample.streams) {
@@ -46,9 +53,19 @@ export async function writeRecording(dir: string, sample: Sample, options: Write
     // Streams are found again by name: two of one name could not be told apart.
     const names = xdf.map((x) => x.info.name);
     const clash = names.find((n, i) => names.indexOf(n) !== i);
-    if (clash !== undefined) throw new Error(`writeRecording(): sample ${sample.id} has two streams named '${clash}' (IMU streams are named by sensorId)`);
+    if (clash !== undefined)
+      throw new Error(
+        `writeRecording(): sample ${sample.id} has two streams named '${clash}' (IMU streams are named by sensorId)`,
+      );
     await writeXdfFile(join(partial, RECORDING_FILES.xdf), xdf);
-    const take: TakeFile = { format: RECORDING_FORMAT, id: sample.id, label: sample.label, events: sample.events ?? [], meta: sample.meta, streams };
+    const take: TakeFile = {
+      format: RECORDING_FORMAT,
+      id: sample.id,
+      label: sample.label,
+      events: sample.events ?? [],
+      meta: sample.meta,
+      streams,
+    };
     if (sample.subject !== undefined) take.subject = sample.subject;
     if (options.provenance !== undefined) take.provenance = options.provenance;
     await writeJsonAtomic(join(partial, RECORDING_FILES.take), take);
@@ -60,14 +77,26 @@ export async function writeRecording(dir: string, sample: Sample, options: Write
 }
 
 async function writeVideo(dir: string, stream: VideoStream, ffmpeg: string | undefined): Promise<XdfStreamData> {
-  if (stream.decoded === undefined) throw new Error('writeRecording(): only decoded video can be written (this stream is a lazy file reference)');
+  if (stream.decoded === undefined)
+    throw new Error('writeRecording(): only decoded video can be written (this stream is a lazy file reference)');
   if (ffmpeg === undefined) throw new Error('writeRecording(): the sample has video; pass options.ffmpeg');
   const { width, height, channels } = stream.decoded;
   await writeLosslessVideo(ffmpeg, join(dir, RECORDING_FILES.video), stream.decoded, stream.rate);
   return {
     info: {
-      name: XDF_STREAMS.video.name, type: XDF_STREAMS.video.type, channelCount: 1, nominalSrate: stream.rate, channelFormat: 'int32',
-      desc: { file: RECORDING_FILES.video, codec: LOSSLESS_VIDEO_CODEC, width, height, colour_channels: channels, channels: { channel: [{ label: 'frame', unit: 'index' }] } },
+      name: XDF_STREAMS.video.name,
+      type: XDF_STREAMS.video.type,
+      channelCount: 1,
+      nominalSrate: stream.rate,
+      channelFormat: 'int32',
+      desc: {
+        file: RECORDING_FILES.video,
+        codec: LOSSLESS_VIDEO_CODEC,
+        width,
+        height,
+        colour_channels: channels,
+        channels: { channel: [{ label: 'frame', unit: 'index' }] },
+      },
     },
     timestamps: stream.t,
     values: Int32Array.from({ length: stream.t.length }, (_, i) => i),
@@ -94,7 +123,11 @@ function poseXdf(stream: PoseStream): XdfStreamData {
   ]).flat();
   return {
     info: {
-      name: XDF_STREAMS.pose.name, type: stream.dims === 2 ? XDF_STREAMS.pose.type : 'Pose3D', channelCount: joints * per, nominalSrate: stream.rate, channelFormat: 'float32',
+      name: XDF_STREAMS.pose.name,
+      type: stream.dims === 2 ? XDF_STREAMS.pose.type : 'Pose3D',
+      channelCount: joints * per,
+      nominalSrate: stream.rate,
+      channelFormat: 'float32',
       desc: { joints: stream.joints, dims: stream.dims, score: stream.score !== undefined, channels: { channel } },
     },
     timestamps: stream.t,
@@ -105,8 +138,17 @@ function poseXdf(stream: PoseStream): XdfStreamData {
 function imuXdf(stream: ImuStream): XdfStreamData {
   return {
     info: {
-      name: stream.sensorId, type: XDF_STREAMS.imuType, channelCount: 6, nominalSrate: stream.rate, channelFormat: 'float32', sourceId: stream.sensorId,
-      desc: { placement: stream.placement, clock: typeof stream.meta['clock'] === 'string' ? stream.meta['clock'] : 'session', channels: { channel: IMU_CHANNEL_LABELS.map((c) => ({ ...c })) } },
+      name: stream.sensorId,
+      type: XDF_STREAMS.imuType,
+      channelCount: 6,
+      nominalSrate: stream.rate,
+      channelFormat: 'float32',
+      sourceId: stream.sensorId,
+      desc: {
+        placement: stream.placement,
+        clock: typeof stream.meta['clock'] === 'string' ? stream.meta['clock'] : 'session',
+        channels: { channel: IMU_CHANNEL_LABELS.map((c) => ({ ...c })) },
+      },
     },
     timestamps: stream.t,
     values: stream.data,
@@ -117,9 +159,17 @@ function imuXdf(stream: ImuStream): XdfStreamData {
 function markersXdf(events: NonNullable<Sample['events']>): XdfStreamData {
   const sorted = [...events].sort((a, b) => (a.t as number) - (b.t as number));
   return {
-    info: { name: XDF_STREAMS.markers.name, type: XDF_STREAMS.markers.type, channelCount: 1, nominalSrate: 0, channelFormat: 'string' },
+    info: {
+      name: XDF_STREAMS.markers.name,
+      type: XDF_STREAMS.markers.type,
+      channelCount: 1,
+      nominalSrate: 0,
+      channelFormat: 'string',
+    },
     timestamps: Float64Array.from(sorted, (e) => e.t as number),
-    values: sorted.map((e) => (e.value === undefined ? e.name : `${e.name} ${e.value}${e.unit === undefined ? '' : ` ${e.unit}`}`)),
+    values: sorted.map((e) =>
+      e.value === undefined ? e.name : `${e.name} ${e.value}${e.unit === undefined ? '' : ` ${e.unit}`}`,
+    ),
   };
 }
 

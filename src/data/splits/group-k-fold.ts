@@ -24,7 +24,9 @@ export function groupKFold(refs: readonly SampleRef[], k: number, rng: SeededRan
   }
   if (groups.size < k) throw new Error(`groupKFold(): ${groups.size} subjects cannot fill ${k} folds`);
   // Shuffle, then a stable sort by size: equal-sized groups keep their shuffled order.
-  const order = rng.shuffle([...groups.keys()].sort()).sort((a, b) => (groups.get(b) as string[]).length - (groups.get(a) as string[]).length);
+  const order = rng
+    .shuffle([...groups.keys()].sort())
+    .sort((a, b) => (groups.get(b) as string[]).length - (groups.get(a) as string[]).length);
   const testOf: string[][] = Array.from({ length: k }, () => []);
   for (const g of order) {
     let target = 0;

@@ -23,7 +23,11 @@ export function stratifiedKFold(refs: readonly SampleRef[], k: number, rng: Seed
     }
   }
   const all = refs.map((r) => r.id);
-  return testOf.map((held, index) => ({ index, train: all.filter((id) => !held.has(id)), test: all.filter((id) => held.has(id)) }));
+  return testOf.map((held, index) => ({
+    index,
+    train: all.filter((id) => !held.has(id)),
+    test: all.filter((id) => held.has(id)),
+  }));
 }
 
 /**
@@ -31,14 +35,21 @@ export function stratifiedKFold(refs: readonly SampleRef[], k: number, rng: Seed
  * protocol) as folds over `refs`: an id a split names that is not among the refs is skipped (a
  * missing clip), and a sample on both sides of one split is an error.
  */
-export function givenSplits(refs: readonly SampleRef[], splits: readonly { train: readonly string[]; test: readonly string[] }[]): Fold[] {
+export function givenSplits(
+  refs: readonly SampleRef[],
+  splits: readonly { train: readonly string[]; test: readonly string[] }[],
+): Fold[] {
   const known = new Set(refs.map((r) => r.id));
   return splits.map((split, index) => {
     const test = new Set(split.test.filter((id) => known.has(id)));
     const both = split.train.find((id) => test.has(id));
-    if (both !== undefined) throw new Error(`split ${index + 1}: sample '${both}' is in both its training and its test list`);
+    if (both !== undefined)
+      throw new Error(`split ${index + 1}: sample '${both}' is in both its training and its test list`);
     const fold: Fold = { index, train: split.train.filter((id) => known.has(id)), test: [...test] };
-    if (fold.train.length === 0 || fold.test.length === 0) throw new Error(`split ${index + 1}: no ${fold.train.length === 0 ? 'training' : 'test'} sample of it is in the data set`);
+    if (fold.train.length === 0 || fold.test.length === 0)
+      throw new Error(
+        `split ${index + 1}: no ${fold.train.length === 0 ? 'training' : 'test'} sample of it is in the data set`,
+      );
     return fold;
   });
 }

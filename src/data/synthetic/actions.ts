@@ -13,7 +13,18 @@ export type { Style } from './actions/program-context.ts';
  * the same dip, a lunge), travelling actions and ball skills. Each is a motion program: phases
  * between key poses, shaped by the subject's style and varied per take; durations in seconds.
  */
-export const ACTIONS = ['jump', 'hop', 'squat', 'lunge', 'sprint_start', 'run', 'throw', 'catch', 'pass', 'kick'] as const;
+export const ACTIONS = [
+  'jump',
+  'hop',
+  'squat',
+  'lunge',
+  'sprint_start',
+  'run',
+  'throw',
+  'catch',
+  'pass',
+  'kick',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export function drawStyle(rng: SeededRandom): Style {
@@ -41,6 +52,7 @@ const PROGRAMS: Record<Action, (ctx: ProgramContext) => Phase[]> = {
 /** The phases of one take of `action`, starting from `standingPose()`. */
 export function actionProgram(action: Action, style: Style, dims: BodyDimensions, rng: SeededRandom): Phase[] {
   const program = PROGRAMS[action];
-  if (program === undefined) throw new Error(`actionProgram(): unknown action '${String(action)}'; known: ${ACTIONS.join(', ')}`);
+  if (program === undefined)
+    throw new Error(`actionProgram(): unknown action '${String(action)}'; known: ${ACTIONS.join(', ')}`);
   return program(programContext(dims, style, rng));
 }

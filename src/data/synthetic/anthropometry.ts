@@ -32,9 +32,9 @@ export function bodyDimensions(height: number, build = 1): BodyDimensions {
     height: h,
     trunk: 0.288 * h, // hip centre (0.530 H) to shoulder height (0.818 H)
     neck: 0.052 * h,
-    head: 0.130 * h, // neck top (chin level, 0.870 H) to the top of the head
-    shoulderHalfWidth: 0.259 * h / 2 * build,
-    hipHalfWidth: 0.191 * h / 2 * (0.5 + 0.5 * build),
+    head: 0.13 * h, // neck top (chin level, 0.870 H) to the top of the head
+    shoulderHalfWidth: ((0.259 * h) / 2) * build,
+    hipHalfWidth: ((0.191 * h) / 2) * (0.5 + 0.5 * build),
     upperArm: 0.186 * h,
     forearm: 0.146 * h,
     thigh: 0.245 * h,

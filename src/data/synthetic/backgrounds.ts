@@ -86,14 +86,49 @@ export interface PaintedBackground {
 
 const jitter = (rng: SeededRandom, c: Rgb, amount: number): Rgb =>
   c.map((x) => Math.min(1, Math.max(0, x * rng.uniform(1 - amount, 1 + amount)))) as Rgb;
-const mix = (a: Rgb, b: Rgb, w: number): Rgb => [a[0] + (b[0] - a[0]) * w, a[1] + (b[1] - a[1]) * w, a[2] + (b[2] - a[2]) * w];
+const mix = (a: Rgb, b: Rgb, w: number): Rgb => [
+  a[0] + (b[0] - a[0]) * w,
+  a[1] + (b[1] - a[1]) * w,
+  a[2] + (b[2] - a[2]) * w,
+];
 const scale = (a: Rgb, k: number): Rgb => [Math.min(1, a[0] * k), Math.min(1, a[1] * k), Math.min(1, a[2] * k)];
 
-const WALLS: Rgb[] = [[0.86, 0.85, 0.8], [0.9, 0.86, 0.7], [0.7, 0.78, 0.86], [0.62, 0.63, 0.64], [0.72, 0.8, 0.7], [0.66, 0.38, 0.3], [0.8, 0.74, 0.62]];
-const MATS: Rgb[] = [[0.15, 0.3, 0.65], [0.7, 0.15, 0.15], [0.2, 0.5, 0.3], [0.35, 0.35, 0.38], [0.85, 0.55, 0.15]];
-const WOODS: Rgb[] = [[0.78, 0.58, 0.36], [0.7, 0.5, 0.3], [0.84, 0.68, 0.46], [0.6, 0.42, 0.26]];
-const VINYLS: Rgb[] = [[0.25, 0.4, 0.6], [0.3, 0.5, 0.35], [0.55, 0.55, 0.55], [0.75, 0.45, 0.25], [0.6, 0.25, 0.25]];
-const LINE_COLOURS: Rgb[] = [[0.95, 0.95, 0.92], [0.95, 0.85, 0.2], [0.8, 0.15, 0.15], [0.15, 0.3, 0.75], [0.1, 0.1, 0.1]];
+const WALLS: Rgb[] = [
+  [0.86, 0.85, 0.8],
+  [0.9, 0.86, 0.7],
+  [0.7, 0.78, 0.86],
+  [0.62, 0.63, 0.64],
+  [0.72, 0.8, 0.7],
+  [0.66, 0.38, 0.3],
+  [0.8, 0.74, 0.62],
+];
+const MATS: Rgb[] = [
+  [0.15, 0.3, 0.65],
+  [0.7, 0.15, 0.15],
+  [0.2, 0.5, 0.3],
+  [0.35, 0.35, 0.38],
+  [0.85, 0.55, 0.15],
+];
+const WOODS: Rgb[] = [
+  [0.78, 0.58, 0.36],
+  [0.7, 0.5, 0.3],
+  [0.84, 0.68, 0.46],
+  [0.6, 0.42, 0.26],
+];
+const VINYLS: Rgb[] = [
+  [0.25, 0.4, 0.6],
+  [0.3, 0.5, 0.35],
+  [0.55, 0.55, 0.55],
+  [0.75, 0.45, 0.25],
+  [0.6, 0.25, 0.25],
+];
+const LINE_COLOURS: Rgb[] = [
+  [0.95, 0.95, 0.92],
+  [0.95, 0.85, 0.2],
+  [0.8, 0.15, 0.15],
+  [0.15, 0.3, 0.75],
+  [0.1, 0.1, 0.1],
+];
 
 function drawLines(rng: SeededRandom, n: number): FloorLine[] {
   const lines: FloorLine[] = [];
@@ -106,20 +141,64 @@ function drawLines(rng: SeededRandom, n: number): FloorLine[] {
 }
 
 function drawFloor(rng: SeededRandom, outdoor: boolean): FloorSpec {
-  const kind = outdoor ? rng.pick(['grass', 'track', 'asphalt'] as const) : rng.pick(['wood', 'wood', 'vinyl'] as const);
+  const kind = outdoor
+    ? rng.pick(['grass', 'track', 'asphalt'] as const)
+    : rng.pick(['wood', 'wood', 'vinyl'] as const);
   const stripeAngle = rng.bernoulli(0.7) ? rng.pick([0, Math.PI / 2]) : rng.uniform(0, Math.PI);
   const base = { stripeAngle, lines: [] as FloorLine[], laneLines: false, stripeLength: 0, seams: 0 };
   switch (kind) {
     case 'wood':
-      return { ...base, colour: jitter(rng, rng.pick(WOODS), 0.1), stripeWidth: rng.uniform(0.06, 0.2), stripeJitter: rng.uniform(0.04, 0.12), stripeLength: rng.uniform(1, 3), seams: rng.uniform(0.1, 0.3), lines: drawLines(rng, rng.int(0, 2)), patches: rng.uniform(0, 0.08), patchSize: rng.uniform(0.5, 2) };
+      return {
+        ...base,
+        colour: jitter(rng, rng.pick(WOODS), 0.1),
+        stripeWidth: rng.uniform(0.06, 0.2),
+        stripeJitter: rng.uniform(0.04, 0.12),
+        stripeLength: rng.uniform(1, 3),
+        seams: rng.uniform(0.1, 0.3),
+        lines: drawLines(rng, rng.int(0, 2)),
+        patches: rng.uniform(0, 0.08),
+        patchSize: rng.uniform(0.5, 2),
+      };
     case 'vinyl':
-      return { ...base, colour: jitter(rng, rng.pick(VINYLS), 0.15), stripeWidth: rng.uniform(1, 2), stripeJitter: rng.uniform(0, 0.04), lines: drawLines(rng, rng.int(1, 2)), patches: rng.uniform(0, 0.05), patchSize: rng.uniform(0.5, 2) };
+      return {
+        ...base,
+        colour: jitter(rng, rng.pick(VINYLS), 0.15),
+        stripeWidth: rng.uniform(1, 2),
+        stripeJitter: rng.uniform(0, 0.04),
+        lines: drawLines(rng, rng.int(1, 2)),
+        patches: rng.uniform(0, 0.05),
+        patchSize: rng.uniform(0.5, 2),
+      };
     case 'grass':
-      return { ...base, colour: jitter(rng, [0.3, 0.52, 0.2], 0.2), stripeWidth: rng.uniform(2, 6), stripeJitter: rng.uniform(0, 0.1), lines: drawLines(rng, rng.int(0, 1)), patches: rng.uniform(0.08, 0.2), patchSize: rng.uniform(0.3, 1.5) };
+      return {
+        ...base,
+        colour: jitter(rng, [0.3, 0.52, 0.2], 0.2),
+        stripeWidth: rng.uniform(2, 6),
+        stripeJitter: rng.uniform(0, 0.1),
+        lines: drawLines(rng, rng.int(0, 1)),
+        patches: rng.uniform(0.08, 0.2),
+        patchSize: rng.uniform(0.3, 1.5),
+      };
     case 'track':
-      return { ...base, colour: jitter(rng, [0.62, 0.27, 0.2], 0.12), stripeWidth: 1.22, stripeJitter: 0, laneLines: true, patches: rng.uniform(0.02, 0.06), patchSize: rng.uniform(0.3, 1) };
+      return {
+        ...base,
+        colour: jitter(rng, [0.62, 0.27, 0.2], 0.12),
+        stripeWidth: 1.22,
+        stripeJitter: 0,
+        laneLines: true,
+        patches: rng.uniform(0.02, 0.06),
+        patchSize: rng.uniform(0.3, 1),
+      };
     case 'asphalt':
-      return { ...base, colour: jitter(rng, [0.4, 0.4, 0.41], 0.2), stripeWidth: 3, stripeJitter: 0, lines: drawLines(rng, rng.int(0, 2)), patches: rng.uniform(0.05, 0.12), patchSize: rng.uniform(0.3, 1.5) };
+      return {
+        ...base,
+        colour: jitter(rng, [0.4, 0.4, 0.41], 0.2),
+        stripeWidth: 3,
+        stripeJitter: 0,
+        lines: drawLines(rng, rng.int(0, 2)),
+        patches: rng.uniform(0.05, 0.12),
+        patchSize: rng.uniform(0.3, 1.5),
+      };
   }
 }
 
@@ -128,22 +207,37 @@ export function drawBackground(rng: SeededRandom): BackgroundSpec {
   const seed = rng.int(0, 0x7fffffff);
   if (rng.bernoulli(0.6)) {
     const wall = jitter(rng, rng.pick(WALLS), 0.1);
-    const panel = rng.bernoulli(0.5) ? jitter(rng, scale(wall, rng.uniform(0.7, 0.9)), 0.05) : jitter(rng, rng.pick([...MATS, ...WOODS]), 0.1);
+    const panel = rng.bernoulli(0.5)
+      ? jitter(rng, scale(wall, rng.uniform(0.7, 0.9)), 0.05)
+      : jitter(rng, rng.pick([...MATS, ...WOODS]), 0.1);
     const hasDado = rng.bernoulli(0.6);
     return {
-      type: 'gym', seed, wallDistance: rng.uniform(2.5, 9), wall,
-      panel, panelWidth: rng.uniform(0.3, 2.5), panelShare: rng.uniform(0.1, 0.85), panelPhase: rng.uniform(0, 3),
-      dado: jitter(rng, rng.pick(MATS), 0.1), dadoHeight: hasDado ? rng.uniform(0.5, 1.8) : 0,
-      floor: drawFloor(rng, false), grain: rng.uniform(0.005, 0.03),
+      type: 'gym',
+      seed,
+      wallDistance: rng.uniform(2.5, 9),
+      wall,
+      panel,
+      panelWidth: rng.uniform(0.3, 2.5),
+      panelShare: rng.uniform(0.1, 0.85),
+      panelPhase: rng.uniform(0, 3),
+      dado: jitter(rng, rng.pick(MATS), 0.1),
+      dadoHeight: hasDado ? rng.uniform(0.5, 1.8) : 0,
+      floor: drawFloor(rng, false),
+      grain: rng.uniform(0.005, 0.03),
     };
   }
   const overcast = rng.bernoulli(0.35);
   const skyTop: Rgb = overcast ? jitter(rng, [0.72, 0.74, 0.77], 0.1) : jitter(rng, [0.3, 0.5, 0.85], 0.15);
   return {
-    type: 'outdoor', seed, skyTop, skyHorizon: mix(skyTop, [0.92, 0.93, 0.95], rng.uniform(0.4, 0.8)),
+    type: 'outdoor',
+    seed,
+    skyTop,
+    skyHorizon: mix(skyTop, [0.92, 0.93, 0.95], rng.uniform(0.4, 0.8)),
     skyline: rng.bernoulli(0.6) ? jitter(rng, [0.2, 0.35, 0.18], 0.25) : jitter(rng, [0.5, 0.5, 0.52], 0.2),
-    skylineHeight: rng.uniform(0.01, 0.08), haze: rng.uniform(20, 80),
-    floor: drawFloor(rng, true), grain: rng.uniform(0.01, 0.04),
+    skylineHeight: rng.uniform(0.01, 0.08),
+    haze: rng.uniform(20, 80),
+    floor: drawFloor(rng, true),
+    grain: rng.uniform(0.01, 0.04),
   };
 }
 
@@ -207,7 +301,17 @@ const SEAM_WIDTH = 0.004;
  * Floor colour at world (x, y), box-filtered over the pixel's footprint: moving one pixel right
  * moves the floor point by (ux, uy), one pixel down by (vx, vy).
  */
-function floorColour(f: FloorSpec, seed: number, x: number, y: number, ux: number, uy: number, vx: number, vy: number, out: Float64Array): void {
+function floorColour(
+  f: FloorSpec,
+  seed: number,
+  x: number,
+  y: number,
+  ux: number,
+  uy: number,
+  vx: number,
+  vy: number,
+  out: Float64Array,
+): void {
   const ca = Math.cos(f.stripeAngle);
   const sa = Math.sin(f.stripeAngle);
   const along = ca * x + sa * y;
@@ -299,10 +403,21 @@ export function paintBackground(spec: BackgroundSpec, cam: Camera): PaintedBackg
         const kt = tFloor * invF;
         const ru = right[2] / dz;
         const rv = down[2] / dz;
-        floorColour(spec.floor, spec.seed, fx, fy, kt * (right[0] - dx * ru), kt * (right[1] - dy * ru), kt * (down[0] - dx * rv), kt * (down[1] - dy * rv), colour);
+        floorColour(
+          spec.floor,
+          spec.seed,
+          fx,
+          fy,
+          kt * (right[0] - dx * ru),
+          kt * (right[1] - dy * ru),
+          kt * (down[0] - dx * rv),
+          kt * (down[1] - dy * rv),
+          colour,
+        );
         if (spec.type === 'outdoor') {
           const fog = 1 - Math.exp((-tFloor * horiz) / spec.haze);
-          for (let c = 0; c < 3; c++) colour[c] = (colour[c] as number) + ((spec.skyHorizon[c] as number) - (colour[c] as number)) * fog;
+          for (let c = 0; c < 3; c++)
+            colour[c] = (colour[c] as number) + ((spec.skyHorizon[c] as number) - (colour[c] as number)) * fog;
         }
       } else if (spec.type === 'gym' && tWall < Number.POSITIVE_INFINITY) {
         const wx = position[0] + tWall * dx;
@@ -329,14 +444,19 @@ export function paintBackground(spec: BackgroundSpec, cam: Camera): PaintedBackg
       } else if (spec.type === 'outdoor') {
         const elevation = Math.atan2(dz, horiz);
         const sky = Math.min(1, Math.max(0, elevation / 0.6));
-        for (let c = 0; c < 3; c++) colour[c] = (spec.skyHorizon[c] as number) + ((spec.skyTop[c] as number) - (spec.skyHorizon[c] as number)) * sky;
+        for (let c = 0; c < 3; c++)
+          colour[c] =
+            (spec.skyHorizon[c] as number) + ((spec.skyTop[c] as number) - (spec.skyHorizon[c] as number)) * sky;
         // The skyline never rises above 1.85 skylineHeight; below that, trees or buildings (one pixel spans about 1/f rad).
         if (elevation < 1.85 * spec.skylineHeight + invF) {
           const azimuth = Math.atan2(dy, dx);
-          const ridge = spec.skylineHeight * (1 + 0.6 * valueNoise(azimuth * 12, 0.5, spec.seed) + 0.25 * valueNoise(azimuth * 60, 3.5, spec.seed));
+          const ridge =
+            spec.skylineHeight *
+            (1 + 0.6 * valueNoise(azimuth * 12, 0.5, spec.seed) + 0.25 * valueNoise(azimuth * 60, 3.5, spec.seed));
           const land = belowCover(elevation * focal, ridge * focal, 1);
           const k = 0.85 + 0.15 * valueNoise(azimuth * 150, elevation * 150, spec.seed ^ 0x1234);
-          for (let c = 0; c < 3; c++) colour[c] = (colour[c] as number) + ((spec.skyline[c] as number) * k - (colour[c] as number)) * land;
+          for (let c = 0; c < 3; c++)
+            colour[c] = (colour[c] as number) + ((spec.skyline[c] as number) * k - (colour[c] as number)) * land;
         }
       } else {
         // Gym, looking up past the wall's top: a dim ceiling.

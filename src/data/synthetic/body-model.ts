@@ -9,12 +9,40 @@ import { rotateAbout, zyx, type Mat3, type Vec3 } from './rotation.ts';
  * limb away from the midline; trunk flexion leans forward; twist turns the chest to the left.
  */
 export const BODY_JOINTS = [
-  'pelvis', 'neck', 'head', 'l_shoulder', 'r_shoulder', 'l_elbow', 'r_elbow', 'l_wrist', 'r_wrist',
-  'l_hip', 'r_hip', 'l_knee', 'r_knee', 'l_ankle', 'r_ankle', 'l_toe', 'r_toe',
+  'pelvis',
+  'neck',
+  'head',
+  'l_shoulder',
+  'r_shoulder',
+  'l_elbow',
+  'r_elbow',
+  'l_wrist',
+  'r_wrist',
+  'l_hip',
+  'r_hip',
+  'l_knee',
+  'r_knee',
+  'l_ankle',
+  'r_ankle',
+  'l_toe',
+  'r_toe',
 ] as const;
 export type BodyJoint = (typeof BODY_JOINTS)[number];
 
-export const SEGMENTS = ['pelvis', 'trunk', 'l_upper_arm', 'r_upper_arm', 'l_forearm', 'r_forearm', 'l_thigh', 'r_thigh', 'l_shank', 'r_shank', 'l_foot', 'r_foot'] as const;
+export const SEGMENTS = [
+  'pelvis',
+  'trunk',
+  'l_upper_arm',
+  'r_upper_arm',
+  'l_forearm',
+  'r_forearm',
+  'l_thigh',
+  'r_thigh',
+  'l_shank',
+  'r_shank',
+  'l_foot',
+  'r_foot',
+] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
 type Pair = [number, number];
@@ -38,9 +66,19 @@ export interface JointAngles {
 /** Quiet standing: arms slightly away from the body, elbows a little bent. */
 export function standingPose(): JointAngles {
   return {
-    yaw: 0, pelvisPitch: 0, pelvisRoll: 0, trunkFlex: 0.03, trunkTwist: 0, trunkSide: 0,
-    hipFlex: [0, 0], hipAbd: [0.03, 0.03], kneeFlex: [0.02, 0.02], footPitch: [0, 0],
-    shoulderFlex: [0.05, 0.05], shoulderAbd: [0.12, 0.12], elbowFlex: [0.25, 0.25],
+    yaw: 0,
+    pelvisPitch: 0,
+    pelvisRoll: 0,
+    trunkFlex: 0.03,
+    trunkTwist: 0,
+    trunkSide: 0,
+    hipFlex: [0, 0],
+    hipAbd: [0.03, 0.03],
+    kneeFlex: [0.02, 0.02],
+    footPitch: [0, 0],
+    shoulderFlex: [0.05, 0.05],
+    shoulderAbd: [0.12, 0.12],
+    elbowFlex: [0.25, 0.25],
   };
 }
 
@@ -67,7 +105,12 @@ export const PELVIS_SHARE_OF_TRUNK_FLEXION = 0.5;
  */
 export function withPelvisTilt(p: JointAngles): JointAngles {
   const tilt = PELVIS_SHARE_OF_TRUNK_FLEXION * p.trunkFlex;
-  return { ...p, pelvisPitch: p.pelvisPitch + tilt, trunkFlex: p.trunkFlex - tilt, hipFlex: [p.hipFlex[0] + tilt, p.hipFlex[1] + tilt] };
+  return {
+    ...p,
+    pelvisPitch: p.pelvisPitch + tilt,
+    trunkFlex: p.trunkFlex - tilt,
+    hipFlex: [p.hipFlex[0] + tilt, p.hipFlex[1] + tilt],
+  };
 }
 
 export interface BodyFrame {
@@ -108,11 +151,31 @@ export interface LegChain {
  * the whole body; forwardKinematics runs the same code, so both agree to the last bit.
  */
 export function legChain(d: BodyDimensions, a: JointAngles, rootR: Mat3, root: Vec3, side: 0 | 1): LegChain {
-  return legChainAt(d, rootR, root, side, a.pelvisPitch, a.hipFlex[side] as number, a.hipAbd[side] as number, a.kneeFlex[side] as number, a.footPitch[side] as number);
+  return legChainAt(
+    d,
+    rootR,
+    root,
+    side,
+    a.pelvisPitch,
+    a.hipFlex[side] as number,
+    a.hipAbd[side] as number,
+    a.kneeFlex[side] as number,
+    a.footPitch[side] as number,
+  );
 }
 
 /** legChain with the leg's angles given one by one (the inverse kinematics tries many). */
-export function legChainAt(d: BodyDimensions, rootR: Mat3, root: Vec3, side: 0 | 1, pelvisPitch: number, hipFlex: number, hipAbd: number, kneeFlex: number, footPitch: number): LegChain {
+export function legChainAt(
+  d: BodyDimensions,
+  rootR: Mat3,
+  root: Vec3,
+  side: 0 | 1,
+  pelvisPitch: number,
+  hipFlex: number,
+  hipAbd: number,
+  kneeFlex: number,
+  footPitch: number,
+): LegChain {
   const sign = side === 0 ? 1 : -1;
   const thighR = rotateAbout(rotateAbout(rootR, 'y', -hipFlex), 'x', sign * hipAbd);
   const shankR = rotateAbout(thighR, 'y', kneeFlex);
@@ -141,7 +204,11 @@ export function forwardKinematics(d: BodyDimensions, a: JointAngles, root: Vec3)
   segments[1] = trunkR;
   for (let i = 0; i < 2; i++) {
     const sign = i === 0 ? 1 : -1;
-    const upperR = rotateAbout(rotateAbout(trunkR, 'y', -(a.shoulderFlex[i] as number)), 'x', sign * (a.shoulderAbd[i] as number));
+    const upperR = rotateAbout(
+      rotateAbout(trunkR, 'y', -(a.shoulderFlex[i] as number)),
+      'x',
+      sign * (a.shoulderAbd[i] as number),
+    );
     const foreR = rotateAbout(upperR, 'y', -(a.elbowFlex[i] as number));
     const shoulder = offsetAlong(neck, trunkR, 0, sign * d.shoulderHalfWidth, -0.02 * d.height);
     const elbow = offsetAlong(shoulder, upperR, 0, 0, -d.upperArm);

@@ -33,10 +33,16 @@ export interface Camera {
 
 export function makeCamera(spec: CameraSpec): Camera {
   if (!(spec.distance > 0)) throw new Error(`makeCamera(): distance must be > 0 m, got ${spec.distance}`);
-  if (!(spec.fov > 0 && spec.fov < Math.PI)) throw new Error(`makeCamera(): fov must be in (0, pi) radians, got ${spec.fov}`);
-  if (!(spec.width >= 8 && spec.heightPx >= 8)) throw new Error(`makeCamera(): image must be at least 8x8 pixels, got ${spec.width}x${spec.heightPx}`);
+  if (!(spec.fov > 0 && spec.fov < Math.PI))
+    throw new Error(`makeCamera(): fov must be in (0, pi) radians, got ${spec.fov}`);
+  if (!(spec.width >= 8 && spec.heightPx >= 8))
+    throw new Error(`makeCamera(): image must be at least 8x8 pixels, got ${spec.width}x${spec.heightPx}`);
   const [tx, ty, tz] = spec.target;
-  const position: Vec3 = [tx + spec.distance * Math.cos(spec.azimuth), ty + spec.distance * Math.sin(spec.azimuth), spec.height];
+  const position: Vec3 = [
+    tx + spec.distance * Math.cos(spec.azimuth),
+    ty + spec.distance * Math.sin(spec.azimuth),
+    spec.height,
+  ];
   const forward = normalise([tx - position[0], ty - position[1], tz - position[2]]);
   // Right = forward x up (world z), then down = forward x right: a level camera (no roll).
   const right = normalise([forward[1], -forward[0], 0]);

@@ -21,14 +21,36 @@ export function legOf(dims: BodyDimensions, p: JointAngles, root: Vec3, side: 0 
  * 0.1 um where a plain fixed-point correction stalled in deep squats. Written without closures
  * or per-try pose copies: it runs about 10^4 times a take.
  */
-export function solveLeg(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3, memo?: LegMemo): JointAngles {
+export function solveLeg(
+  dims: BodyDimensions,
+  pose: JointAngles,
+  root: Vec3,
+  side: 0 | 1,
+  toe: Vec3,
+  memo?: LegMemo,
+): JointAngles {
   // The leg angles do not move the pelvis, so its orientation and the hip hold for every try.
   const pelvisR = pelvisOrientation(pose);
   const start = legChain(dims, pose, pelvisR, root, side);
-  const ik: LegProblem = { dims, pelvisR, root, hip: start.hip, side, pelvisPitch: pose.pelvisPitch, footPitch: pose.footPitch[side] as number };
+  const ik: LegProblem = {
+    dims,
+    pelvisR,
+    root,
+    hip: start.hip,
+    side,
+    pelvisPitch: pose.pelvisPitch,
+    footPitch: pose.footPitch[side] as number,
+  };
   // Start from the last step's answer where there is one (the pose changes little in 1 ms).
   const last = memo?.[side];
-  let aim: Vec3 = last !== undefined ? last.aim : [start.ankle[0] + toe[0] - start.toe[0], start.ankle[1] + toe[1] - start.toe[1], start.ankle[2] + toe[2] - start.toe[2]];
+  let aim: Vec3 =
+    last !== undefined
+      ? last.aim
+      : [
+          start.ankle[0] + toe[0] - start.toe[0],
+          start.ankle[1] + toe[1] - start.toe[1],
+          start.ankle[2] + toe[2] - start.toe[2],
+        ];
   let jac = last?.jac;
   let best = tryAnkle(ik, aim);
   let bestMiss = distance(best.toe, toe);
@@ -68,7 +90,12 @@ export function solveLeg(dims: BodyDimensions, pose: JointAngles, root: Vec3, si
     return solveLeg(dims, pose, root, side, toe, memo);
   }
   if (memo !== undefined) memo[side] = { aim, jac };
-  const out: JointAngles = { ...pose, hipFlex: [...pose.hipFlex], hipAbd: [...pose.hipAbd], kneeFlex: [...pose.kneeFlex] };
+  const out: JointAngles = {
+    ...pose,
+    hipFlex: [...pose.hipFlex],
+    hipAbd: [...pose.hipAbd],
+    kneeFlex: [...pose.kneeFlex],
+  };
   out.hipFlex[side] = best.hipFlex;
   out.hipAbd[side] = best.hipAbd;
   out.kneeFlex[side] = best.knee;
@@ -89,7 +116,17 @@ interface LegProblem {
 /** The leg angles that put the ankle at `ankle`, and where the ball of the foot then is. */
 function tryAnkle(ik: LegProblem, ankle: Vec3): { hipFlex: number; hipAbd: number; knee: number; toe: Vec3 } {
   const angles = legAnglesFor(ik.dims, ik.hip, ik.pelvisR, ik.side, ankle);
-  const toe = legChainAt(ik.dims, ik.pelvisR, ik.root, ik.side, ik.pelvisPitch, angles[0], angles[1], angles[2], ik.footPitch).toe;
+  const toe = legChainAt(
+    ik.dims,
+    ik.pelvisR,
+    ik.root,
+    ik.side,
+    ik.pelvisPitch,
+    angles[0],
+    angles[1],
+    angles[2],
+    ik.footPitch,
+  ).toe;
   return { hipFlex: angles[0], hipAbd: angles[1], knee: angles[2], toe };
 }
 
@@ -98,12 +135,16 @@ function distance(a: Vec3, b: Vec3): number {
 }
 
 /** What solveLeg keeps between steps, per leg: the last ankle target and Jacobian. */
-export type LegMemo = [{ aim: Vec3; jac: Vec3[] | undefined } | undefined, { aim: Vec3; jac: Vec3[] | undefined } | undefined];
+export type LegMemo = [
+  { aim: Vec3; jac: Vec3[] | undefined } | undefined,
+  { aim: Vec3; jac: Vec3[] | undefined } | undefined,
+];
 
 /** x with sum_c cols[c] x[c] = b (3x3, by Cramer's rule); undefined if singular. */
 function solve3(cols: Vec3[], b: Vec3): Vec3 | undefined {
   const [c0, c1, c2] = cols as [Vec3, Vec3, Vec3];
-  const det = (a: Vec3, bb: Vec3, c: Vec3) => a[0] * (bb[1] * c[2] - bb[2] * c[1]) - bb[0] * (a[1] * c[2] - a[2] * c[1]) + c[0] * (a[1] * bb[2] - a[2] * bb[1]);
+  const det = (a: Vec3, bb: Vec3, c: Vec3) =>
+    a[0] * (bb[1] * c[2] - bb[2] * c[1]) - bb[0] * (a[1] * c[2] - a[2] * c[1]) + c[0] * (a[1] * bb[2] - a[2] * bb[1]);
   const d = det(c0, c1, c2);
   if (Math.abs(d) < 1e-12) return undefined;
   return [det(b, c1, c2) / d, det(c0, b, c2) / d, det(c0, c1, b) / d];
@@ -116,7 +157,11 @@ function solve3(cols: Vec3[], b: Vec3): Vec3 | undefined {
  */
 export function reachShortfall(dims: BodyDimensions, pose: JointAngles, root: Vec3, side: 0 | 1, toe: Vec3): number {
   const { hip, toe: foot, ankle } = legOf(dims, pose, root, side);
-  const d: Vec3 = [toe[0] - foot[0] + ankle[0] - hip[0], toe[1] - foot[1] + ankle[1] - hip[1], toe[2] - foot[2] + ankle[2] - hip[2]];
+  const d: Vec3 = [
+    toe[0] - foot[0] + ankle[0] - hip[0],
+    toe[1] - foot[1] + ankle[1] - hip[1],
+    toe[2] - foot[2] + ankle[2] - hip[2],
+  ];
   // A leg its own pose already stretches past the slack reaches that far: the sink then starts
   // from zero when a foot first needs holding up, instead of jumping by the slack in one step.
   const own = Math.hypot(ankle[0] - hip[0], ankle[1] - hip[1], ankle[2] - hip[2]);
@@ -133,7 +178,13 @@ export function reachShortfall(dims: BodyDimensions, pose: JointAngles, root: Ve
  * distance (law of cosines), the abduction from the sideways offset (Ry keeps y), the hip flexion
  * from the angle left in the sagittal plane.
  */
-function legAnglesFor(dims: BodyDimensions, hip: Vec3, pelvis: Mat3, side: 0 | 1, ankle: Vec3): [number, number, number] {
+function legAnglesFor(
+  dims: BodyDimensions,
+  hip: Vec3,
+  pelvis: Mat3,
+  side: 0 | 1,
+  ankle: Vec3,
+): [number, number, number] {
   const [fx, ly, dz] = applyTransposed(pelvis, [ankle[0] - hip[0], ankle[1] - hip[1], ankle[2] - hip[2]]);
   const l1 = dims.thigh;
   const l2 = dims.shank;

@@ -1,5 +1,14 @@
 import type { BodyDimensions } from './anthropometry.ts';
-import { BODY_JOINTS, blendPoses, forwardKinematics, legChain, pelvisOrientation, withPelvisTilt, type BodyFrame, type JointAngles } from './body-model.ts';
+import {
+  BODY_JOINTS,
+  blendPoses,
+  forwardKinematics,
+  legChain,
+  pelvisOrientation,
+  withPelvisTilt,
+  type BodyFrame,
+  type JointAngles,
+} from './body-model.ts';
 import { legOf, reachShortfall, solveLeg, type LegMemo } from './leg-solver.ts';
 import type { Vec3 } from './rotation.ts';
 
@@ -90,12 +99,20 @@ function launchDisplacement(s: number): number {
  * z(w), follow the profile: z(w) = z(0) + (z(1) - z(0)) G(s). z(w) is tabulated by forward
  * kinematics and inverted by interpolation (made monotone first, should a pose blend dip).
  */
-function profileTiming(dims: BodyDimensions, from: JointAngles, to: JointAngles, anchor: 0 | 1, profile: 'launch' | 'absorb', sequence: number): (s: number) => number {
+function profileTiming(
+  dims: BodyDimensions,
+  from: JointAngles,
+  to: JointAngles,
+  anchor: 0 | 1,
+  profile: 'launch' | 'absorb',
+  sequence: number,
+): (s: number) => number {
   const m = 200;
   const z = new Float64Array(m + 1);
   for (let i = 0; i <= m; i++) z[i] = -legOf(dims, sequencedBlend(from, to, i / m, sequence), ORIGIN, anchor).toe[2];
   const rising = (z[m] as number) >= (z[0] as number);
-  for (let i = 1; i <= m; i++) z[i] = rising ? Math.max(z[i] as number, z[i - 1] as number) : Math.min(z[i] as number, z[i - 1] as number);
+  for (let i = 1; i <= m; i++)
+    z[i] = rising ? Math.max(z[i] as number, z[i - 1] as number) : Math.min(z[i] as number, z[i - 1] as number);
   const z0 = z[0] as number;
   const span = (z[m] as number) - z0;
   return (s: number) => {
@@ -145,10 +162,22 @@ export function sequencedBlend(from: JointAngles, to: JointAngles, w: number, c:
   // The pelvis's tilt moves with the hips, so the thighs' direction in space is the same whether
   // the pelvis or the trunk carries a lean (withPelvisTilt).
   p.pelvisPitch = from.pelvisPitch + (to.pelvisPitch - from.pelvisPitch) * hip;
-  p.hipFlex = [from.hipFlex[0] + (to.hipFlex[0] - from.hipFlex[0]) * hip, from.hipFlex[1] + (to.hipFlex[1] - from.hipFlex[1]) * hip];
-  p.hipAbd = [from.hipAbd[0] + (to.hipAbd[0] - from.hipAbd[0]) * hip, from.hipAbd[1] + (to.hipAbd[1] - from.hipAbd[1]) * hip];
-  p.kneeFlex = [from.kneeFlex[0] + (to.kneeFlex[0] - from.kneeFlex[0]) * distal, from.kneeFlex[1] + (to.kneeFlex[1] - from.kneeFlex[1]) * distal];
-  p.footPitch = [from.footPitch[0] + (to.footPitch[0] - from.footPitch[0]) * distal, from.footPitch[1] + (to.footPitch[1] - from.footPitch[1]) * distal];
+  p.hipFlex = [
+    from.hipFlex[0] + (to.hipFlex[0] - from.hipFlex[0]) * hip,
+    from.hipFlex[1] + (to.hipFlex[1] - from.hipFlex[1]) * hip,
+  ];
+  p.hipAbd = [
+    from.hipAbd[0] + (to.hipAbd[0] - from.hipAbd[0]) * hip,
+    from.hipAbd[1] + (to.hipAbd[1] - from.hipAbd[1]) * hip,
+  ];
+  p.kneeFlex = [
+    from.kneeFlex[0] + (to.kneeFlex[0] - from.kneeFlex[0]) * distal,
+    from.kneeFlex[1] + (to.kneeFlex[1] - from.kneeFlex[1]) * distal,
+  ];
+  p.footPitch = [
+    from.footPitch[0] + (to.footPitch[0] - from.footPitch[0]) * distal,
+    from.footPitch[1] + (to.footPitch[1] - from.footPitch[1]) * distal,
+  ];
   return p;
 }
 
@@ -159,7 +188,13 @@ type Pair = [number, number];
 const sideIndex = (s: 'left' | 'right'): 0 | 1 => (s === 'left' ? 0 : 1);
 const ORIGIN: Vec3 = [0, 0, 0];
 
-export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases: Phase[], duration: number, dt = 1e-3): MotionTrajectory {
+export function simulateMotion(
+  dims: BodyDimensions,
+  start: JointAngles,
+  phases: Phase[],
+  duration: number,
+  dt = 1e-3,
+): MotionTrajectory {
   const steps = Math.round(duration / dt);
   const frames: BodyFrame[] = [];
   const phaseOf = new Uint8Array(steps);
@@ -209,7 +244,9 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       const other = (1 - anchor) as 0 | 1;
       planted = [0, 1].map((i) => {
         const onFloor = phase.feet === 'both' || i === anchor;
-        return onFloor ? planted[i] ?? floor(add(root, forwardKinematics(dims, pose, [0, 0, 0]).joints[TOE[i as 0 | 1]] as Vec3)) : undefined;
+        return onFloor
+          ? (planted[i] ?? floor(add(root, forwardKinematics(dims, pose, [0, 0, 0]).joints[TOE[i as 0 | 1]] as Vec3)))
+          : undefined;
       });
       if (phase.pelvisProfile === 'absorb' && arrival !== undefined) {
         // A landing absorbs the speed the pelvis arrives with: duration = 2 x drop / speed, so
@@ -219,7 +256,10 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         if (vz < -0.05 && drop > 1e-3) n = Math.max(1, Math.round((2 * drop) / -vz / dt));
       }
       arrival = undefined;
-      const timing = phase.pelvisProfile === undefined ? (s: number) => ease(phase.ease, s) : profileTiming(dims, from, phase.to, anchor, phase.pelvisProfile, phase.legSequence ?? 0);
+      const timing =
+        phase.pelvisProfile === undefined
+          ? (s: number) => ease(phase.ease, s)
+          : profileTiming(dims, from, phase.to, anchor, phase.pelvisProfile, phase.legSequence ?? 0);
       const offset = carry;
       const pelvisAt: Vec3 = root;
       carry = 1;
@@ -227,15 +267,21 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       let plantDrop = 0;
       if (phase.plant === true && phase.feet !== 'both') {
         const end = forwardKinematics(dims, phase.to, [0, 0, 0]);
-        const anchorZ = ((planted[anchor] as Vec3)[2]) - (end.joints[TOE[anchor]] as Vec3)[2];
+        const anchorZ = (planted[anchor] as Vec3)[2] - (end.joints[TOE[anchor]] as Vec3)[2];
         plantDrop = (end.joints[TOE[other]] as Vec3)[2] + anchorZ;
       }
       for (let k = 1; k <= n; k++) {
         const s = (k - 1 + offset) / n;
-        let p = sequencedBlend(from, phase.to, phase.pelvisProfile === undefined ? timing(s) : ease(phase.ease, s), phase.legSequence ?? 0);
+        let p = sequencedBlend(
+          from,
+          phase.to,
+          phase.pelvisProfile === undefined ? timing(s) : ease(phase.ease, s),
+          phase.legSequence ?? 0,
+        );
         // With a pelvis profile the legs follow its timing and the rest of the body the plain ease:
         // the profile can move fast where the legs barely lift the pelvis, and the arms must not.
-        if (phase.pelvisProfile !== undefined) p = withLegsOf(p, sequencedBlend(from, phase.to, timing(s), phase.legSequence ?? 0));
+        if (phase.pelvisProfile !== undefined)
+          p = withLegsOf(p, sequencedBlend(from, phase.to, timing(s), phase.legSequence ?? 0));
         const pelvisR = pelvisOrientation(p);
         const anchorToe = legChain(dims, p, pelvisR, ORIGIN, anchor).toe;
         const target = planted[anchor] as Vec3;
@@ -280,7 +326,7 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
           }
         }
         const body = forwardKinematics(dims, p, root);
-        prevRoot = frames.length > 0 ? (frames[frames.length - 1] as BodyFrame).joints[0] as Vec3 : root;
+        prevRoot = frames.length > 0 ? ((frames[frames.length - 1] as BodyFrame).joints[0] as Vec3) : root;
         prevPose = pose;
         pose = p;
         emit(body, phase.label, phase.feet === 'both' ? 3 : 1 << anchor);
@@ -297,8 +343,14 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
       // their take-off angles by the expected landing.
       const rate = (a: Pair, b: Pair): Pair => [(a[0] - b[0]) / dt, (a[1] - b[1]) / dt];
       // A knee that extends at take-off may carry on only until nearly straight (never past it).
-      const kneeRate = rate(from.kneeFlex, prevPose.kneeFlex).map((r, i) => Math.max(r, -((from.kneeFlex[i] as number) - 0.05) / TOE_OFF_DECAY)) as Pair;
-      const legRates = { hipFlex: rate(from.hipFlex, prevPose.hipFlex), kneeFlex: kneeRate, footPitch: rate(from.footPitch, prevPose.footPitch) };
+      const kneeRate = rate(from.kneeFlex, prevPose.kneeFlex).map((r, i) =>
+        Math.max(r, -((from.kneeFlex[i] as number) - 0.05) / TOE_OFF_DECAY),
+      ) as Pair;
+      const legRates = {
+        hipFlex: rate(from.hipFlex, prevPose.hipFlex),
+        kneeFlex: kneeRate,
+        footPitch: rate(from.footPitch, prevPose.footPitch),
+      };
       let landed = false;
       for (let k = 1; !landed && step < steps + 1; k++) {
         const t = k * dt;
@@ -306,25 +358,44 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
         // pelvis lands at the height it left from and the flight time gives the height exactly.
         const p = blendPoses(from, phase.to, ease('smooth', Math.min(1, t / expected)));
         if (phase.legs !== 'swing') {
-          const follow = TOE_OFF_DECAY * (1 - Math.exp(-t / TOE_OFF_DECAY)) * (1 - ease('smooth', Math.min(1, t / expected)));
+          const follow =
+            TOE_OFF_DECAY * (1 - Math.exp(-t / TOE_OFF_DECAY)) * (1 - ease('smooth', Math.min(1, t / expected)));
           // The thighs keep their direction in space while the pelvis tilts.
           const tilt = p.pelvisPitch - from.pelvisPitch;
-          p.hipFlex = [from.hipFlex[0] + legRates.hipFlex[0] * follow + tilt, from.hipFlex[1] + legRates.hipFlex[1] * follow + tilt];
+          p.hipFlex = [
+            from.hipFlex[0] + legRates.hipFlex[0] * follow + tilt,
+            from.hipFlex[1] + legRates.hipFlex[1] * follow + tilt,
+          ];
           p.hipAbd = [...from.hipAbd];
-          p.kneeFlex = [from.kneeFlex[0] + legRates.kneeFlex[0] * follow, from.kneeFlex[1] + legRates.kneeFlex[1] * follow];
-          p.footPitch = [from.footPitch[0] + legRates.footPitch[0] * follow, from.footPitch[1] + legRates.footPitch[1] * follow];
+          p.kneeFlex = [
+            from.kneeFlex[0] + legRates.kneeFlex[0] * follow,
+            from.kneeFlex[1] + legRates.kneeFlex[1] * follow,
+          ];
+          p.footPitch = [
+            from.footPitch[0] + legRates.footPitch[0] * follow,
+            from.footPitch[1] + legRates.footPitch[1] * follow,
+          ];
         }
-        const r: Vec3 = [takeoffRoot[0] + v[0] * t, takeoffRoot[1] + v[1] * t, takeoffRoot[2] + v[2] * t - 0.5 * GRAVITY * t * t];
+        const r: Vec3 = [
+          takeoffRoot[0] + v[0] * t,
+          takeoffRoot[1] + v[1] * t,
+          takeoffRoot[2] + v[2] * t - 0.5 * GRAVITY * t * t,
+        ];
         const body = forwardKinematics(dims, p, r);
         const toeZ = (body.joints[TOE[lands]] as Vec3)[2];
         if (toeZ <= 0 && t > dt) {
           // Land: the exact crossing time by linear interpolation, the body set on the floor.
-          const prevToe = frames.length > 0 ? ((frames[frames.length - 1] as BodyFrame).joints[TOE[lands]] as Vec3)[2] : 0;
+          const prevToe =
+            frames.length > 0 ? ((frames[frames.length - 1] as BodyFrame).joints[TOE[lands]] as Vec3)[2] : 0;
           const frac = prevToe > 0 ? prevToe / (prevToe - toeZ) : 1;
           const landing = takeoffTime + (k - 1 + frac) * dt;
           flights.push({ takeoff: takeoffTime, landing, height: (v[2] * v[2]) / (2 * GRAVITY) });
           const tl = (k - 1 + frac) * dt;
-          root = [takeoffRoot[0] + v[0] * tl, takeoffRoot[1] + v[1] * tl, takeoffRoot[2] + v[2] * tl - 0.5 * GRAVITY * tl * tl];
+          root = [
+            takeoffRoot[0] + v[0] * tl,
+            takeoffRoot[1] + v[1] * tl,
+            takeoffRoot[2] + v[2] * tl - 0.5 * GRAVITY * tl * tl,
+          ];
           pose = p;
           const settled = forwardKinematics(dims, p, root);
           planted = [undefined, undefined];
@@ -352,7 +423,15 @@ export function simulateMotion(dims: BodyDimensions, start: JointAngles, phases:
 
 /** `body` with the legs and pelvis orientation of `legs`. */
 function withLegsOf(body: JointAngles, legs: JointAngles): JointAngles {
-  return { ...body, pelvisPitch: legs.pelvisPitch, pelvisRoll: legs.pelvisRoll, hipFlex: legs.hipFlex, hipAbd: legs.hipAbd, kneeFlex: legs.kneeFlex, footPitch: legs.footPitch };
+  return {
+    ...body,
+    pelvisPitch: legs.pelvisPitch,
+    pelvisRoll: legs.pelvisRoll,
+    hipFlex: legs.hipFlex,
+    hipAbd: legs.hipAbd,
+    kneeFlex: legs.kneeFlex,
+    footPitch: legs.footPitch,
+  };
 }
 
 function add(a: Vec3, b: Vec3): Vec3 {

@@ -22,9 +22,18 @@ export interface PoseNoiseSpec {
 const J = (name: (typeof BODY_JOINTS)[number]) => BODY_JOINTS.indexOf(name);
 const C = (name: Coco17Joint) => COCO17_JOINTS.indexOf(name);
 const BODY_TO_COCO: [number, number][] = [
-  [C('left_shoulder'), J('l_shoulder')], [C('right_shoulder'), J('r_shoulder')], [C('left_elbow'), J('l_elbow')], [C('right_elbow'), J('r_elbow')],
-  [C('left_wrist'), J('l_wrist')], [C('right_wrist'), J('r_wrist')], [C('left_hip'), J('l_hip')], [C('right_hip'), J('r_hip')],
-  [C('left_knee'), J('l_knee')], [C('right_knee'), J('r_knee')], [C('left_ankle'), J('l_ankle')], [C('right_ankle'), J('r_ankle')],
+  [C('left_shoulder'), J('l_shoulder')],
+  [C('right_shoulder'), J('r_shoulder')],
+  [C('left_elbow'), J('l_elbow')],
+  [C('right_elbow'), J('r_elbow')],
+  [C('left_wrist'), J('l_wrist')],
+  [C('right_wrist'), J('r_wrist')],
+  [C('left_hip'), J('l_hip')],
+  [C('right_hip'), J('r_hip')],
+  [C('left_knee'), J('l_knee')],
+  [C('right_knee'), J('r_knee')],
+  [C('left_ankle'), J('l_ankle')],
+  [C('right_ankle'), J('r_ankle')],
 ];
 
 /** The 17 COCO keypoints of a body frame, world coordinates. */
@@ -44,9 +53,18 @@ export function cocoKeypoints(frame: BodyFrame, dims: BodyDimensions): Vec3[] {
 }
 
 /** Project the keypoints of each camera frame, with detector noise and dropouts. */
-export function simulatePose(frames: BodyFrame[], times: Float64Array, dims: BodyDimensions, cameras: Camera[], spec: PoseNoiseSpec, rng: SeededRandom): PoseStream {
+export function simulatePose(
+  frames: BodyFrame[],
+  times: Float64Array,
+  dims: BodyDimensions,
+  cameras: Camera[],
+  spec: PoseNoiseSpec,
+  rng: SeededRandom,
+): PoseStream {
   if (frames.length !== times.length || cameras.length !== times.length) {
-    throw new Error(`simulatePose(): ${frames.length} frames, ${times.length} times and ${cameras.length} cameras must match`);
+    throw new Error(
+      `simulatePose(): ${frames.length} frames, ${times.length} times and ${cameras.length} cameras must match`,
+    );
   }
   const n = frames.length;
   const data = new Float32Array(n * 17 * 2);
@@ -67,5 +85,13 @@ export function simulatePose(frames: BodyFrame[], times: Float64Array, dims: Bod
       score[i * 17 + j] = missed || !inside ? 0.05 + 0.2 * jitter : 0.6 + 0.4 * jitter;
     }
   }
-  return poseStream({ rate: n > 1 ? 1 / (((times[1] as number) - (times[0] as number)) || 1) : 30, t: times, joints: 'coco17', dims: 2, data, score, meta: { units: 'px', keypoints: COCO17_JOINTS } });
+  return poseStream({
+    rate: n > 1 ? 1 / ((times[1] as number) - (times[0] as number) || 1) : 30,
+    t: times,
+    joints: 'coco17',
+    dims: 2,
+    data,
+    score,
+    meta: { units: 'px', keypoints: COCO17_JOINTS },
+  });
 }

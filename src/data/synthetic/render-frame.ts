@@ -132,33 +132,54 @@ const J = Object.fromEntries(BODY_JOINTS.map((name, i) => [name, i])) as Record<
  * Renders `bodies` (one body frame, or several exposure sub-samples to average for motion blur;
  * none renders the empty scene) into `out`: RGB, row-major, height x width x 3 bytes.
  */
-export function renderFrame(scene: RenderScene, bodies: readonly BodyFrame[], out: Uint8Array, rng: SeededRandom): void {
+export function renderFrame(
+  scene: RenderScene,
+  bodies: readonly BodyFrame[],
+  out: Uint8Array,
+  rng: SeededRandom,
+): void {
   const cam = scene.camera;
   const bg = scene.background;
   const w = cam.spec.width;
   const h = cam.spec.heightPx;
   if (!(out instanceof Uint8Array) || out.length !== w * h * 3) {
-    throw new Error(`renderFrame(): out must be a Uint8Array of ${w}x${h}x3 = ${w * h * 3} bytes, got ${out instanceof Uint8Array ? out.length : typeof out}`);
+    throw new Error(
+      `renderFrame(): out must be a Uint8Array of ${w}x${h}x3 = ${w * h * 3} bytes, got ${out instanceof Uint8Array ? out.length : typeof out}`,
+    );
   }
-  if (bg.width !== w || bg.height !== h) throw new Error(`renderFrame(): scene.background is ${bg.width}x${bg.height}, the camera's image ${w}x${h}; paint it for this camera`);
-  if (!(scene.noiseSd >= 0 && scene.noiseSd < 256)) throw new Error(`renderFrame(): scene.noiseSd must be in [0, 256), got ${scene.noiseSd}`);
-  if (!(scene.gain > 0 && scene.gain < 100)) throw new Error(`renderFrame(): scene.gain must be in (0, 100), got ${scene.gain}`);
+  if (bg.width !== w || bg.height !== h)
+    throw new Error(
+      `renderFrame(): scene.background is ${bg.width}x${bg.height}, the camera's image ${w}x${h}; paint it for this camera`,
+    );
+  if (!(scene.noiseSd >= 0 && scene.noiseSd < 256))
+    throw new Error(`renderFrame(): scene.noiseSd must be in [0, 256), got ${scene.noiseSd}`);
+  if (!(scene.gain > 0 && scene.gain < 100))
+    throw new Error(`renderFrame(): scene.gain must be in (0, 100), got ${scene.gain}`);
   const [lx, ly, lz] = scene.lighting.direction;
   const ln = Math.hypot(lx, ly, lz);
-  if (!(lz / ln > 0.05)) throw new Error(`renderFrame(): scene.lighting.direction must point upwards (z > 0), got [${lx}, ${ly}, ${lz}]`);
+  if (!(lz / ln > 0.05))
+    throw new Error(`renderFrame(): scene.lighting.direction must point upwards (z > 0), got [${lx}, ${ly}, ${lz}]`);
   const { ambient, diffuse, shadow } = scene.lighting;
   if (!(ambient >= 0 && diffuse >= 0 && shadow >= 0 && shadow <= 1)) {
-    throw new Error(`renderFrame(): scene.lighting needs ambient, diffuse >= 0 and shadow in [0, 1], got ${ambient}, ${diffuse}, ${shadow}`);
+    throw new Error(
+      `renderFrame(): scene.lighting needs ambient, diffuse >= 0 and shadow in [0, 1], got ${ambient}, ${diffuse}, ${shadow}`,
+    );
   }
   if (!Array.isArray(bodies)) throw new Error('renderFrame(): bodies must be an array of BodyFrame');
   for (let b = 0; b < bodies.length; b++) {
     const joints = (bodies[b] as BodyFrame).joints;
-    if (joints.length !== BODY_JOINTS.length) throw new Error(`renderFrame(): bodies[${b}] has ${joints.length} joints, expected ${BODY_JOINTS.length}`);
+    if (joints.length !== BODY_JOINTS.length)
+      throw new Error(`renderFrame(): bodies[${b}] has ${joints.length} joints, expected ${BODY_JOINTS.length}`);
     for (let j = 0; j < joints.length; j++) {
       const p = joints[j] as Vec3;
-      const z = (p[0] - cam.position[0]) * cam.forward[0] + (p[1] - cam.position[1]) * cam.forward[1] + (p[2] - cam.position[2]) * cam.forward[2];
+      const z =
+        (p[0] - cam.position[0]) * cam.forward[0] +
+        (p[1] - cam.position[1]) * cam.forward[1] +
+        (p[2] - cam.position[2]) * cam.forward[2];
       if (!(z > MIN_DEPTH)) {
-        throw new Error(`renderFrame(): scene.camera must be in front of the body, but joint '${BODY_JOINTS[j]}' of bodies[${b}] is at depth ${z.toFixed(2)} m (needs > ${MIN_DEPTH} m)`);
+        throw new Error(
+          `renderFrame(): scene.camera must be in front of the body, but joint '${BODY_JOINTS[j]}' of bodies[${b}] is at depth ${z.toFixed(2)} m (needs > ${MIN_DEPTH} m)`,
+        );
       }
     }
   }
@@ -221,7 +242,8 @@ function drawBody(scene: RenderScene, frame: BodyFrame, lightW: Vec3): void {
   let by1 = -1;
   for (let k = 0; k < N_PRIM; k++) {
     const o = k * STRIDE;
-    if ((PRIM[o + X0] as number) > (PRIM[o + X1] as number) || (PRIM[o + Y0] as number) > (PRIM[o + Y1] as number)) continue;
+    if ((PRIM[o + X0] as number) > (PRIM[o + X1] as number) || (PRIM[o + Y0] as number) > (PRIM[o + Y1] as number))
+      continue;
     bx0 = Math.min(bx0, PRIM[o + X0] as number);
     by0 = Math.min(by0, PRIM[o + Y0] as number);
     bx1 = Math.max(bx1, PRIM[o + X1] as number);
@@ -246,11 +268,22 @@ function drawBody(scene: RenderScene, frame: BodyFrame, lightW: Vec3): void {
     }
     ORDER[j + 1] = k;
   }
-  for (let i = 0; i < N_PRIM; i++) rasterise(ORDER[i] as number, w, cam.focal, scene.lighting.ambient, scene.lighting.diffuse);
+  for (let i = 0; i < N_PRIM; i++)
+    rasterise(ORDER[i] as number, w, cam.focal, scene.lighting.ambient, scene.lighting.diffuse);
 }
 
 /** Radii as fractions of body height (average build), from typical girths. */
-const RADIUS = { upperArm: 0.025, forearm: 0.02, hand: 0.018, thigh: 0.045, shank: 0.03, neck: 0.025, head: 0.05, chest: 0.058, pelvis: 0.055 };
+const RADIUS = {
+  upperArm: 0.025,
+  forearm: 0.02,
+  hand: 0.018,
+  thigh: 0.045,
+  shank: 0.03,
+  neck: 0.025,
+  head: 0.05,
+  chest: 0.058,
+  pelvis: 0.055,
+};
 
 /**
  * Fills PRIM from a body frame: endpoints (world and camera), radius, colour, depth and screen box.
@@ -285,10 +318,19 @@ function buildPrimitives(d: BodyDimensions, f: BodyFrame, cam: Camera): void {
   const lh = jt[J.l_hip] as Vec3;
   const rh = jt[J.r_hip] as Vec3;
   const sIn = 0.225;
-  put(k++, cam,
-    lh[0] + (rh[0] - lh[0]) * sIn, lh[1] + (rh[1] - lh[1]) * sIn, lh[2] + (rh[2] - lh[2]) * sIn,
-    rh[0] + (lh[0] - rh[0]) * sIn, rh[1] + (lh[1] - rh[1]) * sIn, rh[2] + (lh[2] - rh[2]) * sIn,
-    RADIUS.pelvis * H * g, SHORTS, false);
+  put(
+    k++,
+    cam,
+    lh[0] + (rh[0] - lh[0]) * sIn,
+    lh[1] + (rh[1] - lh[1]) * sIn,
+    lh[2] + (rh[2] - lh[2]) * sIn,
+    rh[0] + (lh[0] - rh[0]) * sIn,
+    rh[1] + (lh[1] - rh[1]) * sIn,
+    rh[2] + (lh[2] - rh[2]) * sIn,
+    RADIUS.pelvis * H * g,
+    SHORTS,
+    false,
+  );
   // Chest: two capsules side by side, narrower at the waist (a V from the front, flat from the
   // side); their lateral offsets stay below the radius, so they overlap along the midline.
   const shw = d.shoulderHalfWidth;
@@ -314,7 +356,19 @@ function buildPrimitives(d: BodyDimensions, f: BodyFrame, cam: Camera): void {
     const dz = (wrist[2] - elbow[2]) / fl;
     const a0 = 0.012 * H;
     const a1 = 0.055 * H;
-    put(k++, cam, wrist[0] + dx * a0, wrist[1] + dy * a0, wrist[2] + dz * a0, wrist[0] + dx * a1, wrist[1] + dy * a1, wrist[2] + dz * a1, RADIUS.hand * H, SKIN, false);
+    put(
+      k++,
+      cam,
+      wrist[0] + dx * a0,
+      wrist[1] + dy * a0,
+      wrist[2] + dz * a0,
+      wrist[0] + dx * a1,
+      wrist[1] + dy * a1,
+      wrist[2] + dz * a1,
+      RADIUS.hand * H,
+      SKIN,
+      false,
+    );
     const knee = jt[J.l_knee + i] as Vec3;
     const ankle = jt[J.l_ankle + i] as Vec3;
     k = jointCapsule(k, cam, jt[J.l_hip + i] as Vec3, knee, RADIUS.thigh * H * g, SHORTS);
@@ -331,10 +385,19 @@ function buildPrimitives(d: BodyDimensions, f: BodyFrame, cam: Camera): void {
     const u2 = fR[2] as number;
     const u5 = fR[5] as number;
     const u8 = fR[8] as number;
-    put(k++, cam,
-      ankle[0] + f0 * heel + u2 * up, ankle[1] + f3 * heel + u5 * up, ankle[2] + f6 * heel + u8 * up,
-      ankle[0] + f0 * tip + u2 * up, ankle[1] + f3 * tip + u5 * up, ankle[2] + f6 * tip + u8 * up,
-      rf, SHOES, false);
+    put(
+      k++,
+      cam,
+      ankle[0] + f0 * heel + u2 * up,
+      ankle[1] + f3 * heel + u5 * up,
+      ankle[2] + f6 * heel + u8 * up,
+      ankle[0] + f0 * tip + u2 * up,
+      ankle[1] + f3 * tip + u5 * up,
+      ankle[2] + f6 * tip + u8 * up,
+      rf,
+      SHOES,
+      false,
+    );
   }
 }
 
@@ -345,20 +408,47 @@ function jointCapsule(k: number, cam: Camera, a: Vec3, b: Vec3, r: number, colou
 }
 
 /** Primitive k from (lateral, up) points in the trunk frame (TRUNK_FRAME). */
-function trunkCapsule(k: number, cam: Camera, ya: number, za: number, yb: number, zb: number, r: number, colour: number, head: boolean): void {
+function trunkCapsule(
+  k: number,
+  cam: Camera,
+  ya: number,
+  za: number,
+  yb: number,
+  zb: number,
+  r: number,
+  colour: number,
+  head: boolean,
+): void {
   const T = TRUNK_FRAME;
-  put(k, cam,
+  put(
+    k,
+    cam,
     (T[0] as number) + (T[3] as number) * ya + (T[6] as number) * za,
     (T[1] as number) + (T[4] as number) * ya + (T[7] as number) * za,
     (T[2] as number) + (T[5] as number) * ya + (T[8] as number) * za,
     (T[0] as number) + (T[3] as number) * yb + (T[6] as number) * zb,
     (T[1] as number) + (T[4] as number) * yb + (T[7] as number) * zb,
     (T[2] as number) + (T[5] as number) * yb + (T[8] as number) * zb,
-    r, colour, head);
+    r,
+    colour,
+    head,
+  );
 }
 
 /** Stores primitive k: world and camera endpoints, and its screen bounding box (a conservative one: the boxes of both end spheres). */
-function put(k: number, cam: Camera, ax: number, ay: number, az: number, bx: number, by: number, bz: number, r: number, colour: number, head: boolean): void {
+function put(
+  k: number,
+  cam: Camera,
+  ax: number,
+  ay: number,
+  az: number,
+  bx: number,
+  by: number,
+  bz: number,
+  r: number,
+  colour: number,
+  head: boolean,
+): void {
   const o = k * STRIDE;
   const { right, down, forward, position, focal } = cam;
   PRIM[o + WA] = ax;
@@ -599,7 +689,13 @@ function drawShadow(scene: RenderScene, lightW: Vec3): void {
     const pbx = (PRIM[o + WB] as number) - (hb * lx) / lz;
     const pby = (PRIM[o + WB + 1] as number) - (hb * ly) / lz;
     const reach = r + PENUMBRA_0 + PENUMBRA_K * Math.max(ha, hb);
-    floorBox(cam, Math.min(pax, pbx) - reach, Math.min(pay, pby) - reach, Math.max(pax, pbx) + reach, Math.max(pay, pby) + reach);
+    floorBox(
+      cam,
+      Math.min(pax, pbx) - reach,
+      Math.min(pay, pby) - reach,
+      Math.max(pax, pbx) + reach,
+      Math.max(pay, pby) + reach,
+    );
     const x0 = BOX[0] as number;
     const y0 = BOX[1] as number;
     const x1 = BOX[2] as number;

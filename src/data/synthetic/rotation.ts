@@ -41,7 +41,10 @@ export function multiply(a: Mat3, b: Mat3): Mat3 {
   const r: Mat3 = [0, 0, 0, 0, 0, 0, 0, 0, 0];
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) {
-      r[i * 3 + j] = (a[i * 3] as number) * (b[j] as number) + (a[i * 3 + 1] as number) * (b[3 + j] as number) + (a[i * 3 + 2] as number) * (b[6 + j] as number);
+      r[i * 3 + j] =
+        (a[i * 3] as number) * (b[j] as number) +
+        (a[i * 3 + 1] as number) * (b[3 + j] as number) +
+        (a[i * 3 + 2] as number) * (b[6 + j] as number);
     }
   }
   return r;
@@ -62,7 +65,17 @@ export function applyTransposed(m: Mat3, v: Vec3): Vec3 {
 }
 
 export function transpose(m: Mat3): Mat3 {
-  return [m[0] as number, m[3] as number, m[6] as number, m[1] as number, m[4] as number, m[7] as number, m[2] as number, m[5] as number, m[8] as number];
+  return [
+    m[0] as number,
+    m[3] as number,
+    m[6] as number,
+    m[1] as number,
+    m[4] as number,
+    m[7] as number,
+    m[2] as number,
+    m[5] as number,
+    m[8] as number,
+  ];
 }
 
 /** The rotation vector (axis * angle) of a rotation matrix: the logarithm map. */
@@ -70,7 +83,11 @@ export function logMap(m: Mat3): Vec3 {
   const trace = (m[0] as number) + (m[4] as number) + (m[8] as number);
   const cos = Math.min(1, Math.max(-1, (trace - 1) / 2));
   const angle = Math.acos(cos);
-  const w: Vec3 = [(m[7] as number) - (m[5] as number), (m[2] as number) - (m[6] as number), (m[3] as number) - (m[1] as number)];
+  const w: Vec3 = [
+    (m[7] as number) - (m[5] as number),
+    (m[2] as number) - (m[6] as number),
+    (m[3] as number) - (m[1] as number),
+  ];
   // Near zero angle, angle / (2 sin angle) -> 1/2 (series), which keeps small rotations exact.
   const k = angle < 1e-6 ? 0.5 + (angle * angle) / 12 : angle / (2 * Math.sin(angle));
   return [w[0] * k, w[1] * k, w[2] * k];
@@ -85,8 +102,14 @@ export function expMap(w: Vec3): Mat3 {
   const s = Math.sin(angle);
   const t = 1 - c;
   return [
-    t * x * x + c, t * x * y - s * z, t * x * z + s * y,
-    t * x * y + s * z, t * y * y + c, t * y * z - s * x,
-    t * x * z - s * y, t * y * z + s * x, t * z * z + c,
+    t * x * x + c,
+    t * x * y - s * z,
+    t * x * z + s * y,
+    t * x * y + s * z,
+    t * y * y + c,
+    t * y * z - s * x,
+    t * x * z - s * y,
+    t * y * z + s * x,
+    t * z * z + c,
   ];
 }

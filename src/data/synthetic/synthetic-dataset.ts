@@ -4,7 +4,14 @@ import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import { ACTIONS, type Action } from './actions.ts';
 import { VIRTUAL_IMU_PLACEMENTS } from './virtual-imu.ts';
-import { SYNTHETIC_DEFAULTS, generateSubject, generateTake, subjectId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
+import {
+  SYNTHETIC_DEFAULTS,
+  generateSubject,
+  generateTake,
+  subjectId,
+  type SyntheticOptions,
+  type SyntheticSubject,
+} from './synthetic-take.ts';
 import { syntheticTakeJobs, takeJobId, type TakeJob } from './take-jobs.ts';
 
 /**
@@ -28,7 +35,12 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
     name: 'synthetic',
     classes: options.actions,
     async list(): Promise<SampleRef[]> {
-      return syntheticTakeJobs(options).map((job) => ({ id: takeJobId(job), label: job.action, subject: subjectId(job.subjectIndex), meta: { subjectIndex: job.subjectIndex, take: job.take } }));
+      return syntheticTakeJobs(options).map((job) => ({
+        id: takeJobId(job),
+        label: job.action,
+        subject: subjectId(job.subjectIndex),
+        meta: { subjectIndex: job.subjectIndex, take: job.take },
+      }));
     },
     async load(ref: SampleRef): Promise<Sample> {
       const job = jobOf(ref, options, 'load');
@@ -53,23 +65,36 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
 function jobOf(ref: SampleRef, options: SyntheticOptions, fn: string): TakeJob {
   const index = ref.meta.subjectIndex;
   const take = ref.meta.take;
-  if (typeof index !== 'number' || typeof take !== 'number' || !(options.actions as readonly string[]).includes(ref.label)) {
+  if (
+    typeof index !== 'number' ||
+    typeof take !== 'number' ||
+    !(options.actions as readonly string[]).includes(ref.label)
+  ) {
     throw new Error(`syntheticDataset.${fn}(): '${ref.id}' is not a reference from this data set's list()`);
   }
   return { subjectIndex: index, action: ref.label as Action, take };
 }
 
 const whole = (min: number, max: number) =>
-  z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: (issue) => `must be a whole number ${min}-${max}, got ${String(issue.input)}` });
+  z.number().refine((v) => Number.isInteger(v) && v >= min && v <= max, {
+    error: (issue) => `must be a whole number ${min}-${max}, got ${String(issue.input)}`,
+  });
 const within = (min: number, max: number, unit = '') =>
-  z.number().refine((v) => v >= min && v <= max, { error: (issue) => `must be ${min}-${max}${unit}, got ${String(issue.input)}` });
+  z.number().refine((v) => v >= min && v <= max, {
+    error: (issue) => `must be ${min}-${max}${unit}, got ${String(issue.input)}`,
+  });
 /** A list of known names, each at most once. */
 const namesFrom = (known: readonly string[], what: string) =>
   z.array(z.string()).superRefine((list, ctx) => {
     const unknown = list.filter((a) => !known.includes(a));
-    if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})` });
+    if (unknown.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`,
+      });
     else if (list.length === 0) ctx.addIssue({ code: 'custom', message: `is empty (choose from ${known.join(', ')})` });
-    else if (new Set(list).size !== list.length) ctx.addIssue({ code: 'custom', message: `lists one twice: ${list.join(', ')}` });
+    else if (new Set(list).size !== list.length)
+      ctx.addIssue({ code: 'custom', message: `lists one twice: ${list.join(', ')}` });
   });
 
 /**
@@ -77,23 +102,25 @@ const namesFrom = (known: readonly string[], what: string) =>
  * gives them (every key optional, SYNTHETIC_DEFAULTS fill the rest; unknown keys are errors).
  * The one place their ranges are stated: the CLI and the adapter check through it too.
  */
-export const SYNTHETIC_OPTIONS_SCHEMA = z.strictObject({
-  seed: whole(-(2 ** 31), 2 ** 31 - 1),
-  subjects: whole(1, 99), // ids S01-S99
-  clipsPerClass: whole(1, 99),
-  actions: namesFrom(ACTIONS, 'action'),
-  duration: within(0.5, 30, ' s'),
-  fps: within(1, 240, ' frames/s'),
-  size: whole(16, 1024),
-  imuRate: within(10, 1000, ' Hz'),
-  placements: namesFrom(VIRTUAL_IMU_PLACEMENTS, 'sensor placement'),
-  video: z.boolean(),
-  pose: z.boolean(),
-  blur: within(0, 1),
-  occlusion: within(0, 1),
-  packetLoss: within(0, 1),
-  sensorOutage: within(0, 1),
-}).partial();
+export const SYNTHETIC_OPTIONS_SCHEMA = z
+  .strictObject({
+    seed: whole(-(2 ** 31), 2 ** 31 - 1),
+    subjects: whole(1, 99), // ids S01-S99
+    clipsPerClass: whole(1, 99),
+    actions: namesFrom(ACTIONS, 'action'),
+    duration: within(0.5, 30, ' s'),
+    fps: within(1, 240, ' frames/s'),
+    size: whole(16, 1024),
+    imuRate: within(10, 1000, ' Hz'),
+    placements: namesFrom(VIRTUAL_IMU_PLACEMENTS, 'sensor placement'),
+    video: z.boolean(),
+    pose: z.boolean(),
+    blur: within(0, 1),
+    occlusion: within(0, 1),
+    packetLoss: within(0, 1),
+    sensorOutage: within(0, 1),
+  })
+  .partial();
 
 /** Options over the defaults, checked; each problem is a UserError naming the option. */
 export function checkSyntheticOptions(request: unknown): SyntheticOptions {
@@ -101,10 +128,16 @@ export function checkSyntheticOptions(request: unknown): SyntheticOptions {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const field = issue.path.map(String).join('.');
-      if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-      return /^(must|is|lists)\b/.test(issue.message) && field !== '' ? `${field} ${issue.message}` : `${field}: ${issue.message}`;
+      if (issue.code === 'unrecognized_keys')
+        return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      return /^(must|is|lists)\b/.test(issue.message) && field !== ''
+        ? `${field} ${issue.message}`
+        : `${field}: ${issue.message}`;
     });
-    throw new UserError(`synthetic data set: ${problems.join('; ')}`, `Its options (${Object.keys(SYNTHETIC_DEFAULTS).join(', ')}) are described in README.md, "The synthetic athletes"; \`motionfuse simulate --help\` lists the command's flags.`);
+    throw new UserError(
+      `synthetic data set: ${problems.join('; ')}`,
+      `Its options (${Object.keys(SYNTHETIC_DEFAULTS).join(', ')}) are described in README.md, "The synthetic athletes"; \`motionfuse simulate --help\` lists the command's flags.`,
+    );
   }
   return { ...SYNTHETIC_DEFAULTS, ...parsed.data } as SyntheticOptions;
 }

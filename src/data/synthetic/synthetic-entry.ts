@@ -18,7 +18,7 @@ export const SYNTHETIC_ENTRY: DatasetEntry = {
   ],
   layout: [
     'in memory; on disk (simulate --out) the recording layout: <root>/S01/S01-jump-t01/{session.xdf, video.mkv, take.json}',
-    '<root>/manifest.json: the resolved options and every athlete\'s body, style and sensors',
+    "<root>/manifest.json: the resolved options and every athlete's body, style and sensors",
   ],
   experiment: 'dataset:\n  name: synthetic\n  seed: 1',
 };

@@ -45,9 +45,14 @@ export interface SyntheticManifest {
   takes: { id: string; label: string; subject: string; path: string }[];
 }
 
-export async function exportSyntheticDataset(dir: string, options: SyntheticOptions, exportOptions: ExportOptions): Promise<ExportSummary> {
+export async function exportSyntheticDataset(
+  dir: string,
+  options: SyntheticOptions,
+  exportOptions: ExportOptions,
+): Promise<ExportSummary> {
   const started = performance.now();
-  if (options.video && exportOptions.ffmpeg === undefined) throw new Error('exportSyntheticDataset(): video needs exportOptions.ffmpeg');
+  if (options.video && exportOptions.ffmpeg === undefined)
+    throw new Error('exportSyntheticDataset(): video needs exportOptions.ffmpeg');
   const jobs = syntheticTakeJobs(options).map((job) => {
     const id = takeJobId(job);
     return { ...job, id, subject: subjectId(job.subjectIndex), path: `${subjectId(job.subjectIndex)}/${id}` };
@@ -56,7 +61,11 @@ export async function exportSyntheticDataset(dir: string, options: SyntheticOpti
     format: SYNTHETIC_FORMAT,
     generator: exportOptions.generator,
     options,
-    environment: { node: process.version, platform: `${process.platform}-${process.arch}`, ...(exportOptions.ffmpeg === undefined ? {} : { ffmpeg: exportOptions.ffmpeg.version }) },
+    environment: {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      ...(exportOptions.ffmpeg === undefined ? {} : { ffmpeg: exportOptions.ffmpeg.version }),
+    },
     subjects: Array.from({ length: options.subjects }, (_, i) => subjectSummary(options, i)),
     takes: jobs.map((j) => ({ id: j.id, label: j.action, subject: j.subject, path: j.path })),
   };
@@ -69,27 +78,56 @@ export async function exportSyntheticDataset(dir: string, options: SyntheticOpti
     for (const e of entries) if (!e.endsWith('.partial')) done.add(`${s.id}/${e}`);
   }
   const todo = jobs.filter((j) => !done.has(j.path));
-  const progress = startProgress({ label: 'simulate', total: jobs.length, unit: 'takes', ...(exportOptions.progress === undefined ? {} : { enabled: exportOptions.progress }) });
+  const progress = startProgress({
+    label: 'simulate',
+    total: jobs.length,
+    unit: 'takes',
+    ...(exportOptions.progress === undefined ? {} : { enabled: exportOptions.progress }),
+  });
   progress.update(jobs.length - todo.length);
-  const pool = startTakePool(options, { ...(exportOptions.workers === undefined ? {} : { workers: exportOptions.workers }), ...(exportOptions.ffmpeg === undefined ? {} : { ffmpeg: exportOptions.ffmpeg.path }) });
+  const pool = startTakePool(options, {
+    ...(exportOptions.workers === undefined ? {} : { workers: exportOptions.workers }),
+    ...(exportOptions.ffmpeg === undefined ? {} : { ffmpeg: exportOptions.ffmpeg.path }),
+  });
   try {
-    await Promise.all(todo.map(async (job) => {
-      await pool.record(job, join(dir, job.path), { generator: exportOptions.generator, seed: options.seed });
-      progress.tick(1, job.id);
-    }));
+    await Promise.all(
+      todo.map(async (job) => {
+        await pool.record(job, join(dir, job.path), { generator: exportOptions.generator, seed: options.seed });
+        progress.tick(1, job.id);
+      }),
+    );
   } finally {
     progress.stop();
     await pool.close();
   }
-  return { dir, takes: jobs.length, resumed: jobs.length - todo.length, written: todo.length, seconds: (performance.now() - started) / 1000 };
+  return {
+    dir,
+    takes: jobs.length,
+    resumed: jobs.length - todo.length,
+    written: todo.length,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** What the manifest says about a subject: body, style and each sensor's true clock, biases and mounting. */
 function subjectSummary(options: SyntheticOptions, index: number) {
   const s = generateSubject(options, index);
   return {
-    id: s.id, height: s.height, build: s.build, style: s.style,
-    sensors: s.devices.map((d) => ({ sensorId: d.sensorId, placement: d.placement, side: d.side, rate: d.rate, clockOffset: d.clockOffset, clockDrift: d.clockDrift, accelBias: d.accelBias, gyroBias: d.gyroBias, mounting: d.mounting })),
+    id: s.id,
+    height: s.height,
+    build: s.build,
+    style: s.style,
+    sensors: s.devices.map((d) => ({
+      sensorId: d.sensorId,
+      placement: d.placement,
+      side: d.side,
+      rate: d.rate,
+      clockOffset: d.clockOffset,
+      clockDrift: d.clockDrift,
+      accelBias: d.accelBias,
+      gyroBias: d.gyroBias,
+      mounting: d.mounting,
+    })),
   };
 }
 
@@ -104,19 +142,36 @@ async function checkTarget(dir: string, manifest: SyntheticManifest): Promise<vo
   });
   if (entries.length === 0) return;
   if (!entries.includes(SYNTHETIC_MANIFEST)) {
-    throw new UserError(`${dir} is not empty and holds no synthetic data set (${SYNTHETIC_MANIFEST})`, 'Choose a new or empty folder for --out.');
+    throw new UserError(
+      `${dir} is not empty and holds no synthetic data set (${SYNTHETIC_MANIFEST})`,
+      'Choose a new or empty folder for --out.',
+    );
   }
   const path = join(dir, SYNTHETIC_MANIFEST);
   let old: Partial<SyntheticManifest>;
   try {
     old = JSON.parse(await readFile(path, 'utf8')) as Partial<SyntheticManifest>;
   } catch (err) {
-    throw new UserError(`${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`, 'Choose a new folder for --out, or delete this one.');
+    throw new UserError(
+      `${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+      'Choose a new folder for --out, or delete this one.',
+    );
   }
   const differences = Object.keys(manifest.options)
-    .filter((k) => JSON.stringify((old.options as Record<string, unknown> | undefined)?.[k]) !== JSON.stringify((manifest.options as unknown as Record<string, unknown>)[k]))
-    .map((k) => `${k}: ${JSON.stringify((old.options as Record<string, unknown> | undefined)?.[k])} there, ${JSON.stringify((manifest.options as unknown as Record<string, unknown>)[k])} now`);
-  if (old.format !== SYNTHETIC_FORMAT || differences.length > 0 || JSON.stringify(old.generator) !== JSON.stringify(manifest.generator)) {
+    .filter(
+      (k) =>
+        JSON.stringify((old.options as Record<string, unknown> | undefined)?.[k]) !==
+        JSON.stringify((manifest.options as unknown as Record<string, unknown>)[k]),
+    )
+    .map(
+      (k) =>
+        `${k}: ${JSON.stringify((old.options as Record<string, unknown> | undefined)?.[k])} there, ${JSON.stringify((manifest.options as unknown as Record<string, unknown>)[k])} now`,
+    );
+  if (
+    old.format !== SYNTHETIC_FORMAT ||
+    differences.length > 0 ||
+    JSON.stringify(old.generator) !== JSON.stringify(manifest.generator)
+  ) {
     throw new UserError(
       `${dir} holds a synthetic data set made with other settings${differences.length > 0 ? ` (${differences.join('; ')})` : ' (another generator version)'}`,
       'Choose another folder for --out, or delete this one to regenerate it.',

@@ -48,8 +48,21 @@ export interface SyntheticOptions {
 }
 
 export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
-  seed: 7, subjects: 12, clipsPerClass: 10, actions: ACTIONS, duration: 2, fps: 30, size: 112, imuRate: 100,
-  placements: ['wrist', 'ankle', 'pelvis'], video: true, pose: true, blur: 0.3, occlusion: 0.2, packetLoss: 0.002, sensorOutage: 0.1,
+  seed: 7,
+  subjects: 12,
+  clipsPerClass: 10,
+  actions: ACTIONS,
+  duration: 2,
+  fps: 30,
+  size: 112,
+  imuRate: 100,
+  placements: ['wrist', 'ankle', 'pelvis'],
+  video: true,
+  pose: true,
+  blur: 0.3,
+  occlusion: 0.2,
+  packetLoss: 0.002,
+  sensorOutage: 0.1,
 };
 
 export interface SyntheticSubject {
@@ -62,9 +75,31 @@ export interface SyntheticSubject {
   devices: ImuSpec[];
 }
 
-const SKINS: Rgb[] = [[0.96, 0.8, 0.69], [0.87, 0.67, 0.52], [0.72, 0.52, 0.38], [0.55, 0.38, 0.26], [0.36, 0.24, 0.17]];
-const HAIRS: Rgb[] = [[0.1, 0.07, 0.05], [0.3, 0.2, 0.1], [0.55, 0.4, 0.2], [0.8, 0.7, 0.45], [0.15, 0.15, 0.15]];
-const CLOTHES: Rgb[] = [[0.8, 0.1, 0.1], [0.1, 0.25, 0.7], [0.95, 0.95, 0.95], [0.1, 0.1, 0.1], [0.95, 0.8, 0.1], [0.1, 0.55, 0.25], [0.5, 0.2, 0.6], [0.95, 0.45, 0.1], [0.5, 0.5, 0.5]];
+const SKINS: Rgb[] = [
+  [0.96, 0.8, 0.69],
+  [0.87, 0.67, 0.52],
+  [0.72, 0.52, 0.38],
+  [0.55, 0.38, 0.26],
+  [0.36, 0.24, 0.17],
+];
+const HAIRS: Rgb[] = [
+  [0.1, 0.07, 0.05],
+  [0.3, 0.2, 0.1],
+  [0.55, 0.4, 0.2],
+  [0.8, 0.7, 0.45],
+  [0.15, 0.15, 0.15],
+];
+const CLOTHES: Rgb[] = [
+  [0.8, 0.1, 0.1],
+  [0.1, 0.25, 0.7],
+  [0.95, 0.95, 0.95],
+  [0.1, 0.1, 0.1],
+  [0.95, 0.8, 0.1],
+  [0.1, 0.55, 0.25],
+  [0.5, 0.2, 0.6],
+  [0.95, 0.45, 0.1],
+  [0.5, 0.5, 0.5],
+];
 
 const ARM_PLACEMENTS: ReadonlySet<ImuSpec['placement']> = new Set(['wrist', 'upper-arm']);
 
@@ -78,7 +113,13 @@ export function generateSubject(options: SyntheticOptions, index: number): Synth
   const height = rng.uniform(1.55, 1.98);
   const build = rng.uniform(0.85, 1.2);
   const style = drawStyle(rng);
-  const appearance: Appearance = { skin: rng.pick(SKINS), hair: rng.pick(HAIRS), shirt: rng.pick(CLOTHES), shorts: rng.pick(CLOTHES), shoes: rng.pick(CLOTHES) };
+  const appearance: Appearance = {
+    skin: rng.pick(SKINS),
+    hair: rng.pick(HAIRS),
+    shirt: rng.pick(CLOTHES),
+    shorts: rng.pick(CLOTHES),
+    shoes: rng.pick(CLOTHES),
+  };
   // Worn where people wear them: a watch-like wrist or arm sensor on the non-dominant side, and
   // leg sensors on whichever side the athlete straps them (drawn once per athlete), so a sensor
   // often misses the limb an action is done with.
@@ -94,7 +135,11 @@ export function generateSubject(options: SyntheticOptions, index: number): Synth
     spec.clockDrift = rng.normal(0, 20e-6); // tens of ppm, as crystal oscillators
     spec.packetLoss = options.packetLoss;
     // Worn as people wear them: turned round the limb by ~20 degrees (sd), tilted by ~5.
-    spec.mounting = zyx(rng.normal(0, (20 * Math.PI) / 180), rng.normal(0, (5 * Math.PI) / 180), rng.normal(0, (5 * Math.PI) / 180));
+    spec.mounting = zyx(
+      rng.normal(0, (20 * Math.PI) / 180),
+      rng.normal(0, (5 * Math.PI) / 180),
+      rng.normal(0, (5 * Math.PI) / 180),
+    );
     return spec;
   });
   return { id, height, build, style, appearance, devices };
@@ -104,12 +149,22 @@ export function takeId(subject: string, action: Action, take: number): string {
   return `${subject}-${action}-t${String(take + 1).padStart(2, '0')}`;
 }
 
-export function generateTake(options: SyntheticOptions, subject: SyntheticSubject, action: Action, take: number): Sample {
+export function generateTake(
+  options: SyntheticOptions,
+  subject: SyntheticSubject,
+  action: Action,
+  take: number,
+): Sample {
   const id = takeId(subject.id, action, take);
   // The seed label keeps the older word, so a seed gives the same takes as before the rename.
   const rng = new SeededRandom(options.seed).fork(`trial/${id}`);
   const dims = bodyDimensions(subject.height, subject.build);
-  const traj = simulateMotion(dims, standingPose(), actionProgram(action, subject.style, dims, rng.fork('motion')), options.duration);
+  const traj = simulateMotion(
+    dims,
+    standingPose(),
+    actionProgram(action, subject.style, dims, rng.fork('motion')),
+    options.duration,
+  );
   const streams: Stream[] = [];
 
   // Camera frames: frame i shows the body at t = i / fps (camera clock).
@@ -132,24 +187,67 @@ export function generateTake(options: SyntheticOptions, subject: SyntheticSubjec
     const occluders: Occluder[] = [];
     if (look.bernoulli(options.occlusion)) {
       const u0 = look.uniform(0.1, 0.75) * options.size;
-      occluders.push({ u0, u1: u0 + look.uniform(0.06, 0.18) * options.size, v0: look.uniform(-0.2, 0.5) * options.size, v1: options.size * 1.1, colour: [look.uniform(0.1, 0.9), look.uniform(0.1, 0.9), look.uniform(0.1, 0.9)] });
+      occluders.push({
+        u0,
+        u1: u0 + look.uniform(0.06, 0.18) * options.size,
+        v0: look.uniform(-0.2, 0.5) * options.size,
+        v1: options.size * 1.1,
+        colour: [look.uniform(0.1, 0.9), look.uniform(0.1, 0.9), look.uniform(0.1, 0.9)],
+      });
     }
     const scene = {
-      camera, dims, appearance: subject.appearance, background, occluders,
-      lighting: { direction: [Math.cos(lightAzimuth) * Math.cos(lightElevation), Math.sin(lightAzimuth) * Math.cos(lightElevation), Math.sin(lightElevation)] as [number, number, number], ambient, diffuse: 1 - ambient, shadow: look.uniform(0.3, 0.6) },
-      noiseSd: look.uniform(1, 5), gain: look.uniform(0.8, 1.15),
+      camera,
+      dims,
+      appearance: subject.appearance,
+      background,
+      occluders,
+      lighting: {
+        direction: [
+          Math.cos(lightAzimuth) * Math.cos(lightElevation),
+          Math.sin(lightAzimuth) * Math.cos(lightElevation),
+          Math.sin(lightElevation),
+        ] as [number, number, number],
+        ambient,
+        diffuse: 1 - ambient,
+        shadow: look.uniform(0.3, 0.6),
+      },
+      noiseSd: look.uniform(1, 5),
+      gain: look.uniform(0.8, 1.15),
     };
     const noise = rng.fork('sensor-noise');
     const exposure = 1 / options.fps / 2; // a half-frame shutter
     for (let i = 0; i < nFrames; i++) {
       const t = times[i] as number;
-      const sub = blur ? [0, 1, 2, 3].map((j) => traj.frames[stepAt(t - exposure + (j * exposure) / 3)] as BodyFrame) : [bodies[i] as BodyFrame];
-      renderFrame(scene, sub, frames.subarray(i * options.size * options.size * 3, (i + 1) * options.size * options.size * 3), noise);
+      const sub = blur
+        ? [0, 1, 2, 3].map((j) => traj.frames[stepAt(t - exposure + (j * exposure) / 3)] as BodyFrame)
+        : [bodies[i] as BodyFrame];
+      renderFrame(
+        scene,
+        sub,
+        frames.subarray(i * options.size * options.size * 3, (i + 1) * options.size * options.size * 3),
+        noise,
+      );
     }
-    streams.push(videoStream({ rate: options.fps, t: times, decoded: { frames, height: options.size, width: options.size, channels: 3 }, meta: { clock: 'camera', blur, occluded: occluders.length > 0 } }));
+    streams.push(
+      videoStream({
+        rate: options.fps,
+        t: times,
+        decoded: { frames, height: options.size, width: options.size, channels: 3 },
+        meta: { clock: 'camera', blur, occluded: occluders.length > 0 },
+      }),
+    );
   }
   if (options.pose) {
-    streams.push(simulatePose(bodies, times, dims, cameras, { noisePx: 0.6 + 0.004 * options.size, dropout: 0.03 }, rng.fork('pose')));
+    streams.push(
+      simulatePose(
+        bodies,
+        times,
+        dims,
+        cameras,
+        { noisePx: 0.6 + 0.004 * options.size, dropout: 0.03 },
+        rng.fork('pose'),
+      ),
+    );
   }
   const events: SampleEvent[] = [];
   for (const device of subject.devices) {
@@ -166,15 +264,29 @@ export function generateTake(options: SyntheticOptions, subject: SyntheticSubjec
     events.push({ name: `clock-offset/${device.sensorId}`, value: device.clockOffset, unit: 's' });
   }
   for (const f of traj.flights) {
-    events.push({ name: 'takeoff', t: f.takeoff }, { name: 'landing', t: f.landing }, { name: 'flight-height', t: f.takeoff, value: f.height, unit: 'm' });
+    events.push(
+      { name: 'takeoff', t: f.takeoff },
+      { name: 'landing', t: f.landing },
+      { name: 'flight-height', t: f.takeoff, value: f.height, unit: 'm' },
+    );
   }
   return {
-    id, label: action, subject: subject.id, streams, events,
+    id,
+    label: action,
+    subject: subject.id,
+    streams,
+    events,
     meta: {
-      take, clock: 'camera',
+      take,
+      clock: 'camera',
       phasePerFrame: Array.from(times, (t) => traj.phaseLabels[traj.phase[stepAt(t)] as number] as string),
       clockDrift: Object.fromEntries(subject.devices.map((d) => [d.sensorId, d.clockDrift])),
-      camera: { azimuth: camera.spec.azimuth, distance: camera.spec.distance, height: camera.spec.height, fov: camera.spec.fov },
+      camera: {
+        azimuth: camera.spec.azimuth,
+        distance: camera.spec.distance,
+        height: camera.spec.height,
+        fov: camera.spec.fov,
+      },
       body: { height: subject.height, build: subject.build },
     },
   };
@@ -192,7 +304,18 @@ function placeCamera(dims: BodyDimensions, bodies: BodyFrame[], size: number, rn
   const distance = rng.uniform(3.5, 5.5) + travel;
   const height = rng.uniform(0.7, 1.7);
   // Half the scene to keep in view, metres at the target: the body (with room for a jump) or its path.
-  const half = Math.max(0.62 * dims.height * rng.uniform(1.05, 1.3), (travel / 2 + 0.4) * Math.abs(Math.sin(azimuth)) + 0.4);
+  const half = Math.max(
+    0.62 * dims.height * rng.uniform(1.05, 1.3),
+    (travel / 2 + 0.4) * Math.abs(Math.sin(azimuth)) + 0.4,
+  );
   const fov = 2 * Math.atan(half / (distance - travel / 2));
-  return makeCamera({ azimuth, distance, height, target: [centre, 0, 0.55 * dims.height], fov, width: size, heightPx: size });
+  return makeCamera({
+    azimuth,
+    distance,
+    height,
+    target: [centre, 0, 0.55 * dims.height],
+    fov,
+    width: size,
+    heightPx: size,
+  });
 }

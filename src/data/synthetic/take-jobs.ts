@@ -1,7 +1,14 @@
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
 import type { Action } from './actions.ts';
-import { generateSubject, generateTake, subjectId, takeId, type SyntheticOptions, type SyntheticSubject } from './synthetic-take.ts';
+import {
+  generateSubject,
+  generateTake,
+  subjectId,
+  takeId,
+  type SyntheticOptions,
+  type SyntheticSubject,
+} from './synthetic-take.ts';
 
 /** One take to make: which subject, action and repetition. */
 export interface TakeJob {
@@ -14,9 +21,13 @@ export interface TakeJob {
  * Every take of a synthetic data set, subject by subject, then action (in the order asked for),
  * then repetition: the order of its samples everywhere (listing, input sets, export).
  */
-export function syntheticTakeJobs(options: Pick<SyntheticOptions, 'subjects' | 'actions' | 'clipsPerClass'>): TakeJob[] {
+export function syntheticTakeJobs(
+  options: Pick<SyntheticOptions, 'subjects' | 'actions' | 'clipsPerClass'>,
+): TakeJob[] {
   const jobs: TakeJob[] = [];
-  for (let s = 0; s < options.subjects; s++) for (const action of options.actions) for (let t = 0; t < options.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, take: t });
+  for (let s = 0; s < options.subjects; s++)
+    for (const action of options.actions)
+      for (let t = 0; t < options.clipsPerClass; t++) jobs.push({ subjectIndex: s, action, take: t });
   return jobs;
 }
 
@@ -26,7 +37,9 @@ export function takeJobId(job: TakeJob): string {
 }
 
 /** What to do with it: hand the Sample back, or write it to `dir` in the recording layout. */
-export type TakeTask = { kind: 'generate'; job: TakeJob } | { kind: 'record'; job: TakeJob; dir: string; provenance?: Record<string, unknown> };
+export type TakeTask =
+  | { kind: 'generate'; job: TakeJob }
+  | { kind: 'record'; job: TakeJob; dir: string; provenance?: Record<string, unknown> };
 
 /**
  * Runs take tasks for one set of options, in whichever thread it lives in; subjects are made
@@ -56,10 +69,14 @@ export class TakeMaker {
   async run(task: TakeTask): Promise<Sample | undefined> {
     const sample = this.generate(task.job);
     if (task.kind === 'generate') return sample;
-    if (this.options.video && this.ffmpeg === undefined) throw new UserError('writing synthetic video needs ffmpeg', 'Run `npm install`, or set MOTIONFUSE_FFMPEG.');
+    if (this.options.video && this.ffmpeg === undefined)
+      throw new UserError('writing synthetic video needs ffmpeg', 'Run `npm install`, or set MOTIONFUSE_FFMPEG.');
     // The recording writer (XDF, video encoding) is loaded only by what writes takes.
     const { writeRecording } = await import('../recording/write-recording.ts');
-    await writeRecording(task.dir, sample, { ...(this.ffmpeg === undefined ? {} : { ffmpeg: this.ffmpeg }), ...(task.provenance === undefined ? {} : { provenance: task.provenance }) });
+    await writeRecording(task.dir, sample, {
+      ...(this.ffmpeg === undefined ? {} : { ffmpeg: this.ffmpeg }),
+      ...(task.provenance === undefined ? {} : { provenance: task.provenance }),
+    });
     return undefined;
   }
 }

@@ -51,7 +51,11 @@ export function startTakePool(options: SyntheticOptions, poolOptions: TakePoolOp
 class WorkerTakePool implements TakePool {
   private readonly piscina: Piscina;
 
-  constructor(options: SyntheticOptions, readonly workers: number, ffmpeg: string | undefined) {
+  constructor(
+    options: SyntheticOptions,
+    readonly workers: number,
+    ffmpeg: string | undefined,
+  ) {
     this.piscina = new Piscina({
       filename: new URL('./take-worker.js', import.meta.url).href,
       minThreads: workers,

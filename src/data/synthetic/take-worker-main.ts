@@ -5,7 +5,8 @@ import type { SyntheticOptions } from './synthetic-take.ts';
 import { TakeMaker, sampleBuffers, type TakeTask } from './take-jobs.ts';
 
 /** What a worker answers: the sample (its arrays moved, not copied), or an error with its hint. */
-export type TakeReply = { sample?: Sample } | { error: { name: string; message: string; stack?: string; hint?: string } };
+export type TakeReply =
+  { sample?: Sample } | { error: { name: string; message: string; stack?: string; hint?: string } };
 
 const { options, ffmpeg } = Piscina.workerData as { options: SyntheticOptions; ffmpeg?: string };
 const maker = new TakeMaker(options, ffmpeg);
@@ -18,9 +19,19 @@ export async function runTakeTask(task: TakeTask): Promise<unknown> {
   try {
     const sample = await maker.run(task);
     if (sample === undefined) return {} satisfies TakeReply;
-    return Piscina.move({ [Piscina.transferableSymbol]: sampleBuffers(sample), [Piscina.valueSymbol]: { sample } satisfies TakeReply } as never);
+    return Piscina.move({
+      [Piscina.transferableSymbol]: sampleBuffers(sample),
+      [Piscina.valueSymbol]: { sample } satisfies TakeReply,
+    } as never);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    return { error: { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }), ...(e instanceof UserError && e.hint !== undefined ? { hint: e.hint } : {}) } } satisfies TakeReply;
+    return {
+      error: {
+        name: e.name,
+        message: e.message,
+        ...(e.stack === undefined ? {} : { stack: e.stack }),
+        ...(e instanceof UserError && e.hint !== undefined ? { hint: e.hint } : {}),
+      },
+    } satisfies TakeReply;
   }
 }

@@ -13,7 +13,16 @@ import { applyTransposed, logMap, multiply, transpose, type Mat3, type Vec3 } fr
  * t_device = offset + (1 + drift) t_camera. Lost packets drop samples (gaps in t).
  */
 /** Where a virtual IMU can be worn (each is a segment of the body model). */
-export const VIRTUAL_IMU_PLACEMENTS = ['wrist', 'ankle', 'pelvis', 'thigh', 'shank', 'chest', 'upper-arm', 'foot'] as const satisfies readonly Placement[];
+export const VIRTUAL_IMU_PLACEMENTS = [
+  'wrist',
+  'ankle',
+  'pelvis',
+  'thigh',
+  'shank',
+  'chest',
+  'upper-arm',
+  'foot',
+] as const satisfies readonly Placement[];
 
 export interface ImuSpec {
   sensorId: string;
@@ -38,10 +47,25 @@ export interface ImuSpec {
   mounting?: Mat3;
 }
 
-export function defaultImuSpec(sensorId: string, placement: ImuSpec['placement'], side: ImuSpec['side'] = 'right'): ImuSpec {
+export function defaultImuSpec(
+  sensorId: string,
+  placement: ImuSpec['placement'],
+  side: ImuSpec['side'] = 'right',
+): ImuSpec {
   return {
-    sensorId, placement, side, rate: 100, accelNoise: 0.02, gyroNoise: 0.005, accelBias: [0, 0, 0], gyroBias: [0, 0, 0],
-    accelRange: 16 * GRAVITY, gyroRange: (2000 * Math.PI) / 180, clockOffset: 0, clockDrift: 0, packetLoss: 0,
+    sensorId,
+    placement,
+    side,
+    rate: 100,
+    accelNoise: 0.02,
+    gyroNoise: 0.005,
+    accelBias: [0, 0, 0],
+    gyroBias: [0, 0, 0],
+    accelRange: 16 * GRAVITY,
+    gyroRange: (2000 * Math.PI) / 180,
+    clockOffset: 0,
+    clockDrift: 0,
+    packetLoss: 0,
   };
 }
 
@@ -58,8 +82,12 @@ const ATTACHMENT: Record<ImuSpec['placement'], { segment: string; joint: string 
 
 function attachment(spec: ImuSpec): { segment: number; joint: number } {
   const a = ATTACHMENT[spec.placement];
-  const sided = (name: string) => (['pelvis', 'trunk', 'neck'].includes(name) ? name : `${spec.side === 'left' ? 'l' : 'r'}_${name}`);
-  return { segment: SEGMENTS.indexOf(sided(a.segment) as Segment), joint: BODY_JOINTS.indexOf(sided(a.joint) as BodyJoint) };
+  const sided = (name: string) =>
+    ['pelvis', 'trunk', 'neck'].includes(name) ? name : `${spec.side === 'left' ? 'l' : 'r'}_${name}`;
+  return {
+    segment: SEGMENTS.indexOf(sided(a.segment) as Segment),
+    joint: BODY_JOINTS.indexOf(sided(a.joint) as BodyJoint),
+  };
 }
 
 export interface ImuTruth {
@@ -69,12 +97,17 @@ export interface ImuTruth {
   cameraTime: Float64Array;
 }
 
-export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRandom): { stream: ImuStream; truth: ImuTruth } {
+export function simulateImu(
+  traj: MotionTrajectory,
+  spec: ImuSpec,
+  rng: SeededRandom,
+): { stream: ImuStream; truth: ImuTruth } {
   const { segment, joint } = attachment(spec);
   const dt = traj.dt;
   const n = traj.frames.length;
   const pos = (k: number) => (traj.frames[Math.max(0, Math.min(n - 1, k))] as { joints: Vec3[] }).joints[joint] as Vec3;
-  const rot = (k: number) => (traj.frames[Math.max(0, Math.min(n - 1, k))] as { segments: Mat3[] }).segments[segment] as Mat3;
+  const rot = (k: number) =>
+    (traj.frames[Math.max(0, Math.min(n - 1, k))] as { segments: Mat3[] }).segments[segment] as Mat3;
   // Per internal step: specific force (central second difference) and angular velocity (body frame).
   const force = new Float64Array(n * 3);
   const omega = new Float64Array(n * 3);
@@ -83,7 +116,9 @@ export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRa
     // clamped position there would read a take that ends in mid-air as a crash into a wall.
     const c = Math.max(1, Math.min(n - 2, k));
     const [p0, p1, p2] = [pos(c - 1), pos(c), pos(c + 1)];
-    const a: Vec3 = [0, 1, 2].map((i) => ((p2[i] as number) - 2 * (p1[i] as number) + (p0[i] as number)) / (dt * dt)) as Vec3;
+    const a: Vec3 = [0, 1, 2].map(
+      (i) => ((p2[i] as number) - 2 * (p1[i] as number) + (p0[i] as number)) / (dt * dt),
+    ) as Vec3;
     const inSegment = applyTransposed(rot(k), [a[0], a[1], a[2] + GRAVITY]);
     // Angular velocity over the step centred on k: log(R_{k-1}^T R_{k+1}) / 2dt, in the segment frame.
     const wSegment = logMap(multiply(transpose(rot(k - 1)), rot(k + 1)));
@@ -117,7 +152,7 @@ export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRa
     }
     // Noise is drawn for lost samples too, so one loss does not shift every later draw.
     const noisy = mean.map((v, i) => {
-      const bias = i < 3 ? spec.accelBias[i] as number : spec.gyroBias[i - 3] as number;
+      const bias = i < 3 ? (spec.accelBias[i] as number) : (spec.gyroBias[i - 3] as number);
       const sd = i < 3 ? spec.accelNoise : spec.gyroNoise;
       const range = i < 3 ? spec.accelRange : spec.gyroRange;
       return Math.max(-range, Math.min(range, v + bias + sd * rng.normal()));
@@ -130,7 +165,11 @@ export function simulateImu(traj: MotionTrajectory, spec: ImuSpec, rng: SeededRa
     clean.push(...mean);
   }
   const stream = imuStream({
-    rate: spec.rate, t: Float64Array.from(t), data: Float32Array.from(data), sensorId: spec.sensorId, placement: spec.placement,
+    rate: spec.rate,
+    t: Float64Array.from(t),
+    data: Float32Array.from(data),
+    sensorId: spec.sensorId,
+    placement: spec.placement,
     meta: { side: spec.side, clock: 'device', units: { accel: 'm/s^2', gyro: 'rad/s' } },
   });
   return { stream, truth: { clean: Float32Array.from(clean), cameraTime: Float64Array.from(cam) } };

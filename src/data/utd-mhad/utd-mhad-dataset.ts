@@ -39,9 +39,33 @@ import { readMatFile, type MatArray } from '../../formats/mat/read-mat-file.ts';
  */
 
 export const UTD_MHAD_ACTIONS = [
-  'swipe_left', 'swipe_right', 'wave', 'clap', 'throw', 'arm_cross', 'basketball_shoot', 'draw_x', 'draw_circle_CW',
-  'draw_circle_CCW', 'draw_triangle', 'bowling', 'boxing', 'baseball_swing', 'tennis_swing', 'arm_curl', 'tennis_serve',
-  'push', 'knock', 'catch', 'pickup_throw', 'jog', 'walk', 'sit2stand', 'stand2sit', 'lunge', 'squat',
+  'swipe_left',
+  'swipe_right',
+  'wave',
+  'clap',
+  'throw',
+  'arm_cross',
+  'basketball_shoot',
+  'draw_x',
+  'draw_circle_CW',
+  'draw_circle_CCW',
+  'draw_triangle',
+  'bowling',
+  'boxing',
+  'baseball_swing',
+  'tennis_swing',
+  'arm_curl',
+  'tennis_serve',
+  'push',
+  'knock',
+  'catch',
+  'pickup_throw',
+  'jog',
+  'walk',
+  'sit2stand',
+  'stand2sit',
+  'lunge',
+  'squat',
 ] as const;
 
 export const UTD_MHAD_MODALITIES = ['inertial', 'skeleton', 'depth'] as const;
@@ -73,10 +97,18 @@ const distinct = <T>(list: readonly T[]) => new Set(list).size === list.length;
  */
 export const UTD_MHAD_OPTIONS_SCHEMA = z.strictObject({
   root: existingFolder('the UTD-MHAD folder holding Inertial/, Skeleton/ and Depth/'),
-  modalities: z.array(z.enum(UTD_MHAD_MODALITIES)).min(1).refine(distinct, { message: 'lists one twice' })
-    .default([...UTD_MHAD_MODALITIES]).describe('which of inertial, skeleton, depth to load (default all three)'),
-  subjects: z.array(z.number().int().min(1).max(SUBJECTS)).min(1).refine(distinct, { message: 'lists one twice' })
-    .optional().describe('only these subjects, 1-8 (default all found)'),
+  modalities: z
+    .array(z.enum(UTD_MHAD_MODALITIES))
+    .min(1)
+    .refine(distinct, { message: 'lists one twice' })
+    .default([...UTD_MHAD_MODALITIES])
+    .describe('which of inertial, skeleton, depth to load (default all three)'),
+  subjects: z
+    .array(z.number().int().min(1).max(SUBJECTS))
+    .min(1)
+    .refine(distinct, { message: 'lists one twice' })
+    .optional()
+    .describe('only these subjects, 1-8 (default all found)'),
 });
 export type UtdMhadOptions = z.output<typeof UTD_MHAD_OPTIONS_SCHEMA>;
 export type UtdMhadRequest = z.input<typeof UTD_MHAD_OPTIONS_SCHEMA>;
@@ -86,10 +118,14 @@ export function checkUtdMhadOptions(request: unknown): UtdMhadOptions {
   const parsed = UTD_MHAD_OPTIONS_SCHEMA.safeParse(request);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
     return `${issue.path.map(String).join('.')}: ${issue.message}`;
   });
-  throw new UserError(`utd-mhad data set: ${problems.join('; ')}`, 'Its options are root (the folder holding Inertial/, Skeleton/, Depth/), modalities (inertial, skeleton, depth) and subjects (1-8).');
+  throw new UserError(
+    `utd-mhad data set: ${problems.join('; ')}`,
+    'Its options are root (the folder holding Inertial/, Skeleton/, Depth/), modalities (inertial, skeleton, depth) and subjects (1-8).',
+  );
 }
 
 /** A take that has some of the asked modalities on disk but not all; left out of `list()`. */
@@ -121,10 +157,13 @@ export function utdMhadDataset(request: UtdMhadRequest): UtdMhadDataset {
   const { root, modalities } = options;
   let cached: Listing | undefined;
   const listing = (): Listing => (cached ??= scan(root, modalities, options.subjects));
-  const refs = () => listing().takes.map((t): SampleRef => ({
-    id: t.id, label: UTD_MHAD_ACTIONS[t.action - 1] as string, subject: `s${t.subject}`,
-    meta: { action: t.action, take: t.take, files: t.files },
-  }));
+  const refs = () =>
+    listing().takes.map((t): SampleRef => ({
+      id: t.id,
+      label: UTD_MHAD_ACTIONS[t.action - 1] as string,
+      subject: `s${t.subject}`,
+      meta: { action: t.action, take: t.take, files: t.files },
+    }));
   return {
     name: 'utd-mhad',
     classes: UTD_MHAD_ACTIONS,
@@ -140,22 +179,34 @@ export function utdMhadDataset(request: UtdMhadRequest): UtdMhadDataset {
     async officialSplits(): Promise<OfficialSplit[]> {
       const all = refs();
       const odd = (r: SampleRef) => Number(r.subject?.slice(1)) % 2 === 1;
-      return [{ name: 'cross-subject', train: all.filter(odd).map((r) => r.id), test: all.filter((r) => !odd(r)).map((r) => r.id) }];
+      return [
+        {
+          name: 'cross-subject',
+          train: all.filter(odd).map((r) => r.id),
+          test: all.filter((r) => !odd(r)).map((r) => r.id),
+        },
+      ];
     },
   };
 }
 
 /** The takes on disk with every asked modality, by subject, action, take. */
 function scan(root: string, modalities: readonly UtdMhadModality[], subjects: readonly number[] | undefined): Listing {
-  const folders = new Map(readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => [d.name.toLowerCase(), d.name]));
+  const folders = new Map(
+    readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => [d.name.toLowerCase(), d.name]),
+  );
   const takes = new Map<string, Take>();
   let strays = 0;
   for (const modality of UTD_MHAD_MODALITIES) {
     const folder = folders.get(FOLDERS[modality].toLowerCase());
     if (folder === undefined) {
       if (!modalities.includes(modality)) continue;
-      throw new UserError(`utd-mhad: ${root} has no ${FOLDERS[modality]}/ folder (the ${modality} .mat files)`,
-        `Point dataset.root at the folder holding ${modalities.map((m) => `${FOLDERS[m]}/`).join(', ')} as unpacked from the download, or leave ${modality} out of dataset.modalities.`);
+      throw new UserError(
+        `utd-mhad: ${root} has no ${FOLDERS[modality]}/ folder (the ${modality} .mat files)`,
+        `Point dataset.root at the folder holding ${modalities.map((m) => `${FOLDERS[m]}/`).join(', ')} as unpacked from the download, or leave ${modality} out of dataset.modalities.`,
+      );
     }
     for (const name of readdirSync(join(root, folder)).sort()) {
       const m = FILE_NAME.exec(name);
@@ -172,7 +223,10 @@ function scan(root: string, modalities: readonly UtdMhadModality[], subjects: re
       t.files[modality] = join(folder, name);
     }
   }
-  if (strays > 0) log.warn(`${strays} file(s) under ${root} named like UTD-MHAD files but in the wrong folder or with an unknown action; ignored`);
+  if (strays > 0)
+    log.warn(
+      `${strays} file(s) under ${root} named like UTD-MHAD files but in the wrong folder or with an unknown action; ignored`,
+    );
   const sorted = [...takes.values()].sort((a, b) => a.subject - b.subject || a.action - b.action || a.take - b.take);
   const complete: Take[] = [];
   const incomplete: IncompleteTake[] = [];
@@ -182,31 +236,57 @@ function scan(root: string, modalities: readonly UtdMhadModality[], subjects: re
     else incomplete.push({ id: t.id, missing });
   }
   if (incomplete.length > 0) {
-    const shown = incomplete.slice(0, 5).map((t) => `${t.id} (no ${t.missing.join(', ')})`).join(', ');
-    log.warn(`${incomplete.length} take(s) under ${root} lack a modality asked for and are left out: ${shown}${incomplete.length > 5 ? ', ...' : ''}`);
+    const shown = incomplete
+      .slice(0, 5)
+      .map((t) => `${t.id} (no ${t.missing.join(', ')})`)
+      .join(', ');
+    log.warn(
+      `${incomplete.length} take(s) under ${root} lack a modality asked for and are left out: ${shown}${incomplete.length > 5 ? ', ...' : ''}`,
+    );
   }
   if (complete.length === 0) {
-    throw new UserError(`utd-mhad: no take under ${root} has all of ${modalities.join(', ')}${subjects === undefined ? '' : ` for subjects ${subjects.join(', ')}`}`,
-      'Expected files such as Inertial/a1_s1_t1_inertial.mat; check dataset.root, dataset.modalities and dataset.subjects.');
+    throw new UserError(
+      `utd-mhad: no take under ${root} has all of ${modalities.join(', ')}${subjects === undefined ? '' : ` for subjects ${subjects.join(', ')}`}`,
+      'Expected files such as Inertial/a1_s1_t1_inertial.mat; check dataset.root, dataset.modalities and dataset.subjects.',
+    );
   }
   return { takes: complete, incomplete };
 }
 
-async function loadTake(root: string, modalities: readonly UtdMhadModality[], ref: SampleRef, signal: AbortSignal | undefined): Promise<Sample> {
-  const { action, take, files } = ref.meta as { action?: unknown; take?: unknown; files?: Partial<Record<UtdMhadModality, string>> };
-  if (typeof action !== 'number' || typeof take !== 'number' || typeof files !== 'object' || files === null || ref.subject === undefined) {
+async function loadTake(
+  root: string,
+  modalities: readonly UtdMhadModality[],
+  ref: SampleRef,
+  signal: AbortSignal | undefined,
+): Promise<Sample> {
+  const { action, take, files } = ref.meta as {
+    action?: unknown;
+    take?: unknown;
+    files?: Partial<Record<UtdMhadModality, string>>;
+  };
+  if (
+    typeof action !== 'number' ||
+    typeof take !== 'number' ||
+    typeof files !== 'object' ||
+    files === null ||
+    ref.subject === undefined
+  ) {
     throw new Error(`utdMhadDataset.load(): '${ref.id}' is not a reference from this data set's list()`);
   }
   const read = async (modality: UtdMhadModality): Promise<{ array: MatArray; file: string }> => {
     signal?.throwIfAborted();
     const relative = files[modality];
-    if (relative === undefined) throw new Error(`utdMhadDataset.load(): '${ref.id}' has no ${modality} file in its reference`);
+    if (relative === undefined)
+      throw new Error(`utdMhadDataset.load(): '${ref.id}' has no ${modality} file in its reference`);
     const file = join(root, relative);
     // Depth is a double array stored as uint16: kept as stored, a quarter of the memory.
     const vars = await readMatFile(file, { asStored: modality === 'depth' });
     const array = vars.get(VARIABLES[modality]);
     if (array === undefined) {
-      throw new UserError(`${file}: no variable '${VARIABLES[modality]}' (found ${[...vars.keys()].join(', ') || 'none'})`, 'The file is not a UTD-MHAD file as released; download it again.');
+      throw new UserError(
+        `${file}: no variable '${VARIABLES[modality]}' (found ${[...vars.keys()].join(', ') || 'none'})`,
+        'The file is not a UTD-MHAD file as released; download it again.',
+      );
     }
     return { array, file };
   };
@@ -216,9 +296,13 @@ async function loadTake(root: string, modalities: readonly UtdMhadModality[], re
   const inertial = modalities.includes('inertial') ? await read('inertial') : undefined;
 
   const skeletonFrames = skeleton === undefined ? undefined : frameCount(skeleton, [20, 3], 'skeleton');
-  const depthFrames = depth === undefined ? undefined : frameCount(depth, [depth.array.dims[0] ?? 0, depth.array.dims[1] ?? 0], 'depth');
+  const depthFrames =
+    depth === undefined ? undefined : frameCount(depth, [depth.array.dims[0] ?? 0, depth.array.dims[1] ?? 0], 'depth');
   if (skeletonFrames !== undefined && depthFrames !== undefined && skeletonFrames !== depthFrames) {
-    throw new UserError(`utd-mhad ${ref.id}: the skeleton has ${skeletonFrames} frames but the depth video ${depthFrames}; they should be equal`, `Check ${skeleton?.file} and ${depth?.file}.`);
+    throw new UserError(
+      `utd-mhad ${ref.id}: the skeleton has ${skeletonFrames} frames but the depth video ${depthFrames}; they should be equal`,
+      `Check ${skeleton?.file} and ${depth?.file}.`,
+    );
   }
   let frames = skeletonFrames ?? depthFrames;
   if (frames === undefined && files.skeleton !== undefined && existsSync(join(root, files.skeleton))) {
@@ -240,18 +324,30 @@ async function loadTake(root: string, modalities: readonly UtdMhadModality[], re
     subject: ref.subject,
     streams,
     meta: {
-      dataset: 'utd-mhad', action, take, duration,
+      dataset: 'utd-mhad',
+      action,
+      take,
+      duration,
       timing: `video frames at ${UTD_MHAD_VIDEO_FPS} fps; inertial samples spread evenly over the same take duration (aligned by normalised time)`,
     },
   };
 }
 
 /** The number of frames T of an array [...frameDims, T] (MATLAB drops a trailing 1: T = 1 then). */
-function frameCount({ array, file }: { array: MatArray; file: string }, frameDims: readonly number[], what: string): number {
+function frameCount(
+  { array, file }: { array: MatArray; file: string },
+  frameDims: readonly number[],
+  what: string,
+): number {
   const { dims } = array;
-  const ok = frameDims.every((d, i) => dims[i] === d) && (dims.length === frameDims.length || dims.length === frameDims.length + 1);
+  const ok =
+    frameDims.every((d, i) => dims[i] === d) &&
+    (dims.length === frameDims.length || dims.length === frameDims.length + 1);
   if (!ok || frameDims.some((d) => d === 0)) {
-    throw new UserError(`${file}: ${what} variable '${array.name}' is ${dims.join(' x ')}, expected ${frameDims.join(' x ')} x frames`, 'The file is not a UTD-MHAD file as released; download it again.');
+    throw new UserError(
+      `${file}: ${what} variable '${array.name}' is ${dims.join(' x ')}, expected ${frameDims.join(' x ')} x frames`,
+      'The file is not a UTD-MHAD file as released; download it again.',
+    );
   }
   return dims.length === frameDims.length ? 1 : (dims[frameDims.length] as number);
 }
@@ -271,7 +367,9 @@ function frameTimes(n: number): Float64Array {
 function toImu(source: { array: MatArray; file: string }, action: number, videoDuration: number | undefined) {
   const { dims } = source.array;
   if (dims.length !== 2 || dims[1] !== 6 || (dims[0] as number) < 1) {
-    throw new UserError(`${source.file}: inertial variable '${source.array.name}' is ${dims.join(' x ')}, expected N x 6 (acc x, y, z in g; gyro x, y, z in deg/s)`);
+    throw new UserError(
+      `${source.file}: inertial variable '${source.array.name}' is ${dims.join(' x ')}, expected N x 6 (acc x, y, z in g; gyro x, y, z in deg/s)`,
+    );
   }
   const n = dims[0] as number;
   const values = numbers(source);
@@ -285,8 +383,17 @@ function toImu(source: { array: MatArray; file: string }, action: number, videoD
   const t = Float64Array.from({ length: n }, (_, i) => (i * duration) / n);
   const placement: Placement = action >= FIRST_THIGH_ACTION ? 'thigh' : 'wrist';
   const stream = imuStream({
-    rate: n / duration, t, data, sensorId: 'inertial', placement,
-    meta: { side: 'right', nominalRateHz: UTD_MHAD_INERTIAL_NOMINAL_HZ, timing: videoDuration === undefined ? 'nominal rate' : 'stretched over the video duration', source: `${source.array.name}: g, deg/s` },
+    rate: n / duration,
+    t,
+    data,
+    sensorId: 'inertial',
+    placement,
+    meta: {
+      side: 'right',
+      nominalRateHz: UTD_MHAD_INERTIAL_NOMINAL_HZ,
+      timing: videoDuration === undefined ? 'nominal rate' : 'stretched over the video duration',
+      source: `${source.array.name}: g, deg/s`,
+    },
   });
   return { stream, duration };
 }
@@ -302,8 +409,16 @@ function toPose(source: { array: MatArray; file: string }) {
     }
   }
   return poseStream({
-    rate: UTD_MHAD_VIDEO_FPS, t: frameTimes(frames), joints: 'kinect20', dims: 3, data,
-    meta: { units: 'm', frame: 'Kinect v1 camera (x right, y up, z away from the camera)', jointNames: [...KINECT20_JOINTS] },
+    rate: UTD_MHAD_VIDEO_FPS,
+    t: frameTimes(frames),
+    joints: 'kinect20',
+    dims: 3,
+    data,
+    meta: {
+      units: 'm',
+      frame: 'Kinect v1 camera (x right, y up, z away from the camera)',
+      jointNames: [...KINECT20_JOINTS],
+    },
   });
 }
 
@@ -327,10 +442,17 @@ function toDepthVideo(source: { array: MatArray; file: string }) {
     }
   }
   return videoStream({
-    rate: UTD_MHAD_VIDEO_FPS, t: frameTimes(frames), decoded: { frames: out, height, width, channels: 1 },
+    rate: UTD_MHAD_VIDEO_FPS,
+    t: frameTimes(frames),
+    decoded: { frames: out, height, width, channels: 1 },
     meta: {
       modality: 'depth',
-      depthScale: { mmPerGrey: UTD_MHAD_DEPTH_MAX_MM / 255, maxMm: UTD_MHAD_DEPTH_MAX_MM, zero: 'no reading', rule: 'grey = clamp(round(mm * 255 / 4000), 1, 255) for mm > 0, else 0' },
+      depthScale: {
+        mmPerGrey: UTD_MHAD_DEPTH_MAX_MM / 255,
+        maxMm: UTD_MHAD_DEPTH_MAX_MM,
+        zero: 'no reading',
+        rule: 'grey = clamp(round(mm * 255 / 4000), 1, 255) for mm > 0, else 0',
+      },
       rawMaxMm: maxMm,
     },
   });

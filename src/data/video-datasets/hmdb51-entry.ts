@@ -8,13 +8,25 @@ export const HMDB51_ENTRY: DatasetEntry = {
   options: HMDB51_OPTIONS_SCHEMA,
   create: (options) => hmdb51Dataset(HMDB51_OPTIONS_SCHEMA.parse(options)),
   title: 'HMDB-51: a large human motion database',
-  citation: 'H. Kuehne, H. Jhuang, E. Garrote, T. Poggio, T. Serre, "HMDB: A Large Video Database for Human Motion Recognition", ICCV 2011',
+  citation:
+    'H. Kuehne, H. Jhuang, E. Garrote, T. Poggio, T. Serre, "HMDB: A Large Video Database for Human Motion Recognition", ICCV 2011',
   homepage: 'https://serre-lab.clps.brown.edu/resource/hmdb-a-large-human-motion-database/',
   licence: 'for research use, as the publisher states on the homepage',
   acquisition: 'downloadable',
   files: [
-    { name: 'hmdb51_org.rar', url: 'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/hmdb51_org.rar', archive: 'rar', describe: 'one <class>.rar per class holding its .avi clips (6,766 clips)', size: 'about 2 GB' },
-    { name: 'test_train_splits.rar', url: 'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/test_train_splits.rar', archive: 'rar', describe: 'testTrainMulti_7030_splits/<class>_test_split{1,2,3}.txt' },
+    {
+      name: 'hmdb51_org.rar',
+      url: 'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/hmdb51_org.rar',
+      archive: 'rar',
+      describe: 'one <class>.rar per class holding its .avi clips (6,766 clips)',
+      size: 'about 2 GB',
+    },
+    {
+      name: 'test_train_splits.rar',
+      url: 'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/test_train_splits.rar',
+      archive: 'rar',
+      describe: 'testTrainMulti_7030_splits/<class>_test_split{1,2,3}.txt',
+    },
   ],
   obtain: [
     '`npx motionfuse datasets fetch hmdb51` downloads both archives into datasets/hmdb51/data/.',
@@ -29,5 +41,6 @@ export const HMDB51_ENTRY: DatasetEntry = {
     '<root>/<class>/<clip>.avi',
     '<splits>/<class>_test_split{1,2,3}.txt, lines `<clip>.avi <0|1|2>` (default <root>/testTrainMulti_7030_splits)',
   ],
-  experiment: 'dataset:\n  name: hmdb51\n  root: datasets/hmdb51/data/videos\n  splits: datasets/hmdb51/data/testTrainMulti_7030_splits',
+  experiment:
+    'dataset:\n  name: hmdb51\n  root: datasets/hmdb51/data/videos\n  splits: datasets/hmdb51/data/testTrainMulti_7030_splits',
 };

@@ -5,7 +5,14 @@ import { z } from 'zod';
 import type { OfficialSplit } from '../../core/dataset.ts';
 import { UserError } from '../../core/errors.ts';
 import { existingFile, existingFolder } from '../existing-path.ts';
-import { clipDataset, DECODE_OPTIONS, type ClipDataset, type ClipEntry, type ClipListing, type MissingClip } from './labelled-clips.ts';
+import {
+  clipDataset,
+  DECODE_OPTIONS,
+  type ClipDataset,
+  type ClipEntry,
+  type ClipListing,
+  type MissingClip,
+} from './labelled-clips.ts';
 
 /**
  * Kinetics-400 (Kay et al. 2017) as the usual download tools leave it: the annotation CSVs
@@ -17,7 +24,10 @@ import { clipDataset, DECODE_OPTIONS, type ClipDataset, type ClipEntry, type Cli
  */
 export const KINETICS400_OPTIONS_SCHEMA = z.strictObject({
   root: existingFolder('folder of the label folders'),
-  annotations: z.array(existingFile('an annotation CSV')).min(1).describe('annotation CSVs (train.csv, val.csv, ...): label,youtube_id,time_start,time_end,split'),
+  annotations: z
+    .array(existingFile('an annotation CSV'))
+    .min(1)
+    .describe('annotation CSVs (train.csv, val.csv, ...): label,youtube_id,time_start,time_end,split'),
   ...DECODE_OPTIONS,
 });
 export type Kinetics400Options = z.output<typeof KINETICS400_OPTIONS_SCHEMA>;
@@ -28,14 +38,25 @@ export async function kinetics400Dataset(options: Kinetics400Options): Promise<C
   return clipDataset('kinetics400', () => listKinetics(aq, options.root, options.annotations), options);
 }
 
-interface Row { label: string; youtube_id: string; time_start: number; time_end: number; split: string }
+interface Row {
+  label: string;
+  youtube_id: string;
+  time_start: number;
+  time_end: number;
+  split: string;
+}
 
 export function listKinetics(aq: typeof Arquero, root: string, annotations: readonly string[]): ClipListing {
   const rows: Row[] = annotations.flatMap((file) => {
-    const table = aq.fromCSV(readFileSync(file, 'utf8'), { parse: { youtube_id: String, label: String, split: String } });
+    const table = aq.fromCSV(readFileSync(file, 'utf8'), {
+      parse: { youtube_id: String, label: String, split: String },
+    });
     const needed = ['label', 'youtube_id', 'time_start', 'time_end', 'split'];
     const lacking = needed.filter((c) => !table.columnNames().includes(c));
-    if (lacking.length > 0) throw new UserError(`${file}: no column ${lacking.join(', ')} (Kinetics annotation CSVs have ${needed.join(',')})`);
+    if (lacking.length > 0)
+      throw new UserError(
+        `${file}: no column ${lacking.join(', ')} (Kinetics annotation CSVs have ${needed.join(',')})`,
+      );
     return table.objects() as unknown as Row[];
   });
   const classes = [...new Set(rows.map((r) => r.label))].sort();
@@ -65,6 +86,8 @@ export function listKinetics(aq: typeof Arquero, root: string, annotations: read
     bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), id]);
   }
   const train = bySplit.get('train') ?? [];
-  const splits: OfficialSplit[] = [...bySplit.keys()].filter((s) => s !== 'train').map((s) => ({ name: s, train, test: bySplit.get(s) ?? [] }));
+  const splits: OfficialSplit[] = [...bySplit.keys()]
+    .filter((s) => s !== 'train')
+    .map((s) => ({ name: s, train, test: bySplit.get(s) ?? [] }));
   return { classes, clips, missing, splits };
 }

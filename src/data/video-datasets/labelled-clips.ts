@@ -36,8 +36,20 @@ export interface ClipListing {
 
 /** How clips are decoded when loaded: the options every video data set shares. */
 export const DECODE_OPTIONS = {
-  size: z.number().int().min(16).max(1024).default(112).describe('frames are decoded to size x size (aspect kept: centre crop)'),
-  frames: z.number().int().min(2).max(10_000).default(64).describe('frames decoded per clip, evenly spaced over it (key frames are chosen among them)'),
+  size: z
+    .number()
+    .int()
+    .min(16)
+    .max(1024)
+    .default(112)
+    .describe('frames are decoded to size x size (aspect kept: centre crop)'),
+  frames: z
+    .number()
+    .int()
+    .min(2)
+    .max(10_000)
+    .default(64)
+    .describe('frames decoded per clip, evenly spaced over it (key frames are chosen among them)'),
 };
 export interface DecodeOptions {
   size: number;
@@ -59,15 +71,37 @@ export function clipDataset(name: string, listing: () => ClipListing, decode: De
       return get().classes;
     },
     async list(): Promise<SampleRef[]> {
-      return get().clips.map((c) => ({ id: c.id, label: c.label, ...(c.subject === undefined ? {} : { subject: c.subject }), meta: { path: c.path } }));
+      return get().clips.map((c) => ({
+        id: c.id,
+        label: c.label,
+        ...(c.subject === undefined ? {} : { subject: c.subject }),
+        meta: { path: c.path },
+      }));
     },
     async load(ref: SampleRef, options?: { signal?: AbortSignal }): Promise<Sample> {
       ffmpeg ??= locateFfmpeg().then((f) => f.path);
       const path = String(ref.meta['path']);
-      const clip = await decodeClip(await ffmpeg, path, { size: decode.size, fit: 'crop', frames: { count: decode.frames }, ...(options?.signal === undefined ? {} : { signal: options.signal }) });
+      const clip = await decodeClip(await ffmpeg, path, {
+        size: decode.size,
+        fit: 'crop',
+        frames: { count: decode.frames },
+        ...(options?.signal === undefined ? {} : { signal: options.signal }),
+      });
       const rate = clip.fps;
-      const stream = videoStream({ rate, t: clip.timestamps, decoded: clip.frames, meta: { path, sourceSize: [clip.sourceWidth, clip.sourceHeight] } });
-      return { id: ref.id, label: ref.label, ...(ref.subject === undefined ? {} : { subject: ref.subject }), streams: [stream], events: [], meta: { path } };
+      const stream = videoStream({
+        rate,
+        t: clip.timestamps,
+        decoded: clip.frames,
+        meta: { path, sourceSize: [clip.sourceWidth, clip.sourceHeight] },
+      });
+      return {
+        id: ref.id,
+        label: ref.label,
+        ...(ref.subject === undefined ? {} : { subject: ref.subject }),
+        streams: [stream],
+        events: [],
+        meta: { path },
+      };
     },
     async officialSplits(): Promise<OfficialSplit[]> {
       return get().splits;
@@ -97,7 +131,10 @@ export function requireFile(path: string, what: string, hint: string): string {
 
 /** Lines of a text file without CR, trailing blanks, or empty lines. */
 export function textLines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 export function joinUnder(root: string, relative: string): string {

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../core/errors.ts';
 import { existingFile, existingFolder } from '../existing-path.ts';
-import { clipDataset, DECODE_OPTIONS, textLines, type ClipDataset, type ClipEntry, type ClipListing, type MissingClip } from './labelled-clips.ts';
+import {
+  clipDataset,
+  DECODE_OPTIONS,
+  textLines,
+  type ClipDataset,
+  type ClipEntry,
+  type ClipListing,
+  type MissingClip,
+} from './labelled-clips.ts';
 
 /**
  * Sports-1M (Karpathy et al. 2014): the JSON annotations of `sports1m_json.zip`
@@ -27,12 +35,16 @@ export function sports1mDataset(options: Sports1mOptions): ClipDataset {
   return clipDataset('sports1m', () => listSports1m(options), options);
 }
 
-interface Entry { id?: unknown; label487?: unknown }
+interface Entry {
+  id?: unknown;
+  label487?: unknown;
+}
 
 export function listSports1m(options: Pick<Sports1mOptions, 'root' | 'train' | 'test' | 'labels'>): ClipListing {
   const classes = textLines(readFileSync(options.labels, 'utf8'));
   const onDisk = new Map<string, string>();
-  for (const name of existsSync(options.root) ? readdirSync(options.root) : []) onDisk.set(name.replace(/\.[^.]+$/, ''), join(options.root, name));
+  for (const name of existsSync(options.root) ? readdirSync(options.root) : [])
+    onDisk.set(name.replace(/\.[^.]+$/, ''), join(options.root, name));
   const clips: ClipEntry[] = [];
   const missing: MissingClip[] = [];
   const read = (file: string): string[] => {
@@ -40,13 +52,18 @@ export function listSports1m(options: Pick<Sports1mOptions, 'root' | 'train' | '
     try {
       entries = JSON.parse(readFileSync(file, 'utf8')) as Entry[];
     } catch (err) {
-      throw new UserError(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+      throw new UserError(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, undefined, {
+        cause: err,
+      });
     }
     if (!Array.isArray(entries)) throw new UserError(`${file}: expected a list of { id, label487, duration }`);
     return entries.map((e, i) => {
       const labels = Array.isArray(e.label487) ? e.label487 : [];
       const first = labels[0];
-      if (typeof e.id !== 'string' || typeof first !== 'number' || classes[first] === undefined) throw new UserError(`${file}: entry ${i} has no id or no label487 index within labels.txt (${classes.length} classes)`);
+      if (typeof e.id !== 'string' || typeof first !== 'number' || classes[first] === undefined)
+        throw new UserError(
+          `${file}: entry ${i} has no id or no label487 index within labels.txt (${classes.length} classes)`,
+        );
       // Some copies of the annotations hold full URLs: the video id is what names the file.
       const id = e.id.replace(/^.*[?&]v=/, '');
       const path = onDisk.get(id);

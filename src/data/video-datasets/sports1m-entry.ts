@@ -8,7 +8,8 @@ export const SPORTS1M_ENTRY: DatasetEntry = {
   options: SPORTS1M_OPTIONS_SCHEMA,
   create: (options) => sports1mDataset(SPORTS1M_OPTIONS_SCHEMA.parse(options)),
   title: 'Sports-1M',
-  citation: 'A. Karpathy, G. Toderici, S. Shetty, T. Leung, R. Sukthankar, L. Fei-Fei, "Large-scale Video Classification with Convolutional Neural Networks", CVPR 2014',
+  citation:
+    'A. Karpathy, G. Toderici, S. Shetty, T. Leung, R. Sukthankar, L. Fei-Fei, "Large-scale Video Classification with Convolutional Neural Networks", CVPR 2014',
   homepage: 'https://cs.stanford.edu/people/karpathy/deepvideo/',
   licence: 'annotations as published by the authors; each video under its YouTube licence',
   acquisition: 'user-supplied',
@@ -23,5 +24,6 @@ export const SPORTS1M_ENTRY: DatasetEntry = {
     '<root>/<id>.<ext> (any extension)',
     'sports1m_train.json, sports1m_test.json ({ id, label487: [...], duration }) and labels.txt anywhere, named in the options',
   ],
-  experiment: 'dataset:\n  name: sports1m\n  root: datasets/sports1m/data/videos\n  train: datasets/sports1m/data/sports1m_train.json\n  test: datasets/sports1m/data/sports1m_test.json\n  labels: datasets/sports1m/data/labels.txt',
+  experiment:
+    'dataset:\n  name: sports1m\n  root: datasets/sports1m/data/videos\n  train: datasets/sports1m/data/sports1m_train.json\n  test: datasets/sports1m/data/sports1m_test.json\n  labels: datasets/sports1m/data/labels.txt',
 };

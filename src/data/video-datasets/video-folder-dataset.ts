@@ -15,13 +15,17 @@ const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v', '.mpg
  */
 export const VIDEO_FOLDER_OPTIONS_SCHEMA = z.strictObject({
   root: existingFolder('folder of class folders of video clips'),
-  subject: z.string().refine((s) => {
-    try {
-      return new RegExp(s).source.length > 0 && /\((?!\?)/.test(s);
-    } catch {
-      return false;
-    }
-  }, 'must be a regular expression with one capture group, e.g. ^(p\\d+)_').optional().describe('regular expression on the file name whose first group is the subject'),
+  subject: z
+    .string()
+    .refine((s) => {
+      try {
+        return new RegExp(s).source.length > 0 && /\((?!\?)/.test(s);
+      } catch {
+        return false;
+      }
+    }, 'must be a regular expression with one capture group, e.g. ^(p\\d+)_')
+    .optional()
+    .describe('regular expression on the file name whose first group is the subject'),
   ...DECODE_OPTIONS,
 });
 export type VideoFolderOptions = z.output<typeof VIDEO_FOLDER_OPTIONS_SCHEMA>;
@@ -32,17 +36,25 @@ export function videoFolderDataset(options: VideoFolderOptions): ClipDataset {
 
 export function listVideoFolder(root: string, subjectPattern?: string): ClipListing {
   const pattern = subjectPattern === undefined ? undefined : new RegExp(subjectPattern);
-  const classes = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const classes = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const clips: ClipEntry[] = [];
   for (const label of classes) {
     for (const name of readdirSync(join(root, label)).sort()) {
       if (!VIDEO_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext))) continue;
       const id = `${label}/${name.replace(/\.[^.]+$/, '')}`;
       const subject = pattern === undefined ? undefined : pattern.exec(name)?.[1];
-      if (pattern !== undefined && subject === undefined) throw new UserError(`dataset.subject /${subjectPattern}/ does not match ${join(root, label, name)}`, 'Every clip name must match it, or leave subject out.');
+      if (pattern !== undefined && subject === undefined)
+        throw new UserError(
+          `dataset.subject /${subjectPattern}/ does not match ${join(root, label, name)}`,
+          'Every clip name must match it, or leave subject out.',
+        );
       clips.push({ id, label, path: join(root, label, name), ...(subject === undefined ? {} : { subject }) });
     }
   }
-  if (clips.length === 0) throw new UserError(`no video clip under ${root}/<class>/ (looked for ${VIDEO_EXTENSIONS.join(', ')})`);
+  if (clips.length === 0)
+    throw new UserError(`no video clip under ${root}/<class>/ (looked for ${VIDEO_EXTENSIONS.join(', ')})`);
   return { classes: classes.filter((c) => clips.some((k) => k.label === c)), clips, missing: [], splits: [] };
 }

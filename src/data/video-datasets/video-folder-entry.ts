@@ -9,7 +9,7 @@ export const VIDEO_FOLDER_ENTRY: DatasetEntry = {
   create: (options) => videoFolderDataset(VIDEO_FOLDER_OPTIONS_SCHEMA.parse(options)),
   title: 'a folder of your own labelled clips',
   citation: 'your own clips',
-  licence: 'yours (or the clips\' own)',
+  licence: "yours (or the clips' own)",
   acquisition: 'user-supplied',
   files: [],
   obtain: ['Put each clip in a folder named after its class.'],

@@ -9,7 +9,14 @@ import {
   encodeStreamHeaderChunk,
 } from './xdf-chunk-encoders.ts';
 import { XDF_MAGIC, type XdfClockOffset } from './xdf-chunks.ts';
-import { checkFinite, checkStreamInfo, checkTimestamps, toLayoutValues, type XdfSampleValues, type XdfStreamInfo } from './xdf-stream-input.ts';
+import {
+  checkFinite,
+  checkStreamInfo,
+  checkTimestamps,
+  toLayoutValues,
+  type XdfSampleValues,
+  type XdfStreamInfo,
+} from './xdf-stream-input.ts';
 import { StreamTally } from './xdf-stream-tally.ts';
 import { fileHeaderXml, streamHeaderXml } from './xdf-xml.ts';
 
@@ -57,7 +64,10 @@ export function encodeXdf(streams: readonly XdfStreamData[], fileHeader?: Record
     for (let first = 0; first < data.count; first += SAMPLES_PER_CHUNK) {
       const count = Math.min(SAMPLES_PER_CHUNK, data.count - first);
       const time = tally.addSamples(timestamps === null ? null : timestamps.subarray(first, first + count), count);
-      samples.items.push({ time, chunk: () => encodeSamplesChunk(id, tally.layout, timestamps, data.values, first, count) });
+      samples.items.push({
+        time,
+        chunk: () => encodeSamplesChunk(id, tally.layout, timestamps, data.values, first, count),
+      });
     }
     const offsets: ChunkQueue = { items: [], head: 0 };
     (stream.clockOffsets ?? []).forEach((offset, k) => {
@@ -93,7 +103,11 @@ export function encodeXdf(streams: readonly XdfStreamData[], fileHeader?: Record
 }
 
 /** Writes `encodeXdf(streams, fileHeader)` atomically: a reader sees no file or the whole file. */
-export async function writeXdfFile(path: string, streams: readonly XdfStreamData[], fileHeader?: Record<string, string>): Promise<void> {
+export async function writeXdfFile(
+  path: string,
+  streams: readonly XdfStreamData[],
+  fileHeader?: Record<string, string>,
+): Promise<void> {
   await writeFileAtomic(path, encodeXdf(streams, fileHeader));
 }
 

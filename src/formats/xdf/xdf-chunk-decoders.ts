@@ -20,7 +20,11 @@ import {
 /** The u32 StreamID that starts the content of tags 2, 3, 4 and 6. */
 export function decodeChunkStreamId(buf: Uint8Array, chunk: XdfChunkHeader): number {
   if (chunk.end - chunk.contentStart < 4) {
-    throw new XdfFormatError('corrupt', chunk.start, `byte ${chunk.start}: chunk of tag ${chunk.tag} is too short to hold a stream id`);
+    throw new XdfFormatError(
+      'corrupt',
+      chunk.start,
+      `byte ${chunk.start}: chunk of tag ${chunk.tag} is too short to hold a stream id`,
+    );
   }
   return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).readUInt32LE(chunk.contentStart);
 }
@@ -31,9 +35,16 @@ export function decodeChunkXml(buf: Uint8Array, chunk: XdfChunkHeader): string {
   return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', from, chunk.end);
 }
 
-export function decodeClockOffsetChunk(buf: Uint8Array, chunk: XdfChunkHeader): { streamId: number; collectionTime: number; offsetValue: number } {
+export function decodeClockOffsetChunk(
+  buf: Uint8Array,
+  chunk: XdfChunkHeader,
+): { streamId: number; collectionTime: number; offsetValue: number } {
   if (chunk.end - chunk.contentStart !== 20) {
-    throw new XdfFormatError('corrupt', chunk.start, `byte ${chunk.start}: ClockOffset chunk has ${chunk.end - chunk.contentStart} content bytes, not 20`);
+    throw new XdfFormatError(
+      'corrupt',
+      chunk.start,
+      `byte ${chunk.start}: ClockOffset chunk has ${chunk.end - chunk.contentStart} content bytes, not 20`,
+    );
   }
   const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   return {
@@ -153,11 +164,17 @@ export function numericValuesFromBytes(format: XdfNumericFormat, bytes: Uint8Arr
   }
   const n = copy.length / size;
   switch (format) {
-    case 'float32': return new Float32Array(copy.buffer, 0, n);
-    case 'double64': return new Float64Array(copy.buffer, 0, n);
-    case 'int8': return new Int8Array(copy.buffer, 0, n);
-    case 'int16': return new Int16Array(copy.buffer, 0, n);
-    case 'int32': return new Int32Array(copy.buffer, 0, n);
-    case 'int64': return new BigInt64Array(copy.buffer, 0, n);
+    case 'float32':
+      return new Float32Array(copy.buffer, 0, n);
+    case 'double64':
+      return new Float64Array(copy.buffer, 0, n);
+    case 'int8':
+      return new Int8Array(copy.buffer, 0, n);
+    case 'int16':
+      return new Int16Array(copy.buffer, 0, n);
+    case 'int32':
+      return new Int32Array(copy.buffer, 0, n);
+    case 'int64':
+      return new BigInt64Array(copy.buffer, 0, n);
   }
 }

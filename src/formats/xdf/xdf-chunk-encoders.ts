@@ -140,19 +140,38 @@ function writeStamp(out: Buffer, at: number, timestamps: Float64Array | null, in
 }
 
 /** Element-wise little-endian writes, for big-endian hosts. */
-function writeValuesPortable(out: Buffer, at: number, format: XdfNumericFormat, values: XdfNumericValues, from: number, n: number): void {
+function writeValuesPortable(
+  out: Buffer,
+  at: number,
+  format: XdfNumericFormat,
+  values: XdfNumericValues,
+  from: number,
+  n: number,
+): void {
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const size = XDF_VALUE_BYTES[format];
   for (let i = 0; i < n; i++) {
     const v = values[from + i] as number | bigint;
     const p = at + i * size;
     switch (format) {
-      case 'float32': view.setFloat32(p, v as number, true); break;
-      case 'double64': view.setFloat64(p, v as number, true); break;
-      case 'int8': view.setInt8(p, v as number); break;
-      case 'int16': view.setInt16(p, v as number, true); break;
-      case 'int32': view.setInt32(p, v as number, true); break;
-      case 'int64': view.setBigInt64(p, v as bigint, true); break;
+      case 'float32':
+        view.setFloat32(p, v as number, true);
+        break;
+      case 'double64':
+        view.setFloat64(p, v as number, true);
+        break;
+      case 'int8':
+        view.setInt8(p, v as number);
+        break;
+      case 'int16':
+        view.setInt16(p, v as number, true);
+        break;
+      case 'int32':
+        view.setInt32(p, v as number, true);
+        break;
+      case 'int64':
+        view.setBigInt64(p, v as bigint, true);
+        break;
     }
   }
 }

@@ -143,18 +143,32 @@ export function writeVarLenInt(out: Buffer, offset: number, value: number | bigi
  */
 export function decodeVarLenInt(buf: Uint8Array, offset: number): { value: number; end: number } {
   const width = buf[offset];
-  if (width === undefined) throw new XdfFormatError('truncated', offset, `file ends at byte ${offset}, inside a variable-length integer`);
+  if (width === undefined)
+    throw new XdfFormatError('truncated', offset, `file ends at byte ${offset}, inside a variable-length integer`);
   if (width !== 1 && width !== 4 && width !== 8) {
-    throw new XdfFormatError('corrupt', offset, `byte ${offset}: variable-length integer of ${width} bytes (must be 1, 4 or 8)`);
+    throw new XdfFormatError(
+      'corrupt',
+      offset,
+      `byte ${offset}: variable-length integer of ${width} bytes (must be 1, 4 or 8)`,
+    );
   }
   const end = offset + 1 + width;
-  if (end > buf.length) throw new XdfFormatError('truncated', offset, `file ends at byte ${buf.length}, inside a variable-length integer that starts at byte ${offset}`);
+  if (end > buf.length)
+    throw new XdfFormatError(
+      'truncated',
+      offset,
+      `file ends at byte ${buf.length}, inside a variable-length integer that starts at byte ${offset}`,
+    );
   const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (width === 1) return { value: view[offset + 1] as number, end };
   if (width === 4) return { value: view.readUInt32LE(offset + 1), end };
   const big = view.readBigUInt64LE(offset + 1);
   if (big > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new XdfFormatError('corrupt', offset, `byte ${offset}: variable-length integer ${big} is beyond any possible size`);
+    throw new XdfFormatError(
+      'corrupt',
+      offset,
+      `byte ${offset}: variable-length integer ${big} is beyond any possible size`,
+    );
   }
   return { value: Number(big), end };
 }
@@ -180,8 +194,14 @@ export interface XdfChunkHeader {
  */
 export function decodeChunkHeader(buf: Uint8Array, offset: number): XdfChunkHeader {
   const { value: length, end: lengthEnd } = decodeVarLenInt(buf, offset);
-  if (length < 2) throw new XdfFormatError('corrupt', offset, `byte ${offset}: chunk length ${length} cannot hold a tag`);
-  if (lengthEnd + 2 > buf.length) throw new XdfFormatError('truncated', offset, `file ends at byte ${buf.length}, inside the header of the chunk at byte ${offset}`);
+  if (length < 2)
+    throw new XdfFormatError('corrupt', offset, `byte ${offset}: chunk length ${length} cannot hold a tag`);
+  if (lengthEnd + 2 > buf.length)
+    throw new XdfFormatError(
+      'truncated',
+      offset,
+      `file ends at byte ${buf.length}, inside the header of the chunk at byte ${offset}`,
+    );
   const tag = (buf[lengthEnd] as number) | ((buf[lengthEnd + 1] as number) << 8);
   return { tag, start: offset, contentStart: lengthEnd + 2, end: lengthEnd + length };
 }
@@ -198,7 +218,8 @@ export function allocChunk(tag: number, contentLength: number): { out: Buffer; a
 
 /** A whole chunk: framing, tag and the given content. */
 export function encodeChunk(tag: number, content: Uint8Array): Buffer {
-  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffff) throw new RangeError(`encodeChunk(): tag must be a u16, got ${tag}`);
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffff)
+    throw new RangeError(`encodeChunk(): tag must be a u16, got ${tag}`);
   const { out, at } = allocChunk(tag, content.length);
   out.set(content, at);
   return out;

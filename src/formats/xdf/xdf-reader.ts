@@ -60,7 +60,11 @@ export async function readXdf(pathOrBuffer: string | Uint8Array): Promise<XdfFil
   try {
     bytes = await readFile(pathOrBuffer);
   } catch (err) {
-    throw new UserError(`cannot read XDF file ${pathOrBuffer}: ${(err as Error).message}`, 'Check the path and that the file is readable.', { cause: err });
+    throw new UserError(
+      `cannot read XDF file ${pathOrBuffer}: ${(err as Error).message}`,
+      'Check the path and that the file is readable.',
+      { cause: err },
+    );
   }
   return parseXdf(bytes, pathOrBuffer);
 }
@@ -125,7 +129,9 @@ class XdfParse {
       } catch (err) {
         if (!(err instanceof XdfFormatError)) throw err;
         if (err.kind === 'truncated') {
-          this.warnings.push(`file ends at byte ${buf.length}, inside the header of the chunk that starts at byte ${pos}; read everything before byte ${pos}`);
+          this.warnings.push(
+            `file ends at byte ${buf.length}, inside the header of the chunk that starts at byte ${pos}; read everything before byte ${pos}`,
+          );
           break;
         }
         const resume = this.resync(pos, err.message);
@@ -137,7 +143,10 @@ class XdfParse {
         // Either the file was cut inside this chunk, or its length is damaged. A Boundary chunk
         // further on means the file goes on, so the length must be wrong.
         if (findBoundaryEnd(buf, chunk.contentStart) >= 0) {
-          const resume = this.resync(pos, `chunk length ${chunk.end - chunk.contentStart + 2} runs past the end of the file (${buf.length} bytes)`);
+          const resume = this.resync(
+            pos,
+            `chunk length ${chunk.end - chunk.contentStart + 2} runs past the end of the file (${buf.length} bytes)`,
+          );
           if (resume < 0) break;
           pos = resume;
           continue;
@@ -164,9 +173,13 @@ class XdfParse {
   private resync(at: number, reason: string): number {
     const resume = findBoundaryEnd(this.buf, at + 1);
     if (resume < 0) {
-      this.warnings.push(`byte ${at}: damaged chunk (${reason}); no Boundary chunk follows, so the last ${this.buf.length - at} bytes were not read`);
+      this.warnings.push(
+        `byte ${at}: damaged chunk (${reason}); no Boundary chunk follows, so the last ${this.buf.length - at} bytes were not read`,
+      );
     } else {
-      this.warnings.push(`byte ${at}: damaged chunk (${reason}); resumed after the Boundary chunk that ends at byte ${resume}, losing ${resume - at} bytes`);
+      this.warnings.push(
+        `byte ${at}: damaged chunk (${reason}); resumed after the Boundary chunk that ends at byte ${resume}, losing ${resume - at} bytes`,
+      );
     }
     return resume;
   }
@@ -207,13 +220,19 @@ class XdfParse {
         return;
       }
       case XdfTag.Boundary:
-        if (!isBoundaryChunk(buf, chunk)) throw new XdfFormatError('corrupt', chunk.start, `Boundary chunk at byte ${chunk.start} does not hold the boundary UUID`);
+        if (!isBoundaryChunk(buf, chunk))
+          throw new XdfFormatError(
+            'corrupt',
+            chunk.start,
+            `Boundary chunk at byte ${chunk.start} does not hold the boundary UUID`,
+          );
         return;
       case XdfTag.StreamFooter: {
         const stream = this.known(chunk);
         if (stream === undefined) return;
         const footer = parseFooter(parseInfoXml(decodeChunkXml(buf, chunk), chunk));
-        if (stream.footer !== undefined) this.warnings.push(`byte ${chunk.start}: a second StreamFooter for stream ${stream.id}; kept the last`);
+        if (stream.footer !== undefined)
+          this.warnings.push(`byte ${chunk.start}: a second StreamFooter for stream ${stream.id}; kept the last`);
         stream.footer = footer;
         return;
       }
@@ -235,10 +254,20 @@ class XdfParse {
     const info = streamInfo(fields);
     if (typeof info === 'string') {
       this.rejected.add(id);
-      this.warnings.push(`byte ${chunk.start}: StreamHeader of stream ${id} is unusable (${info}); the stream was skipped`);
+      this.warnings.push(
+        `byte ${chunk.start}: StreamHeader of stream ${id} is unusable (${info}); the stream was skipped`,
+      );
       return;
     }
-    this.streams.set(id, { id, info, lastTimestamp: 0, stampBlocks: [], valueBlocks: [], clockOffsets: [], footer: undefined });
+    this.streams.set(id, {
+      id,
+      info,
+      lastTimestamp: 0,
+      stampBlocks: [],
+      valueBlocks: [],
+      clockOffsets: [],
+      footer: undefined,
+    });
   }
 
   /** The stream a chunk belongs to, or undefined (counted as an orphan) when it has no header. */
@@ -260,10 +289,14 @@ class XdfParse {
     for (const [key, { count, firstAt }] of this.orphans) {
       const [tag, id] = key.split(':');
       const kind = TAG_NAMES[Number(tag)] ?? `tag ${tag}`;
-      this.warnings.push(`${count} ${kind} chunk(s) for stream id ${id}, which has no StreamHeader before them, were skipped (first at byte ${firstAt})`);
+      this.warnings.push(
+        `${count} ${kind} chunk(s) for stream id ${id}, which has no StreamHeader before them, were skipped (first at byte ${firstAt})`,
+      );
     }
     if (this.samplesV2 > 0) {
-      this.warnings.push(`${this.samplesV2} chunk(s) of tag 7 (LabRecorder's experimental samples format, not XDF 1.0) were skipped`);
+      this.warnings.push(
+        `${this.samplesV2} chunk(s) of tag 7 (LabRecorder's experimental samples format, not XDF 1.0) were skipped`,
+      );
     }
     const streams = [...this.streams.values()].map((s): XdfStream => ({
       id: s.id,
@@ -287,7 +320,10 @@ function concatFloat64(blocks: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-function joinValues(format: XdfChannelFormat, blocks: readonly (Uint8Array | string[][])[]): XdfNumericValues | string[][] {
+function joinValues(
+  format: XdfChannelFormat,
+  blocks: readonly (Uint8Array | string[][])[],
+): XdfNumericValues | string[][] {
   if (format === 'string') return (blocks as readonly string[][][]).flat();
   const bytes = blocks as readonly Uint8Array[];
   const all = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));

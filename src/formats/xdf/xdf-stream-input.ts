@@ -43,14 +43,11 @@ export interface XdfStreamInfo {
  * string[] or one string[] per sample.
  */
 export type XdfSampleValues =
-  | XdfNumericValues
-  | ArrayLike<number>
-  | readonly bigint[]
-  | readonly string[]
-  | readonly (readonly string[])[];
+  XdfNumericValues | ArrayLike<number> | readonly bigint[] | readonly string[] | readonly (readonly string[])[];
 
 /** Stream info after checking, with `sourceId` defaulted. */
-export type CheckedStreamInfo = Required<Omit<XdfStreamInfo, 'createdAt' | 'desc'>> & Pick<XdfStreamInfo, 'createdAt' | 'desc'>;
+export type CheckedStreamInfo = Required<Omit<XdfStreamInfo, 'createdAt' | 'desc'>> &
+  Pick<XdfStreamInfo, 'createdAt' | 'desc'>;
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -59,7 +56,8 @@ export function describe(value: unknown): string {
 }
 
 export function checkFinite(value: number, what: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${what} must be a finite number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new Error(`${what} must be a finite number, got ${String(value)}`);
 }
 
 export function checkSeconds(value: number | undefined, what: string, zeroAllowed: boolean): void {
@@ -70,7 +68,8 @@ export function checkSeconds(value: number | undefined, what: string, zeroAllowe
 }
 
 export function checkStreamInfo(info: XdfStreamInfo, where: string): CheckedStreamInfo {
-  if (typeof info !== 'object' || info === null) throw new Error(`${where}: info must be an object, got ${describe(info)}`);
+  if (typeof info !== 'object' || info === null)
+    throw new Error(`${where}: info must be an object, got ${describe(info)}`);
   const { name, type, channelCount, nominalSrate, channelFormat, sourceId = '', createdAt, desc } = info;
   if (typeof name !== 'string') throw new Error(`${where}: name must be a string, got ${describe(name)}`);
   if (typeof type !== 'string') throw new Error(`${where}: type must be a string, got ${describe(type)}`);
@@ -82,7 +81,9 @@ export function checkStreamInfo(info: XdfStreamInfo, where: string): CheckedStre
     throw new Error(`${where}: nominalSrate must be >= 0 (0 for irregular streams), got ${String(nominalSrate)}`);
   }
   if (typeof channelFormat !== 'string' || !isXdfChannelFormat(channelFormat)) {
-    throw new Error(`${where}: channelFormat must be one of ${XDF_CHANNEL_FORMATS.join(', ')}; got '${String(channelFormat)}'`);
+    throw new Error(
+      `${where}: channelFormat must be one of ${XDF_CHANNEL_FORMATS.join(', ')}; got '${String(channelFormat)}'`,
+    );
   }
   if (createdAt !== undefined) checkFinite(createdAt, `${where}: createdAt`);
   const checked: CheckedStreamInfo = { name, type, channelCount, nominalSrate, channelFormat, sourceId };
@@ -91,14 +92,22 @@ export function checkStreamInfo(info: XdfStreamInfo, where: string): CheckedStre
   return checked;
 }
 
-export function checkTimestamps(timestamps: Float64Array | null, count: number, nominalSrate: number, where: string): void {
+export function checkTimestamps(
+  timestamps: Float64Array | null,
+  count: number,
+  nominalSrate: number,
+  where: string,
+): void {
   if (timestamps === null) {
     if (nominalSrate === 0 && count > 0) {
-      throw new Error(`${where}: timestamps are required for an irregular stream (nominalSrate 0); readers could not place its samples`);
+      throw new Error(
+        `${where}: timestamps are required for an irregular stream (nominalSrate 0); readers could not place its samples`,
+      );
     }
     return;
   }
-  if (!(timestamps instanceof Float64Array)) throw new Error(`${where}: timestamps must be a Float64Array or null, got ${describe(timestamps)}`);
+  if (!(timestamps instanceof Float64Array))
+    throw new Error(`${where}: timestamps must be a Float64Array or null, got ${describe(timestamps)}`);
   if (timestamps.length !== count) throw new Error(`${where}: ${timestamps.length} timestamps for ${count} samples`);
   for (let i = 0; i < count; i++) {
     if (!Number.isFinite(timestamps[i])) throw new Error(`${where}: timestamps[${i}] is ${String(timestamps[i])}`);
@@ -121,7 +130,11 @@ const NUMERIC_ARRAY: Readonly<Record<XdfNumericFormat, { new (n: number): XdfNum
 };
 
 /** The values as the layout's array type, with the sample count; errors name `what`. */
-export function toLayoutValues(values: XdfSampleValues, layout: XdfSampleLayout, what: string): { values: XdfNumericValues | readonly string[]; count: number } {
+export function toLayoutValues(
+  values: XdfSampleValues,
+  layout: XdfSampleLayout,
+  what: string,
+): { values: XdfNumericValues | readonly string[]; count: number } {
   const { channelFormat, channelCount } = layout;
   if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<unknown>).length !== 'number') {
     throw new Error(`${what} must be an array, got ${describe(values)}`);
@@ -151,7 +164,8 @@ export function toLayoutValues(values: XdfSampleValues, layout: XdfSampleLayout,
       }
       continue;
     }
-    if (typeof v !== 'number') throw new Error(`${what}[${i}] must be a number for ${channelFormat}, got ${describe(v)}`);
+    if (typeof v !== 'number')
+      throw new Error(`${what}[${i}] must be a number for ${channelFormat}, got ${describe(v)}`);
     if (channelFormat !== 'float32' && channelFormat !== 'double64') {
       const [lo, hi] = INTEGER_RANGE[channelFormat];
       if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${what}[${i}] = ${v} is not an ${channelFormat}`);
@@ -168,7 +182,8 @@ function toStrings(values: ArrayLike<unknown>, channelCount: number, what: strin
       throw new Error(`${what} has ${values.length} entries, not a multiple of channelCount ${channelCount}`);
     }
     for (let i = 0; i < values.length; i++) {
-      if (typeof values[i] !== 'string') throw new Error(`${what}[${i}] must be a string for a string stream, got ${describe(values[i])}`);
+      if (typeof values[i] !== 'string')
+        throw new Error(`${what}[${i}] must be a string for a string stream, got ${describe(values[i])}`);
     }
     return Array.isArray(values) ? (values as readonly string[]) : Array.from(values as ArrayLike<string>);
   }
@@ -176,7 +191,9 @@ function toStrings(values: ArrayLike<unknown>, channelCount: number, what: strin
   for (let s = 0; s < values.length; s++) {
     const row = values[s];
     if (!Array.isArray(row) || row.length !== channelCount) {
-      throw new Error(`${what}[${s}] must be an array of ${channelCount} strings, got ${describe(row)}${Array.isArray(row) ? ` of length ${row.length}` : ''}`);
+      throw new Error(
+        `${what}[${s}] must be an array of ${channelCount} strings, got ${describe(row)}${Array.isArray(row) ? ` of length ${row.length}` : ''}`,
+      );
     }
     for (let c = 0; c < channelCount; c++) {
       if (typeof row[c] !== 'string') throw new Error(`${what}[${s}][${c}] must be a string, got ${describe(row[c])}`);

@@ -20,7 +20,15 @@ import {
   encodeStreamHeaderChunk,
 } from './xdf-chunk-encoders.ts';
 import { XDF_MAGIC } from './xdf-chunks.ts';
-import { checkFinite, checkSeconds, checkStreamInfo, checkTimestamps, toLayoutValues, type XdfSampleValues, type XdfStreamInfo } from './xdf-stream-input.ts';
+import {
+  checkFinite,
+  checkSeconds,
+  checkStreamInfo,
+  checkTimestamps,
+  toLayoutValues,
+  type XdfSampleValues,
+  type XdfStreamInfo,
+} from './xdf-stream-input.ts';
 import { StreamTally } from './xdf-stream-tally.ts';
 import { fileHeaderXml, streamHeaderXml } from './xdf-xml.ts';
 
@@ -85,9 +93,17 @@ export class XdfWriter {
       handle = await open(path, options.overwrite === true ? 'w' : 'wx');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new UserError(`${path} already exists; not overwriting a recording`, 'Choose another file name, or delete or move the old file.', { cause: err });
+        throw new UserError(
+          `${path} already exists; not overwriting a recording`,
+          'Choose another file name, or delete or move the old file.',
+          { cause: err },
+        );
       }
-      throw new UserError(`cannot create XDF file ${path}: ${(err as Error).message}`, 'Check that the folder is writable and the disk is not full.', { cause: err });
+      throw new UserError(
+        `cannot create XDF file ${path}: ${(err as Error).message}`,
+        'Check that the folder is writable and the disk is not full.',
+        { cause: err },
+      );
     }
     const writer = new XdfWriter(path, handle, options, options.clock ?? (() => performance.now() / 1000));
     try {
@@ -170,7 +186,10 @@ export class XdfWriter {
   private checkOpen(method: string): void {
     if (this.closed) throw new Error(`XdfWriter.${method}(): ${this.path} is closed`);
     if (this.writeError !== null) {
-      throw new Error(`XdfWriter.${method}(): an earlier write to ${this.path} failed; close() it (readers get everything before the failed chunk)`, { cause: this.writeError });
+      throw new Error(
+        `XdfWriter.${method}(): an earlier write to ${this.path} failed; close() it (readers get everything before the failed chunk)`,
+        { cause: this.writeError },
+      );
     }
     if (this.syncError !== null) {
       throw new Error(`XdfWriter.${method}(): an earlier fsync of ${this.path} failed`, { cause: this.syncError });
@@ -188,8 +207,13 @@ export class XdfWriter {
     if (now - this.lastSyncAt >= this.flushEvery && this.syncing === null) {
       this.lastSyncAt = now;
       this.syncing = this.handle.sync().then(
-        () => { this.syncing = null; },
-        (err: unknown) => { this.syncing = null; this.syncError = err; },
+        () => {
+          this.syncing = null;
+        },
+        (err: unknown) => {
+          this.syncing = null;
+          this.syncError = err;
+        },
       );
     }
   }
@@ -201,7 +225,11 @@ export class XdfWriter {
       while (done < bytes.length) done += writeSync(this.handle.fd, bytes, done, bytes.length - done);
     } catch (err) {
       this.writeError = err;
-      throw new UserError(`writing to ${this.path} failed: ${(err as Error).message}`, 'Free disk space or check the drive; the file is readable up to the failed chunk.', { cause: err });
+      throw new UserError(
+        `writing to ${this.path} failed: ${(err as Error).message}`,
+        'Free disk space or check the drive; the file is readable up to the failed chunk.',
+        { cause: err },
+      );
     }
   }
 }

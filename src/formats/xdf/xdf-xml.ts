@@ -1,5 +1,11 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { XdfFormatError, isXdfChannelFormat, type XdfChannelFormat, type XdfChunkHeader, type XdfClockOffset } from './xdf-chunks.ts';
+import {
+  XdfFormatError,
+  isXdfChannelFormat,
+  type XdfChannelFormat,
+  type XdfChunkHeader,
+  type XdfClockOffset,
+} from './xdf-chunks.ts';
 import { describe, type CheckedStreamInfo, type XdfDesc, type XdfDescValue } from './xdf-stream-input.ts';
 
 /**
@@ -12,10 +18,16 @@ import { describe, type CheckedStreamInfo, type XdfDesc, type XdfDescValue } fro
 // ---------------------------------------------------------------------------------------------
 // Building
 
-const builder = new XMLBuilder({ format: false, suppressEmptyNode: true, processEntities: true, ignoreAttributes: true });
+const builder = new XMLBuilder({
+  format: false,
+  suppressEmptyNode: true,
+  processEntities: true,
+  ignoreAttributes: true,
+});
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // Characters XML 1.0 cannot hold at all (not even escaped), and unpaired surrogates.
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function xmlDocument(info: Record<string, unknown>): string {
   return `<?xml version="1.0"?>${builder.build({ info }) as string}`;
@@ -32,7 +44,9 @@ function xmlText(value: string, what: string): string {
 
 function xmlName(name: string, what: string): string {
   if (!XML_NAME.test(name)) {
-    throw new Error(`${what}: '${name}' is not a usable XML element name (letters, digits, '_', '.', '-'; not starting with a digit)`);
+    throw new Error(
+      `${what}: '${name}' is not a usable XML element name (letters, digits, '_', '.', '-'; not starting with a digit)`,
+    );
   }
   return name;
 }
@@ -63,7 +77,12 @@ export function streamHeaderXml(info: CheckedStreamInfo, where: string): string 
 }
 
 /** The StreamFooter XML: first and last time stamp (when there was a sample), count, clock offsets. */
-export function streamFooterXml(tally: { first: number | undefined; last: number; count: number; offsets: readonly XdfClockOffset[] }): string {
+export function streamFooterXml(tally: {
+  first: number | undefined;
+  last: number;
+  count: number;
+  offsets: readonly XdfClockOffset[];
+}): string {
   const info: Record<string, unknown> = {};
   if (tally.first !== undefined) {
     info['first_timestamp'] = String(tally.first);
@@ -71,7 +90,9 @@ export function streamFooterXml(tally: { first: number | undefined; last: number
   }
   info['sample_count'] = String(tally.count);
   info['clock_offsets'] =
-    tally.offsets.length === 0 ? '' : { offset: tally.offsets.map((o) => ({ time: String(o.time), value: String(o.value) })) };
+    tally.offsets.length === 0
+      ? ''
+      : { offset: tally.offsets.map((o) => ({ time: String(o.time), value: String(o.value) })) };
   return xmlDocument(info);
 }
 
@@ -146,18 +167,30 @@ const parser = new XMLParser({
 export function parseInfoXml(xml: string, chunk: XdfChunkHeader): Record<string, unknown> {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${valid.err.msg}`);
+    throw new XdfFormatError(
+      'corrupt',
+      chunk.start,
+      `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${valid.err.msg}`,
+    );
   }
   let doc: Record<string, unknown>;
   try {
     doc = dropLayoutText(parser.parse(xml)) as Record<string, unknown>;
   } catch (err) {
-    throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${(err as Error).message}`);
+    throw new XdfFormatError(
+      'corrupt',
+      chunk.start,
+      `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} does not parse: ${(err as Error).message}`,
+    );
   }
   const info = doc['info'];
   if (typeof info === 'object' && info !== null && !Array.isArray(info)) return info as Record<string, unknown>;
   if (info === '') return {};
-  throw new XdfFormatError('corrupt', chunk.start, `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} has no <info> root element`);
+  throw new XdfFormatError(
+    'corrupt',
+    chunk.start,
+    `XML of the chunk (tag ${chunk.tag}) at byte ${chunk.start} has no <info> root element`,
+  );
 }
 
 /** Removes whitespace-only text beside child elements: the indentation of pretty-printed XML. */
@@ -190,9 +223,11 @@ export function streamInfo(fields: Record<string, unknown>): XdfStreamHeaderInfo
     return `channel_count '${String(fields['channel_count'])}' is not a positive integer`;
   }
   const nominalSrate = numberOrUndefined(fields['nominal_srate']);
-  if (nominalSrate === undefined || nominalSrate < 0) return `nominal_srate '${String(fields['nominal_srate'])}' is not a number >= 0`;
+  if (nominalSrate === undefined || nominalSrate < 0)
+    return `nominal_srate '${String(fields['nominal_srate'])}' is not a number >= 0`;
   const channelFormat = (text(fields['channel_format']) ?? '').trim();
-  if (!isXdfChannelFormat(channelFormat)) return `channel_format '${String(fields['channel_format'])}' is not one XDF knows`;
+  if (!isXdfChannelFormat(channelFormat))
+    return `channel_format '${String(fields['channel_format'])}' is not one XDF knows`;
   const desc = fields['desc'];
   return {
     name: text(fields['name']) ?? '',
@@ -202,9 +237,12 @@ export function streamInfo(fields: Record<string, unknown>): XdfStreamHeaderInfo
     channelFormat,
     sourceId: text(fields['source_id']) ?? '',
     createdAt: numberOrUndefined(fields['created_at']),
-    desc: typeof desc === 'object' && desc !== null && !Array.isArray(desc)
-      ? (desc as Record<string, unknown>)
-      : typeof desc === 'string' && desc.trim() !== '' ? { '#text': desc } : {},
+    desc:
+      typeof desc === 'object' && desc !== null && !Array.isArray(desc)
+        ? (desc as Record<string, unknown>)
+        : typeof desc === 'string' && desc.trim() !== ''
+          ? { '#text': desc }
+          : {},
     fields,
   };
 }
@@ -225,7 +263,8 @@ export function parseFooter(fields: Record<string, unknown>): XdfStreamFooter {
   return {
     firstTimestamp: numberOrUndefined(fields['first_timestamp']),
     lastTimestamp: numberOrUndefined(fields['last_timestamp']),
-    sampleCount: sampleCount !== undefined && Number.isInteger(sampleCount) && sampleCount >= 0 ? sampleCount : undefined,
+    sampleCount:
+      sampleCount !== undefined && Number.isInteger(sampleCount) && sampleCount >= 0 ? sampleCount : undefined,
     clockOffsets,
     fields,
   };

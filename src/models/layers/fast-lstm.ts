@@ -36,7 +36,8 @@ export class FastLstm extends tf.layers.Layer {
     if (args.inputShape !== undefined) base.inputShape = args.inputShape;
     if (args.trainable !== undefined) base.trainable = args.trainable;
     super(base);
-    if (!Number.isInteger(args.units) || args.units <= 0) throw new Error(`FastLstm(): units must be a positive integer, got ${args.units}`);
+    if (!Number.isInteger(args.units) || args.units <= 0)
+      throw new Error(`FastLstm(): units must be a positive integer, got ${args.units}`);
     this.units = args.units;
     this.returnSequences = args.returnSequences ?? false;
     this.seed = args.seed;
@@ -50,11 +51,20 @@ export class FastLstm extends tf.layers.Layer {
       throw new Error(`FastLstm: expected input [batch, time, features] with known features, got [${shape}]`);
     }
     const H = this.units;
-    const seeded = <T>(make: (seed: number | undefined) => T, offset: number) => make(this.seed === undefined ? undefined : this.seed + offset);
-    this.kernel = this.addWeight('kernel', [features, 4 * H], 'float32',
-      seeded((seed) => tf.initializers.glorotUniform(seed === undefined ? {} : { seed }), 0));
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [H, 4 * H], 'float32',
-      seeded((seed) => tf.initializers.glorotUniform(seed === undefined ? {} : { seed }), 1));
+    const seeded = <T>(make: (seed: number | undefined) => T, offset: number) =>
+      make(this.seed === undefined ? undefined : this.seed + offset);
+    this.kernel = this.addWeight(
+      'kernel',
+      [features, 4 * H],
+      'float32',
+      seeded((seed) => tf.initializers.glorotUniform(seed === undefined ? {} : { seed }), 0),
+    );
+    this.recurrentKernel = this.addWeight(
+      'recurrent_kernel',
+      [H, 4 * H],
+      'float32',
+      seeded((seed) => tf.initializers.glorotUniform(seed === undefined ? {} : { seed }), 1),
+    );
     this.bias = this.addWeight('bias', [4 * H], 'float32', tf.initializers.zeros());
     if (this.unitForgetBias) {
       const ones = tf.tidy(() => tf.concat([tf.zeros([H]), tf.ones([H]), tf.zeros([2 * H])]));
@@ -75,7 +85,12 @@ export class FastLstm extends tf.layers.Layer {
         throw new Error('FastLstm: layer used before it was built');
       }
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
-      const h = lstmSequence(x, this.kernel.read() as tf.Tensor2D, this.recurrentKernel.read() as tf.Tensor2D, this.bias.read() as tf.Tensor1D);
+      const h = lstmSequence(
+        x,
+        this.kernel.read() as tf.Tensor2D,
+        this.recurrentKernel.read() as tf.Tensor2D,
+        this.bias.read() as tf.Tensor1D,
+      );
       if (this.returnSequences) return h;
       const [B, T, H] = h.shape;
       return tf.reshape(tf.slice(h, [0, T - 1, 0], [B, 1, H]), [B, H]);
@@ -83,7 +98,12 @@ export class FastLstm extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    const config: tf.serialization.ConfigDict = { ...super.getConfig(), units: this.units, returnSequences: this.returnSequences, unitForgetBias: this.unitForgetBias };
+    const config: tf.serialization.ConfigDict = {
+      ...super.getConfig(),
+      units: this.units,
+      returnSequences: this.returnSequences,
+      unitForgetBias: this.unitForgetBias,
+    };
     if (this.seed !== undefined) config['seed'] = this.seed;
     return config;
   }

@@ -14,7 +14,12 @@ export class FramesToBatch extends tf.layers.Layer {
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = singleShape(inputShape);
     if (s.length !== 5) throw new Error(`FramesToBatch: expected [batch, frames, h, w, c], got [${s}]`);
-    return [s[0] === null || s[1] === null ? null : (s[0] as number) * (s[1] as number), s[2] ?? null, s[3] ?? null, s[4] ?? null];
+    return [
+      s[0] === null || s[1] === null ? null : (s[0] as number) * (s[1] as number),
+      s[2] ?? null,
+      s[3] ?? null,
+      s[4] ?? null,
+    ];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -35,7 +40,8 @@ export class BatchToFrames extends tf.layers.Layer {
 
   constructor(args: BatchToFramesArgs) {
     super(args.name === undefined ? {} : { name: args.name });
-    if (!Number.isInteger(args.frames) || args.frames < 1) throw new Error(`BatchToFrames(): frames must be a positive integer, got ${args.frames}`);
+    if (!Number.isInteger(args.frames) || args.frames < 1)
+      throw new Error(`BatchToFrames(): frames must be a positive integer, got ${args.frames}`);
     this.frames = args.frames;
   }
 

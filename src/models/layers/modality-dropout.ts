@@ -27,8 +27,12 @@ export class ModalityDropout extends tf.layers.Layer {
 
   constructor(args: ModalityDropoutArgs) {
     super(args.name === undefined ? {} : { name: args.name });
-    if (args.widths.length < 2 || args.widths.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`ModalityDropout(): widths must be two or more whole numbers >= 1, got [${args.widths.join(', ')}]`);
-    if (!(args.rate >= 0 && args.rate < 1)) throw new Error(`ModalityDropout(): rate must be in [0, 1), got ${args.rate}`);
+    if (args.widths.length < 2 || args.widths.some((w) => !Number.isInteger(w) || w < 1))
+      throw new Error(
+        `ModalityDropout(): widths must be two or more whole numbers >= 1, got [${args.widths.join(', ')}]`,
+      );
+    if (!(args.rate >= 0 && args.rate < 1))
+      throw new Error(`ModalityDropout(): rate must be in [0, 1), got ${args.rate}`);
     this.widths = [...args.widths];
     this.rate = args.rate;
     this.seed = args.seed;
@@ -42,14 +46,21 @@ export class ModalityDropout extends tf.layers.Layer {
     const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
     if (kwargs['training'] !== true || this.rate === 0) return x;
     const total = this.widths.reduce((a, b) => a + b, 0);
-    if (x.shape[1] !== total) throw new Error(`ModalityDropout: input has ${x.shape[1]} features, widths sum to ${total}`);
+    if (x.shape[1] !== total)
+      throw new Error(`ModalityDropout: input has ${x.shape[1]} features, widths sum to ${total}`);
     return tf.tidy(() => {
       const batch = x.shape[0] as number;
       // u < rate drops segment floor(u / rate * M); u >= rate drops none.
       const u = tf.randomUniform([batch, 1], 0, 1, 'float32', this.seed + this.calls++);
       const dropped = tf.minimum(tf.floor(tf.mul(u, this.widths.length / this.rate)), this.widths.length - 1);
-      const segmentOfFeature = tf.tensor2d(this.widths.flatMap((w, m) => new Array<number>(w).fill(m)), [1, total]);
-      const keep = tf.cast(tf.notEqual(tf.where(tf.less(u, this.rate), dropped, tf.fill([batch, 1], -1)), segmentOfFeature), 'float32');
+      const segmentOfFeature = tf.tensor2d(
+        this.widths.flatMap((w, m) => new Array<number>(w).fill(m)),
+        [1, total],
+      );
+      const keep = tf.cast(
+        tf.notEqual(tf.where(tf.less(u, this.rate), dropped, tf.fill([batch, 1], -1)), segmentOfFeature),
+        'float32',
+      );
       return tf.mul(x, keep);
     });
   }

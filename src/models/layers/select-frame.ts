@@ -13,7 +13,8 @@ export class SelectFrame extends tf.layers.Layer {
 
   constructor(args: SelectFrameArgs) {
     super(args.name === undefined ? {} : { name: args.name });
-    if (!Number.isInteger(args.index) || args.index < 0) throw new Error(`SelectFrame(): index must be a whole number >= 0, got ${args.index}`);
+    if (!Number.isInteger(args.index) || args.index < 0)
+      throw new Error(`SelectFrame(): index must be a whole number >= 0, got ${args.index}`);
     this.index = args.index;
   }
 

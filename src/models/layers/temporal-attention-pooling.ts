@@ -38,10 +38,13 @@ export class TemporalAttentionPooling extends tf.layers.Layer {
     const shape = singleShape(inputShape);
     const features = shape[2];
     if (shape.length !== 3 || features === null || features === undefined) {
-      throw new Error(`TemporalAttentionPooling: expected input [batch, time, features] with known features, got [${shape}]`);
+      throw new Error(
+        `TemporalAttentionPooling: expected input [batch, time, features] with known features, got [${shape}]`,
+      );
     }
     const units = this.units ?? features;
-    const init = (offset: number) => tf.initializers.glorotUniform(this.seed === undefined ? {} : { seed: this.seed + offset });
+    const init = (offset: number) =>
+      tf.initializers.glorotUniform(this.seed === undefined ? {} : { seed: this.seed + offset });
     this.kernel = this.addWeight('kernel', [features, units], 'float32', init(0));
     this.bias = this.addWeight('bias', [units], 'float32', tf.initializers.zeros());
     this.context = this.addWeight('context', [units, 1], 'float32', init(1));
@@ -55,7 +58,7 @@ export class TemporalAttentionPooling extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] as tf.Tensor3D : inputs as tf.Tensor3D;
+      const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor3D) : (inputs as tf.Tensor3D);
       const weights = this.weightsOverTime(x);
       return tf.sum(tf.mul(x, tf.expandDims(weights, 2)), 1);
     });

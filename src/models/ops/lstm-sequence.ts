@@ -9,7 +9,12 @@ import { LSTM_SEQUENCE_BACKWARD } from '../../backend/wasm-kernels/lstm-sequence
  * hand-derived BPTT); on any other backend (tfjs-node, tfjs-node-gpu, cpu) as plain tfjs ops that
  * the tape differentiates, with the input projection done for all steps at once.
  */
-export function lstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor3D {
+export function lstmSequence(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+): tf.Tensor3D {
   checkShapes(x, kernel, recurrentKernel, bias);
   if (tf.getBackend() === 'wasm' && tf.getKernel(LSTM_SEQUENCE_FORWARD, 'wasm') !== undefined) {
     return fusedLstm(x, kernel, recurrentKernel, bias) as tf.Tensor3D;
@@ -18,21 +23,47 @@ export function lstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKerne
 }
 
 const fusedLstm = tf.customGrad((...args: unknown[]) => {
-  const [x, kernel, recurrentKernel, bias, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-  const [h, c, tanhC, gates] = tf.engine().runKernel(LSTM_SEQUENCE_FORWARD, { x, kernel, recurrentKernel, bias }, {}) as tf.Tensor[];
+  const [x, kernel, recurrentKernel, bias, save] = args as [
+    tf.Tensor3D,
+    tf.Tensor2D,
+    tf.Tensor2D,
+    tf.Tensor1D,
+    tf.GradSaveFunc,
+  ];
+  const [h, c, tanhC, gates] = tf
+    .engine()
+    .runKernel(LSTM_SEQUENCE_FORWARD, { x, kernel, recurrentKernel, bias }, {}) as tf.Tensor[];
   save([x, kernel, recurrentKernel, h as tf.Tensor, c as tf.Tensor, tanhC as tf.Tensor, gates as tf.Tensor]);
   return {
     value: h as tf.Tensor,
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [sx, sk, sr, sh, sc, stc, sg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-      return tf.engine().runKernel(LSTM_SEQUENCE_BACKWARD,
-        { dy: dy as tf.Tensor, x: sx, kernel: sk, recurrentKernel: sr, h: sh, c: sc, tanhC: stc, gates: sg }, {}) as tf.Tensor[];
+      const [sx, sk, sr, sh, sc, stc, sg] = saved as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
+      return tf
+        .engine()
+        .runKernel(
+          LSTM_SEQUENCE_BACKWARD,
+          { dy: dy as tf.Tensor, x: sx, kernel: sk, recurrentKernel: sr, h: sh, c: sc, tanhC: stc, gates: sg },
+          {},
+        ) as tf.Tensor[];
     },
   };
 });
 
 /** The same computation in plain tfjs ops (any backend; differentiated by the tape). */
-export function lstmSequenceOps(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor3D {
+export function lstmSequenceOps(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, I] = x.shape;
     const H = recurrentKernel.shape[0];
@@ -63,7 +94,10 @@ function checkShapes(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor
     throw new Error(`lstmSequence(): recurrentKernel must be [units, 4 * units], got [${recurrentKernel.shape}]`);
   }
   if (kernel.rank !== 2 || kernel.shape[0] !== x.shape[2] || kernel.shape[1] !== 4 * H) {
-    throw new Error(`lstmSequence(): kernel must be [${x.shape[2]}, ${4 * H}] for x [${x.shape}], got [${kernel.shape}]`);
+    throw new Error(
+      `lstmSequence(): kernel must be [${x.shape[2]}, ${4 * H}] for x [${x.shape}], got [${kernel.shape}]`,
+    );
   }
-  if (bias.rank !== 1 || bias.shape[0] !== 4 * H) throw new Error(`lstmSequence(): bias must be [${4 * H}], got [${bias.shape}]`);
+  if (bias.rank !== 1 || bias.shape[0] !== 4 * H)
+    throw new Error(`lstmSequence(): bias must be [${4 * H}], got [${bias.shape}]`);
 }

@@ -52,13 +52,24 @@ const rangesFor = (path: string) => server.requests.filter((r) => r.path === pat
 Download('downloads a whole file, checks its sha256 and leaves no .part', async () => {
   const to = join(dir, 'whole', 'set.zip');
   const seen: number[] = [];
-  const result = await downloadFile({ url: `${server.url}/set.zip`, to, checksum: { algorithm: 'sha256', value: sha256.toUpperCase() }, onProgress: (n) => seen.push(n) });
+  const result = await downloadFile({
+    url: `${server.url}/set.zip`,
+    to,
+    checksum: { algorithm: 'sha256', value: sha256.toUpperCase() },
+    onProgress: (n) => seen.push(n),
+  });
   assert.ok(readFileSync(to).equals(zip));
-  assert.equal({ bytes: result.bytes, resumedFrom: result.resumedFrom, alreadyThere: result.alreadyThere, digest: result.digest }, { bytes: zip.length, resumedFrom: 0, alreadyThere: false, digest: sha256 });
+  assert.equal(
+    { bytes: result.bytes, resumedFrom: result.resumedFrom, alreadyThere: result.alreadyThere, digest: result.digest },
+    { bytes: zip.length, resumedFrom: 0, alreadyThere: false, digest: sha256 },
+  );
   assert.not.ok(existsSync(`${to}.part`));
   assert.equal(rangesFor('set.zip'), [undefined]);
   assert.is(seen[seen.length - 1], zip.length);
-  assert.ok(seen.every((n, i) => i === 0 || n >= (seen[i - 1] as number)), 'progress never goes back');
+  assert.ok(
+    seen.every((n, i) => i === 0 || n >= (seen[i - 1] as number)),
+    'progress never goes back',
+  );
   // The download is the archive: it unpacks to what was put in.
   await extractZip(to, join(dir, 'whole', 'out'));
   assert.ok(readFileSync(join(dir, 'whole', 'out', 'set', 'payload.bin')).equals(payload));
@@ -68,7 +79,11 @@ Download('a second call finds the file complete and asks the server nothing', as
   const to = join(dir, 'again', 'set.zip');
   await downloadFile({ url: `${server.url}/set.zip`, to });
   const before = server.requests.length;
-  const result = await downloadFile({ url: `${server.url}/set.zip`, to, checksum: { algorithm: 'sha256', value: sha256 } });
+  const result = await downloadFile({
+    url: `${server.url}/set.zip`,
+    to,
+    checksum: { algorithm: 'sha256', value: sha256 },
+  });
   assert.ok(result.alreadyThere);
   assert.is(server.requests.length, before);
 });
@@ -87,7 +102,11 @@ Download('a dropped connection keeps the bytes in .part; the next call resumes w
   assert.not.ok(existsSync(to));
   assert.is(statSync(`${to}.part`).size, CUT);
 
-  const result = await downloadFile({ url: `${server.url}/cut.zip`, to, checksum: { algorithm: 'sha256', value: sha256 } });
+  const result = await downloadFile({
+    url: `${server.url}/cut.zip`,
+    to,
+    checksum: { algorithm: 'sha256', value: sha256 },
+  });
   assert.equal(rangesFor('cut.zip'), [undefined, `bytes=${CUT}-`]);
   assert.is(result.resumedFrom, CUT);
   assert.ok(readFileSync(to).equals(zip));
@@ -96,7 +115,12 @@ Download('a dropped connection keeps the bytes in .part; the next call resumes w
 
 Download('within one call, a dropped connection is resumed by itself', async () => {
   const to = join(dir, 'retry', 'retry.zip');
-  const result = await downloadFile({ url: `${server.url}/retry.zip`, to, retryDelayMs: 10, checksum: { algorithm: 'sha256', value: sha256 } });
+  const result = await downloadFile({
+    url: `${server.url}/retry.zip`,
+    to,
+    retryDelayMs: 10,
+    checksum: { algorithm: 'sha256', value: sha256 },
+  });
   assert.equal(rangesFor('retry.zip'), [undefined, `bytes=${CUT}-`]);
   assert.is(result.bytes, zip.length);
   assert.ok(readFileSync(to).equals(zip));
@@ -106,9 +130,17 @@ Download('resumes that make progress go on; resumes that make none give up after
   const to = join(dir, 'flaky', 'flaky.zip');
   await downloadFile({ url: `${server.url}/flaky.zip`, to, retries: 1, retryDelayMs: 10 });
   assert.ok(readFileSync(to).equals(zip));
-  assert.equal(rangesFor('flaky.zip'), [undefined, ...[1, 2, 3, 4].map((k) => `bytes=${k * CUT}-`)].slice(0, Math.ceil(zip.length / CUT)));
+  assert.equal(
+    rangesFor('flaky.zip'),
+    [undefined, ...[1, 2, 3, 4].map((k) => `bytes=${k * CUT}-`)].slice(0, Math.ceil(zip.length / CUT)),
+  );
   try {
-    await downloadFile({ url: `${server.url}/stuck.zip`, to: join(dir, 'stuck', 'stuck.zip'), retries: 2, retryDelayMs: 10 });
+    await downloadFile({
+      url: `${server.url}/stuck.zip`,
+      to: join(dir, 'stuck', 'stuck.zip'),
+      retries: 2,
+      retryDelayMs: 10,
+    });
     assert.unreachable('a transfer that never moves must give up');
   } catch (err) {
     assert.ok(err instanceof UserError, String(err));
@@ -140,7 +172,10 @@ Download('a wrong checksum is a UserError and leaves neither the file nor a .par
     assert.unreachable('a wrong checksum must fail');
   } catch (err) {
     assert.ok(err instanceof UserError, String(err));
-    assert.match((err as Error).message, `checksum mismatch for ${server.url}/set.zip: expected sha256 ${wrong}, got ${sha256}; the download was deleted`);
+    assert.match(
+      (err as Error).message,
+      `checksum mismatch for ${server.url}/set.zip: expected sha256 ${wrong}, got ${sha256}; the download was deleted`,
+    );
   }
   assert.not.ok(existsSync(to));
   assert.not.ok(existsSync(`${to}.part`));
@@ -156,10 +191,17 @@ Download('an HTTP error names the status; a bad checksum spec names the argument
   }
   assert.not.ok(existsSync(join(dir, 'missing', 'x.zip')));
   try {
-    await downloadFile({ url: `${server.url}/set.zip`, to: join(dir, 'spec', 'x.zip'), checksum: { algorithm: 'sha256', value: 'abc' } });
+    await downloadFile({
+      url: `${server.url}/set.zip`,
+      to: join(dir, 'spec', 'x.zip'),
+      checksum: { algorithm: 'sha256', value: 'abc' },
+    });
     assert.unreachable('a short digest must fail');
   } catch (err) {
-    assert.match((err as Error).message, /downloadFile\(\): checksum.value must be 64 hex digits for sha256, got 'abc'/);
+    assert.match(
+      (err as Error).message,
+      /downloadFile\(\): checksum.value must be 64 hex digits for sha256, got 'abc'/,
+    );
   }
 });
 

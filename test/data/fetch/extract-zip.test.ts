@@ -1,6 +1,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors.ts';
@@ -13,7 +23,9 @@ import { makeZip, type ZipEntrySpec } from '../../helpers/make-zip.ts';
  */
 let dir = '';
 const Extract = suite('extractZip');
-Extract.before(() => { dir = mkdtempSync(join(tmpdir(), 'motionfuse-unzip-')); });
+Extract.before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'motionfuse-unzip-'));
+});
 Extract.after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A case folder: the archive at case/a.zip, the target case/out, and case/ itself as "outside". */
@@ -67,7 +79,10 @@ Extract('unpacks files and folders, deflated and stored, with their contents', a
   assert.is(readFileSync(join(out, 'Inertial', 'a1_s1_t1_inertial.mat'), 'utf8'), 'MATLAB 5.0 MAT-file');
   assert.ok(readFileSync(join(out, 'Inertial', 'deep', 'er', 'x.bin')).equals(big));
   assert.is(readFileSync(join(out, 'win', 'style', 'name.txt'), 'utf8'), 'backslashes are separators');
-  assert.equal(tree(out).filter((p) => p.endsWith('.unzipping')), []);
+  assert.equal(
+    tree(out).filter((p) => p.endsWith('.unzipping')),
+    [],
+  );
 });
 
 Extract('an entry ../evil is refused by name and nothing is written, inside or outside', async () => {
@@ -75,7 +90,10 @@ Extract('an entry ../evil is refused by name and nothing is written, inside or o
     { name: 'good.txt', data: 'fine' },
     { name: '../evil', data: 'escaped' },
   ]);
-  assert.match(await refusal(zip, out), `${zip}: refusing zip entry '../evil': its path leaves the target folder; nothing was extracted`);
+  assert.match(
+    await refusal(zip, out),
+    `${zip}: refusing zip entry '../evil': its path leaves the target folder; nothing was extracted`,
+  );
   assert.not.ok(existsSync(join(base, 'evil')));
   assert.equal(tree(out), []);
 });
@@ -127,12 +145,21 @@ Extract('a damaged archive is a UserError saying to fetch it again', async () =>
 });
 Extract('damaged data (a CRC-32 mismatch) is a UserError naming the entry, and leaves no file', async () => {
   const data = Buffer.alloc(1000, 1);
-  const { zip, out } = setUp('crc', [{ name: 'ok.txt', data: 'fine' }, { name: 'data.bin', data, method: 'store' }]);
+  const { zip, out } = setUp('crc', [
+    { name: 'ok.txt', data: 'fine' },
+    { name: 'data.bin', data, method: 'store' },
+  ]);
   const bytes = readFileSync(zip);
   bytes[bytes.indexOf(data) + 500] = 2;
   writeFileSync(zip, bytes);
-  assert.match(await refusal(zip, out), /cannot unpack 'data.bin': CRC-32 [0-9a-f]{8} differs from the archive's [0-9a-f]{8}/);
+  assert.match(
+    await refusal(zip, out),
+    /cannot unpack 'data.bin': CRC-32 [0-9a-f]{8} differs from the archive's [0-9a-f]{8}/,
+  );
   assert.not.ok(existsSync(join(out, 'data.bin')));
-  assert.equal(tree(out).filter((p) => p.endsWith('.unzipping')), []);
+  assert.equal(
+    tree(out).filter((p) => p.endsWith('.unzipping')),
+    [],
+  );
 });
 Extract.run();

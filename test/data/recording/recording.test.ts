@@ -29,7 +29,10 @@ Recording.after(async () => {
 });
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(() => assert.unreachable('expected a rejection'), (e: unknown) => e);
+  return p.then(
+    () => assert.unreachable('expected a rejection'),
+    (e: unknown) => e,
+  );
 }
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 function streamBytes(s: Stream): Buffer[] {
@@ -48,23 +51,35 @@ Recording('a take read back equals the take written: streams, timestamps, video 
   assert.is(back.subject, jump.subject);
   assert.equal(back.events, jump.events);
   assert.equal(back.meta, jump.meta);
-  assert.equal(back.streams.map((s) => s.kind), jump.streams.map((s) => s.kind));
+  assert.equal(
+    back.streams.map((s) => s.kind),
+    jump.streams.map((s) => s.kind),
+  );
   jump.streams.forEach((s, i) => {
     const b = back.streams[i] as Stream;
     assert.is(b.rate, s.rate);
     assert.equal(b.meta, s.meta);
     if (s.kind === 'imu' && b.kind === 'imu') assert.equal([b.sensorId, b.placement], [s.sensorId, s.placement]);
-    streamBytes(s).forEach((x, k) => assert.ok(x.equals(streamBytes(b)[k] as Buffer), `stream ${i} (${s.kind}) part ${k} differs`));
+    streamBytes(s).forEach((x, k) =>
+      assert.ok(x.equals(streamBytes(b)[k] as Buffer), `stream ${i} (${s.kind}) part ${k} differs`),
+    );
   });
   // Lazily, the video is a file reference of the right length.
   const lazy = await readRecording(dir);
   const video = lazy.streams.find((s) => s.kind === 'video');
-  assert.equal(video?.kind === 'video' ? video.source : undefined, { path: join(dir, 'video.mkv'), startFrame: 0, endFrame: 60 });
+  assert.equal(video?.kind === 'video' ? video.source : undefined, {
+    path: join(dir, 'video.mkv'),
+    startFrame: 0,
+    endFrame: 60,
+  });
   // Other XDF readers see the IMU streams on their device clocks and the ground truth as markers.
   const xdf = await readXdf(join(dir, 'session.xdf'));
   const markers = xdf.streams.find((s) => s.info.type === 'Markers');
   assert.ok(markers !== undefined && (markers.values as string[][]).some((v) => v[0] === 'takeoff'));
-  assert.equal(xdf.streams.filter((s) => s.info.type === 'IMU').map((s) => s.info.desc['clock']), ['device', 'device', 'device']);
+  assert.equal(
+    xdf.streams.filter((s) => s.info.type === 'IMU').map((s) => s.info.desc['clock']),
+    ['device', 'device', 'device'],
+  );
 });
 
 Recording('the same take written twice gives byte-identical files', async () => {
@@ -82,8 +97,14 @@ Recording('refuses to overwrite; a failed write leaves no folder behind', async 
   await writeRecording(dir, jump, { ffmpeg });
   assert.match(String(await rejection(writeRecording(dir, jump, { ffmpeg }))), /already exists/);
   const broken = join(root, 'broken');
-  assert.match(String(await rejection(writeRecording(broken, jump, { ffmpeg: join(root, 'no-such-ffmpeg') }))), /no-such-ffmpeg/);
-  assert.not.ok((await readdir(root)).some((f) => f.startsWith('broken')), 'no half-written take left behind');
+  assert.match(
+    String(await rejection(writeRecording(broken, jump, { ffmpeg: join(root, 'no-such-ffmpeg') }))),
+    /no-such-ffmpeg/,
+  );
+  assert.not.ok(
+    (await readdir(root)).some((f) => f.startsWith('broken')),
+    'no half-written take left behind',
+  );
 });
 
 Recording('a damaged recording is a UserError that names the file', async () => {

@@ -15,7 +15,8 @@ Split('subjects never straddle a split; every sample is tested once; folds are b
   const subjectOf = new Map(refs.map((r) => [r.id, r.subject]));
   for (const f of folds) {
     const testSubjects = new Set(f.test.map((id) => subjectOf.get(id)));
-    for (const id of f.train) assert.not.ok(testSubjects.has(subjectOf.get(id)), `fold ${f.index}: ${subjectOf.get(id)} on both sides`);
+    for (const id of f.train)
+      assert.not.ok(testSubjects.has(subjectOf.get(id)), `fold ${f.index}: ${subjectOf.get(id)} on both sides`);
     assert.is(f.train.length + f.test.length, refs.length);
   }
   const sizes = folds.map((f) => f.test.length);
@@ -24,6 +25,9 @@ Split('subjects never straddle a split; every sample is tested once; folds are b
 });
 Split('refuses what cannot be split by group', () => {
   assert.throws(() => groupKFold([{ id: 'a', label: 'x', meta: {} }], 2, new SeededRandom(1)), /'a' has no subject/);
-  assert.throws(() => groupKFold([{ id: 'a', label: 'x', subject: 's', meta: {} }], 2, new SeededRandom(1)), /1 subjects cannot fill 2 folds/);
+  assert.throws(
+    () => groupKFold([{ id: 'a', label: 'x', subject: 's', meta: {} }], 2, new SeededRandom(1)),
+    /1 subjects cannot fill 2 folds/,
+  );
 });
 Split.run();

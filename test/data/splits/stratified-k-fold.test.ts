@@ -6,7 +6,11 @@ import { givenSplits, stratifiedKFold } from '../../../src/data/splits/stratifie
 
 /** Stratified k-fold (data without subjects) and a data set's own splits. */
 const Splits = suite('stratified k-fold and given splits');
-const refs: SampleRef[] = Array.from({ length: 53 }, (_, i) => ({ id: `c${i}`, label: i < 30 ? 'jump' : i < 45 ? 'run' : 'kick', meta: {} }));
+const refs: SampleRef[] = Array.from({ length: 53 }, (_, i) => ({
+  id: `c${i}`,
+  label: i < 30 ? 'jump' : i < 45 ? 'run' : 'kick',
+  meta: {},
+}));
 
 Splits('every sample is tested exactly once, fold sizes differ by at most one, and each class is spread evenly', () => {
   const folds = stratifiedKFold(refs, 5, new SeededRandom(3));
@@ -28,8 +32,14 @@ Splits('every sample is tested exactly once, fold sizes differ by at most one, a
 });
 
 Splits('given splits keep the listed samples, skip ids the data set lacks, and refuse a sample on both sides', () => {
-  const folds = givenSplits(refs, [{ train: ['c0', 'c1', 'missing'], test: ['c2', 'gone'] }, { train: ['c2'], test: ['c0', 'c1'] }]);
-  assert.equal(folds, [{ index: 0, train: ['c0', 'c1'], test: ['c2'] }, { index: 1, train: ['c2'], test: ['c0', 'c1'] }]);
+  const folds = givenSplits(refs, [
+    { train: ['c0', 'c1', 'missing'], test: ['c2', 'gone'] },
+    { train: ['c2'], test: ['c0', 'c1'] },
+  ]);
+  assert.equal(folds, [
+    { index: 0, train: ['c0', 'c1'], test: ['c2'] },
+    { index: 1, train: ['c2'], test: ['c0', 'c1'] },
+  ]);
   assert.throws(() => givenSplits(refs, [{ train: ['c0', 'c1'], test: ['c1'] }]), /sample 'c1' is in both/);
   assert.throws(() => givenSplits(refs, [{ train: ['c0'], test: ['nope'] }]), /no test sample/);
   assert.throws(() => stratifiedKFold(refs, 1, new SeededRandom(1)), /k must be/);

@@ -13,11 +13,18 @@ const Solve = suite('solveLeg');
 Solve('puts the ball of the foot on a reachable target, to 1 um, and leaves the other leg alone', () => {
   const pose = standingPose();
   const toe = legOf(dims, pose, root, 0).toe;
-  for (const shift of [[0.1, 0, 0.05], [-0.08, 0.05, 0.1], [0.15, -0.03, 0.2]] as Vec3[]) {
+  for (const shift of [
+    [0.1, 0, 0.05],
+    [-0.08, 0.05, 0.1],
+    [0.15, -0.03, 0.2],
+  ] as Vec3[]) {
     const target: Vec3 = [toe[0] + shift[0], toe[1] + shift[1], toe[2] + shift[2]];
     const solved = solveLeg(dims, pose, root, 0, target);
     assert.ok(miss(legOf(dims, solved, root, 0).toe, target) < 1e-6, `shift ${shift.join(', ')}`);
-    assert.equal([solved.hipFlex[1], solved.hipAbd[1], solved.kneeFlex[1]], [pose.hipFlex[1], pose.hipAbd[1], pose.kneeFlex[1]]);
+    assert.equal(
+      [solved.hipFlex[1], solved.hipAbd[1], solved.kneeFlex[1]],
+      [pose.hipFlex[1], pose.hipAbd[1], pose.kneeFlex[1]],
+    );
   }
 });
 Solve('follows a moving target from the state kept between steps, to 1 um each step', () => {

@@ -31,24 +31,41 @@ Dataset('load gives the listed take, the same whatever the order; another seed g
   assert.equal(imu(first), imu(again));
   assert.not.equal(imu(first), imu(other));
 });
-Dataset('list() is the take jobs in order; the parallel loader gives what load() gives, and refuses a foreign ref', async () => {
-  const ds = syntheticDataset({ subjects: 2, clipsPerClass: 1, actions: ['pass', 'hop'], video: false, duration: 1, seed: 4 });
-  const refs = await ds.list();
-  assert.equal(refs.map((r) => r.id), syntheticTakeJobs({ subjects: 2, clipsPerClass: 1, actions: ['pass', 'hop'] }).map(takeJobId));
-  const loader = (ds.openLoader as NonNullable<typeof ds.openLoader>)();
-  try {
-    const pooled = await Promise.all(refs.map((r) => loader.load(r)));
-    const imu = (s: Sample) => Array.from((s.streams.find((x) => x.kind === 'imu') as { data: Float32Array }).data);
-    for (const [i, ref] of refs.entries()) {
-      const one = await ds.load(ref);
-      assert.is(pooled[i]?.id, one.id);
-      assert.equal(imu(pooled[i] as Sample), imu(one));
+Dataset(
+  'list() is the take jobs in order; the parallel loader gives what load() gives, and refuses a foreign ref',
+  async () => {
+    const ds = syntheticDataset({
+      subjects: 2,
+      clipsPerClass: 1,
+      actions: ['pass', 'hop'],
+      video: false,
+      duration: 1,
+      seed: 4,
+    });
+    const refs = await ds.list();
+    assert.equal(
+      refs.map((r) => r.id),
+      syntheticTakeJobs({ subjects: 2, clipsPerClass: 1, actions: ['pass', 'hop'] }).map(takeJobId),
+    );
+    const loader = (ds.openLoader as NonNullable<typeof ds.openLoader>)();
+    try {
+      const pooled = await Promise.all(refs.map((r) => loader.load(r)));
+      const imu = (s: Sample) => Array.from((s.streams.find((x) => x.kind === 'imu') as { data: Float32Array }).data);
+      for (const [i, ref] of refs.entries()) {
+        const one = await ds.load(ref);
+        assert.is(pooled[i]?.id, one.id);
+        assert.equal(imu(pooled[i] as Sample), imu(one));
+      }
+      await loader.load({ id: 'x', label: 'jump', meta: {} }).then(
+        () => assert.unreachable('loaded'),
+        (err: unknown) =>
+          assert.match((err as Error).message, /syntheticDataset.openLoader\(\).load\(\): 'x' is not a reference/),
+      );
+    } finally {
+      await loader.close();
     }
-    await loader.load({ id: 'x', label: 'jump', meta: {} }).then(() => assert.unreachable('loaded'), (err: unknown) => assert.match((err as Error).message, /syntheticDataset.openLoader\(\).load\(\): 'x' is not a reference/));
-  } finally {
-    await loader.close();
-  }
-});
+  },
+);
 Dataset('bad options are clear errors', () => {
   assert.throws(() => syntheticDataset({ subjects: 0 }), /subjects must be a whole number 1-99, got 0/);
   assert.throws(() => syntheticDataset({ subjects: 100 }), /subjects must be a whole number 1-99, got 100/);
@@ -59,4 +76,3 @@ Dataset('bad options are clear errors', () => {
   assert.throws(() => syntheticDataset({ clipsPerClass: 2.5 }), /clipsPerClass must be a whole number/);
 });
 Dataset.run();
-

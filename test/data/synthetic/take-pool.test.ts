@@ -20,8 +20,11 @@ const jobs: TakeJob[] = [
 
 function fingerprint(s: Sample): string {
   const parts = s.streams.map((x) => {
-    const arrays = x.kind === 'video' ? [x.t, x.decoded?.frames] : x.kind === 'pose' ? [x.t, x.data, x.score] : [x.t, x.data];
-    return arrays.map((a) => (a === undefined ? '' : Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'))).join(',');
+    const arrays =
+      x.kind === 'video' ? [x.t, x.decoded?.frames] : x.kind === 'pose' ? [x.t, x.data, x.score] : [x.t, x.data];
+    return arrays
+      .map((a) => (a === undefined ? '' : Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')))
+      .join(',');
   });
   return `${s.id}|${JSON.stringify(s.events)}|${JSON.stringify(s.meta)}|${parts.join('|')}`;
 }
@@ -35,7 +38,10 @@ Pool('two workers give byte-identical takes to the main thread, whatever the ord
     fromWorkers.reverse();
     jobs.forEach((j, i) => {
       const here = generateTake(options, generateSubject(options, j.subjectIndex), j.action, j.take);
-      assert.ok(fingerprint(fromWorkers[i] as Sample) === fingerprint(here), `${here.id} differs between a worker and the main thread`);
+      assert.ok(
+        fingerprint(fromWorkers[i] as Sample) === fingerprint(here),
+        `${here.id} differs between a worker and the main thread`,
+      );
     });
   } finally {
     await pool.close();
@@ -45,7 +51,10 @@ Pool("a worker's UserError arrives as a UserError with its hint", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'motionfuse-pool-'));
   const pool = startTakePool(options, { workers: 1 }); // no ffmpeg given: writing video must fail clearly
   try {
-    const err = await pool.record(jobs[0] as TakeJob, join(dir, 'x')).then(() => undefined, (e: unknown) => e);
+    const err = await pool.record(jobs[0] as TakeJob, join(dir, 'x')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof UserError, String(err));
     assert.match((err as UserError).message, /needs ffmpeg/);
     assert.match((err as UserError).hint ?? '', /npm install/);

@@ -23,15 +23,27 @@ async function userError(fn: () => unknown): Promise<string> {
 
 const Options = suite('utdMhadDataset options');
 Options('a root that does not exist is a UserError naming it, through the registry too', async () => {
-  assert.match(await userError(() => utdMhadDataset({ root: '/no/such/utd-mhad' })), /utd-mhad data set: root: no such folder: \/no\/such\/utd-mhad/);
-  assert.match(await userError(() => createDataset({ name: 'utd-mhad', root: '/no/such/utd-mhad' })), /no such folder: \/no\/such\/utd-mhad/);
+  assert.match(
+    await userError(() => utdMhadDataset({ root: '/no/such/utd-mhad' })),
+    /utd-mhad data set: root: no such folder: \/no\/such\/utd-mhad/,
+  );
+  assert.match(
+    await userError(() => createDataset({ name: 'utd-mhad', root: '/no/such/utd-mhad' })),
+    /no such folder: \/no\/such\/utd-mhad/,
+  );
 });
 Options('unknown options and bad values are UserErrors naming them', async () => {
   const root = tmpdir();
-  assert.match(await userError(() => utdMhadDataset({ root, modality: ['depth'] } as never)), /unknown option modality/);
+  assert.match(
+    await userError(() => utdMhadDataset({ root, modality: ['depth'] } as never)),
+    /unknown option modality/,
+  );
   assert.match(await userError(() => utdMhadDataset({ root, modalities: ['rgb'] } as never)), /modalities\.0: /);
   assert.match(await userError(() => utdMhadDataset({ root, subjects: [9] })), /subjects\.0: /);
-  assert.match(await userError(() => utdMhadDataset({ root, modalities: ['depth', 'depth'] })), /modalities: lists one twice/);
+  assert.match(
+    await userError(() => utdMhadDataset({ root, modalities: ['depth', 'depth'] })),
+    /modalities: lists one twice/,
+  );
 });
 Options.run();
 
@@ -51,7 +63,7 @@ if (have) {
     assert.is(refs.find((r) => r.id === 'a27_s2_t4')?.label, 'squat');
     assert.equal(await all.incomplete(), []);
   });
-  List('has the 27 classes in the data set\'s order', () => {
+  List("has the 27 classes in the data set's order", () => {
     assert.is(all.classes.length, 27);
     assert.equal(all.classes, UTD_MHAD_ACTIONS);
     assert.is(all.classes[0], 'swipe_left');
@@ -79,20 +91,29 @@ if (have) {
     const root = mkdtempSync(join(tmpdir(), 'utd-mhad-'));
     try {
       for (const folder of ['Inertial', 'Skeleton']) mkdirSync(join(root, folder));
-      for (const id of ['a1_s1_t1', 'a1_s1_t2']) symlinkSync(join(dir, 'Skeleton', `${id}_skeleton.mat`), join(root, 'Skeleton', `${id}_skeleton.mat`));
+      for (const id of ['a1_s1_t1', 'a1_s1_t2'])
+        symlinkSync(join(dir, 'Skeleton', `${id}_skeleton.mat`), join(root, 'Skeleton', `${id}_skeleton.mat`));
       symlinkSync(join(dir, 'Inertial', 'a1_s1_t1_inertial.mat'), join(root, 'Inertial', 'a1_s1_t1_inertial.mat'));
       const ds = utdMhadDataset({ root, modalities: ['inertial', 'skeleton'] });
       const lines: string[] = [];
       const previous = setLogSink((line) => lines.push(line));
       try {
-        assert.equal((await ds.list()).map((r) => r.id), ['a1_s1_t1']);
+        assert.equal(
+          (await ds.list()).map((r) => r.id),
+          ['a1_s1_t1'],
+        );
       } finally {
         setLogSink(previous);
       }
-      assert.equal(lines, [`[warn] utd-mhad: 1 take(s) under ${root} lack a modality asked for and are left out: a1_s1_t2 (no inertial)`]);
+      assert.equal(lines, [
+        `[warn] utd-mhad: 1 take(s) under ${root} lack a modality asked for and are left out: a1_s1_t2 (no inertial)`,
+      ]);
       assert.equal(await ds.incomplete(), [{ id: 'a1_s1_t2', missing: ['inertial'] }]);
       assert.is((await utdMhadDataset({ root, modalities: ['skeleton'] }).list()).length, 2);
-      assert.match(await userError(() => utdMhadDataset({ root }).list()), new RegExp(`utd-mhad: ${root} has no Depth/ folder`));
+      assert.match(
+        await userError(() => utdMhadDataset({ root }).list()),
+        new RegExp(`utd-mhad: ${root} has no Depth/ folder`),
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -105,12 +126,15 @@ if (have) {
     assert.ok(found, id);
     return found;
   };
-  Load('loads a take\'s three modalities in SI units on one time base', async () => {
+  Load("loads a take's three modalities in SI units on one time base", async () => {
     const sample = await all.load(await ref(all, 'a1_s1_t1'));
     assert.is(sample.id, 'a1_s1_t1');
     assert.is(sample.label, 'swipe_left');
     assert.is(sample.subject, 's1');
-    assert.equal(sample.streams.map((s) => s.kind), ['imu', 'pose', 'video']);
+    assert.equal(
+      sample.streams.map((s) => s.kind),
+      ['imu', 'pose', 'video'],
+    );
     const [imu, pose, video] = sample.streams as [ImuStream, PoseStream, VideoStream];
 
     // Inertial: 160 samples, at rest |acc| near 9.8 m/s^2, gyro in rad/s (d_iner(1, 4) = 5.221374 deg/s).
@@ -120,7 +144,11 @@ if (have) {
     assert.ok(Math.abs(acc - 9.8) < 0.5, `|acc| = ${acc}`);
     assert.ok(Math.abs((imu.data[3] as number) - (5.221374 * Math.PI) / 180) < 1e-6);
     for (let i = 0; i < imu.t.length; i++) {
-      const gyro = Math.hypot(imu.data[i * 6 + 3] as number, imu.data[i * 6 + 4] as number, imu.data[i * 6 + 5] as number);
+      const gyro = Math.hypot(
+        imu.data[i * 6 + 3] as number,
+        imu.data[i * 6 + 4] as number,
+        imu.data[i * 6 + 5] as number,
+      );
       assert.ok(gyro < 35, `|gyro| = ${gyro} rad/s at ${i}`); // the sensor's range is 2000 deg/s
     }
 
@@ -128,7 +156,7 @@ if (have) {
     assert.is(pose.joints, 'kinect20');
     assert.is(pose.dims, 3);
     assert.is(pose.t.length, 48);
-    assert.ok(Math.abs((pose.data[0] as number) + 0.0458) < 1e-3 && Math.abs((pose.data[2] as number) - 2.830) < 1e-3); // head, frame 0
+    assert.ok(Math.abs((pose.data[0] as number) + 0.0458) < 1e-3 && Math.abs((pose.data[2] as number) - 2.83) < 1e-3); // head, frame 0
     for (let i = 0; i < pose.data.length; i++) {
       const v = pose.data[i] as number;
       assert.ok(i % 3 === 2 ? v > 0.5 && v < 5 : Math.abs(v) < 3, `coordinate ${i} = ${v} m`);
@@ -154,7 +182,10 @@ if (have) {
   Load('puts the sensor on the thigh from action 22 on, and loads only the modalities asked', async () => {
     const inertial = utdMhadDataset({ root: dir, modalities: ['inertial'] });
     const sample = await inertial.load(await ref(inertial, 'a22_s2_t1'));
-    assert.equal(sample.streams.map((s) => s.kind), ['imu']);
+    assert.equal(
+      sample.streams.map((s) => s.kind),
+      ['imu'],
+    );
     assert.is((sample.streams[0] as ImuStream).placement, 'thigh');
     assert.is(sample.label, 'jog');
     // The take's duration still comes from its skeleton's frame count.

@@ -57,8 +57,20 @@ export function throwProgram(ctx: ProgramContext): Phase[] {
     contact(arm, vary(0.55 / speed), cocked, 'stride', { plant: true }),
     contact('both', vary(0.16 / speed), release, 'acceleration', { anchor: SIDE[front], ease: 'accelerate' }),
     contact('both', vary(0.35 / speed), follow, 'follow-through', { anchor: SIDE[front], ease: 'decelerate' }),
-    contact('both', vary(0.5 / speed), pose((p) => stance(p, 1)), 'recovery', { anchor: SIDE[front] }),
-    contact(front, vary(0.4 / speed), pose(() => {}), 'return', { plant: true }),
+    contact(
+      'both',
+      vary(0.5 / speed),
+      pose((p) => stance(p, 1)),
+      'recovery',
+      { anchor: SIDE[front] },
+    ),
+    contact(
+      front,
+      vary(0.4 / speed),
+      pose(() => {}),
+      'return',
+      { plant: true },
+    ),
     quiet(2),
   ];
 }
@@ -97,7 +109,15 @@ export function catchProgram(ctx: ProgramContext): Phase[] {
     contact('both', vary(0.3 / speed), reach, 'reach'),
     contact('both', vary(0.2 / speed), give, 'catch'),
     contact('both', vary(0.35 / speed), give, 'secure', { ease: 'linear' }),
-    contact('both', vary(0.5 / speed), pose((p) => { p.shoulderFlex = [0.4, 0.4]; p.elbowFlex = [1.6, 1.6]; }), 'recovery'),
+    contact(
+      'both',
+      vary(0.5 / speed),
+      pose((p) => {
+        p.shoulderFlex = [0.4, 0.4];
+        p.elbowFlex = [1.6, 1.6];
+      }),
+      'recovery',
+    ),
     quiet(2),
   ];
 }
@@ -114,25 +134,41 @@ export function passProgram(ctx: ProgramContext): Phase[] {
     p.shoulderAbd = [0.45, 0.45];
     p.elbowFlex = [2.2, 2.2];
   });
-  const stepped = (arms: (p: JointAngles) => void) => pose((p) => {
-    p.hipFlex[front] = 0.45;
-    p.kneeFlex[front] = 0.4;
-    p.hipFlex[back] = -0.25;
-    p.kneeFlex[back] = 0.2;
-    p.footPitch[back] = 0.4;
-    p.hipAbd = [0, 0];
-    p.trunkFlex = 0.2;
-    arms(p);
+  const stepped = (arms: (p: JointAngles) => void) =>
+    pose((p) => {
+      p.hipFlex[front] = 0.45;
+      p.kneeFlex[front] = 0.4;
+      p.hipFlex[back] = -0.25;
+      p.kneeFlex[back] = 0.2;
+      p.footPitch[back] = 0.4;
+      p.hipAbd = [0, 0];
+      p.trunkFlex = 0.2;
+      arms(p);
+    });
+  const loaded = stepped((p) => {
+    p.shoulderFlex = [0.3, 0.3];
+    p.shoulderAbd = [0.5, 0.5];
+    p.elbowFlex = [2.3, 2.3];
   });
-  const loaded = stepped((p) => { p.shoulderFlex = [0.3, 0.3]; p.shoulderAbd = [0.5, 0.5]; p.elbowFlex = [2.3, 2.3]; });
-  const extended = stepped((p) => { p.shoulderFlex = [1.45 * amp, 1.45 * amp]; p.shoulderAbd = [0.1, 0.1]; p.elbowFlex = [0.05, 0.05]; p.trunkFlex = 0.3; });
+  const extended = stepped((p) => {
+    p.shoulderFlex = [1.45 * amp, 1.45 * amp];
+    p.shoulderAbd = [0.1, 0.1];
+    p.elbowFlex = [0.05, 0.05];
+    p.trunkFlex = 0.3;
+  });
   return [
     quiet(rng.uniform(0.1, 0.3)),
     contact('both', vary(0.4 / speed), chest, 'hold'),
     contact(back, vary(0.4 / speed), loaded, 'step', { plant: true }),
     contact('both', vary(0.15 / speed), extended, 'push', { anchor: SIDE[front], ease: 'accelerate' }),
     contact('both', vary(0.3 / speed), extended, 'follow-through', { anchor: SIDE[front], ease: 'linear' }),
-    contact('both', vary(0.5 / speed), stepped(() => {}), 'recovery', { anchor: SIDE[front] }),
+    contact(
+      'both',
+      vary(0.5 / speed),
+      stepped(() => {}),
+      'recovery',
+      { anchor: SIDE[front] },
+    ),
     quiet(2),
   ];
 }
@@ -189,7 +225,13 @@ export function kickProgram(ctx: ProgramContext): Phase[] {
     contact(support, vary(0.25 / speed), backswing, 'backswing'),
     contact(support, vary(0.14 / speed), contactPose, 'strike', { ease: 'accelerate' }),
     contact(support, vary(0.25 / speed), follow, 'follow-through', { ease: 'decelerate' }),
-    contact(support, vary(0.45 / speed), pose(() => {}), 'return', { plant: true }),
+    contact(
+      support,
+      vary(0.45 / speed),
+      pose(() => {}),
+      'return',
+      { plant: true },
+    ),
     quiet(2),
   ];
 }

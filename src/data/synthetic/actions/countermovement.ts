@@ -39,7 +39,14 @@ export function countermovementProgram(action: 'jump' | 'hop' | 'squat', ctx: Pr
   const driveTime = (2 * pelvisRise(dims, crouch, takeoff, side)) / velocity;
   const landing: JointAngles = { ...takeoff, shoulderFlex: [0.6, 0.6] };
   // Arms stay forward through the landing (no fast swing back in a 0.1 s absorption).
-  const absorb = verticalAt(dims, takeoff, { ...dip(depth * vary(0.6), leg), shoulderFlex: [0.4, 0.4], elbowFlex: [0.4, 0.4] }, leg, 0, -PUSH_OFF);
+  const absorb = verticalAt(
+    dims,
+    takeoff,
+    { ...dip(depth * vary(0.6), leg), shoulderFlex: [0.4, 0.4], elbowFlex: [0.4, 0.4] },
+    leg,
+    0,
+    -PUSH_OFF,
+  );
   const landTime = (2 * -pelvisRise(dims, takeoff, absorb, side)) / velocity;
   return [
     quiet(lead),

@@ -45,14 +45,39 @@ export function quiet(duration: number): Phase {
 export const SIDE = ['left', 'right'] as const;
 
 /** A contact phase; `feet` as an index is single support on that foot. */
-export function contact(feet: 'both' | 0 | 1, duration: number, to: JointAngles, label: string, extra: Partial<ContactPhase> = {}): ContactPhase {
-  return { kind: 'contact', feet: feet === 'both' ? 'both' : SIDE[feet], duration, to, ease: 'smooth', label, ...extra };
+export function contact(
+  feet: 'both' | 0 | 1,
+  duration: number,
+  to: JointAngles,
+  label: string,
+  extra: Partial<ContactPhase> = {},
+): ContactPhase {
+  return {
+    kind: 'contact',
+    feet: feet === 'both' ? 'both' : SIDE[feet],
+    duration,
+    to,
+    ease: 'smooth',
+    label,
+    ...extra,
+  };
 }
 
 /** d(pelvis position over the ball of foot `side`)/dw of the (sequenced) blend from -> to at w, along x (axis 0) or z (2). */
-function pelvisRate(dims: BodyDimensions, from: JointAngles, to: JointAngles, w: number, side: 0 | 1, sequence: number, axis: 0 | 2 = 2): number {
+function pelvisRate(
+  dims: BodyDimensions,
+  from: JointAngles,
+  to: JointAngles,
+  w: number,
+  side: 0 | 1,
+  sequence: number,
+  axis: 0 | 2 = 2,
+): number {
   const toe = BODY_JOINTS.indexOf(side === 0 ? 'l_toe' : 'r_toe');
-  const at = (x: number) => -((forwardKinematics(dims, sequencedBlend(from, to, x, sequence), [0, 0, 0]).joints[toe] as [number, number, number])[axis]);
+  const at = (x: number) =>
+    -(
+      forwardKinematics(dims, sequencedBlend(from, to, x, sequence), [0, 0, 0]).joints[toe] as [number, number, number]
+    )[axis];
   const h = 1e-4;
   return w >= 1 ? (at(1) - at(1 - h)) / h : (at(w + h) - at(w)) / h;
 }
@@ -64,7 +89,15 @@ function pelvisRate(dims: BodyDimensions, from: JointAngles, to: JointAngles, w:
  * landing, which then does not jerk the pelvis sideways). The root nearest the pose's own hip
  * angle is taken (bisection); with none in reach, the angle of least horizontal speed.
  */
-export function verticalAt(dims: BodyDimensions, from: JointAngles, to: JointAngles, leg: 0 | 1 | undefined, at: 0 | 1, sequence: number, reach = 0.5): JointAngles {
+export function verticalAt(
+  dims: BodyDimensions,
+  from: JointAngles,
+  to: JointAngles,
+  leg: 0 | 1 | undefined,
+  at: 0 | 1,
+  sequence: number,
+  reach = 0.5,
+): JointAngles {
   const side = leg ?? 0;
   const legs: number[] = leg === undefined ? [0, 1] : [leg];
   const withHip = (h: number): JointAngles => {

@@ -14,17 +14,18 @@ export function lungeProgram(ctx: ProgramContext): Phase[] {
   const back = (1 - front) as 0 | 1;
   const stride = vary(0.75 * amp, 0.1);
   // Split stance: the front thigh forward, the back leg behind, on the back foot's ball.
-  const split = (sink: number): JointAngles => pose((p) => {
-    p.hipFlex[front] = 0.45 * stride / 0.75 + 0.85 * sink;
-    p.kneeFlex[front] = 0.25 + 1.2 * sink;
-    p.footPitch[front] = 0;
-    p.hipFlex[back] = -0.35 * stride / 0.75;
-    p.kneeFlex[back] = 0.15 + 1.0 * sink;
-    p.footPitch[back] = 0.5 + 0.5 * sink;
-    p.trunkFlex = 0.1;
-    p.shoulderFlex = [0.15, 0.15];
-    p.elbowFlex = [0.5, 0.5];
-  });
+  const split = (sink: number): JointAngles =>
+    pose((p) => {
+      p.hipFlex[front] = (0.45 * stride) / 0.75 + 0.85 * sink;
+      p.kneeFlex[front] = 0.25 + 1.2 * sink;
+      p.footPitch[front] = 0;
+      p.hipFlex[back] = (-0.35 * stride) / 0.75;
+      p.kneeFlex[back] = 0.15 + 1.0 * sink;
+      p.footPitch[back] = 0.5 + 0.5 * sink;
+      p.trunkFlex = 0.1;
+      p.shoulderFlex = [0.15, 0.15];
+      p.elbowFlex = [0.5, 0.5];
+    });
   const sink = vary(0.9 * amp, 0.1);
   return [
     quiet(rng.uniform(0.1, 0.35)),
@@ -32,7 +33,13 @@ export function lungeProgram(ctx: ProgramContext): Phase[] {
     contact('both', vary(0.5 / speed), split(sink), 'descent', { anchor: SIDE[front] }),
     contact('both', vary(0.12 / speed), split(sink), 'bottom', { anchor: SIDE[front], ease: 'linear' }),
     contact('both', vary(0.45 / speed), split(0), 'ascent', { anchor: SIDE[front] }),
-    contact(back, vary(0.4 / speed), pose(() => {}), 'return', { plant: true }),
+    contact(
+      back,
+      vary(0.4 / speed),
+      pose(() => {}),
+      'return',
+      { plant: true },
+    ),
     quiet(2),
   ];
 }
@@ -72,7 +79,11 @@ export function sprintStartProgram(ctx: ProgramContext): Phase[] {
     p.shoulderFlex[1 - first] = 0.9;
     p.elbowFlex = [1.3, 1.3];
   });
-  const phases: Phase[] = [quiet(rng.uniform(0.1, 0.3)), contact('both', vary(0.4 / speed), set, 'set'), contact('both', vary(0.25), set, 'hold', { ease: 'linear' })];
+  const phases: Phase[] = [
+    quiet(rng.uniform(0.1, 0.3)),
+    contact('both', vary(0.4 / speed), set, 'set'),
+    contact('both', vary(0.25), set, 'hold', { ease: 'linear' }),
+  ];
   // Driving steps, quicker and longer each time, the body low and rising; no flight yet. Each
   // step is its own smooth movement (the pelvis slows where the feet change over), which keeps
   // accelerations within what a pelvis sensor sees in a real start.
@@ -96,26 +107,38 @@ export function runProgram(ctx: ProgramContext): Phase[] {
   const { rng, vary, speed, amp } = ctx;
   let stance: 0 | 1 = rng.bernoulli(0.5) ? 1 : 0;
   const knee = vary(1.6 * amp);
-  const runPose = (support: 0 | 1, bend: number): JointAngles => pose((p) => {
-    const swing = 1 - support;
-    p.hipAbd = [0, 0];
-    p.hipFlex[support] = 0.35 * bend;
-    p.kneeFlex[support] = 0.1 + 0.6 * bend;
-    p.footPitch[support] = 0.5 - 0.4 * bend;
-    p.hipFlex[swing] = 0.7;
-    p.kneeFlex[swing] = knee;
-    p.footPitch[swing] = 0.6;
-    p.trunkFlex = 0.12;
-    p.shoulderFlex[support] = 0.7; // the arm opposite the swinging leg forward
-    p.shoulderFlex[swing] = -0.5;
-    p.elbowFlex = [1.6, 1.6];
-  });
-  const phases: Phase[] = [quiet(rng.uniform(0.05, 0.25)), contact(stance, vary(0.3 / speed), runPose(stance, 1), 'start')];
+  const runPose = (support: 0 | 1, bend: number): JointAngles =>
+    pose((p) => {
+      const swing = 1 - support;
+      p.hipAbd = [0, 0];
+      p.hipFlex[support] = 0.35 * bend;
+      p.kneeFlex[support] = 0.1 + 0.6 * bend;
+      p.footPitch[support] = 0.5 - 0.4 * bend;
+      p.hipFlex[swing] = 0.7;
+      p.kneeFlex[swing] = knee;
+      p.footPitch[swing] = 0.6;
+      p.trunkFlex = 0.12;
+      p.shoulderFlex[support] = 0.7; // the arm opposite the swinging leg forward
+      p.shoulderFlex[swing] = -0.5;
+      p.elbowFlex = [1.6, 1.6];
+    });
+  const phases: Phase[] = [
+    quiet(rng.uniform(0.05, 0.25)),
+    contact(stance, vary(0.3 / speed), runPose(stance, 1), 'start'),
+  ];
   const launch = vary(0.25 / speed);
   for (let k = 0; k < 8; k++) {
     const next = (1 - stance) as 0 | 1;
-    phases.push(contact(stance, launch, runPose(stance, 0), 'push-off', { pelvisProfile: 'launch', pelvisVertical: true }));
-    phases.push({ kind: 'flight', to: runPose(next, 0), lands: next === 0 ? 'left' : 'right', legs: 'swing', label: 'flight' });
+    phases.push(
+      contact(stance, launch, runPose(stance, 0), 'push-off', { pelvisProfile: 'launch', pelvisVertical: true }),
+    );
+    phases.push({
+      kind: 'flight',
+      to: runPose(next, 0),
+      lands: next === 0 ? 'left' : 'right',
+      legs: 'swing',
+      label: 'flight',
+    });
     phases.push(contact(next, 0.15, runPose(next, 1), 'stance', { pelvisProfile: 'absorb', pelvisVertical: true }));
     stance = next;
   }
