@@ -98,6 +98,10 @@ async function runFile(request: FileRequest): Promise<FileOutcome> {
 }
 
 process.on('message', (request: FileRequest) => {
-  void runFile(request).then((outcome) => process.send?.(outcome));
+  void runFile(request).then((outcome) => {
+    if (process.connected) process.send?.(outcome);
+  });
 });
+// The runner gone (stopped, or failed itself): nothing is left to report to.
+process.on('disconnect', () => process.exit(1));
 process.send?.({ ready: true });
