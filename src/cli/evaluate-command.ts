@@ -101,6 +101,10 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
           type: 'string',
           describe:
             'Folder of the run: experiment.json, trials/, tables/, report.html (default results/evaluate/<date-time>)',
+        })
+        .option('workers', {
+          type: 'number',
+          describe: 'Parallel fold workers (default one per core; 0 runs the folds in this thread)',
         }),
     async (args) => {
       const unknown = args.models.find((name) => !names.includes(name));
@@ -114,6 +118,8 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
         throw new UserError(
           `--folds must be a whole number from 2 to the number of athletes (${data.subjects}), got ${args.folds}`,
         );
+      if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0))
+        throw new UserError(`--workers must be a whole number >= 0, got ${args.workers}`);
       const out = resolve(args.out ?? `results/evaluate/${new Date().toISOString().replace(/[:.]/g, '-')}`);
       if (existsSync(join(out, RUN_FILES.config)))
         throw new UserError(`--out: ${out} holds a run already`, 'Give a new folder, or delete that one.');
@@ -164,6 +170,7 @@ export function evaluateCommand<T>(cli: Argv<T>): Argv<T> {
         sweep: true,
         resultsRoot: resolve(out, '..'),
         runDir: out,
+        ...(args.workers === undefined ? {} : { workers: args.workers }),
         ...(backendPreference === undefined ? {} : { backend: backendPreference }),
         environment: { ...(await runEnvironment(backend)), command: `motionfuse ${process.argv.slice(2).join(' ')}` },
         ...(await inputSetCache()),

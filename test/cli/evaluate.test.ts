@@ -59,6 +59,8 @@ Evaluate(
     const r = motionfuse(
       [
         'evaluate',
+        '--workers',
+        '0',
         '--models',
         'svm',
         'imu-only',
@@ -111,6 +113,8 @@ Evaluate(
     const cache = join(work, 'cache');
     const args = (out: string) => [
       'evaluate',
+      '--workers',
+      '0',
       '--models',
       'pretrained-video',
       '--subjects',
@@ -154,6 +158,8 @@ Evaluate(
     const r = motionfuse(
       [
         'evaluate',
+        '--workers',
+        '0',
         '--models',
         'svm',
         '--subjects',
@@ -195,6 +201,8 @@ Evaluate('--split k-fold stratifies by class and shares athletes between trainin
   const r = motionfuse(
     [
       'evaluate',
+      '--workers',
+      '0',
       '--models',
       'svm',
       '--subjects',
@@ -246,6 +254,9 @@ Evaluate('an unknown model, an impossible fold count or a folder holding a run i
   const badField = motionfuse(['evaluate', '--augment', '1', '--augment-config', '{"rotateImu":{"maxDeg":500}}']);
   assert.is(badField.code, 2);
   assert.match(badField.stderr, /augmentation config: rotateImu\.maxDeg/);
+  const badWorkers = motionfuse(['evaluate', '--workers', '-1']);
+  assert.is(badWorkers.code, 2);
+  assert.match(badWorkers.stderr, /^error: --workers must be a whole number >= 0, got -1/);
   const taken = join(work, 'run');
   assert.ok(existsSync(join(taken, 'experiment.json')), 'the first test made a run there');
   const again = motionfuse(['evaluate', '--models', 'svm', '--out', taken]);
