@@ -1,3 +1,4 @@
+// Over 400 lines: the backdrop specs, their random draw and the painter share the floor and wall geometry and the noise helpers.
 import type { SeededRandom } from '../../core/random.ts';
 import type { Camera } from './camera.ts';
 

@@ -1,3 +1,4 @@
+// Over 400 lines: simulateMotion is one time loop whose phases share the planted-foot, pelvis and contact state.
 import type { BodyDimensions } from './anthropometry.ts';
 import {
   BODY_JOINTS,

@@ -1,3 +1,4 @@
+// Over 400 lines: the adapter (options, file scan, listing, loading) and the unit conversions of its three modalities, kept with the layout they read.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';

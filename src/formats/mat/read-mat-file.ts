@@ -1,3 +1,4 @@
+// Over 400 lines: one reader of a binary format whose tags, compression, byte order and matrix decoding share one parsing context.
 import { readFile } from 'node:fs/promises';
 import { inflateSync } from 'node:zlib';
 import { UserError } from '../../core/errors.ts';
