@@ -3,7 +3,8 @@
  * stdout (logs go to stderr), so scripts such as ../shared/bench/compare.sh can read the last line.
  */
 import yargs from 'yargs';
-import { selectBackend, BACKEND_PREFERENCES, type BackendPreference } from '../src/backend/select-backend.ts';
+import { selectBackend } from '../src/backend/select-backend.ts';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../src/backend/backend-preference.ts';
 import { setLogLevel } from '../src/core/logger.ts';
 import { benchRefNet } from './refnet.ts';
 import { benchRefNetBranches } from './refnet-branches.ts';

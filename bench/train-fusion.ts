@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTIONS } from '../src/data/synthetic/actions.ts';
 import { syntheticDataset } from '../src/data/synthetic/synthetic-dataset.ts';
-import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../src/models/fusion-network.ts';
-import { PAPER_TRAINING, trainModel } from '../src/train/fit.ts';
-import { inputShapes, SYNTHETIC_INPUTS, type InputSet, type Modality } from '../src/inputs/model-inputs.ts';
+import { buildFusionNetwork } from '../src/models/fusion-network.ts';
+import { DEFAULT_FUSION_SPEC, type Fusion } from '../src/models/fusion-network-spec.ts';
+import { trainModel } from '../src/train/fit.ts';
+import { PAPER_TRAINING } from '../src/train/paper-training.ts';
+import { inputShapes } from '../src/inputs/model-inputs.ts';
+import { SYNTHETIC_INPUTS, type InputSet, type Modality } from '../src/inputs/input-spec.ts';
 import { buildInputSets } from '../src/inputs/build-input-sets.ts';
 import { fitStandardiser, type Standardiser } from '../src/train/standardiser.ts';
 

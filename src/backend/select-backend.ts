@@ -11,7 +11,6 @@ import { registerReductionGradients } from './reduction-gradients.ts';
  * pure-JS CPU backend. MOTIONFUSE_BACKEND or the CLI's --backend names one instead. Every
  * candidate tried is reported with why it was or was not taken.
  */
-export { BACKEND_PREFERENCES, type BackendPreference };
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendAttempt {

@@ -1,6 +1,7 @@
 import { NATIVE_ADDON_PATH, loadNativeAddon } from '../backend/native/native-addon.ts';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendChoice, type BackendPreference } from '../backend/select-backend.ts';
+import { selectBackend, type BackendChoice } from '../backend/select-backend.ts';
+import { type BackendPreference } from '../backend/backend-preference.ts';
 import { probeTraining } from '../backend/probe-training.ts';
 import { locateFfmpeg } from '../video/ffmpeg-binary.ts';
 import { locateChromium } from '../report/locate-chromium.ts';

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
+import { selectBackend } from '../backend/select-backend.ts';
+import { type BackendPreference } from '../backend/backend-preference.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
 import { COCO17_JOINTS, JOINT_SETS } from '../core/joint-sets.ts';

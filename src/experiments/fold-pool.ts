@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { loadNativeAddon } from '../backend/native/native-addon.ts';
 import { Piscina } from 'piscina';
-import type { BackendPreference } from '../backend/select-backend.ts';
+import type { BackendPreference } from '../backend/backend-preference.ts';
 import { UserError } from '../core/errors.ts';
 import type { FoldResult } from '../train/cross-validate.ts';
 import type { EpochRecord } from '../train/fit.ts';

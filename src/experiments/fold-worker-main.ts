@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { selectBackend, type BackendPreference } from '../backend/select-backend.ts';
+import { selectBackend } from '../backend/select-backend.ts';
+import { type BackendPreference } from '../backend/backend-preference.ts';
 import { setLogLevel } from '../core/logger.ts';
 import type { InputSet } from '../inputs/input-spec.ts';
 import { runFoldUnit, type FoldTask, type FoldReply } from './run-fold-unit.ts';

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import type { BackendPreference } from '../backend/select-backend.ts';
+import type { BackendPreference } from '../backend/backend-preference.ts';
 import { isUserError, UserError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
 import type { EpochRecord } from '../train/fit.ts';

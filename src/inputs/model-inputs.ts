@@ -9,16 +9,6 @@ import { loadBackbone, type Backbone, type BackboneSpec } from './pretrained-bac
 import { cachedFeatures, featureKey } from './feature-cache.ts';
 import { IMU_INPUT_CHANNELS, type InputSet, type InputSpec, type Modality } from './input-spec.ts';
 
-export {
-  IMU_INPUT_CHANNELS,
-  MODALITIES,
-  SYNTHETIC_INPUTS,
-  type InputSet,
-  type InputSpec,
-  type Modality,
-  type ModalityArray,
-} from './input-spec.ts';
-
 /** The shape of each input `spec` makes, per sample (a backbone's after prepareInputs); see InputSpec. */
 export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>> {
   const shapes: Partial<Record<Modality, number[]>> = {};

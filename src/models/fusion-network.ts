@@ -6,8 +6,6 @@ import { FastLstm } from './layers/fast-lstm.ts';
 import { ModalityDropout } from './layers/modality-dropout.ts';
 import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts';
 
-export { DEFAULT_FUSION_SPEC, type Fusion, type FusionNetworkSpec } from './fusion-network-spec.ts';
-
 /** The sensor a modality comes from: video frames and optical flow both come from the camera. */
 const SENSOR_OF: Record<Modality, string> = {
   video: 'camera',

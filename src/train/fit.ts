@@ -4,8 +4,6 @@ import { inputTensors, labelTensor, type InputPipeline } from './batches.ts';
 import type { InputSet } from '../inputs/input-spec.ts';
 import type { TrainOptions } from './paper-training.ts';
 
-export { PAPER_TRAINING, type TrainOptions } from './paper-training.ts';
-
 export interface EpochRecord {
   epoch: number;
   learningRate: number;

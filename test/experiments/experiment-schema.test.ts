@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { experimentJsonSchema, experimentSchema, MODEL_TYPES } from '../../src/experiments/experiment-schema.ts';
-import { MODALITIES } from '../../src/inputs/model-inputs.ts';
+import { MODALITIES } from '../../src/inputs/input-spec.ts';
 import { MODELS } from '../../src/models/model-registry.ts';
 
 /** The experiment schema's `model:` is assembled from the model registry. */

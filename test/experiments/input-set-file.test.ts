@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readInputSet, writeInputSet } from '../../src/experiments/input-set-file.ts';
-import type { InputSet } from '../../src/inputs/model-inputs.ts';
+import type { InputSet } from '../../src/inputs/input-spec.ts';
 
 const InputSetFile = suite('input-set file');
 

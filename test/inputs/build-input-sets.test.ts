@@ -6,7 +6,7 @@ import type { Sample } from '../../src/core/sample.ts';
 import type { VideoStream } from '../../src/core/stream.ts';
 import { syntheticDataset } from '../../src/data/synthetic/synthetic-dataset.ts';
 import { buildInputSets } from '../../src/inputs/build-input-sets.ts';
-import type { InputSet, InputSpec } from '../../src/inputs/model-inputs.ts';
+import type { InputSet, InputSpec } from '../../src/inputs/input-spec.ts';
 
 /** A data set's samples to input sets: rows in list order, unreadable samples left out, augmented copies. */
 

@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTIONS } from '../../src/data/synthetic/actions.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTake } from '../../src/data/synthetic/synthetic-take.ts';
-import { buildInputSet, inputShapes, prepareInputs, type InputSpec } from '../../src/inputs/model-inputs.ts';
+import { buildInputSet, inputShapes, prepareInputs } from '../../src/inputs/model-inputs.ts';
+import { type InputSpec } from '../../src/inputs/input-spec.ts';
 import { resampleImu } from '../../src/imu/resample-imu.ts';
 import type { ImuStream } from '../../src/core/stream.ts';
 

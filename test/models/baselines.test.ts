@@ -13,7 +13,8 @@ import {
 import { keyFrameFlows, loadOpticalFlow } from '../../src/video/optical-flow.ts';
 import { svmFitPredict } from '../../src/models/baselines/svm-classifier.ts';
 import { handCraftedFeatures } from '../../src/inputs/hand-features.ts';
-import { buildInputSet, type InputSpec } from '../../src/inputs/model-inputs.ts';
+import { buildInputSet } from '../../src/inputs/model-inputs.ts';
+import { type InputSpec } from '../../src/inputs/input-spec.ts';
 import { saveAndReload } from '../helpers/round-trip.ts';
 
 /** The paper's baselines: single-frame CNN, LSTM, and the SVM on hand-crafted features. */

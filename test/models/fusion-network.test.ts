@@ -3,8 +3,9 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
-import { buildFusionNetwork, DEFAULT_FUSION_SPEC, type Fusion } from '../../src/models/fusion-network.ts';
-import type { Modality } from '../../src/inputs/model-inputs.ts';
+import { buildFusionNetwork } from '../../src/models/fusion-network.ts';
+import { DEFAULT_FUSION_SPEC, type Fusion } from '../../src/models/fusion-network-spec.ts';
+import type { Modality } from '../../src/inputs/input-spec.ts';
 import { saveAndReload } from '../helpers/round-trip.ts';
 
 /** The fusion network: every modality mix and both fusions build, train a step and reload. */

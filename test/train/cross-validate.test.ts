@@ -2,10 +2,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
-import { buildFusionNetwork, DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network.ts';
+import { buildFusionNetwork } from '../../src/models/fusion-network.ts';
+import { DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network-spec.ts';
 import { crossValidate } from '../../src/train/cross-validate.ts';
-import { PAPER_TRAINING } from '../../src/train/fit.ts';
-import { emptyInputSet, type InputSpec } from '../../src/inputs/model-inputs.ts';
+import { PAPER_TRAINING } from '../../src/train/paper-training.ts';
+import { emptyInputSet } from '../../src/inputs/model-inputs.ts';
+import { type InputSpec } from '../../src/inputs/input-spec.ts';
 
 /** Cross-validation by subject on a small generated problem. */
 const spec: InputSpec = { imu: { placements: ['wrist'], rate: 20, window: 1 } };

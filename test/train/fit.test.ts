@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
-import { buildFusionNetwork, DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network.ts';
+import { buildFusionNetwork } from '../../src/models/fusion-network.ts';
+import { DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network-spec.ts';
 import type { InputPipeline } from '../../src/train/batches.ts';
-import { learningRateAt, PAPER_TRAINING, predictProbabilities, trainModel } from '../../src/train/fit.ts';
-import { emptyInputSet, inputShapes, type InputSet, type InputSpec } from '../../src/inputs/model-inputs.ts';
+import { learningRateAt, predictProbabilities, trainModel } from '../../src/train/fit.ts';
+import { PAPER_TRAINING } from '../../src/train/paper-training.ts';
+import { emptyInputSet, inputShapes } from '../../src/inputs/model-inputs.ts';
+import { type InputSet, type InputSpec } from '../../src/inputs/input-spec.ts';
 import { loadTrainedModel, saveTrainedModel } from '../../src/train/model-store.ts';
 import { fitStandardiser } from '../../src/train/standardiser.ts';
 
