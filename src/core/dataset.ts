@@ -1,4 +1,5 @@
 import type { Sample } from './sample.ts';
+import type { StreamKind } from './stream.ts';
 
 /** What `list()` returns: cheap to compute (no decoding), enough to split and to stratify. */
 export interface SampleRef {
@@ -50,9 +51,11 @@ export interface DatasetAdapter {
   officialSplits?(): Promise<OfficialSplit[]>;
   /**
    * A loader for many samples at once (the synthetic set generates them on worker threads), where
-   * the data set has one; without it, samples are loaded one at a time with `load`.
+   * the data set has one; without it, samples are loaded one at a time with `load`. `streams`
+   * names the kinds the caller reads: a generator may skip the others (the synthetic set renders
+   * no video for an IMU-only run); a reader of files may ignore it. Without it, every stream.
    */
-  openLoader?(): SampleLoader;
+  openLoader?(streams?: ReadonlySet<StreamKind>): SampleLoader;
   /**
    * Samples the annotations name but the disk lacks, where the data set has annotations apart from
    * its files (the video data sets). `motionfuse datasets verify` reports them as missing.

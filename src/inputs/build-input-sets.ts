@@ -3,6 +3,7 @@ import type { DatasetAdapter, SampleLoader, SampleRef } from '../core/dataset.ts
 import { errorMessage, isUserError, UserError } from '../core/errors.ts';
 import { SeededRandom } from '../core/random.ts';
 import type { Sample } from '../core/sample.ts';
+import type { StreamKind } from '../core/stream.ts';
 import { MODALITIES, type InputSet, type InputSpec } from './input-spec.ts';
 import { emptyInputSet, prepareInputs, putSample } from './model-inputs.ts';
 
@@ -54,7 +55,7 @@ export async function buildInputSets(
   if (copies > 0)
     for (const set of sets) set.augmentedFrom = Int32Array.from({ length: n * (1 + copies) }, (_, r) => originOf(r));
   const unread = new Map<number, string>();
-  const loader = adapter.openLoader?.() ?? oneAtATime(adapter);
+  const loader = adapter.openLoader?.(streamsRead(specs)) ?? oneAtATime(adapter);
   try {
     await Promise.all(
       refs.map(async (ref, i) => {
@@ -99,6 +100,17 @@ export async function buildInputSets(
   if (skipped.length === 0) return { sets, skipped };
   const kept = refs.map((_, i) => i).filter((i) => !unread.has(i));
   return { sets: sets.map((s) => keepSamples(s, kept, n, copies)), skipped };
+}
+
+/** The stream kinds the specs read: frames for video, flow and backbone; the pose too where frames are cropped to the person. */
+export function streamsRead(specs: readonly InputSpec[]): ReadonlySet<StreamKind> {
+  const kinds = new Set<StreamKind>();
+  for (const spec of specs) {
+    if (spec.imu !== undefined) kinds.add('imu');
+    if (spec.video !== undefined || spec.flow !== undefined || spec.backbone !== undefined) kinds.add('video');
+    if (spec.pose !== undefined || spec.video?.crop === 'person') kinds.add('pose');
+  }
+  return kinds;
 }
 
 /** A loader over `adapter.load`, one sample at a time in the order asked; after close, what is still queued is not loaded. */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { motionfuse } from '../helpers/run-cli.ts';
+import { motionfuse, motionfuseInProcess } from '../helpers/run-cli.ts';
 
 /** `motionfuse evaluate` as a user runs it, on a tiny synthetic set: a sweep over the models, run into --out. */
 
@@ -234,33 +234,43 @@ Evaluate('--split k-fold stratifies by class and shares athletes between trainin
   );
 });
 
-Evaluate('an unknown model, an impossible fold count or a folder holding a run is exit 2 with the choices', () => {
-  const unknown = motionfuse(['evaluate', '--models', 'resnet-9000']);
-  assert.is(unknown.code, 2);
-  assert.match(unknown.stderr, /unknown model 'resnet-9000'/);
-  // The registry's models that a name alone makes (fusion needs `use`: an experiment file gives it).
-  assert.match(unknown.stderr, /known models: video-only, imu-only, .*svm, single-frame-cnn, two-stream-cnn, lstm/);
-  assert.not.match(unknown.stderr, /fusion,/);
-  const folds = motionfuse(['evaluate', '--subjects', '3', '--folds', '5']);
-  assert.is(folds.code, 2);
-  assert.match(folds.stderr, /--folds must be a whole number from 2 to the number of athletes \(3\), got 5/);
-  const placement = motionfuse(['evaluate', '--placements', 'wrist', 'knee']);
-  assert.is(placement.code, 2);
-  assert.match(placement.stderr, /--placements: 'knee' is not worn by the synthetic athletes/);
-  assert.match(placement.stderr, /They wear: wrist, ankle, pelvis/);
-  const badJson = motionfuse(['evaluate', '--augment', '1', '--augment-config', '{rotate']);
-  assert.is(badJson.code, 2);
-  assert.match(badJson.stderr, /--augment-config is not JSON/);
-  const badField = motionfuse(['evaluate', '--augment', '1', '--augment-config', '{"rotateImu":{"maxDeg":500}}']);
-  assert.is(badField.code, 2);
-  assert.match(badField.stderr, /augmentation config: rotateImu\.maxDeg/);
-  const badWorkers = motionfuse(['evaluate', '--workers', '-1']);
-  assert.is(badWorkers.code, 2);
-  assert.match(badWorkers.stderr, /^error: --workers must be a whole number >= 0, got -1/);
-  const taken = join(work, 'run');
-  assert.ok(existsSync(join(taken, 'experiment.json')), 'the first test made a run there');
-  const again = motionfuse(['evaluate', '--models', 'svm', '--out', taken]);
-  assert.is(again.code, 2);
-  assert.match(again.stderr, /--out: .* holds a run already/);
-});
+Evaluate(
+  'an unknown model, an impossible fold count or a folder holding a run is exit 2 with the choices',
+  async () => {
+    // The first as a process (exit code and output as a shell sees them), the rest in-process: option checks only.
+    const unknown = motionfuse(['evaluate', '--models', 'resnet-9000']);
+    assert.is(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown model 'resnet-9000'/);
+    // The registry's models that a name alone makes (fusion needs `use`: an experiment file gives it).
+    assert.match(unknown.stderr, /known models: video-only, imu-only, .*svm, single-frame-cnn, two-stream-cnn, lstm/);
+    assert.not.match(unknown.stderr, /fusion,/);
+    const folds = await motionfuseInProcess(['evaluate', '--subjects', '3', '--folds', '5']);
+    assert.is(folds.code, 2);
+    assert.match(folds.stderr, /--folds must be a whole number from 2 to the number of athletes \(3\), got 5/);
+    const placement = await motionfuseInProcess(['evaluate', '--placements', 'wrist', 'knee']);
+    assert.is(placement.code, 2);
+    assert.match(placement.stderr, /--placements: 'knee' is not worn by the synthetic athletes/);
+    assert.match(placement.stderr, /They wear: wrist, ankle, pelvis/);
+    const badJson = await motionfuseInProcess(['evaluate', '--augment', '1', '--augment-config', '{rotate']);
+    assert.is(badJson.code, 2);
+    assert.match(badJson.stderr, /--augment-config is not JSON/);
+    const badField = await motionfuseInProcess([
+      'evaluate',
+      '--augment',
+      '1',
+      '--augment-config',
+      '{"rotateImu":{"maxDeg":500}}',
+    ]);
+    assert.is(badField.code, 2);
+    assert.match(badField.stderr, /augmentation config: rotateImu\.maxDeg/);
+    const badWorkers = await motionfuseInProcess(['evaluate', '--workers', '-1']);
+    assert.is(badWorkers.code, 2);
+    assert.match(badWorkers.stderr, /^error: --workers must be a whole number >= 0, got -1/);
+    const taken = join(work, 'run');
+    assert.ok(existsSync(join(taken, 'experiment.json')), 'the first test made a run there');
+    const again = await motionfuseInProcess(['evaluate', '--models', 'svm', '--out', taken]);
+    assert.is(again.code, 2);
+    assert.match(again.stderr, /--out: .* holds a run already/);
+  },
+);
 Evaluate.run();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chromiumOrReason, openReport } from '../helpers/report-browser.ts';
-import { motionfuse, PROJECT_ROOT } from '../helpers/run-cli.ts';
+import { motionfuse, motionfuseInProcess, PROJECT_ROOT } from '../helpers/run-cli.ts';
 
 /** `motionfuse run` / `sweep` / `schema` as a user runs them. */
 
@@ -208,8 +208,8 @@ const BAD: [string, string, RegExp][] = [
   ],
 ];
 for (const [what, text, message] of BAD) {
-  Run(`bad input, ${what}: one clear message naming the place, no stack trace`, () => {
-    const r = motionfuse(['run', experimentFile('bad.yaml', text)], env);
+  Run(`bad input, ${what}: one clear message naming the place, no stack trace`, async () => {
+    const r = await motionfuseInProcess(['run', experimentFile('bad.yaml', text)]);
     assert.is(r.code, 2, r.stderr);
     assert.match(r.stderr, message);
     assert.is(r.stderr.split('\n').filter((l) => l.startsWith('error:')).length, 1, r.stderr);
@@ -231,29 +231,37 @@ Run('bad --workers and --threads-per-worker values are named', () => {
   assert.not.ok(existsSync(join(work, 'never')), 'nothing written');
 });
 
-Run('a missing experiment file is named', () => {
-  const r = motionfuse(['run', join(work, 'nothere.yaml')], env);
+Run('a missing experiment file is named', async () => {
+  const r = await motionfuseInProcess(['run', join(work, 'nothere.yaml')]);
   assert.is(r.code, 2);
   assert.match(r.stderr, /^error: .*nothere\.yaml: no such file: /);
 });
 
 Run('schema writes the JSON Schema', () => {
+  // A spawned process: the exit code and stdout as a shell sees them.
   const r = motionfuse(['schema'], env);
   assert.is(r.code, 0, r.stderr);
   const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown> };
   assert.ok('sweep' in schema.properties && 'dataset' in schema.properties);
 });
 
-Run('paper-reproduction.yaml: every missing data set listed at once, each with its place, and how to get them', () => {
-  const r = motionfuse(['sweep', join(PROJECT_ROOT, 'experiments', 'paper-reproduction.yaml'), '--list'], env);
-  assert.is(r.code, 2);
-  for (const name of ['ucf101', 'hmdb51', 'kinetics400', 'sports1m'])
-    assert.match(r.stderr, new RegExp(`\\n  ${name}: .*paper-reproduction\\.yaml:\\d+ .*no such folder: `));
-  assert.match(r.stderr, /hint: `motionfuse datasets info ucf101`, .* say where to get each/);
-});
+Run(
+  'paper-reproduction.yaml: every missing data set listed at once, each with its place, and how to get them',
+  async () => {
+    const r = await motionfuseInProcess([
+      'sweep',
+      join(PROJECT_ROOT, 'experiments', 'paper-reproduction.yaml'),
+      '--list',
+    ]);
+    assert.is(r.code, 2);
+    for (const name of ['ucf101', 'hmdb51', 'kinetics400', 'sports1m'])
+      assert.match(r.stderr, new RegExp(`\\n  ${name}: .*paper-reproduction\\.yaml:\\d+ .*no such folder: `));
+    assert.match(r.stderr, /hint: `motionfuse datasets info ucf101`, .* say where to get each/);
+  },
+);
 
-Run('the shipped experiments/experiment.schema.json is the schema of this version', () => {
-  const r = motionfuse(['schema'], env);
+Run('the shipped experiments/experiment.schema.json is the schema of this version', async () => {
+  const r = await motionfuseInProcess(['schema']);
   assert.equal(
     JSON.parse(r.stdout),
     JSON.parse(readFileSync(join(PROJECT_ROOT, 'experiments', 'experiment.schema.json'), 'utf8')),
@@ -261,13 +269,14 @@ Run('the shipped experiments/experiment.schema.json is the schema of this versio
   );
 });
 
-Run('every shipped experiment file loads and expands', () => {
+// In-process: a dozen answers of the same command, not a dozen processes.
+Run('every shipped experiment file loads and expands', async () => {
   const dir = join(PROJECT_ROOT, 'experiments');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   assert.ok(files.includes('quickstart.yaml'), files.join(', '));
   for (const f of files) {
-    const r = motionfuse(['sweep', join(dir, f), '--list'], env);
-    const plain = motionfuse(['run', join(dir, f), '--list'], env);
+    const r = await motionfuseInProcess(['sweep', join(dir, f), '--list']);
+    const plain = await motionfuseInProcess(['run', join(dir, f), '--list']);
     // paper-reproduction.yaml names data sets that are not shipped: it must say which, all at once.
     // A file over a data set that is not shipped (utd-mhad.yaml) must name the path it expects.
     const missingData = /^error: .*\.yaml:\d+ \(field 'dataset\.root'\): no such folder: /;

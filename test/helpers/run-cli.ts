@@ -21,3 +21,31 @@ export function motionfuse(args: string[], env: Record<string, string | undefine
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * The same command run by `main()` in this process, its output captured: for commands that only
+ * read and check files (no training, no environment of their own), so that a test of many such
+ * answers does not start a process, tsx and the schema for each. Exit codes as the command's.
+ */
+export async function motionfuseInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.ts');
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const capture = (sink: string[]) =>
+    ((chunk: string | Uint8Array) => {
+      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as typeof process.stdout.write;
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const exitCode = process.exitCode;
+  process.stdout.write = capture(stdout);
+  process.stderr.write = capture(stderr);
+  try {
+    const code = await main(args);
+    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    process.exitCode = exitCode;
+  }
+}

@@ -5,7 +5,7 @@ import { UserError } from '../../src/core/errors.ts';
 import type { Sample } from '../../src/core/sample.ts';
 import type { VideoStream } from '../../src/core/stream.ts';
 import { syntheticDataset } from '../../src/data/synthetic/synthetic-dataset.ts';
-import { buildInputSets } from '../../src/inputs/build-input-sets.ts';
+import { buildInputSets, streamsRead } from '../../src/inputs/build-input-sets.ts';
 import type { InputSet, InputSpec } from '../../src/inputs/input-spec.ts';
 
 /** A data set's samples to input sets: rows in list order, unreadable samples left out, augmented copies. */
@@ -193,5 +193,46 @@ Build('augmenting a sample whose video is still on disk is a UserError that says
     'without copies the video on disk is no matter',
   );
 });
+
+Build(
+  'the loader is told which streams the specs read, and the synthetic set renders no frames for an IMU-only run',
+  async () => {
+    const video = { count: 4, size: 32, threshold: { kind: 'top', count: 4 }, fill: 'pad' } as const;
+    assert.equal([...streamsRead([SPEC])], ['imu']);
+    assert.equal([...streamsRead([SPEC, { video }])].sort(), ['imu', 'video']);
+    assert.equal([...streamsRead([{ flow: { source: 'video-key-frames' } }])], ['video']);
+    assert.equal([...streamsRead([{ video: { ...video, crop: 'person' } }])].sort(), ['pose', 'video']);
+    assert.equal([...streamsRead([{ pose: { frames: 8 } }])], ['pose']);
+    const adapter = syntheticDataset({
+      subjects: 1,
+      clipsPerClass: 1,
+      actions: ['jump'],
+      duration: 1,
+      size: 32,
+      seed: 3,
+    });
+    const [ref] = await adapter.list();
+    const kinds = async (streams?: ReadonlySet<'imu' | 'video' | 'pose'>) => {
+      const loader = adapter.openLoader!(streams);
+      try {
+        return await loader.load(ref!);
+      } finally {
+        await loader.close();
+      }
+    };
+    const imuOnly = await kinds(new Set(['imu']));
+    const every = await kinds();
+    assert.not.ok(
+      imuOnly.streams.some((s) => s.kind === 'video'),
+      'no frames rendered',
+    );
+    assert.ok(
+      every.streams.some((s) => s.kind === 'video'),
+      'frames when nobody says',
+    );
+    const imu = (s: Sample) => s.streams.filter((x) => x.kind === 'imu');
+    assert.equal(imu(imuOnly), imu(every), 'the IMU streams are the same either way');
+  },
+);
 
 Build.run();

@@ -2,6 +2,7 @@ import type { DatasetAdapter, SampleLoader, SampleRef } from '../../core/dataset
 import { z } from 'zod';
 import { UserError } from '../../core/errors.ts';
 import type { Sample } from '../../core/sample.ts';
+import type { StreamKind } from '../../core/stream.ts';
 import { ACTIONS, type Action } from './actions.ts';
 import { VIRTUAL_IMU_PLACEMENTS } from './virtual-imu.ts';
 import {
@@ -47,9 +48,12 @@ export function syntheticDataset(request: Partial<SyntheticOptions> = {}): Datas
       return generateTake(options, subject(job.subjectIndex), job.action, job.take);
     },
     // Takes generated on worker threads, each handed back as it is done. The pool (piscina) is
-    // imported when a loader opens, not with the data-set registry.
-    openLoader(): SampleLoader {
-      const pool = import('./take-pool.ts').then(({ startTakePool }) => startTakePool(options));
+    // imported when a loader opens, not with the data-set registry. Rendering is most of a take's
+    // cost, so no frames are rendered for a caller that reads none (the other streams come from
+    // their own random forks: they are the same either way).
+    openLoader(streams?: ReadonlySet<StreamKind>): SampleLoader {
+      const video = options.video && (streams === undefined || streams.has('video'));
+      const pool = import('./take-pool.ts').then(({ startTakePool }) => startTakePool({ ...options, video }));
       return {
         load: async (ref) => {
           const job = jobOf(ref, options, 'openLoader().load');
