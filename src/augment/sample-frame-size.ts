@@ -3,8 +3,9 @@ import type { Sample } from '../core/sample.ts';
 /**
  * The width and height (pixels) of a sample's decoded video: the frame that its pose keypoints are
  * measured in, and that geometric augmentations transform. Undefined when the sample has neither
- * video nor pose. Errors (naming `fn`): a video still on disk (its frames cannot be transformed),
- * videos of different sizes, or pose keypoints with no video to give their frame.
+ * video nor pose. Without video, the pose stream's own `meta.width` and `meta.height` (a synthetic
+ * take rendered without frames says them). Errors (naming `fn`): a video still on disk (its frames
+ * cannot be transformed), videos of different sizes, or pose keypoints with no frame size at all.
  */
 export function sampleFrameSize(sample: Sample, fn: string): { width: number; height: number } | undefined {
   let size: { width: number; height: number } | undefined;
@@ -23,9 +24,12 @@ export function sampleFrameSize(sample: Sample, fn: string): { width: number; he
     }
     size = { width, height };
   }
-  if (size === undefined && sample.streams.some((s) => s.kind === 'pose')) {
+  const pose = sample.streams.find((s) => s.kind === 'pose');
+  if (size === undefined && pose !== undefined) {
+    const { width, height } = pose.meta;
+    if (typeof width === 'number' && typeof height === 'number' && width > 0 && height > 0) return { width, height };
     throw new Error(
-      `${fn}(): sample '${sample.id}' has pose keypoints but no decoded video to give the frame size they are measured in`,
+      `${fn}(): sample '${sample.id}' has pose keypoints but no decoded video (nor meta.width and meta.height) to give the frame size they are measured in`,
     );
   }
   return size;

@@ -170,6 +170,18 @@ Flip('names what it cannot flip', () => {
   );
   const poseOnly: Sample = { ...fixtureSample(), streams: fixtureSample().streams.filter((s) => s.kind !== 'video') };
   assert.throws(() => flipHorizontal(poseOnly), /has pose keypoints but no decoded video/);
+  // A pose stream that says its frame size (a synthetic take rendered without frames) flips as with the video.
+  const video = fixtureSample().streams.find((s) => s.kind === 'video');
+  const sized: Sample = {
+    ...poseOnly,
+    streams: poseOnly.streams.map((s) =>
+      s.kind === 'pose' && video?.kind === 'video'
+        ? { ...s, meta: { ...s.meta, width: video.decoded?.width, height: video.decoded?.height } }
+        : s,
+    ),
+  };
+  const pose = (x: Sample) => x.streams.find((s) => s.kind === 'pose');
+  assert.equal(pose(flipHorizontal(sized))?.data, pose(flipHorizontal(fixtureSample()))?.data);
   const kinect: Sample = {
     id: 'k',
     label: 'x',

@@ -21,7 +21,12 @@ interface Fold {
   trialId: string;
   label: string;
   fold: number;
-  result: { subjects: { train: string[]; test: string[] }; trainRows: number; testRows: number };
+  result: {
+    subjects: { train: string[]; test: string[] };
+    trainRows: number;
+    validationRows: number;
+    testRows: number;
+  };
 }
 
 /** The run folder --out: its resolved experiment and trials, and every fold by trial label, in fold order. */
@@ -152,6 +157,8 @@ Evaluate(
 );
 
 Evaluate(
+  // An IMU-only network for one epoch: what this checks is rows, and a network that reads no key frames needs
+  // no frames rendered (the SVM, which does, is the first test's).
   '--augment adds augmented copies of the training trials only: training rows double, test rows stay the originals',
   async () => {
     const out = join(work, 'augmented');
@@ -161,7 +168,9 @@ Evaluate(
         '--workers',
         '0',
         '--models',
-        'svm',
+        'imu-only',
+        '--epochs',
+        '1',
         '--subjects',
         '3',
         '--clips',
@@ -184,13 +193,14 @@ Evaluate(
     assert.is(augment.copies, 1);
     assert.equal(augment.chain.rotateImu, { p: 1, maxDeg: 60 });
     assert.is(augment.chain.flip.p, 0.5, 'the resolved chain, defaults filled in, is recorded');
-    // 3 athletes x 10 actions: 2 athletes train (20 trials + 20 copies), 1 tests (10 trials).
+    // 3 athletes x 10 actions: 1 athlete trains (10 trials + 10 copies), 1 validates and 1 tests (10 trials
+    // each: copies are never validated or tested on).
     assert.equal(
-      run.folds.get('svm')!.map((f) => [f.trainRows, f.testRows]),
+      run.folds.get('imu-only')!.map((f) => [f.trainRows, f.validationRows, f.testRows]),
       [
-        [40, 10],
-        [40, 10],
-        [40, 10],
+        [20, 10, 10],
+        [20, 10, 10],
+        [20, 10, 10],
       ],
     );
   },

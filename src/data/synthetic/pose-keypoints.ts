@@ -92,6 +92,12 @@ export function simulatePose(
     dims: 2,
     data,
     score,
-    meta: { units: 'px', keypoints: COCO17_JOINTS },
+    // The frame the keypoints are measured in, for a take rendered without video.
+    meta: {
+      units: 'px',
+      keypoints: COCO17_JOINTS,
+      width: cameras[0]?.spec.width ?? 0,
+      height: cameras[0]?.spec.heightPx ?? 0,
+    },
   });
 }
