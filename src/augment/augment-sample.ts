@@ -5,8 +5,12 @@ import type { Sample } from '../core/sample.ts';
 import { affineFrames } from './affine-frames.ts';
 import { flipHorizontal } from './flip-horizontal.ts';
 import { jitterImu } from './jitter-imu.ts';
+import { jitterJoints } from './jitter-joints.ts';
 import { rotateImu } from './rotate-imu.ts';
+import { rotateSkeleton } from './rotate-skeleton.ts';
 import { scaleImu } from './scale-imu.ts';
+import { scaleSkeleton } from './scale-skeleton.ts';
+import { shearSkeleton } from './shear-skeleton.ts';
 import { timeWarpImu } from './time-warp-imu.ts';
 
 const probability = z.number().min(0).max(1);
@@ -17,8 +21,10 @@ const lowHigh = z
 
 /**
  * The augmentation chain and its defaults, the one place they are written. Each step runs with
- * its probability `p` (0 turns it off), in this order: geometry first (flip, affine), then the
- * IMU steps, with added noise last as a sensor's own noise sits on top of the motion. The
+ * its probability `p` (0 turns it off), in this order: geometry first (flip, affine, then the 3-D
+ * skeleton's turn, scale, shear and its tracking noise), then the IMU steps, with added noise
+ * last as a sensor's own noise sits on top of the motion. The skeleton steps are off unless
+ * written, so chains written before them run as they did. The
  * defaults are moderate starting points, not tuned values. A flip assumes labels that do not
  * name a side (a left-foot kick would become a right-foot one).
  */
@@ -37,6 +43,36 @@ export const AUGMENT_CONFIG_SCHEMA = z
         fill: z.union([z.literal('edge'), z.number().min(0).max(255)]).default('edge'),
       })
       .prefault({}),
+    // The 3-D skeleton steps, off unless written (absent, not p 0, so that a chain written before them
+    // resolves as it did and trial ids stay); 2-D keypoints, video and IMUs pass them unchanged.
+    rotateSkeleton: z
+      .strictObject({
+        p: probability.default(0.5),
+        maxDeg: atLeastZero.max(180).default(30).describe('largest |turn| about the vertical, degrees'),
+      })
+      .optional()
+      .describe('3-D skeletons turned about the vertical through the hip centre'),
+    scaleSkeleton: z
+      .strictObject({
+        p: probability.default(0.5),
+        range: lowHigh.default([0.9, 1.1]).describe('[low, high] of the one factor'),
+      })
+      .optional()
+      .describe('3-D skeletons scaled about the hip centre'),
+    shearSkeleton: z
+      .strictObject({
+        p: probability.default(0.5),
+        max: atLeastZero.max(0.99).default(0.1).describe('largest |off-diagonal entry| of the shear matrix'),
+      })
+      .optional()
+      .describe('3-D skeletons sheared about the hip centre'),
+    jitterJoints: z
+      .strictObject({
+        p: probability.default(0.5),
+        sd: atLeastZero.default(0.01).describe('sd of the noise, metres'),
+      })
+      .optional()
+      .describe('Gaussian noise on every coordinate of every 3-D joint in every frame'),
     rotateImu: z.strictObject({ p: probability.default(0.5), maxDeg: atLeastZero.max(180).default(10) }).prefault({}),
     scaleImu: z.strictObject({ p: probability.default(0.5), range: lowHigh.default([0.9, 1.1]) }).prefault({}),
     timeWarpImu: z.strictObject({ p: probability.default(0.5), strength: atLeastZero.default(0.2) }).prefault({}),
@@ -63,6 +99,10 @@ type StepRunner = (sample: Sample, config: AugmentConfig, rng: SeededRandom) => 
 const STEPS: readonly [AugmentStep, StepRunner][] = [
   ['flip', (s) => flipHorizontal(s)],
   ['affine', (s, { affine }, rng) => affineFrames(s, affine, rng)],
+  ['rotateSkeleton', (s, { rotateSkeleton: c }, rng) => (c === undefined ? s : rotateSkeleton(s, c.maxDeg, rng))],
+  ['scaleSkeleton', (s, { scaleSkeleton: c }, rng) => (c === undefined ? s : scaleSkeleton(s, c.range, rng))],
+  ['shearSkeleton', (s, { shearSkeleton: c }, rng) => (c === undefined ? s : shearSkeleton(s, c.max, rng))],
+  ['jitterJoints', (s, { jitterJoints: c }, rng) => (c === undefined ? s : jitterJoints(s, c.sd, rng))],
   ['rotateImu', (s, { rotateImu: c }, rng) => rotateImu(s, c.maxDeg, rng)],
   ['scaleImu', (s, { scaleImu: c }, rng) => scaleImu(s, c.range, rng)],
   ['timeWarpImu', (s, { timeWarpImu: c }, rng) => timeWarpImu(s, c.strength, rng)],
@@ -96,7 +136,7 @@ export function augmentSample(sample: Sample, config: AugmentConfigInput, rng: S
   const applied: AugmentStep[] = [];
   for (const [step, run] of STEPS) {
     const stepRng = draws.fork(step);
-    if (!stepRng.bernoulli(resolved[step].p)) continue;
+    if (!stepRng.bernoulli(resolved[step]?.p ?? 0)) continue;
     out = run(out, resolved, stepRng);
     applied.push(step);
   }

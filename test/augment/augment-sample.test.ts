@@ -5,6 +5,7 @@ import { flipHorizontal } from '../../src/augment/flip-horizontal.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { fixtureSample, snapshot } from './sample-fixture.ts';
+import { skeletonOf, skeletonSample } from './skeleton-fixture.ts';
 
 const Augment = suite('augmentSample');
 const OFF: AugmentConfigInput = {
@@ -20,6 +21,7 @@ Augment('fills every default from the schema', () => {
   const config = resolveAugmentConfig({ affine: { rotationDeg: 5 } });
   assert.equal(config.affine, { p: 0.5, rotationDeg: 5, translate: [8, 8], scale: [0.9, 1.1], fill: 'edge' });
   assert.equal(config.jitterImu, { p: 0.5, sdAcc: 0.05, sdGyro: 0.01 });
+  // The skeleton steps are absent unless written (a chain from before them resolves as it did).
   assert.equal(Object.keys(resolveAugmentConfig()), [
     'flip',
     'affine',
@@ -72,6 +74,33 @@ Augment('the same seed gives the same result; successive calls differ; the input
   const rng = new SeededRandom(5);
   const first = snapshot(augmentSample(sample, { ...OFF, jitterImu: { p: 1 } }, rng));
   assert.not.equal(snapshot(augmentSample(sample, { ...OFF, jitterImu: { p: 1 } }, rng)), first);
+});
+
+Augment('the 3-D skeleton steps are off unless written; on, they change the skeleton and nothing else', () => {
+  const config = resolveAugmentConfig();
+  assert.equal(
+    [config.rotateSkeleton, config.scaleSkeleton, config.shearSkeleton, config.jitterJoints],
+    [undefined, undefined, undefined, undefined],
+  );
+  const written = resolveAugmentConfig({ rotateSkeleton: {}, scaleSkeleton: {}, shearSkeleton: {}, jitterJoints: {} });
+  assert.equal(written.rotateSkeleton, { p: 0.5, maxDeg: 30 });
+  assert.equal(written.scaleSkeleton, { p: 0.5, range: [0.9, 1.1] });
+  assert.equal(written.shearSkeleton, { p: 0.5, max: 0.1 });
+  assert.equal(written.jitterJoints, { p: 0.5, sd: 0.01 });
+  const sample = skeletonSample();
+  const none = augmentSample(sample, OFF, new SeededRandom(3));
+  assert.equal(none.meta.augmentations, []);
+  none.streams.forEach((s, k) => assert.is(s, sample.streams[k]));
+  const steps = { rotateSkeleton: { p: 1 }, scaleSkeleton: { p: 1 }, shearSkeleton: { p: 1 }, jitterJoints: { p: 1 } };
+  const all = augmentSample(sample, { ...OFF, ...steps }, new SeededRandom(3));
+  assert.equal(all.meta.augmentations, ['rotateSkeleton', 'scaleSkeleton', 'shearSkeleton', 'jitterJoints']);
+  assert.is(all.streams[1], sample.streams[1], 'the IMU');
+  assert.not.equal(Array.from(skeletonOf(all).data), Array.from(skeletonOf(sample).data));
+  // A sample with 2-D keypoints, video and IMUs passes them unchanged.
+  const image = fixtureSample();
+  augmentSample(image, { ...OFF, ...steps }, new SeededRandom(3)).streams.forEach((s, k) =>
+    assert.is(s, image.streams[k]),
+  );
 });
 
 Augment('a bad config is a UserError naming the field', () => {
