@@ -9,6 +9,8 @@ import { setLogLevel } from '../src/core/logger.ts';
 import { benchRefNet } from './refnet.ts';
 import { benchRefNetBranches } from './refnet-branches.ts';
 import { benchGemm } from './gemm.ts';
+import { benchEncoders } from './encoders.ts';
+import type { StgcnOptions } from '../src/models/encoders/stgcn-options.ts';
 import { benchSynthetic } from './synthetic.ts';
 import { benchTrainFusion } from './train-fusion.ts';
 import { benchSweepWorkers, parseSweepConfig } from './sweep-workers.ts';
@@ -77,6 +79,31 @@ await yargs(process.argv.slice(2))
         );
       process.stdout.write(
         `${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${kernels}`, backend: tf.getBackend(), batch: 32, branches, sum_train_ms: total('train_ms'), sum_infer_ms: total('infer_ms') })}\n`,
+      );
+    },
+  )
+  .command(
+    'encoders',
+    'The ST-GCN and temporal CNN encoders: train step at batch 32 (wall and CPU ms), taking turns',
+    (y) =>
+      y
+        .option('repeats', { type: 'number', default: 15, describe: 'Timed steps per encoder (median reported)' })
+        .option('stgcn', {
+          type: 'array',
+          string: true,
+          default: [] as string[],
+          describe: 'More ST-GCN sizes to compare, each as JSON options, e.g. \'{"channels":[16,32],"strides":[2,2]}\'',
+        }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      await selectBackend(args.backend as BackendPreference | undefined);
+      const kernels = useKernels(args.kernels);
+      const encoders = benchEncoders(
+        args.repeats,
+        args.stgcn.map((s) => JSON.parse(s) as Partial<StgcnOptions>),
+      );
+      process.stdout.write(
+        `${JSON.stringify({ impl: `motionfuse tfjs-${tf.version.tfjs} ${kernels}`, backend: tf.getBackend(), batch: 32, encoders })}\n`,
       );
     },
   )
@@ -182,7 +209,7 @@ await yargs(process.argv.slice(2))
   )
   .demandCommand(
     1,
-    'Name a benchmark: refnet, refnet-branches, gemm, synthetic, train-fusion, sweep-workers, decode-keyframes',
+    'Name a benchmark: refnet, refnet-branches, encoders, gemm, synthetic, train-fusion, sweep-workers, decode-keyframes',
   )
   .strict()
   .help()
