@@ -52,14 +52,14 @@ export function resizeFrames(
   return out;
 }
 
-interface AreaSpan {
+export interface AreaSpan {
   /** Source indices (clamped into the frame) and their weights, summing to 1. */
   index: Int32Array;
   weights: Float32Array;
 }
 
 /** For each of `to` output cells over [start, start + length) of a source of `limit` cells: what it covers. */
-function areaWeights(start: number, length: number, to: number, limit: number): AreaSpan[] {
+export function areaWeights(start: number, length: number, to: number, limit: number): AreaSpan[] {
   const scale = length / to;
   return Array.from({ length: to }, (_, o) => {
     const a = start + o * scale;
