@@ -109,7 +109,7 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
         `${t.id}  ${t.label}${Object.keys(t.overrides).length > 0 ? `  ${JSON.stringify(t.overrides)}` : ''}\n`,
       );
     process.stdout.write(
-      `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(loaded.experiment.split)} folds\n`,
+      `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(loaded.experiment.split)} folds${loaded.experiment.run.repeats > 1 ? ` x ${loaded.experiment.run.repeats} repeats` : ''}\n`,
     );
     return;
   }
@@ -167,15 +167,16 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
     }
     if (summary.stopped) {
       process.stderr.write(
-        `stopped: ${summary.ran.length + summary.reused.length} of ${summary.trials.reduce((n, t) => n + foldCount(t.experiment.split), 0)} folds done\nresume with: motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')} --resume ${where}\n`,
+        `stopped: ${summary.ran.length + summary.reused.length} of ${summary.trials.reduce((n, t) => n + foldCount(t.experiment.split) * t.experiment.run.repeats, 0)} folds done\nresume with: motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')} --resume ${where}\n`,
       );
       process.exitCode = 130;
       return;
     }
     const table = await readFile(join(summary.runDir, RUN_FILES.tables, 'variants.md'), 'utf8').catch(() => '');
     const k = foldCount(loaded.experiment.split);
+    const runs = k * loaded.experiment.run.repeats;
     process.stdout.write(
-      `\n${table}\n${k > 1 ? `mean ± sample standard deviation over ${k} folds` : 'one fold: no spread'} (${splitDescription(loaded.experiment.split)}); F1 macro and weighted as named\n`,
+      `\n${table}\n${runs > 1 ? `mean ± sample standard deviation over ${k} folds${runs > k ? ` x ${loaded.experiment.run.repeats} repeats` : ''}` : 'one fold: no spread'} (${splitDescription(loaded.experiment.split)}); F1 macro and weighted as named\n`,
     );
     process.stdout.write(
       `${summary.reused.length > 0 ? `resumed: ${summary.reused.length} folds were already done, ${summary.ran.length} run now\n` : ''}results: ${where}\n`,

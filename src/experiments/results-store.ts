@@ -28,6 +28,8 @@ export interface FoldFile {
   label: string;
   dataset: string;
   fold: number;
+  /** Which training of the fold (0-based), written where the trial has run.repeats > 1; absent: 0. */
+  repeat?: number;
   finishedAt: string;
   result: FoldResult;
 }
@@ -43,13 +45,16 @@ export const RUN_FILES = {
 /**
  * A run's folder, `<results>/<experiment>/<run-id>/`: experiment.json (resolved configuration),
  * environment.json (one entry per start and resume), trials/<id>/fold-<k>.json, and tables/.
- * Every file is written atomically, so a killed run leaves finished folds whole and no partial one.
+ * With run.repeats > 1, repeat r (0-based) of fold k is fold-<k>-r<r+1>.json from the second on;
+ * the first keeps fold-<k>.json, as a run without repeats names it. Every file is written
+ * atomically, so a killed run leaves finished folds whole and no partial one.
  */
 export class ResultsStore {
   private constructor(readonly dir: string, readonly config: RunConfig) {}
 
-  static unitKey(trialId: string, fold: number): string {
-    return `${trialId}/fold-${fold + 1}`;
+  /** `<trial>/fold-<k>`, `-r<n>` added for the n-th training (n >= 2) of a repeated fold, as its file is named. */
+  static unitKey(trialId: string, fold: number, repeat = 0): string {
+    return `${trialId}/${unitName(fold, repeat)}`;
   }
 
   /** A new run's folder: `runDir` where given, else `<root>/<experiment>/<date-time>`. */
@@ -88,6 +93,11 @@ export class ResultsStore {
       const added = trials.filter((t) => !before.includes(t.id)).map((t) => t.label);
       throw new UserError(`--resume: the experiment's trials differ from those of the run in ${dir}${added.length > 0 ? ` (new or changed: ${added.join(', ')})` : ''}`, 'Resume with the file (and --set values) the run started with, or start a new run.');
     }
+    // Repeats are not part of a trial's id: the saved ones decide which files the run reads.
+    const repeatsNow = trials.map((t) => repeatsOf(t.experiment));
+    const repeatsBefore = saved.trials.map((t) => repeatsOf(t.experiment));
+    if (repeatsNow.join() !== repeatsBefore.join())
+      throw new UserError(`--resume: run.repeats is ${repeatsNow[0]} here but ${repeatsBefore[0]} in the run in ${dir}`, `Resume with run.repeats: ${repeatsBefore[0]} (--set run.repeats=${repeatsBefore[0]}), or start a new run.`);
     return new ResultsStore(dir, saved);
   }
 
@@ -101,36 +111,37 @@ export class ResultsStore {
     await writeJsonAtomic(join(this.dir, RUN_FILES.skipped), { skipped });
   }
 
-  modelDir(trialId: string, fold: number): string {
-    return join(this.dir, RUN_FILES.trials, trialId, `model-fold-${fold + 1}`);
+  modelDir(trialId: string, fold: number, repeat = 0): string {
+    return join(this.dir, RUN_FILES.trials, trialId, `model-${unitName(fold, repeat)}`);
   }
 
-  private foldPath(trialId: string, fold: number): string {
-    return join(this.dir, RUN_FILES.trials, trialId, `fold-${fold + 1}.json`);
+  private foldPath(trialId: string, fold: number, repeat = 0): string {
+    return join(this.dir, RUN_FILES.trials, trialId, `${unitName(fold, repeat)}.json`);
   }
 
-  async writeFold(trial: Trial, fold: number, result: FoldResult): Promise<void> {
-    const file: FoldFile = { trialId: trial.id, label: trial.label, dataset: String(trial.experiment.dataset.name), fold, finishedAt: new Date().toISOString(), result };
-    await writeJsonAtomic(this.foldPath(trial.id, fold), file);
+  async writeFold(trial: Trial, fold: number, result: FoldResult, repeat = 0): Promise<void> {
+    const file: FoldFile = { trialId: trial.id, label: trial.label, dataset: String(trial.experiment.dataset.name), fold, ...(repeatsOf(trial.experiment) > 1 ? { repeat } : {}), finishedAt: new Date().toISOString(), result };
+    await writeJsonAtomic(this.foldPath(trial.id, fold, repeat), file);
   }
 
-  /** Unit keys of the folds with a file. */
+  /** Every (fold, repeat) of the run's trials, in trial, fold, repeat order. */
+  private *units(): Generator<{ trialId: string; fold: number; repeat: number }> {
+    for (const trial of this.config.trials)
+      for (let fold = 0; fold < foldCount(trial.experiment.split); fold++)
+        for (let repeat = 0; repeat < repeatsOf(trial.experiment); repeat++) yield { trialId: trial.id, fold, repeat };
+  }
+
+  /** Unit keys of the folds (and repeats) with a file. */
   async finishedUnits(): Promise<string[]> {
-    const keys: string[] = [];
-    for (const trial of this.config.trials) {
-      for (let fold = 0; fold < foldCount(trial.experiment.split); fold++) if (existsSync(this.foldPath(trial.id, fold))) keys.push(ResultsStore.unitKey(trial.id, fold));
-    }
-    return keys;
+    return [...this.units()].filter((u) => existsSync(this.foldPath(u.trialId, u.fold, u.repeat))).map((u) => ResultsStore.unitKey(u.trialId, u.fold, u.repeat));
   }
 
-  /** Every finished fold, in trial then fold order. */
+  /** Every finished fold, in trial, fold, then repeat order. */
   async readFolds(): Promise<FoldFile[]> {
     const files: FoldFile[] = [];
-    for (const trial of this.config.trials) {
-      for (let fold = 0; fold < foldCount(trial.experiment.split); fold++) {
-        const path = this.foldPath(trial.id, fold);
-        if (existsSync(path)) files.push(JSON.parse(await readFile(path, 'utf8')) as FoldFile);
-      }
+    for (const u of this.units()) {
+      const path = this.foldPath(u.trialId, u.fold, u.repeat);
+      if (existsSync(path)) files.push(JSON.parse(await readFile(path, 'utf8')) as FoldFile);
     }
     return files;
   }
@@ -140,13 +151,15 @@ export class ResultsStore {
     const folds = await this.readFolds();
     if (folds.length === 0) return undefined;
     const focus = this.config.experiment.report.focusClasses;
+    const reference = this.config.experiment.report.reference;
+    const options = reference === undefined ? {} : { reference };
     // The tables are built with arquero (~170 modules): loaded here, not by everything that names a run's files.
     const { resultTables, variantsMarkdown } = await import('../report/result-tables.ts');
-    const tables = resultTables(folds.map(foldRecord), focus);
+    const tables = resultTables(folds.map(foldRecord), focus, options);
     const dir = join(this.dir, RUN_FILES.tables);
     await writeFileAtomic(join(dir, 'trials-folds.csv'), tables.trialsFolds.toCSV());
     await writeFileAtomic(join(dir, 'variants.csv'), tables.variants.toCSV());
-    await writeFileAtomic(join(dir, 'variants.md'), `${variantsMarkdown(tables.variants, focus)}\n`);
+    await writeFileAtomic(join(dir, 'variants.md'), `${variantsMarkdown(tables.variants, focus, options)}\n`);
     await writeFileAtomic(join(dir, 'class-error.csv'), tables.classError.toCSV());
     await writeFileAtomic(join(dir, 'dataset-variant.csv'), tables.datasetVariant.toCSV());
     return tables;
@@ -163,7 +176,17 @@ export class ResultsStore {
 }
 
 export function foldRecord(f: FoldFile): FoldRecord {
-  return { trialId: f.trialId, label: f.label, dataset: f.dataset, fold: f.fold, report: f.result.report, epochs: f.result.training?.history.length, seconds: f.result.seconds };
+  return { trialId: f.trialId, label: f.label, dataset: f.dataset, fold: f.fold, repeat: f.repeat ?? 0, report: f.result.report, epochs: f.result.training?.history.length, seconds: f.result.seconds, predictions: f.result.predictions };
+}
+
+/** `fold-<k>` (1-based), `-r<n>` added for the n-th training (n >= 2) of a repeated fold. */
+function unitName(fold: number, repeat: number): string {
+  return `fold-${fold + 1}${repeat > 0 ? `-r${repeat + 1}` : ''}`;
+}
+
+/** A trial's trainings per fold; runs saved before run.repeats existed have 1. */
+export function repeatsOf(experiment: Experiment): number {
+  return (experiment.run as Partial<Experiment['run']>).repeats ?? 1;
 }
 
 function runConfig(loaded: LoadedExperiment, trials: readonly Trial[], sweep: boolean): RunConfig {

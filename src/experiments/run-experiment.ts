@@ -9,7 +9,7 @@ import { nativeKernelsUsed, startFoldPool } from './fold-pool.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
 import type { SkippedSample } from '../inputs/build-input-sets.ts';
 import { prepareInputSets } from './prepare-input-sets.ts';
-import { ResultsStore } from './results-store.ts';
+import { repeatsOf, ResultsStore } from './results-store.ts';
 import { foldCount } from './trial-plan.ts';
 import { writeRunReport } from './write-run-report.ts';
 
@@ -41,7 +41,7 @@ export interface RunExperimentOptions {
 export interface RunSummary {
   runDir: string;
   trials: Trial[];
-  /** `<trial id>/fold-<k>` of every fold run now, and of every fold found finished. */
+  /** `<trial id>/fold-<k>` (`-r<n>` for a fold's n-th training) of every fold run now, and of every fold found finished. */
   ran: string[];
   reused: string[];
   /** True when the run was stopped (signal) before every fold finished. */
@@ -53,21 +53,26 @@ export interface RunSummary {
 }
 
 /**
- * Runs an experiment's trials x folds: the inputs are prepared once per distinct configuration,
- * folds run on parallel workers, and each finished fold is written atomically under
- * `results/<experiment>/<run-id>/trials/<trial>/fold-<k>.json`. A stopped or killed run resumes
- * from its folder and runs only the folds that have no file yet; the results are those of an
- * uninterrupted run, since each fold depends only on the configuration and the seed.
+ * Runs an experiment's trials x folds x repeats: the inputs are prepared once per distinct
+ * configuration, folds run on parallel workers, and each finished fold is written atomically under
+ * `results/<experiment>/<run-id>/trials/<trial>/fold-<k>.json` (`fold-<k>-r<n>.json` for the n-th
+ * training of a fold with run.repeats). A stopped or killed run resumes from its folder and runs
+ * only the folds that have no file yet; the results are those of an uninterrupted run, since each
+ * fold depends only on the configuration, the seed and the repeat.
  */
 export async function runExperiment(loaded: LoadedExperiment, options: RunExperimentOptions): Promise<RunSummary> {
   const trials = expandTrials(loaded, { sweep: options.sweep });
+  const reference = loaded.experiment.report.reference;
+  if (reference !== undefined && !trials.some((t) => t.label === reference))
+    throw new UserError(`report.reference: no variant is named '${reference}'`, `The variants: ${trials.map((t) => t.label).join(', ')}`);
   const store = options.resume === undefined
     ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep, options.runDir)
     : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
-  const units = trials.flatMap((trial) => Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) => ({ trial, fold })));
+  const units = trials.flatMap((trial) => Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) => Array.from({ length: repeatsOf(trial.experiment) }, (_, repeat) => ({ trial, fold, repeat }))).flat());
   const finished = new Set(await store.finishedUnits());
-  const todo = units.filter((u) => !finished.has(ResultsStore.unitKey(u.trial.id, u.fold)));
-  const reused = units.filter((u) => finished.has(ResultsStore.unitKey(u.trial.id, u.fold))).map((u) => ResultsStore.unitKey(u.trial.id, u.fold));
+  const keyOf = (u: { trial: Trial; fold: number; repeat: number }) => ResultsStore.unitKey(u.trial.id, u.fold, u.repeat);
+  const todo = units.filter((u) => !finished.has(keyOf(u)));
+  const reused = units.filter((u) => finished.has(keyOf(u))).map(keyOf);
   const wanted = options.workers ?? (loaded.experiment.run.workers === 'auto' ? availableParallelism() : loaded.experiment.run.workers);
   const workers = Math.max(0, Math.min(wanted, todo.length));
   const threads = options.threadsPerWorker ?? (loaded.experiment.run.threadsPerWorker === 'auto' ? undefined : loaded.experiment.run.threadsPerWorker);
@@ -81,26 +86,26 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
     const bar = startProgress({ label: 'run', total: units.length, unit: 'folds', enabled: options.progress ?? true });
     bar.update(reused.length, reused.length > 0 ? `resumed: ${reused.length} folds already done` : undefined);
     const trialNumber = new Map(trials.map((t, i) => [t.id, i + 1]));
-    const status = (trial: Trial, fold: number, r?: EpochRecord) => `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${foldCount(trial.experiment.split)}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
+    const status = (trial: Trial, fold: number, repeat: number, r?: EpochRecord) => `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${foldCount(trial.experiment.split)}${repeatsOf(trial.experiment) > 1 ? ` · repeat ${repeat + 1}/${repeatsOf(trial.experiment)}` : ''}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
     const aborted = () => options.signal?.aborted === true;
     // Every queued fold listens to the one signal.
     if (options.signal !== undefined) setMaxListeners(todo.length + 10, options.signal);
     try {
-      await Promise.all(todo.map(async ({ trial, fold }) => {
+      await Promise.all(todo.map(async ({ trial, fold, repeat }) => {
         if (aborted()) return;
         const prepared = inputs.get(trial.id);
         if (prepared === undefined) throw new Error(`runExperiment(): no inputs prepared for trial ${trial.id}`);
         try {
           const result = await pool.run({
-            trialId: trial.id, experiment: trial.experiment, fold, inputPath: prepared.path, classes: prepared.classes, official: prepared.official,
-            ...(trial.experiment.run.saveModels ? { modelDir: store.modelDir(trial.id, fold) } : {}),
-          }, (r) => bar.update(bar.value, status(trial, fold, r)), options.signal);
-          await store.writeFold(trial, fold, result);
-          ran.push(ResultsStore.unitKey(trial.id, fold));
-          bar.tick(1, status(trial, fold));
+            trialId: trial.id, experiment: trial.experiment, fold, ...(repeat > 0 ? { repeat } : {}), inputPath: prepared.path, classes: prepared.classes, official: prepared.official,
+            ...(trial.experiment.run.saveModels ? { modelDir: store.modelDir(trial.id, fold, repeat) } : {}),
+          }, (r) => bar.update(bar.value, status(trial, fold, repeat, r)), options.signal);
+          await store.writeFold(trial, fold, result, repeat);
+          ran.push(ResultsStore.unitKey(trial.id, fold, repeat));
+          bar.tick(1, status(trial, fold, repeat));
         } catch (err) {
           if (aborted()) return;
-          throw isUserError(err) ? new UserError(`trial '${trial.label}' fold ${fold + 1}: ${err.message}`, err.hint, { cause: err }) : err;
+          throw isUserError(err) ? new UserError(`trial '${trial.label}' fold ${fold + 1}${repeat > 0 ? ` repeat ${repeat + 1}` : ''}: ${err.message}`, err.hint, { cause: err }) : err;
         }
       }));
     } finally {

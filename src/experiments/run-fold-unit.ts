@@ -13,6 +13,8 @@ export interface FoldTask {
   trialId: string;
   experiment: Experiment;
   fold: number;
+  /** Which training of the fold (0-based; default 0): only the training seed differs. */
+  repeat?: number;
   inputPath: string;
   classes: readonly string[];
   /** Where to save the trained network, when the experiment asks for models. */
@@ -25,7 +27,7 @@ export type FoldReply = { result: FoldResult } | { error: { name: string; messag
 
 /**
  * Runs one fold: the folds are planned from the input set and the experiment's seed (the same
- * in every worker), then the fold's model is trained and tested.
+ * in every worker), then the fold's model is trained (with the repeat's training seed) and tested.
  */
 export async function runFoldUnit(task: Omit<FoldTask, 'port'>, set: InputSet, onEpoch?: (record: EpochRecord) => void): Promise<FoldResult> {
   const options = crossValidationOptions(task.experiment, task.official);
@@ -37,6 +39,6 @@ export async function runFoldUnit(task: Omit<FoldTask, 'port'>, set: InputSet, o
   // (the inputs were made, features and all, where the input set was prepared).
   if (spec.backbone !== undefined) await prepareInputs({ ...(spec.video === undefined ? {} : { video: spec.video }), backbone: spec.backbone });
   const modelDir = task.modelDir;
-  return runFold(set, spec, task.classes, buildModel(task.experiment.model), plan, options, onEpoch,
+  return runFold(set, spec, task.classes, buildModel(task.experiment.model), plan, { ...options, repeat: task.repeat ?? 0 }, onEpoch,
     modelDir === undefined ? undefined : (model, pipeline) => saveTrainedModel(modelDir, { model, classes: [...task.classes], inputs: spec, pipeline }));
 }

@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
-import { resultTables } from '../report/result-tables.ts';
-import { foldRecord, ResultsStore, RUN_FILES } from './results-store.ts';
+import { REPEAT_SEED_STRIDE } from '../train/training-seed.ts';
+import { COMPARISON_NOTE } from '../report/compare-variants.ts';
+import { resultTables, variantCells } from '../report/result-tables.ts';
+import { foldRecord, repeatsOf, ResultsStore, RUN_FILES } from './results-store.ts';
 import { foldCount, splitDescription } from './trial-plan.ts';
 
 export const REPORT_FILE = 'report.html';
@@ -19,18 +21,24 @@ export async function writeRunReport(runDir: string): Promise<string> {
   const focus = experiment.report.focusClasses;
   const fractionOf = new Map(trials.map((t) => [t.label, t.experiment.train.fraction]));
   const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? (100 * v).toFixed(1) : 'n/a');
+  const reference = experiment.report.reference;
   const rows: string[][] = [];
+  let cells: ReturnType<typeof variantCells> | undefined;
   if (folds.length > 0) {
-    const { variants } = resultTables(folds.map(foldRecord), focus);
-    for (const r of variants.objects() as Record<string, unknown>[]) {
+    const options = reference === undefined ? {} : { reference };
+    const { variants } = resultTables(folds.map(foldRecord), focus, options);
+    const own = variantCells(variants, options);
+    cells = own;
+    (variants.objects() as Record<string, unknown>[]).forEach((r, i) => {
       const cell = (m: string) => `${pct(r[`${m}_mean`])} ± ${pct(r[`${m}_std`])}`;
-      rows.push([String(r['variant']), String(r['dataset']), String(r['folds']), cell('accuracy'), cell('macro_precision'), cell('macro_recall'), cell('macro_f1'), cell('weighted_f1'), ...focus.map((c) => cell(`${c}_error`))]);
-    }
+      rows.push([String(r['variant']), String(r['dataset']), own.runs.cells[i] as string, cell('accuracy'), cell('macro_precision'), cell('macro_recall'), cell('macro_f1'), cell('weighted_f1'), ...focus.map((c) => cell(`${c}_error`)), ...(own.rows[i] as string[])]);
+    });
   }
+  const repeats = repeatsOf(experiment);
   const environment = readJson<{ starts: Record<string, unknown>[] }>(join(store.dir, RUN_FILES.environment))?.starts ?? [];
   const first = environment[0] ?? {};
   const git = first['git'] as { commit: string; dirty: boolean } | null | undefined;
-  const total = trials.reduce((n, t) => n + foldCount(t.experiment.split), 0);
+  const total = trials.reduce((n, t) => n + foldCount(t.experiment.split) * repeatsOf(t.experiment), 0);
   const { name: datasetName, ...datasetOptions } = experiment.dataset as Record<string, unknown>;
   const html = renderHtmlReport({
     title: `${experiment.name}: ${basename(store.dir)}`,
@@ -38,18 +46,18 @@ export async function writeRunReport(runDir: string): Promise<string> {
     facts: [
       ['data set', `${String(datasetName)} ${JSON.stringify(datasetOptions)}`],
       ['split', `${splitDescription(experiment.split)}${experiment.split.kind === 'group-k-fold' ? ' (no subject in two folds)' : ''}; validation: 1/${experiment.split.validationFolds} of the training subjects`],
-      ['trials', `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(experiment.split)} folds; ${folds.length} of ${total} folds finished`],
+      ['trials', `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(experiment.split)} folds${repeats > 1 ? ` x ${repeats} repeats` : ''}; ${folds.length} of ${total} ${repeats > 1 ? 'runs' : 'folds'} finished`],
       ['training', `up to ${experiment.train.epochs} epochs, batch ${experiment.train.batchSize}, Adam lr ${experiment.train.learningRate} x ${experiment.train.decayFactor} every ${experiment.train.decayEvery} epochs, early stopping after ${experiment.train.patience}`],
-      ['seed', String(experiment.seed)],
+      ['seed', `${experiment.seed}${repeats > 1 ? `; repeat r of fold k trains with seed + k + ${REPEAT_SEED_STRIDE} r` : ''}`],
       ['backend', `${String(first['backend'] ?? '?')} (tfjs ${String(first['tfjs'] ?? '?')}, Node ${String(first['node'] ?? '?')}, ${String(first['cores'] ?? '?')} cores)`],
       ['commit', git === null || git === undefined ? 'not a git checkout' : `${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}`],
       ['command', String(first['command'] ?? '')],
       ['started', String(first['at'] ?? '')],
     ],
     table: {
-      head: ['variant', 'data set', 'folds', 'accuracy %', 'macro precision %', 'macro recall %', 'macro F1 %', 'weighted F1 %', ...focus.map((c) => `${c} error %`)],
+      head: ['variant', 'data set', cells?.runs.head ?? 'folds', 'accuracy %', 'macro precision %', 'macro recall %', 'macro F1 %', 'weighted F1 %', ...focus.map((c) => `${c} error %`), ...(cells?.head ?? [])],
       rows,
-      note: 'Mean ± sample standard deviation over folds. Macro: unweighted mean over classes; weighted: by class support. Error is 1 - recall.',
+      note: `Mean ± sample standard deviation over ${cells?.repeated === true ? 'runs (folds x repeats; repeats differ in their training seed only)' : 'folds'}. Macro: unweighted mean over classes; weighted: by class support. Error is 1 - recall.${(cells?.head.length ?? 0) > 0 ? ` ${COMPARISON_NOTE}` : ''}`,
     },
     focusClasses: focus,
     folds: folds.map((f) => ({ variant: f.label, fold: f.fold, report: f.result.report, history: f.result.training?.history, trainFraction: fractionOf.get(f.label) ?? 1 })),

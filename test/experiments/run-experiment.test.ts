@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -10,6 +10,7 @@ import { setLogLevel } from '../../src/core/logger.ts';
 import { loadExperiment } from '../../src/experiments/load-experiment.ts';
 import { runExperiment } from '../../src/experiments/run-experiment.ts';
 import { loadTrainedModel } from '../../src/train/model-store.ts';
+import { rejects } from '../helpers/rejects.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mf-run-'));
 const RunExperiment = suite('runExperiment');
@@ -75,6 +76,68 @@ RunExperiment('the same seed gives the same folds whatever the number of workers
   const trial = one.trials[0]?.id as string;
   assert.equal(folds(single.runDir, trial), folds(one.runDir, trial));
   assert.equal(folds(two.runDir, trial), folds(one.runDir, trial));
+});
+
+const repeatsFile = (name: string, run = '') =>
+  `name: ${name}\ndataset: { name: synthetic, subjects: 4, clipsPerClass: 1, video: false, actions: [jump, hop, squat] }\nsplit: { kind: group-k-fold, k: 2 }\ninputs: { imu: { placements: [wrist] } }\nmodel: { type: imu-only, lstmUnits: 8, imuFilters: [8] }\ntrain: { epochs: 2 }\n${run}`;
+const inThread = { sweep: false, workers: 0, environment: {}, cacheDir: join(dir, 'cache'), codeVersion: 'test', progress: false } as const;
+interface SavedFold {
+  repeat?: number;
+  result: { seconds: number; subjects: unknown; predictions: { ids: string[] }; training: { history: { loss: number }[] } };
+}
+const readFold = (runDir: string, trial: string, name: string) => JSON.parse(readFileSync(join(runDir, 'trials', trial, `${name}.json`), 'utf8')) as SavedFold;
+const withoutSeconds = ({ result: { seconds: _, ...rest } }: SavedFold) => rest;
+
+RunExperiment('run.repeats: every fold trains again with its own seed, the first as without repeats, reproducibly; tables count folds x repeats; resume goes by repeat', async () => {
+  const plainFile = join(dir, 'plain.yaml');
+  writeFileSync(plainFile, repeatsFile('plain'));
+  const repeatedFile = join(dir, 'repeated.yaml');
+  writeFileSync(repeatedFile, repeatsFile('repeated', 'run: { repeats: 2 }\n'));
+  const plain = await runExperiment(await loadExperiment(plainFile), { ...inThread, resultsRoot: join(dir, 'plain') });
+  const repeated = await loadExperiment(repeatedFile);
+  const twice = await runExperiment(repeated, { ...inThread, resultsRoot: join(dir, 'repeated-a') });
+  const trial = twice.trials[0]?.id as string;
+  assert.is(plain.trials[0]?.id, trial, 'run settings are not part of the trial id');
+  assert.equal([...twice.ran].sort(), [`${trial}/fold-1`, `${trial}/fold-1-r2`, `${trial}/fold-2`, `${trial}/fold-2-r2`]);
+  for (const k of [1, 2]) {
+    const before = readFold(plain.runDir, trial, `fold-${k}`);
+    const first = readFold(twice.runDir, trial, `fold-${k}`);
+    const second = readFold(twice.runDir, trial, `fold-${k}-r2`);
+    assert.is(before.repeat, undefined, 'a run without repeats writes its fold files as before');
+    assert.equal([first.repeat, second.repeat], [0, 1]);
+    assert.equal(withoutSeconds(first), withoutSeconds(before), `repeat 1 of fold ${k} is the fold without repeats`);
+    assert.equal(second.result.subjects, first.result.subjects, 'the same folds');
+    assert.equal(second.result.predictions.ids, first.result.predictions.ids, 'the same test samples');
+    assert.not.equal(second.result.training.history.map((e) => e.loss), first.result.training.history.map((e) => e.loss), 'another training seed');
+  }
+
+  const again = await runExperiment(repeated, { ...inThread, resultsRoot: join(dir, 'repeated-b') });
+  for (const name of ['fold-1', 'fold-1-r2', 'fold-2', 'fold-2-r2'])
+    assert.equal(withoutSeconds(readFold(again.runDir, trial, name)), withoutSeconds(readFold(twice.runDir, trial, name)), `${name} reproduced`);
+
+  const csv = readFileSync(join(twice.runDir, 'tables', 'variants.csv'), 'utf8').trim().split('\n');
+  const header = (csv[0] as string).split(',');
+  const row = (csv[1] as string).split(',');
+  const at = (column: string) => row[header.indexOf(column)];
+  assert.equal([at('folds'), at('repeats'), at('runs')], ['2', '2', '4']);
+  assert.match(readFileSync(join(twice.runDir, 'tables', 'variants.md'), 'utf8'), /\| imu-only \| 4 \(2 x 2\) \|/);
+  assert.match(readFileSync(join(twice.runDir, 'report.html'), 'utf8'), /<th>runs \(folds x repeats\)<\/th>/);
+
+  rmSync(join(twice.runDir, 'trials', trial, 'fold-2-r2.json'));
+  const resumed = await runExperiment(repeated, { ...inThread, resultsRoot: join(dir, 'repeated-a'), resume: twice.runDir });
+  assert.equal(resumed.ran, [`${trial}/fold-2-r2`]);
+  assert.equal([...resumed.reused].sort(), [`${trial}/fold-1`, `${trial}/fold-1-r2`, `${trial}/fold-2`]);
+  assert.equal(withoutSeconds(readFold(twice.runDir, trial, 'fold-2-r2')), withoutSeconds(readFold(again.runDir, trial, 'fold-2-r2')));
+  await rejects(
+    runExperiment(await loadExperiment(repeatedFile, { set: ['run.repeats=3'] }), { ...inThread, resultsRoot: join(dir, 'repeated-a'), resume: twice.runDir }),
+    /--resume: run\.repeats is 3 here but 2 in the run in /,
+  );
+});
+
+RunExperiment('report.reference must name a variant', async () => {
+  const file = join(dir, 'reference.yaml');
+  writeFileSync(file, repeatsFile('reference', 'report: { reference: fused }\n'));
+  await rejects(runExperiment(await loadExperiment(file), { ...inThread, resultsRoot: join(dir, 'reference') }), /report\.reference: no variant is named 'fused'/);
 });
 
 RunExperiment.run();

@@ -87,4 +87,69 @@ Tables('markdown: percent, mean ± std, averages named', () => {
   assert.match(md, /\| b \| 2 \| 87\.5 ± 17\.7 \|/);
 });
 
+Tables('repeats: mean and std over folds x repeats, the runs counted, a repeat column in trials x folds', () => {
+  const repeated = [
+    ...records.filter((r) => r.label === 'b'),
+    { ...fold('b', 0, [0, 1, 2, 1], [0, 1, 2, 2]), repeat: 1 }, // accuracy 0.75
+    { ...fold('b', 1, [0, 1, 2, 1], [2, 0, 2, 1]), repeat: 1 }, // accuracy 0.5
+  ];
+  const { variants, trialsFolds } = resultTables(repeated, ['jump']);
+  const b = variants.objects()[0] as Record<string, number>;
+  assert.equal([b['folds'], b['repeats'], b['runs']], [2, 2, 4]);
+  // Accuracies 1, 0.75, 0.75, 0.5: mean 0.75, sample std sqrt(0.125 / 3).
+  assert.ok(Math.abs(b['accuracy_mean']! - 0.75) < 1e-12);
+  assert.ok(Math.abs(b['accuracy_std']! - Math.sqrt(0.125 / 3)) < 1e-12, `std ${b['accuracy_std']}`);
+  // Jump errors 0, 0.5, 0.5, 0.5 over all four runs.
+  assert.ok(Math.abs(b['jump_error_mean']! - 0.375) < 1e-12);
+  assert.equal(trialsFolds.array('repeat') as number[], [1, 2, 1, 2]);
+  assert.equal(trialsFolds.array('fold') as number[], [1, 1, 2, 2]);
+  const md = variantsMarkdown(variants, ['jump']);
+  assert.match(md, /\| variant \| runs \(folds x repeats\) \| accuracy % \|/);
+  assert.match(md, /\| b \| 4 \(2 x 2\) \| 75\.0 ± 20\.4 \|/);
+});
+
+Tables('variants: tested against the best by mean accuracy, runs paired by fold, as columns after the measures', () => {
+  const { variants } = resultTables(records, ['jump']);
+  const names = variants.columnNames();
+  assert.equal(names.slice(0, 4), ['variant', 'dataset', 'folds', 'accuracy_mean']);
+  assert.equal(names.slice(-7), ['repeats', 'runs', 'vs', 'test', 'p', 'significant', 'wilcoxon_p']);
+  const [b, a] = variants.objects() as Record<string, unknown>[];
+  assert.equal([b?.['vs'], b?.['test'], b?.['p']], ['b', '(best)', null]);
+  // a - b by fold: 0.5 - 1 = -0.5, 0.75 - 0.75 = 0. Mean -0.25, sd sqrt(0.125), se 0.25: t = -1 on 1 df,
+  // p = 1 - 2 atan(1) / pi = 0.5. Wilcoxon drops the 0: one difference, p = 1.
+  assert.equal([a?.['vs'], a?.['test'], a?.['significant']], ['b', 'paired t (n=2)', false]);
+  assert.ok(Math.abs((a?.['p'] as number) - 0.5) < 1e-12, `p ${String(a?.['p'])}`);
+  assert.is(a?.['wilcoxon_p'], 1);
+  const md = variantsMarkdown(variants, ['jump']);
+  assert.match(md, /\| jump error % \| vs best \| p \| Wilcoxon p \|\n/);
+  assert.match(md, /\| b \| 2 \| .* \| \(best\) \|  \|  \|\n/);
+  assert.match(md, /\| a \| 2 \| .* \| paired t \(n=2\) \| 0\.500 \| 1\.000 \|\n/);
+  assert.match(md, /McNemar's exact test/, 'a note says what the tests are');
+});
+
+Tables('a single split: McNemar on the test predictions; a named reference heads the column', () => {
+  const withPredictions = (r: FoldRecord, predicted: number[]): FoldRecord => ({
+    ...r,
+    predictions: { ids: ['w', 'x', 'y', 'z'], truth: [0, 1, 2, 1], predicted },
+  });
+  const single = [
+    withPredictions(fold('b', 0, [0, 1, 2, 1], [0, 1, 2, 1]), [0, 1, 2, 1]),
+    withPredictions(fold('a', 0, [0, 1, 2, 1], [1, 1, 2, 0]), [1, 1, 2, 0]),
+  ];
+  // Against b: a is never right where b is wrong (b = 0) and wrong on w and z where b is right (c = 2).
+  const { variants } = resultTables(single, ['jump'], { reference: 'b' });
+  const a = variants.objects()[1] as Record<string, unknown>;
+  assert.equal([a['test'], a['p']], ['McNemar exact (b=0, c=2)', 0.5]);
+  const md = variantsMarkdown(variants, ['jump'], { reference: 'b' });
+  assert.match(md, /\| vs b \| p \|\n/);
+  assert.match(md, /\| b \| 1 \| .* \| \(reference\) \|  \|\n/);
+  assert.match(md, /\| a \| 1 \| .* \| McNemar exact \(b=0, c=2\) \| 0\.500 \|\n/);
+});
+
+Tables('one variant: nothing to test, no test columns', () => {
+  const md = variantsMarkdown(resultTables(records.slice(0, 2), ['jump']).variants, ['jump']);
+  assert.not.match(md, /vs best/);
+  assert.match(md, /\| weighted F1 % \| jump error % \|\n/);
+});
+
 Tables.run();
