@@ -4,7 +4,7 @@ import { PLACEMENTS } from '../core/stream.ts';
 import { datasetEntries } from '../data/dataset-registry.ts';
 import { MODELS, type ModelSpec } from '../models/model-registry.ts';
 import { PAPER_TRAINING } from '../train/paper-training.ts';
-import { SYNTHETIC_INPUTS } from '../inputs/input-spec.ts';
+import { POSE_FEATURES, POSE_NORMALISATIONS, SYNTHETIC_INPUTS } from '../inputs/input-spec.ts';
 
 /**
  * The experiment file, the one place its fields, ranges and defaults are written. Every object is
@@ -27,6 +27,7 @@ const INPUTS_SCHEMA = z.strictObject({
     placements: z.array(z.enum([...PLACEMENTS, 'any'])).min(1).default([...(defaults.imu?.placements ?? [])]).describe("where the IMUs the models read are worn; 'any': the sample's one IMU wherever worn (UTD-MHAD)"),
     rate: z.number().positive().default(defaults.imu?.rate ?? 100).describe('Hz the IMU streams are resampled to'),
     window: z.number().positive().default(defaults.imu?.window ?? 2).describe('seconds from the first sample'),
+    span: z.enum(['window', 'recording']).optional().describe("'window' (default): `window` s from the first sample; 'recording': the whole recording time-normalised onto rate x window steps (data sets of trimmed actions)"),
   }).prefault({}),
   video: z.strictObject({
     count: z.number().int().min(2).default(defaults.video?.count ?? 8).describe('key frames per clip'),
@@ -44,16 +45,27 @@ const INPUTS_SCHEMA = z.strictObject({
   pose: z.strictObject({
     frames: positiveInt.default(30),
     joints: z.enum(['coco17', 'kinect20']).default('coco17').describe('coco17: 2-D image keypoints with scores; kinect20: a 3-D skeleton in metres, centred on the hip, frames taken evenly over the recording'),
+    features: z.array(z.enum(POSE_FEATURES)).min(1).refine((l) => new Set(l).size === l.length, { message: 'lists one twice' }).default(['position']).describe("per joint, these side by side in this order: position; velocity (change since the previous input frame, 0 in the first); bone (from the joint's parent in the skeleton tree). Input [frames, joints x channels], each joint's channels together (coco17: x, y per feature, then the score)"),
+    normalise: z.enum(POSE_NORMALISATIONS).default('none').describe('none: positions as read; body: centred on the hips in every frame and divided by one body size per trial (kinect20: median hip-centre to shoulder-centre distance; coco17: median mid-hip to mid-shoulder distance)'),
   }).prefault({}),
+  depthMaps: z.strictObject({
+    size: z.number().int().min(8).max(256).default(64).describe('square side in pixels of each depth motion map (front, side, top: the three channels of one [size, size, 3] input)'),
+  }).prefault({}).describe("depth motion maps of the depth video (UTD-MHAD's Kinect depth): each view's motion summed over the take, cropped to where it moved, scaled to 0..1"),
 }).prefault({});
 
 /** The model types, for messages. */
 export const MODEL_TYPES: readonly string[] = MODELS.types();
 
+/** 1/n of the training subjects validate (early stopping, the best epoch kept); 0: none, all train for the set epochs. */
+const VALIDATION_FOLDS = z
+  .union([z.literal(0), z.number().int().min(2)])
+  .default(5)
+  .describe('a validation group of 1/n of the training subjects picks the epoch kept (early stopping); 0: no validation group, every training subject trains');
+
 const SPLIT_SCHEMA = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('group-k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('no subject in two folds'),
-  z.strictObject({ kind: z.literal('k-fold'), k: z.number().int().min(2).default(5), validationFolds: z.number().int().min(2).default(5) }).describe('stratified by class, for data without subjects'),
-  z.strictObject({ kind: z.literal('official'), names: z.array(z.string().min(1)).min(1).describe("the data set's own splits to run, each a fold (UCF-101: split1, split2, split3; UTD-MHAD: cross-subject)"), validationFolds: z.number().int().min(2).default(5) }).describe("the data set's own train/test splits"),
+  z.strictObject({ kind: z.literal('group-k-fold'), k: z.number().int().min(2).default(5), validationFolds: VALIDATION_FOLDS }).describe('no subject in two folds'),
+  z.strictObject({ kind: z.literal('k-fold'), k: z.number().int().min(2).default(5), validationFolds: VALIDATION_FOLDS }).describe('stratified by class, for data without subjects'),
+  z.strictObject({ kind: z.literal('official'), names: z.array(z.string().min(1)).min(1).describe("the data set's own splits to run, each a fold (UCF-101: split1, split2, split3; UTD-MHAD: cross-subject)"), validationFolds: VALIDATION_FOLDS }).describe("the data set's own train/test splits"),
 ]);
 
 const TRAIN_SCHEMA = z.strictObject({
@@ -104,11 +116,13 @@ export function experimentSchema() {
     sweep: SWEEP_SCHEMA.optional(),
     report: z.strictObject({
       focusClasses: z.array(z.string()).default(['jump']).describe('classes shown first and highlighted'),
+      reference: z.string().min(1).optional().describe("the variant (a trial's label, as the tables name it) every other is tested against; default the best by mean accuracy. One paired run (one fold, one repeat): McNemar's exact test on the test samples; several: a paired t-test over the runs paired by fold and repeat"),
     }).prefault({}),
     run: z.strictObject({
       workers: z.union([z.literal('auto'), positiveInt]).default('auto').describe("parallel fold workers (each runs one fold of one trial at a time); 'auto': one per core"),
       threadsPerWorker: z.union([z.literal('auto'), positiveInt]).default('auto').describe("threads of the native kernels for each worker; 'auto': the cores divided among the workers (MOTIONFUSE_THREADS, when set, instead). The kernels' pool is one per process: with several workers, one above 1 is taken by whichever worker finds it free"),
       saveModels: z.boolean().default(false).describe('save each fold\'s trained network (TensorFlow.js format) with its preprocessing'),
+      repeats: positiveInt.default(1).describe('trainings of every trial x fold, each with its own training seed (weight initialisation, dropout, batch order): repeat r (0-based) of fold k trains with seed + k + 1000000 r, so the first is the run without repeats. The folds (who is tested) and the prepared inputs, augmented copies included, stay those of the seed, so repeats pair up sample by sample. Tables give mean ± std over folds x repeats; repeat r >= 1 of fold k is trials/<id>/fold-<k>-r<r+1>.json. A classical model (svm) has no training seed: its repeats are equal'),
     }).prefault({}),
   });
 }

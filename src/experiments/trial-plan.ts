@@ -10,9 +10,9 @@ import type { Experiment } from './experiment-schema.ts';
 /** The inputs a trial's model needs, at the experiment's settings: trials that read the same share one input set. */
 export function trialInputSpec(experiment: Experiment): InputSpec {
   const use = new Set(buildModel(experiment.model).modalities);
-  const { imu, video, backbone, pose } = experiment.inputs;
+  const { imu, video, backbone, pose, depthMaps } = experiment.inputs;
   const spec: InputSpec = {};
-  if (use.has('imu')) spec.imu = { placements: imu.placements, rate: imu.rate, window: imu.window };
+  if (use.has('imu')) spec.imu = { placements: imu.placements, rate: imu.rate, window: imu.window, ...(imu.span === undefined ? {} : { span: imu.span }) };
   if (use.has('video') || use.has('flow') || use.has('backbone')) {
     const k = video.keyframes;
     const threshold = k.kind === 'adaptive' ? { kind: 'adaptive' as const, k: k.k } : k.kind === 'fixed' ? { kind: 'fixed' as const, value: k.value } : { kind: 'top' as const, count: video.count };
@@ -20,7 +20,10 @@ export function trialInputSpec(experiment: Experiment): InputSpec {
   }
   if (use.has('flow')) spec.flow = { source: 'video-key-frames' };
   if (use.has('backbone')) spec.backbone = { model: backbone.model, ...(backbone.node === undefined ? {} : { node: backbone.node }), ...(backbone.inputSize === undefined ? {} : { inputSize: backbone.inputSize }), ...(backbone.pixels === undefined ? {} : { pixels: backbone.pixels }) };
-  if (use.has('pose')) spec.pose = { frames: pose.frames, joints: pose.joints };
+  // features and normalise only when not the defaults: trial ids and input-set keys hash this spec.
+  const positionOnly = pose.features.length === 1 && pose.features[0] === 'position';
+  if (use.has('pose')) spec.pose = { frames: pose.frames, joints: pose.joints, ...(positionOnly ? {} : { features: pose.features }), ...(pose.normalise === 'none' ? {} : { normalise: pose.normalise }) };
+  if (use.has('depthMaps')) spec.depthMaps = { size: depthMaps.size };
   return spec;
 }
 

@@ -102,12 +102,21 @@ export async function buildInputSets(
   return { sets: sets.map((s) => keepSamples(s, kept, n, copies)), skipped };
 }
 
-/** The stream kinds the specs read: frames for video, flow and backbone; the pose too where frames are cropped to the person. */
+/**
+ * The stream kinds the specs read: frames for video, flow, backbone and depth maps; the pose too
+ * where frames are cropped to the person.
+ */
 export function streamsRead(specs: readonly InputSpec[]): ReadonlySet<StreamKind> {
   const kinds = new Set<StreamKind>();
   for (const spec of specs) {
     if (spec.imu !== undefined) kinds.add('imu');
-    if (spec.video !== undefined || spec.flow !== undefined || spec.backbone !== undefined) kinds.add('video');
+    if (
+      spec.video !== undefined ||
+      spec.flow !== undefined ||
+      spec.backbone !== undefined ||
+      spec.depthMaps !== undefined
+    )
+      kinds.add('video');
     if (spec.pose !== undefined || spec.video?.crop === 'person') kinds.add('pose');
   }
   return kinds;

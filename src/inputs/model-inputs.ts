@@ -8,6 +8,8 @@ import { keyFrameFlows, loadOpticalFlow } from '../video/optical-flow.ts';
 import { loadBackbone, type Backbone, type BackboneSpec } from './pretrained-backbone.ts';
 import { cachedFeatures, featureKey } from './feature-cache.ts';
 import { IMU_INPUT_CHANNELS, type InputSet, type InputSpec, type Modality } from './input-spec.ts';
+import { poseInput, poseInputWidth } from './pose-input.ts';
+import { depthMapsInput } from './depth-maps-input.ts';
 
 /** The shape of each input `spec` makes, per sample (a backbone's after prepareInputs); see InputSpec. */
 export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>> {
@@ -15,9 +17,10 @@ export function inputShapes(spec: InputSpec): Partial<Record<Modality, number[]>
   if (spec.imu)
     shapes.imu = [Math.round(spec.imu.window * spec.imu.rate), IMU_INPUT_CHANNELS * spec.imu.placements.length];
   if (spec.video) shapes.video = [spec.video.count, spec.video.size, spec.video.size, 3];
-  if (spec.pose) shapes.pose = [spec.pose.frames, poseWidth(spec.pose.joints ?? 'coco17')];
+  if (spec.pose) shapes.pose = [spec.pose.frames, poseInputWidth(spec.pose)];
   if (spec.flow && spec.video) shapes.flow = [spec.video.count - 1, spec.video.size, spec.video.size, 2];
   if (spec.backbone && spec.video) shapes.backbone = [spec.video.count, loadedBackbone(spec.backbone).featureSize];
+  if (spec.depthMaps) shapes.depthMaps = [spec.depthMaps.size, spec.depthMaps.size, 3];
   return shapes;
 }
 
@@ -69,6 +72,8 @@ export function emptyInputSet(spec: InputSpec, n: number): InputSet {
   if (shapes.pose) set.pose = { data: new Float32Array(n * product(shapes.pose)), shape: shapes.pose };
   if (shapes.flow) set.flow = { data: new Float32Array(n * product(shapes.flow)), shape: shapes.flow };
   if (shapes.backbone) set.backbone = { data: new Float32Array(n * product(shapes.backbone)), shape: shapes.backbone };
+  if (shapes.depthMaps)
+    set.depthMaps = { data: new Float32Array(n * product(shapes.depthMaps)), shape: shapes.depthMaps };
   return set;
 }
 
@@ -99,11 +104,9 @@ export function putSample(set: InputSet, i: number, sample: Sample, spec: InputS
       );
     }
   }
-  if (spec.pose && set.pose)
-    set.pose.data.set(
-      spec.pose.joints === 'kinect20' ? skeletonInput(sample, spec.pose.frames) : poseInput(sample, spec.pose.frames),
-      i * product(set.pose.shape),
-    );
+  if (spec.pose && set.pose) set.pose.data.set(poseInput(sample, spec.pose), i * product(set.pose.shape));
+  if (spec.depthMaps && set.depthMaps)
+    set.depthMaps.data.set(depthMapsInput(sample, spec.depthMaps), i * product(set.depthMaps.shape));
 }
 
 /** Grey frames (a depth camera's) repeated into three channels, so every video input is RGB-shaped. */
@@ -132,7 +135,11 @@ function imuInput(sample: Sample, spec: NonNullable<InputSpec['imu']>): Float32A
         `sample ${sample.id} has no IMU${placement === 'any' ? '' : ` at '${placement}'`}`,
         "List only placements every sample has (inputs.imu.placements), or 'any' for a data set with one IMU.",
       );
-    const timeGrid = { start: stream.t[0] ?? 0, rate: spec.rate, count: steps };
+    const start = stream.t[0] ?? 0;
+    const duration = (stream.t[stream.t.length - 1] ?? start) - start;
+    // 'recording': the whole recording on the same number of steps (each take time-normalised).
+    const rate = spec.span === 'recording' && duration > 0 && steps > 1 ? (steps - 1) / duration : spec.rate;
+    const timeGrid = { start, rate, count: steps };
     const grid = resampleImu(stream, timeGrid);
     const mask = imuCoverage(stream, timeGrid);
     for (let i = 0; i < steps; i++) {
@@ -185,62 +192,4 @@ export function personBox(pose: PoseStream, width: number, height: number): Fram
   if (!(x1 >= x0)) return { x: 0, y: 0, width, height };
   const side = Math.max(8, 1.25 * Math.max(x1 - x0, y1 - y0));
   return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, width: side, height: side };
-}
-
-/** Values per frame of the pose input. */
-function poseWidth(joints: 'coco17' | 'kinect20'): number {
-  return joints === 'kinect20' ? 20 * 3 : 17 * 3;
-}
-
-/**
- * A 3-D skeleton (Kinect v2-style 20 joints, metres) as [frames x 60]: each frame's joints
- * relative to its hip centre (where the person stands carries no class), `frames` frames taken
- * evenly over the whole recording, since real recordings differ in length.
- */
-function skeletonInput(sample: Sample, frames: number): Float32Array {
-  const stream = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
-  if (stream === undefined || stream.joints !== 'kinect20' || stream.dims !== 3)
-    throw new UserError(
-      `sample ${sample.id} has no 3-D Kinect (20-joint) skeleton`,
-      'Use inputs.pose.joints: coco17 for 2-D image keypoints.',
-    );
-  const names = stream.meta['jointNames'];
-  const centre = Array.isArray(names) && names.includes('hip_center') ? names.indexOf('hip_center') : 0;
-  const n = stream.t.length;
-  const out = new Float32Array(frames * 60);
-  for (let f = 0; f < frames && n > 0; f++) {
-    const src = Math.min(n - 1, Math.floor(((f + 0.5) * n) / frames));
-    const base = src * 60;
-    for (let j = 0; j < 20; j++) {
-      for (let d = 0; d < 3; d++)
-        out[f * 60 + j * 3 + d] =
-          (stream.data[base + j * 3 + d] as number) - (stream.data[base + centre * 3 + d] as number);
-    }
-  }
-  return out;
-}
-
-function poseInput(sample: Sample, frames: number): Float32Array {
-  const stream = sample.streams.find((s): s is PoseStream => s.kind === 'pose');
-  if (stream === undefined || stream.joints !== 'coco17' || stream.dims !== 2)
-    throw new UserError(`sample ${sample.id} has no 2D COCO-17 pose stream`);
-  const video = sample.streams.find((s): s is VideoStream => s.kind === 'video');
-  const width = video?.decoded?.width ?? (typeof stream.meta['width'] === 'number' ? stream.meta['width'] : undefined);
-  const height =
-    video?.decoded?.height ?? (typeof stream.meta['height'] === 'number' ? stream.meta['height'] : undefined);
-  if (width === undefined || height === undefined)
-    throw new UserError(
-      `sample ${sample.id}: the pose stream's frame size is unknown (no decoded video, no meta.width/height)`,
-    );
-  const out = new Float32Array(frames * 51);
-  const n = Math.min(frames, stream.t.length);
-  for (let f = 0; f < n; f++) {
-    for (let j = 0; j < 17; j++) {
-      const o = (f * 17 + j) * 3;
-      out[o] = (stream.data[(f * 17 + j) * 2] as number) / width - 0.5;
-      out[o + 1] = (stream.data[(f * 17 + j) * 2 + 1] as number) / width - (0.5 * height) / width;
-      out[o + 2] = stream.score?.[f * 17 + j] ?? 1;
-    }
-  }
-  return out;
 }

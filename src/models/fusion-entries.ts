@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MODALITIES, type Modality } from '../inputs/input-spec.ts';
-import { DEFAULT_FUSION_SPEC, type Fusion, type FusionNetworkSpec } from './fusion-network-spec.ts';
+import { encoderEntry, encodersSchema, type EncoderChoice } from './encoders/encoder-entries.ts';
+import { DEFAULT_FUSION_SPEC, lossWeights, type Fusion, type FusionNetworkSpec } from './fusion-network-spec.ts';
 import { modelEntry, type ModelEntry } from './model-entry.ts';
 import type { ModelRecipe } from './model-recipe.ts';
 
@@ -27,6 +28,7 @@ const FUSION_OPTIONS = {
   flowPool: positiveInt.default(DEFAULT_FUSION_SPEC.flowPool),
   frameFeatures: positiveInt.default(DEFAULT_FUSION_SPEC.frameFeatures),
   imuFilters: filters.default([...DEFAULT_FUSION_SPEC.imuFilters]),
+  encoders: encodersSchema(),
 };
 
 const FUSIONS = ['attention-lstm', 'concat'] as const satisfies readonly Fusion[];
@@ -64,14 +66,40 @@ export const FUSION_PRESETS = {
 } as const satisfies Record<string, { use: readonly Modality[]; fusion: Fusion; describe: string }>;
 
 /** A fusion network as a recipe: `spec.modalities` are the inputs it reads. */
-function fusionRecipe(name: string, spec: FusionNetworkSpec): ModelRecipe {
+function fusionRecipe(name: string, given: FusionNetworkSpec): ModelRecipe {
+  // Depth motion maps have no encoder of the source paper's: the 2-D CNN unless another is named.
+  const spec: FusionNetworkSpec =
+    given.modalities.includes('depthMaps') && given.encoders.depthMaps === undefined
+      ? {
+          ...given,
+          encoders: {
+            ...given.encoders,
+            depthMaps: { type: 'cnn2d', ...(encoderEntry('cnn2d').options.parse({}) as object) } as EncoderChoice,
+          },
+        }
+      : given;
+  const weights = lossWeights(spec);
   return {
     kind: 'network',
     name,
     modalities: spec.modalities,
-    // The builder imports TensorFlow.js: loaded when a network is built, not with the schema.
-    build: async (shapes, classes, seed) =>
-      (await import('./fusion-network.ts')).buildFusionNetwork(spec, shapes, classes, seed),
+    ...(weights === undefined ? {} : { lossWeights: weights }),
+    // The builders import TensorFlow.js: loaded when a network is built, not with the schema.
+    build: async (shapes, classes, seed, inputs) => {
+      const builders = Object.fromEntries(
+        await Promise.all(
+          Object.entries(spec.encoders).map(async ([m, choice]) => [m, await encoderEntry(choice.type).load()]),
+        ),
+      );
+      return (await import('./fusion-network.ts')).buildFusionNetwork(
+        spec,
+        shapes,
+        classes,
+        seed,
+        builders,
+        inputs?.pose?.joints,
+      );
+    },
   };
 }
 
@@ -82,9 +110,42 @@ export const FUSION_ENTRY: ModelEntry = modelEntry({
   options: z.strictObject({
     use: z.array(z.enum(MODALITIES)).min(1).describe('the modalities the network reads'),
     fusion: z.enum(FUSIONS).default('attention-lstm'),
+    auxiliaryLoss: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("weight of a classifier per modality whose losses join the fused one's (absent or 0: none)"),
     ...FUSION_OPTIONS,
   }),
-  build: ({ use, fusion, ...size }) => fusionRecipe('fusion', { ...size, modalities: [...use], fusion }),
+  build: ({ use, fusion, auxiliaryLoss, encoders, ...size }) =>
+    fusionRecipe('fusion', {
+      ...size,
+      encoders: encoders ?? {},
+      modalities: [...use],
+      fusion,
+      heads: 'joint',
+      auxiliaryLoss: auxiliaryLoss ?? 0,
+    }),
+});
+
+/** `late-fusion`: a classifier per modality on its own encoder, their probabilities averaged. */
+export const LATE_FUSION_ENTRY: ModelEntry = modelEntry({
+  type: 'late-fusion',
+  describe: 'a classifier per modality, each trained on its own loss, their class probabilities averaged',
+  options: z.strictObject({
+    use: z.array(z.enum(MODALITIES)).min(2).describe('the modalities, each with its own classifier'),
+    fusion: z.enum(FUSIONS).default('attention-lstm').describe('how a sequence encoder is pooled'),
+    ...FUSION_OPTIONS,
+  }),
+  build: ({ use, fusion, encoders, ...size }) =>
+    fusionRecipe('late-fusion', {
+      ...size,
+      encoders: encoders ?? {},
+      modalities: [...use],
+      fusion,
+      heads: 'late',
+      auxiliaryLoss: 0,
+    }),
 });
 
 /** Each preset: the fusion network's size options, its modalities and pooling fixed. */
@@ -93,6 +154,14 @@ export const FUSION_PRESET_ENTRIES: readonly ModelEntry[] = Object.entries(FUSIO
     type,
     describe: preset.describe,
     options: z.strictObject(FUSION_OPTIONS),
-    build: (size) => fusionRecipe(type, { ...size, modalities: [...preset.use], fusion: preset.fusion }),
+    build: ({ encoders, ...size }) =>
+      fusionRecipe(type, {
+        ...size,
+        encoders: encoders ?? {},
+        modalities: [...preset.use],
+        fusion: preset.fusion,
+        heads: 'joint',
+        auxiliaryLoss: 0,
+      }),
   }),
 );

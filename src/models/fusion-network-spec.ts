@@ -1,4 +1,5 @@
 import type { Modality } from '../inputs/input-spec.ts';
+import type { EncoderChoice } from './encoders/encoder-entries.ts';
 
 // The fusion network's spec and defaults, apart from its builder (fusion-network.ts), so that the
 // experiment schema can take them without loading TensorFlow.js.
@@ -26,6 +27,17 @@ export interface FusionNetworkSpec {
   imuFilters: readonly number[];
   /** Probability that a training sample loses one sensor's features (camera or IMU); 0 turns it off. */
   modalityDropout: number;
+  /** Per modality, an encoder instead of the built-in one. */
+  encoders: Partial<Record<Modality, EncoderChoice>>;
+  /**
+   * 'joint': one classifier on the concatenated features (with `auxiliaryLoss` > 0, also a
+   * classifier per modality whose losses, times that weight, join the fused one's: every encoder
+   * must learn on its own, so none rides on another); 'late': a classifier per modality, trained
+   * on its own loss, their probabilities averaged (late fusion, in one network: the heads share
+   * no weights, so the sum of their losses trains each as if alone).
+   */
+  heads: 'joint' | 'late';
+  auxiliaryLoss: number;
 }
 
 export const DEFAULT_FUSION_SPEC: FusionNetworkSpec = {
@@ -41,4 +53,15 @@ export const DEFAULT_FUSION_SPEC: FusionNetworkSpec = {
   flowFilters: [8, 16, 32],
   imuFilters: [64, 64],
   modalityDropout: 0.25,
+  encoders: {},
+  heads: 'joint',
+  auxiliaryLoss: 0,
 };
+
+/** The weight of each of the network's outputs in the training loss, in output order; undefined: one output. */
+export function lossWeights(spec: FusionNetworkSpec): number[] | undefined {
+  if (spec.heads === 'late') return [0, ...spec.modalities.map(() => 1)];
+  return spec.auxiliaryLoss > 0 && spec.modalities.length > 1
+    ? [1, ...spec.modalities.map(() => spec.auxiliaryLoss)]
+    : undefined;
+}

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { JointSet } from '../core/joint-sets.ts';
 import type { Modality } from '../inputs/input-spec.ts';
 import type { FusionNetworkSpec } from './fusion-network-spec.ts';
+import type { EncoderBuilder, EncoderOutput } from './encoders/encoder-builder.ts';
+import { LogMeanProbabilities } from './layers/log-mean-probabilities.ts';
 import { BatchToFrames, FramesToBatch } from './layers/frame-batching.ts';
 import { FastLstm } from './layers/fast-lstm.ts';
 import { ModalityDropout } from './layers/modality-dropout.ts';
@@ -13,6 +16,8 @@ const SENSOR_OF: Record<Modality, string> = {
   backbone: 'camera',
   imu: 'imu',
   pose: 'camera',
+  // UTD-MHAD's depth and skeleton come from one Kinect: losing it loses both.
+  depthMaps: 'camera',
 };
 
 /**
@@ -39,12 +44,15 @@ export function buildFusionNetwork(
   shapes: Partial<Record<Modality, number[]>>,
   classes: number,
   seed: number,
+  builders: Partial<Record<Modality, EncoderBuilder<never>>> = {},
+  joints?: JointSet,
 ): tf.LayersModel {
   if (spec.modalities.length === 0) throw new Error('buildFusionNetwork(): no modality');
   let s = seed;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const inputOf = new Map<Modality, tf.SymbolicTensor>();
   const pooled: tf.SymbolicTensor[] = [];
+  const vectorOf = new Map<Modality, tf.SymbolicTensor>();
   // Grouped by sensor, so each sensor's features are one contiguous segment for modality dropout.
   const sensors = [...new Set(spec.modalities.map((m) => SENSOR_OF[m]))];
   const ordered = sensors.flatMap((sensor) => spec.modalities.filter((m) => SENSOR_OF[m] === sensor));
@@ -54,18 +62,36 @@ export function buildFusionNetwork(
     if (shape === undefined) throw new Error(`buildFusionNetwork(): no input shape for ${modality}`);
     const input = tf.input({ shape, name: modality });
     inputOf.set(modality, input);
-    const sequence =
-      modality === 'video' || modality === 'flow'
-        ? frameEncoder(input, modality, spec, shape, init)
-        : modality === 'imu'
-          ? imuEncoder(input, spec, init)
-          : modality === 'backbone'
-            ? backboneEncoder(input, spec, init)
-            : poseEncoder(input, init);
-    const vector = poolSequence(sequence, modality, spec, () => s++);
+    const choice = spec.encoders[modality];
+    const builder = builders[modality];
+    if (choice !== undefined && builder === undefined)
+      throw new Error(`buildFusionNetwork(): the ${choice.type} encoder of ${modality} is not loaded`);
+    const { type: _type, ...options } = choice ?? { type: '' };
+    const encoded: EncoderOutput =
+      builder !== undefined
+        ? builder(input, options as never, {
+            modality,
+            shape,
+            ...(modality === 'pose' && joints !== undefined ? { joints } : {}),
+            nextSeed: () => s++,
+          })
+        : { kind: 'sequence', tensor: builtInEncoder(input, modality, spec, shape, init) };
+    const vector = encoded.kind === 'vector' ? encoded.tensor : poolSequence(encoded.tensor, modality, spec, () => s++);
+    vectorOf.set(modality, vector);
     const sensor = sensors.indexOf(SENSOR_OF[modality]);
     widths[sensor] = (widths[sensor] ?? 0) + (vector.shape[1] as number);
     pooled.push(vector);
+  }
+  // Inputs in the order the spec lists its modalities, which is the order they are fed.
+  const inputs = spec.modalities.map((m) => inputOf.get(m) as tf.SymbolicTensor);
+  const name = `fusion_${spec.fusion.replace('-', '_')}_${spec.modalities.join('_')}`;
+  // A classifier on one modality's vector: BatchNorm, dropout, dense to logits.
+  const headOf = (m: Modality, prefix: string) =>
+    classifierHead(vectorOf.get(m) as tf.SymbolicTensor, `${prefix}_${m}`, classes, spec.dropout, init, () => s++);
+  if (spec.heads === 'late') {
+    const heads = spec.modalities.map((m) => headOf(m, 'late'));
+    const combined = new LogMeanProbabilities({ name: 'logits' }).apply(heads) as tf.SymbolicTensor;
+    return tf.model({ inputs, outputs: [combined, ...heads], name: `late_${name}` });
   }
   let x =
     pooled.length === 1
@@ -80,13 +106,40 @@ export function buildFusionNetwork(
   const logits = tf.layers
     .dense({ units: classes, kernelInitializer: init(), name: 'logits' })
     .apply(x) as tf.SymbolicTensor;
-  // Inputs in the order the spec lists its modalities, which is the order they are fed.
-  const inputs = spec.modalities.map((m) => inputOf.get(m) as tf.SymbolicTensor);
-  return tf.model({
-    inputs,
-    outputs: logits,
-    name: `fusion_${spec.fusion.replace('-', '_')}_${spec.modalities.join('_')}`,
-  });
+  if (spec.auxiliaryLoss > 0 && spec.modalities.length > 1)
+    return tf.model({ inputs, outputs: [logits, ...spec.modalities.map((m) => headOf(m, 'aux'))], name });
+  return tf.model({ inputs, outputs: logits, name });
+}
+
+/** The built-in encoder of a modality (the source paper's design; see buildFusionNetwork). */
+function builtInEncoder(
+  input: tf.SymbolicTensor,
+  modality: Modality,
+  spec: FusionNetworkSpec,
+  shape: number[],
+  init: Init,
+): tf.SymbolicTensor {
+  if (modality === 'video' || modality === 'flow') return frameEncoder(input, modality, spec, shape, init);
+  if (modality === 'imu') return imuEncoder(input, spec, init);
+  if (modality === 'backbone') return backboneEncoder(input, spec, init);
+  if (modality === 'pose') return poseEncoder(input, init);
+  throw new Error(`buildFusionNetwork(): ${modality} has no built-in encoder; name one in encoders.${modality}`);
+}
+
+/** BatchNorm, dropout and a dense layer to class logits, on one feature vector. */
+function classifierHead(
+  vector: tf.SymbolicTensor,
+  prefix: string,
+  classes: number,
+  dropout: number,
+  init: Init,
+  nextSeed: () => number,
+): tf.SymbolicTensor {
+  let x = tf.layers.batchNormalization({ momentum: 0.9, name: `${prefix}_bn` }).apply(vector) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: dropout, seed: nextSeed(), name: `${prefix}_dropout` }).apply(x) as tf.SymbolicTensor;
+  return tf.layers
+    .dense({ units: classes, kernelInitializer: init(), name: `${prefix}_logits` })
+    .apply(x) as tf.SymbolicTensor;
 }
 
 type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;

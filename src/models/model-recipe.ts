@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { InputSet, Modality } from '../inputs/input-spec.ts';
+import type { InputSet, InputSpec, Modality } from '../inputs/input-spec.ts';
 
 /**
  * A network: which inputs it reads and how to build it for given input shapes. Building is
@@ -10,7 +10,18 @@ export interface NetworkRecipe {
   kind: 'network';
   name: string;
   modalities: readonly Modality[];
-  build(shapes: Partial<Record<Modality, number[]>>, classes: number, seed: number): Promise<tf.LayersModel>;
+  /** `inputs`: the spec the shapes come from (a graph encoder takes its joint set from it). */
+  build(
+    shapes: Partial<Record<Modality, number[]>>,
+    classes: number,
+    seed: number,
+    inputs?: InputSpec,
+  ): Promise<tf.LayersModel>;
+  /**
+   * A network with several outputs (auxiliary or late-fusion heads): each output's weight in the
+   * training loss. The first output is always the prediction's logits.
+   */
+  lossWeights?: readonly number[];
 }
 
 /** A classical model (the SVM): trained on the training rows, it predicts a class per test row (its library loaded then). */

@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors.ts';
 import { LSTM_ENTRY, SINGLE_FRAME_CNN_ENTRY, TWO_STREAM_CNN_ENTRY } from './baselines/baseline-entries.ts';
 import { SVM_ENTRY } from './baselines/svm-entry.ts';
-import { FUSION_ENTRY, FUSION_PRESET_ENTRIES } from './fusion-entries.ts';
+import { FUSION_ENTRY, FUSION_PRESET_ENTRIES, LATE_FUSION_ENTRY } from './fusion-entries.ts';
 import type { ModelEntry } from './model-entry.ts';
 import type { ModelRecipe } from './model-recipe.ts';
 
@@ -65,6 +65,7 @@ export const MODELS = new ModelRegistry();
 for (const entry of [
   FUSION_ENTRY,
   ...FUSION_PRESET_ENTRIES,
+  LATE_FUSION_ENTRY,
   SVM_ENTRY,
   SINGLE_FRAME_CNN_ENTRY,
   TWO_STREAM_CNN_ENTRY,

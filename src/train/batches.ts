@@ -5,7 +5,7 @@ import { standardiseInPlace, type Standardiser } from './standardiser.ts';
 /** How a model's inputs are prepared from an InputSet: which modalities, in order, and their scaling. */
 export interface InputPipeline {
   modalities: readonly Modality[];
-  /** Fitted on the training rows (imu, pose); video is scaled to 0-1. */
+  /** Fitted on the training rows (imu, pose, flow, backbone); video is scaled to 0-1; depth maps are 0-1 already. */
   standardisers: Partial<Record<Modality, Standardiser>>;
 }
 

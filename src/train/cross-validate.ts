@@ -11,6 +11,7 @@ import type { InputSet, InputSpec } from '../inputs/input-spec.ts';
 import { inputShapes } from '../inputs/model-inputs.ts';
 import type { ModelRecipe } from '../models/model-recipe.ts';
 import { fitStandardiser } from './standardiser.ts';
+import { trainingSeed } from './training-seed.ts';
 
 /**
  * How the test folds are made: 'group-k-fold' by subject (the default: no person on both sides),
@@ -23,12 +24,14 @@ export interface CrossValidationOptions {
   /** k of the k-fold (ignored for given splits). */
   folds: number;
   split?: SplitStrategy;
-  /** The validation rows (for early stopping) are 1/validationFolds of the training subjects. */
+  /** The validation rows (for early stopping) are 1/validationFolds of the training subjects; 0: none. */
   validationFolds: number;
   seed: number;
   train: TrainOptions;
   /** Share of each fold's training samples used (per class, seeded); default 1. */
   trainFraction?: number;
+  /** Which training of each fold (0-based, default 0): changes the training seed, not the folds. */
+  repeat?: number;
 }
 
 export interface FoldResult {
@@ -95,7 +98,7 @@ export function planFolds(
     // With few training subjects the validation group is one subject; with one, there is none.
     const trainSubjects = new Set(trainRefs.map((r) => r.subject)).size;
     const inner =
-      trainSubjects < 2
+      trainSubjects < 2 || options.validationFolds === 0
         ? undefined
         : groupKFold(
             trainRefs,
@@ -141,7 +144,7 @@ export async function runFold(
   classes: readonly string[],
   recipe: ModelRecipe,
   plan: FoldPlan,
-  options: Pick<CrossValidationOptions, 'seed' | 'train'>,
+  options: Pick<CrossValidationOptions, 'seed' | 'train' | 'repeat'>,
   onEpoch?: (record: EpochRecord) => void,
   keep?: (model: tf.LayersModel, pipeline: InputPipeline) => Promise<void>,
 ): Promise<FoldResult> {
@@ -176,10 +179,13 @@ export async function runFold(
   const pipeline: InputPipeline = { modalities: recipe.modalities, standardisers: {} };
   for (const m of recipe.modalities) {
     const arr = set[m];
-    if (m !== 'video' && arr !== undefined && arr.data instanceof Float32Array)
+    // Video is scaled to 0..1 as it is batched; depth maps already are, each by its own maximum,
+    // with 0 meaning no motion (which a z-score would move off zero, and the encoder's BatchNorm rescales anyway).
+    if (m !== 'video' && m !== 'depthMaps' && arr !== undefined && arr.data instanceof Float32Array)
       pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
   }
-  const model = await recipe.build(inputShapes(spec), classes.length, options.seed + plan.index);
+  const seed = trainingSeed(options.seed, plan.index, options.repeat ?? 0);
+  const model = await recipe.build(inputShapes(spec), classes.length, seed, spec);
   try {
     const training = await trainModel(
       model,
@@ -187,7 +193,7 @@ export async function runFold(
       { train, validation },
       pipeline,
       classes.length,
-      { ...options.train, seed: options.seed + plan.index },
+      { ...options.train, seed, ...(recipe.lossWeights === undefined ? {} : { lossWeights: recipe.lossWeights }) },
       onEpoch,
     );
     const probs = await predictProbabilities(model, set, test, pipeline);

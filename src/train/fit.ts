@@ -55,7 +55,7 @@ export async function trainModel(
         const xs = inputTensors(set, batch, pipeline);
         const ys = labelTensor(set, batch, classes);
         const loss = optimizer.minimize(
-          () => weightedCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor, weights),
+          () => outputsLoss(ys, model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[], weights, options),
           true,
         ) as tf.Scalar;
         lossSum += ((await loss.data())[0] as number) * batch.length;
@@ -93,6 +93,28 @@ export async function trainModel(
   }
 }
 
+/**
+ * The training loss: the cross-entropy of the one output, or with several outputs (auxiliary or
+ * late-fusion heads) the sum of each output's times its weight in `lossWeights`.
+ */
+function outputsLoss(
+  labels: tf.Tensor2D,
+  outputs: tf.Tensor | tf.Tensor[],
+  classWeights: tf.Tensor1D | undefined,
+  options: Pick<TrainOptions, 'lossWeights'>,
+): tf.Scalar {
+  if (!Array.isArray(outputs)) return weightedCrossEntropy(labels, outputs, classWeights);
+  const lossWeights = options.lossWeights;
+  if (lossWeights === undefined || lossWeights.length !== outputs.length)
+    throw new Error(`trainModel(): the model has ${outputs.length} outputs; lossWeights must give one weight each`);
+  const terms = outputs.flatMap((out, i) =>
+    (lossWeights[i] as number) > 0
+      ? [tf.mul(weightedCrossEntropy(labels, out, classWeights), lossWeights[i] as number) as tf.Scalar]
+      : [],
+  );
+  return tf.addN(terms) as tf.Scalar;
+}
+
 /** Mean cross-entropy of softmax(logits), each sample weighted by its class's weight when given. */
 function weightedCrossEntropy(
   labels: tf.Tensor2D,
@@ -128,7 +150,11 @@ export async function predictProbabilities(
   const parts: Float32Array[] = [];
   for (let b = 0; b < rows.length; b += batchSize) {
     const xs = inputTensors(set, rows.slice(b, b + batchSize), pipeline);
-    const probs = tf.tidy(() => tf.softmax(model.predict(xs) as tf.Tensor));
+    // With several outputs, the first is the prediction (the others are training heads).
+    const probs = tf.tidy(() => {
+      const out = model.predict(xs) as tf.Tensor | tf.Tensor[];
+      return tf.softmax(Array.isArray(out) ? (out[0] as tf.Tensor) : out);
+    });
     parts.push((await probs.data()) as Float32Array);
     tf.dispose([...xs, probs]);
   }

@@ -18,6 +18,8 @@ export interface TrainOptions {
   /** 'balanced': each class's loss weighted by n / (classes x its count in the training rows). */
   classWeights: 'none' | 'balanced';
   seed: number;
+  /** A network with several outputs: each one's weight in the loss (the model's, not the paper's). */
+  lossWeights?: readonly number[];
 }
 
 export const PAPER_TRAINING: TrainOptions = {

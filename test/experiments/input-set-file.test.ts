@@ -31,4 +31,20 @@ InputSetFile('round trip: every array, label, id, subject and augmentation mark 
   assert.is(back.pose, undefined);
 });
 
+InputSetFile('round trip: depth motion maps come back as float32 at their shape', () => {
+  const set: InputSet = {
+    count: 2, ids: ['a1_s1_t1', 'a1_s2_t1'], subjects: ['s1', 's2'], labels: Int32Array.from([0, 0]),
+    // After a 3-byte uint8 video: the depth maps start at an offset only alignment makes float-safe.
+    video: { data: Uint8Array.from([1, 2, 3]), shape: [1, 1, 3] },
+    depthMaps: { data: Float32Array.from({ length: 2 * 2 * 2 * 3 }, (_, i) => i / 23), shape: [2, 2, 3] },
+  };
+  const path = join(mkdtempSync(join(tmpdir(), 'mf-inputs-')), 'set.inputs');
+  writeInputSet(path, set);
+  const back = readInputSet(path);
+  assert.ok(back.depthMaps?.data instanceof Float32Array);
+  assert.equal(back.depthMaps?.shape, [2, 2, 3]);
+  assert.equal(Array.from(back.depthMaps?.data ?? []), Array.from(set.depthMaps?.data ?? []));
+  assert.equal(Array.from(back.video?.data ?? []), [1, 2, 3]);
+});
+
 InputSetFile.run();

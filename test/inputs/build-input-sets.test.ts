@@ -201,6 +201,7 @@ Build(
     assert.equal([...streamsRead([SPEC])], ['imu']);
     assert.equal([...streamsRead([SPEC, { video }])].sort(), ['imu', 'video']);
     assert.equal([...streamsRead([{ flow: { source: 'video-key-frames' } }])], ['video']);
+    assert.equal([...streamsRead([{ depthMaps: { size: 32 } }])], ['video']);
     assert.equal([...streamsRead([{ video: { ...video, crop: 'person' } }])].sort(), ['pose', 'video']);
     assert.equal([...streamsRead([{ pose: { frames: 8 } }])], ['pose']);
     const adapter = syntheticDataset({

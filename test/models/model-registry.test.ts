@@ -10,7 +10,7 @@ import { buildModel, MODELS, ModelRegistry } from '../../src/models/model-regist
 
 const Registry = suite('model registry');
 
-Registry('holds the generic fusion network, its presets and the baselines, in that order', () => {
+Registry('holds the generic fusion network, its presets, late fusion and the baselines, in that order', () => {
   assert.equal(MODELS.types(), [
     'fusion',
     'video-only',
@@ -19,6 +19,7 @@ Registry('holds the generic fusion network, its presets and the baselines, in th
     'fused-attention-lstm',
     'pretrained-video',
     'fused-pretrained',
+    'late-fusion',
     'svm',
     'single-frame-cnn',
     'two-stream-cnn',
@@ -30,10 +31,10 @@ Registry('holds the generic fusion network, its presets and the baselines, in th
   );
 });
 
-Registry('the types a name alone makes leave out fusion, which needs `use`', () => {
+Registry('the types a name alone makes leave out fusion and late-fusion, which need `use`', () => {
   assert.equal(
     MODELS.typesWithoutOptions(),
-    MODELS.types().filter((t) => t !== 'fusion'),
+    MODELS.types().filter((t) => t !== 'fusion' && t !== 'late-fusion'),
   );
 });
 

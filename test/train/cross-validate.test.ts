@@ -4,7 +4,7 @@ import { selectBackend } from '../../src/backend/select-backend.ts';
 import { setLogLevel } from '../../src/core/logger.ts';
 import { buildFusionNetwork } from '../../src/models/fusion-network.ts';
 import { DEFAULT_FUSION_SPEC } from '../../src/models/fusion-network-spec.ts';
-import { crossValidate } from '../../src/train/cross-validate.ts';
+import { crossValidate, planFolds, runFold } from '../../src/train/cross-validate.ts';
 import { PAPER_TRAINING } from '../../src/train/paper-training.ts';
 import { emptyInputSet } from '../../src/inputs/model-inputs.ts';
 import { type InputSpec } from '../../src/inputs/input-spec.ts';
@@ -123,6 +123,61 @@ CrossValidation(
       result.folds.map((f) => f.testRows),
       seen.map((f) => f.test.length),
     );
+  },
+);
+
+CrossValidation(
+  'validationFolds 0: every training subject trains; a network with several outputs trains each by its loss weight',
+  async () => {
+    const n = 4 * 6;
+    const set = emptyInputSet(spec, n);
+    for (let i = 0; i < n; i++) {
+      set.labels[i] = i % 2;
+      set.ids[i] = `t${i}`;
+      set.subjects[i] = `S${Math.floor(i / 6)}`;
+      for (let t = 0; t < 20; t++) set.imu!.data[(i * 20 + t) * 7] = (i % 2) * 2 - 1 + 0.1 * t;
+    }
+    const tf = await import('@tensorflow/tfjs');
+    const heads: { first: Float32Array; second: Float32Array; model: import('@tensorflow/tfjs').LayersModel }[] = [];
+    const kernel = (model: import('@tensorflow/tfjs').LayersModel, name: string) =>
+      model.getLayer(name).getWeights()[0]!.dataSync().slice() as Float32Array;
+    const recipe = {
+      kind: 'network' as const,
+      name: 'two-heads',
+      modalities: ['imu'] as const,
+      // The second head alone is trained: the first's loss weight is 0.
+      lossWeights: [0, 1],
+      build: async (shapes: Partial<Record<string, number[]>>, classes: number) => {
+        const input = tf.input({ shape: shapes['imu']! });
+        const flat = tf.layers.flatten().apply(input) as import('@tensorflow/tfjs').SymbolicTensor;
+        const first = tf.layers
+          .dense({ units: classes, name: 'first' })
+          .apply(flat) as import('@tensorflow/tfjs').SymbolicTensor;
+        const second = tf.layers
+          .dense({ units: classes, name: 'second' })
+          .apply(flat) as import('@tensorflow/tfjs').SymbolicTensor;
+        const model = tf.model({ inputs: input, outputs: [first, second] });
+        heads.push({ first: kernel(model, 'first'), second: kernel(model, 'second'), model });
+        return model;
+      },
+    };
+    const options = { folds: 4, validationFolds: 0, seed: 2, train: { ...PAPER_TRAINING, epochs: 3, batchSize: 8 } };
+    const result = await crossValidate(set, spec, ['a', 'b'], recipe, options);
+    for (const f of result.folds) {
+      assert.equal(f.subjects.validation, [], 'no validation group');
+      assert.is(f.trainRows, 18, 'three subjects train');
+      assert.is(f.testRows, 6);
+    }
+    assert.is(heads.length, 4);
+    // One fold again, its weights read before the fold lets the model go.
+    const plan = planFolds(set, ['a', 'b'], options)[0]!;
+    let trained: { first: Float32Array; second: Float32Array } | undefined;
+    await runFold(set, spec, ['a', 'b'], recipe, plan, options, undefined, async (model) => {
+      trained = { first: kernel(model, 'first'), second: kernel(model, 'second') };
+    });
+    const built = heads[heads.length - 1]!;
+    assert.equal(Array.from(trained!.first), Array.from(built.first), 'the head with loss weight 0 did not move');
+    assert.not.equal(Array.from(trained!.second), Array.from(built.second), 'the head with loss weight 1 learnt');
   },
 );
 

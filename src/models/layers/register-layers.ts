@@ -5,3 +5,7 @@ import './frame-batching.ts';
 import './temporal-attention-pooling.ts';
 import './select-frame.ts';
 import './modality-dropout.ts';
+import './graph-convolution.ts';
+import './temporal-convolution.ts';
+import './fast-batch-normalization.ts';
+import './log-mean-probabilities.ts';
