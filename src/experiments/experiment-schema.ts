@@ -117,6 +117,7 @@ export function experimentSchema() {
     report: z.strictObject({
       focusClasses: z.array(z.string()).default(['jump']).describe('classes shown first and highlighted'),
       reference: z.string().min(1).optional().describe("the variant (a trial's label, as the tables name it) every other is tested against; default the best by mean accuracy. One paired run (one fold, one repeat): McNemar's exact test on the test samples; several: a paired t-test over the runs paired by fold and repeat"),
+      note: z.string().min(1).optional().describe('a paragraph printed under the variants table (and in the report): what a reader needs to read the numbers, such as why the model the experiment is about is not the best row'),
     }).prefault({}),
     run: z.strictObject({
       workers: z.union([z.literal('auto'), positiveInt]).default('auto').describe("parallel fold workers (each runs one fold of one trial at a time); 'auto': one per core"),

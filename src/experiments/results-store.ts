@@ -159,7 +159,11 @@ export class ResultsStore {
     const dir = join(this.dir, RUN_FILES.tables);
     await writeFileAtomic(join(dir, 'trials-folds.csv'), tables.trialsFolds.toCSV());
     await writeFileAtomic(join(dir, 'variants.csv'), tables.variants.toCSV());
-    await writeFileAtomic(join(dir, 'variants.md'), `${variantsMarkdown(tables.variants, focus, options)}\n`);
+    const note = this.config.experiment.report.note;
+    await writeFileAtomic(
+      join(dir, 'variants.md'),
+      `${variantsMarkdown(tables.variants, focus, note === undefined ? options : { ...options, note })}\n`,
+    );
     await writeFileAtomic(join(dir, 'class-error.csv'), tables.classError.toCSV());
     await writeFileAtomic(join(dir, 'dataset-variant.csv'), tables.datasetVariant.toCSV());
     return tables;

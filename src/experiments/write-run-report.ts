@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../core/atomic-file.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { REPEAT_SEED_STRIDE } from '../train/training-seed.ts';
 import { COMPARISON_NOTE } from '../report/compare-variants.ts';
-import { resultTables, variantCells } from '../report/result-tables.ts';
+import { readersNote, resultTables, variantCells } from '../report/result-tables.ts';
 import { foldRecord, repeatsOf, ResultsStore, RUN_FILES } from './results-store.ts';
 import { foldCount, splitDescription } from './trial-plan.ts';
 
@@ -24,10 +24,12 @@ export async function writeRunReport(runDir: string): Promise<string> {
   const reference = experiment.report.reference;
   const rows: string[][] = [];
   let cells: ReturnType<typeof variantCells> | undefined;
+  let readers: string | undefined;
   if (folds.length > 0) {
     const options = reference === undefined ? {} : { reference };
     const { variants } = resultTables(folds.map(foldRecord), focus, options);
     const own = variantCells(variants, options);
+    readers = readersNote(variants, { ...options, ...(experiment.report.note === undefined ? {} : { note: experiment.report.note }) });
     cells = own;
     (variants.objects() as Record<string, unknown>[]).forEach((r, i) => {
       const cell = (m: string) => `${pct(r[`${m}_mean`])} ± ${pct(r[`${m}_std`])}`;
@@ -57,7 +59,7 @@ export async function writeRunReport(runDir: string): Promise<string> {
     table: {
       head: ['variant', 'data set', cells?.runs.head ?? 'folds', 'accuracy %', 'macro precision %', 'macro recall %', 'macro F1 %', 'weighted F1 %', ...focus.map((c) => `${c} error %`), ...(cells?.head ?? [])],
       rows,
-      note: `Mean ± sample standard deviation over ${cells?.repeated === true ? 'runs (folds x repeats; repeats differ in their training seed only)' : 'folds'}. Macro: unweighted mean over classes; weighted: by class support. Error is 1 - recall.${(cells?.head.length ?? 0) > 0 ? ` ${COMPARISON_NOTE}` : ''}`,
+      note: `Mean ± sample standard deviation over ${cells?.repeated === true ? 'runs (folds x repeats; repeats differ in their training seed only)' : 'folds'}. Macro: unweighted mean over classes; weighted: by class support. Error is 1 - recall.${(cells?.head.length ?? 0) > 0 ? ` ${COMPARISON_NOTE}` : ''}${readers === undefined ? '' : ` ${readers}`}`,
     },
     focusClasses: focus,
     folds: folds.map((f) => ({ variant: f.label, fold: f.fold, report: f.result.report, history: f.result.training?.history, trainFraction: fractionOf.get(f.label) ?? 1 })),

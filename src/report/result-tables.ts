@@ -199,7 +199,7 @@ export function variantCells(
 export function variantsMarkdown(
   variants: aq.ColumnTable,
   focusClasses: readonly string[],
-  options: { reference?: string } = {},
+  options: { reference?: string; note?: string } = {},
 ): string {
   const datasets = new Set(variants.array('dataset') as string[]);
   const cells = variantCells(variants, options);
@@ -221,5 +221,37 @@ export function variantsMarkdown(
     );
   });
   if (cells.head.length > 0) lines.push('', COMPARISON_NOTE);
+  const note = readersNote(variants, options);
+  if (note !== undefined) lines.push('', note);
   return lines.join('\n');
+}
+
+/**
+ * What a reader is told under the table: where the named reference variant (the model the
+ * experiment is about) is not the best by mean accuracy, a sentence saying so, and the
+ * experiment's own `report.note`; undefined when there is neither.
+ */
+export function readersNote(
+  variants: aq.ColumnTable,
+  options: { reference?: string; note?: string },
+): string | undefined {
+  const parts = [
+    ...referenceBeaten(variants, options.reference),
+    ...(options.note === undefined ? [] : [options.note.trim()]),
+  ];
+  return parts.length === 0 ? undefined : parts.join(' ');
+}
+
+function referenceBeaten(variants: aq.ColumnTable, reference: string | undefined): string[] {
+  if (reference === undefined) return [];
+  const rows = variants.objects() as Record<string, unknown>[];
+  return [...new Set(rows.map((r) => String(r['dataset'])))].flatMap((dataset) => {
+    const own = rows.filter((r) => String(r['dataset']) === dataset);
+    const ref = own.find((r) => r['variant'] === reference);
+    const best = own.reduce((a, b) => ((b['accuracy_mean'] as number) > (a['accuracy_mean'] as number) ? b : a));
+    if (ref === undefined || best === ref || best['accuracy_mean'] === ref['accuracy_mean']) return [];
+    return [
+      `Note: ${reference} is not the best variant here${own.length < rows.length ? ` on ${dataset}` : ''}: ${String(best['variant'])} is (${pct(best['accuracy_mean'])} % against ${pct(ref['accuracy_mean'])} % accuracy).`,
+    ];
+  });
 }
