@@ -21,7 +21,7 @@ Utd.after(async () => {
 });
 
 Utd(
-  'cross-subject: trains on subject 1, tests on subject 2, for inertial, skeleton, depth and fused; writes the report',
+  'leave one subject out on subjects 1 and 2: inertial, skeleton, depth, late and joint fusion; writes the report',
   () => {
     if (!have) return;
     const r = motionfuse(
@@ -32,6 +32,10 @@ Utd(
         `dataset.root=${ROOT}`,
         '--set',
         'train.epochs=2',
+        '--set',
+        'split.k=2',
+        '--set',
+        'run.repeats=1',
         '--results',
         join(work, 'results'),
       ],
@@ -39,19 +43,35 @@ Utd(
       600_000,
     );
     assert.is(r.code, 0, r.stderr);
-    for (const variant of ['inertial', 'skeleton', 'depth', 'fused'])
-      assert.match(r.stdout, new RegExp(`\\n\\| ${variant} \\| 1 \\| \\d+\\.\\d ± 0\\.0 \\|`));
-    assert.match(r.stdout, /one fold: no spread \(the data set's own split \(cross-subject\)\)/);
+    for (const variant of ['inertial', 'skeleton', 'depth', 'late-fusion', 'joint-fusion'])
+      assert.match(r.stdout, new RegExp(`\\n\\| ${variant} \\| 2 \\| \\d+\\.\\d ± \\d+\\.\\d \\|`));
+    assert.match(r.stdout, /over 2 folds \(group 2-fold by subject\)/);
     assert.match(r.stdout, /\nreport: .*report\.html\n/);
     const runDir = join(work, 'results', 'utd-mhad', readdirSync(join(work, 'results', 'utd-mhad'))[0] as string);
+    assert.is(readdirSync(join(runDir, 'trials')).length, 5);
     for (const trial of readdirSync(join(runDir, 'trials'))) {
-      const fold = JSON.parse(readFileSync(join(runDir, 'trials', trial, 'fold-1.json'), 'utf8')) as {
-        result: { subjects: { train: string[]; test: string[] }; testRows: number; report: { perClass: unknown[] } };
-      };
-      assert.equal(fold.result.subjects.train, ['s1']);
-      assert.equal(fold.result.subjects.test, ['s2']);
-      assert.is(fold.result.testRows, 108);
-      assert.is(fold.result.report.perClass.length, 27);
+      const folds = [1, 2].map(
+        (k) =>
+          JSON.parse(readFileSync(join(runDir, 'trials', trial, `fold-${k}.json`), 'utf8')) as {
+            result: {
+              subjects: { train: string[]; validation: string[]; test: string[] };
+              testRows: number;
+              report: { perClass: unknown[] };
+            };
+          },
+      );
+      // Each subject tested once, trained on by the other fold; no validation group (validationFolds 0).
+      assert.equal(folds.map((f) => [f.result.subjects.train, f.result.subjects.test]).sort(), [
+        [['s1'], ['s2']],
+        [['s2'], ['s1']],
+      ]);
+      assert.ok(folds.every((f) => f.result.subjects.validation.length === 0));
+      assert.is(
+        folds[0]!.result.testRows + folds[1]!.result.testRows,
+        215,
+        'every take tested once (a8_s1_t4 is missing)',
+      );
+      for (const f of folds) assert.is(f.result.report.perClass.length, 27);
     }
   },
 );
