@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { onBackend, relativeError } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { TemporalAttentionPooling } from '../../src/models/layers/temporal-attention-pooling.ts';
-import { saveAndReload } from '../helpers/round-trip.ts';
+import { reloadedDifference, saveAndReload } from '../helpers/round-trip.ts';
 
 const Attention = suite('TemporalAttentionPooling');
 Attention.before(async () => {
@@ -71,12 +71,7 @@ Attention('survives a save and reload inside a model (registered for serialisati
   const { reloaded, artifacts } = await saveAndReload(model);
   assert.match(JSON.stringify(artifacts.modelTopology), /TemporalAttentionPooling/);
   const x = randomInput(6, [2, 6, 4]);
-  const a = model.predict(x) as tf.Tensor;
-  const b = reloaded.predict(x) as tf.Tensor;
-  assert.ok(relativeError(b.dataSync(), a.dataSync()) < 1e-6);
-  tf.dispose([x, a, b]);
-  model.dispose();
-  reloaded.dispose();
+  assert.ok(reloadedDifference(model, reloaded, x) < 1e-6);
 });
 
 Attention('leaks no tensor', () => {

@@ -7,8 +7,7 @@ import { JOINT_SETS, type JointSet } from '../../../src/core/joint-sets.ts';
 import '../../../src/models/layers/register-layers.ts';
 import { buildStgcnEncoder } from '../../../src/models/encoders/stgcn-encoder.ts';
 import { DEFAULT_STGCN_OPTIONS, type StgcnOptions } from '../../../src/models/encoders/stgcn-options.ts';
-import { relativeError } from '../../helpers/tf-backends.ts';
-import { saveAndReload } from '../../helpers/round-trip.ts';
+import { reloadedDifference, saveAndReload } from '../../helpers/round-trip.ts';
 
 /** A classifier on the encoder alone: pose [F, J*C] -> encoder vector -> logits. */
 function classifier(
@@ -127,12 +126,7 @@ Encoder('survives a save and reload: the same outputs from the model JSON and we
   const model = classifier(8, 3, 4, { channels: [4, 8], strides: [1, 2], temporalKernel: 3, edgeImportance: true });
   const { reloaded } = await saveAndReload(model);
   const x = tf.randomNormal([3, 8, 60], 0, 1, 'float32', 5);
-  const a = model.predict(x) as tf.Tensor;
-  const b = reloaded.predict(x) as tf.Tensor;
-  assert.ok(relativeError(b.dataSync(), a.dataSync()) < 1e-6);
-  tf.dispose([x, a, b]);
-  model.dispose();
-  reloaded.dispose();
+  assert.ok(reloadedDifference(model, reloaded, x) < 1e-6);
 });
 
 Encoder('names what is wrong with the input and the options', () => {
