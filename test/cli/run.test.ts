@@ -36,7 +36,7 @@ dataset: { name: synthetic, subjects: 6, clipsPerClass: 1, video: false }
 split: { kind: group-k-fold, k: 2 }
 inputs: { imu: { placements: [wrist] } }
 model: { type: imu-only, imuFilters: [16, 16] }
-train: { epochs: 10 }
+train: { epochs: 6 }
 run: { workers: 2 }
 sweep:
   grid:
@@ -174,7 +174,7 @@ Run('Ctrl-C stops cleanly, says how to resume, and the resume finishes the run',
 
 Run('a resume refuses a file whose trials changed', () => {
   const root = join(work, 'whole');
-  const changed = experimentFile('sweep.yaml', SWEEP.replace('epochs: 10', 'epochs: 9'));
+  const changed = experimentFile('sweep.yaml', SWEEP.replace('epochs: 6', 'epochs: 5'));
   const r = motionfuse(['sweep', changed, '--results', root, '--resume'], env);
   assert.is(r.code, 2);
   assert.match(r.stderr, /--resume: the experiment's trials differ from those of the run in /);
