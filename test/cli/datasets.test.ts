@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { datasetEntries, datasetNames } from '../../src/data/dataset-registry.ts';
 import { startFileServer, type FileServer } from '../helpers/file-server.ts';
 import { makeZip, type ZipEntrySpec } from '../helpers/make-zip.ts';
-import { motionfuse, PROJECT_ROOT } from '../helpers/run-cli.ts';
+import { motionfuse, motionfuseInProcess, PROJECT_ROOT } from '../helpers/run-cli.ts';
 
 /**
  * `motionfuse datasets list | info | verify | fetch` run as a user runs them. verify reads the
@@ -82,8 +82,9 @@ ListInfo('list names every data set with generated, downloadable or user-supplie
     assert.match(r.stdout, new RegExp(`^${entry.name}\\s+${entry.acquisition}\\s+\\S`, 'm'));
 });
 
-ListInfo('info shows the registry entry, the options from the schema, the layout and the snippet', () => {
-  const r = motionfuse(['datasets', 'info', 'utd-mhad']);
+// In-process from here on where a command only reads the registry or checks options: a process each adds nothing.
+ListInfo('info shows the registry entry, the options from the schema, the layout and the snippet', async () => {
+  const r = await motionfuseInProcess(['datasets', 'info', 'utd-mhad']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, 'homepage:  https://personal.utdallas.edu/~kehtar/UTD-MHAD.html');
   assert.match(r.stdout, /citation: +C\. Chen, R\. Jafari, N\. Kehtarnavaz/);
@@ -98,12 +99,12 @@ ListInfo('info shows the registry entry, the options from the schema, the layout
   );
   assert.match(r.stdout, /<root>\/Inertial\/a\{action\}_s\{subject\}_t\{take\}_inertial\.mat/);
   assert.match(r.stdout, 'in an experiment file:\n  dataset:\n    name: utd-mhad\n    root: datasets/utd-mhad/data\n');
-  const rar = motionfuse(['datasets', 'info', 'hmdb51']);
+  const rar = await motionfuseInProcess(['datasets', 'info', 'hmdb51']);
   assert.match(rar.stdout, /unpack \(in the download folder\):\n\s+mkdir -p videos && unrar x hmdb51_org\.rar/);
 });
 
-ListInfo('an unknown name exits 2 listing the known ones', () => {
-  const r = motionfuse(['datasets', 'info', 'ucf-101']);
+ListInfo('an unknown name exits 2 listing the known ones', async () => {
+  const r = await motionfuseInProcess(['datasets', 'info', 'ucf-101']);
   assert.is(r.code, 2);
   assert.match(r.stderr, "error: unknown data set 'ucf-101'");
   assert.match(r.stderr, `known data sets: ${datasetNames().join(', ')}`);
@@ -201,11 +202,11 @@ Verify('a trial lacking a modality is reported missing: exit 1', () => {
   },
 );
 
-Verify('no --root, or a bad option, exits 2 naming what is wrong', () => {
-  const noRoot = motionfuse(['datasets', 'verify', 'ucf101']);
+Verify('no --root, or a bad option, exits 2 naming what is wrong', async () => {
+  const noRoot = await motionfuseInProcess(['datasets', 'verify', 'ucf101']);
   assert.is(noRoot.code, 2);
   assert.match(noRoot.stderr, 'datasets verify ucf101 needs --root DIR');
-  const bad = motionfuse([
+  const bad = await motionfuseInProcess([
     'datasets',
     'verify',
     'video-folder',
@@ -219,7 +220,7 @@ Verify('no --root, or a bad option, exits 2 naming what is wrong', () => {
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /video-folder data set: .*unknown option colour/);
   assert.match(bad.stderr, /size: Too small/);
-  const gone = motionfuse(['datasets', 'verify', 'ucf101', '--root', join(tmp, 'nowhere')]);
+  const gone = await motionfuseInProcess(['datasets', 'verify', 'ucf101', '--root', join(tmp, 'nowhere')]);
   assert.is(gone.code, 2);
   assert.match(gone.stderr, `root: no such folder: ${join(tmp, 'nowhere')}`);
 });

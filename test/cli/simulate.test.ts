@@ -8,7 +8,7 @@ import { loadImage } from '@napi-rs/canvas';
 import { readRecording } from '../../src/data/recording/read-recording.ts';
 import type { SyntheticManifest } from '../../src/data/synthetic/synthetic-export.ts';
 import { locateFfmpeg } from '../../src/video/ffmpeg-binary.ts';
-import { motionfuse } from '../helpers/run-cli.ts';
+import { motionfuse, motionfuseInProcess } from '../helpers/run-cli.ts';
 
 /** `motionfuse simulate` run as a user runs it: files on disk, identical by seed, resumable. */
 const SMALL = ['--subjects', '2', '--clips', '1', '--actions', 'jump', 'squat', '--workers', '2'];
@@ -119,19 +119,30 @@ Simulate(
   async () => {
     const out = join(work, 'mixed');
     assert.is(motionfuse(['simulate', '--out', out, ...SMALL, '--no-video', '--duration', '1']).code, 0);
-    const mixed = motionfuse(['simulate', '--out', out, ...SMALL, '--no-video', '--duration', '1', '--seed', '9']);
+    // The refusals in-process: they read the folder and the options, and write nothing.
+    const mixed = await motionfuseInProcess([
+      'simulate',
+      '--out',
+      out,
+      ...SMALL,
+      '--no-video',
+      '--duration',
+      '1',
+      '--seed',
+      '9',
+    ]);
     assert.is(mixed.code, 2);
     assert.match(mixed.stderr, /holds a synthetic data set made with other settings \(seed: 7 there, 9 now\)/);
     const unrelated = join(work, 'unrelated');
     await mkdir(unrelated);
     await writeFile(join(unrelated, 'notes.txt'), 'mine');
-    const refused = motionfuse(['simulate', '--out', unrelated, ...SMALL]);
+    const refused = await motionfuseInProcess(['simulate', '--out', unrelated, ...SMALL]);
     assert.is(refused.code, 2);
     assert.match(refused.stderr, /is not empty and holds no synthetic data set/);
-    const bad = motionfuse(['simulate', '--out', join(work, 'bad'), '--subjects', '0']);
+    const bad = await motionfuseInProcess(['simulate', '--out', join(work, 'bad'), '--subjects', '0']);
     assert.is(bad.code, 2);
     assert.match(bad.stderr, /subjects must be a whole number 1-99, got 0/);
-    const action = motionfuse(['simulate', '--out', join(work, 'bad'), '--actions', 'dunk']);
+    const action = await motionfuseInProcess(['simulate', '--out', join(work, 'bad'), '--actions', 'dunk']);
     assert.is(action.code, 2);
     assert.match(action.stderr, /unknown action dunk/);
     assert.match(action.stderr, /\(known: jump, hop/);
