@@ -1,3 +1,4 @@
+import { encoderClassifier } from '../../helpers/encoder-classifier.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
@@ -19,10 +20,7 @@ function classifier(shape: number[], classes: number, options: Partial<TemporalC
     { modality: 'imu', shape, nextSeed: () => seed++ },
   );
   assert.is(out.kind, 'vector');
-  const logits = tf.layers
-    .dense({ units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }), name: 'logits' })
-    .apply(out.tensor) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits });
+  return encoderClassifier(input, out, classes, seed++);
 }
 
 const Encoder = suite('temporal CNN encoder');
