@@ -32,9 +32,11 @@ export function applySet(target: PlainObject, assignment: string, example = 'tra
   const at = assignment.indexOf('=');
   const key = at < 0 ? '' : assignment.slice(0, at);
   const where = { file: `--set ${assignment}` };
-  if (!/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/.test(key)) throw new ConfigError(where, `must be key=value with a dotted key, e.g. --set ${example}`);
+  if (!/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/.test(key))
+    throw new ConfigError(where, `must be key=value with a dotted key, e.g. --set ${example}`);
   const valueDoc = parseDocument(assignment.slice(at + 1));
-  if (valueDoc.errors.length > 0) throw new ConfigError(where, `the value is not valid YAML: ${valueDoc.errors[0]?.message.split('\n')[0] ?? ''}`);
+  if (valueDoc.errors.length > 0)
+    throw new ConfigError(where, `the value is not valid YAML: ${valueDoc.errors[0]?.message.split('\n')[0] ?? ''}`);
   return setDotted(target, key, valueDoc.toJS() as unknown);
 }
 

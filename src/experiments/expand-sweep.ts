@@ -23,9 +23,13 @@ export interface Trial {
  */
 export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolean } = {}): Trial[] {
   const sweep = options.sweep === false ? undefined : loaded.experiment.sweep;
-  const ablations: [string, Record<string, unknown>][] = sweep?.ablations === undefined ? [['', {}]] : Object.entries(sweep.ablations);
+  const ablations: [string, Record<string, unknown>][] =
+    sweep?.ablations === undefined ? [['', {}]] : Object.entries(sweep.ablations);
   const grid = Object.entries(sweep?.grid ?? {});
-  const combinations = grid.reduce<[string, unknown][][]>((acc, [key, values]) => acc.flatMap((combo) => values.map((v) => [...combo, [key, v] as [string, unknown]])), [[]]);
+  const combinations = grid.reduce<[string, unknown][][]>(
+    (acc, [key, values]) => acc.flatMap((combo) => values.map((v) => [...combo, [key, v] as [string, unknown]])),
+    [[]],
+  );
   const trials: Trial[] = [];
   const seen = new Set<string>();
   // Data that is not on disk is gathered over every trial and reported at once.
@@ -46,9 +50,14 @@ export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolea
       try {
         experiment = validateExperiment(written, loaded.sources, (path) => {
           const field = path.map(String).join('.');
-          const key = [...origin.keys()].find((k) => field === k || field.startsWith(`${k}.`) || k.startsWith(`${field}.`));
+          const key = [...origin.keys()].find(
+            (k) => field === k || field.startsWith(`${k}.`) || k.startsWith(`${field}.`),
+          );
           if (key === undefined) return locateField(path, loaded.sources);
-          return { ...locateField(['sweep', ...(origin.get(key) as string[])], loaded.sources), field: `${field} (set by the sweep${ablation === '' ? '' : ` in ablation '${ablation}'`})` };
+          return {
+            ...locateField(['sweep', ...(origin.get(key) as string[])], loaded.sources),
+            field: `${field} (set by the sweep${ablation === '' ? '' : ` in ablation '${ablation}'`})`,
+          };
         });
       } catch (err) {
         if (!(err instanceof ConfigError) || !isMissingData(err)) throw err;
@@ -65,10 +74,16 @@ export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolea
   }
   if (missingData.size > 0) {
     const names = [...new Set(missingData.values())];
-    throw new UserError(`data not found:\n${[...missingData.keys()].map((k) => `  ${k}`).join('\n')}`,
-      `${names.map((n) => `\`motionfuse datasets info ${n}\``).join(', ')} say${names.length === 1 ? 's' : ''} where to get ${names.length === 1 ? 'it' : 'each'} and how it must lie on disk; put it where the file says, or change the path there.`);
+    throw new UserError(
+      `data not found:\n${[...missingData.keys()].map((k) => `  ${k}`).join('\n')}`,
+      `${names.map((n) => `\`motionfuse datasets info ${n}\``).join(', ')} say${names.length === 1 ? 's' : ''} where to get ${names.length === 1 ? 'it' : 'each'} and how it must lie on disk; put it where the file says, or change the path there.`,
+    );
   }
-  if (trials.length === 0) throw new ConfigError({ file: loaded.sources[0]?.file ?? '(experiment)', field: 'sweep' }, 'the sweep makes no trial');
+  if (trials.length === 0)
+    throw new ConfigError(
+      { file: loaded.sources[0]?.file ?? '(experiment)', field: 'sweep' },
+      'the sweep makes no trial',
+    );
   return trials;
 }
 
@@ -79,7 +94,10 @@ export function expandTrials(loaded: LoadedExperiment, options: { sweep?: boolea
  */
 export function trialId(experiment: Experiment): string {
   const { dataset, split, seed, train, model } = experiment;
-  return createHash('sha256').update(stableJson({ dataset, split, seed, train, model, inputs: trialInputSpec(experiment) })).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(stableJson({ dataset, split, seed, train, model, inputs: trialInputSpec(experiment) }))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** A data set path option that does not exist (checked by the data set's schema). */
@@ -88,7 +106,11 @@ function isMissingData(err: ConfigError): boolean {
 }
 
 function trialLabel(ablation: string, combo: readonly [string, unknown][], experiment: Experiment): string {
-  const parts = combo.map(([key, value]) => (key === 'model.type' || key === 'model' ? valueText(key === 'model' ? (value as PlainObject)['type'] : value) : `${key.split('.').pop() ?? key}=${valueText(value)}`));
+  const parts = combo.map(([key, value]) =>
+    key === 'model.type' || key === 'model'
+      ? valueText(key === 'model' ? (value as PlainObject)['type'] : value)
+      : `${key.split('.').pop() ?? key}=${valueText(value)}`,
+  );
   const label = [ablation, ...parts].filter((p) => p !== '').join(' ');
   return label === '' ? experiment.model.type : label;
 }
@@ -103,7 +125,10 @@ function valueText(value: unknown): string {
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as PlainObject)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as PlainObject)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -21,7 +21,12 @@ export interface FoldPool {
   close(): Promise<void>;
 }
 
-export function startFoldPool(options: { workers: number; threadsPerWorker?: number; backend?: BackendPreference; logLevel?: string }): FoldPool {
+export function startFoldPool(options: {
+  workers: number;
+  threadsPerWorker?: number;
+  backend?: BackendPreference;
+  logLevel?: string;
+}): FoldPool {
   shareCores(options.workers, options.threadsPerWorker);
   if (options.workers === 0) return inThreadPool();
   const piscina = new Piscina({
@@ -40,7 +45,10 @@ export function startFoldPool(options: { workers: number; threadsPerWorker?: num
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (record: EpochRecord) => onEpoch(record));
       try {
-        const reply = (await piscina.run({ ...task, port: port2 }, { transferList: [port2], ...(signal === undefined ? {} : { signal }) })) as FoldReply;
+        const reply = (await piscina.run(
+          { ...task, port: port2 },
+          { transferList: [port2], ...(signal === undefined ? {} : { signal }) },
+        )) as FoldReply;
         return unwrap(reply);
       } finally {
         port1.close();
@@ -93,7 +101,8 @@ function inThreadPool(): FoldPool {
 function unwrap(reply: FoldReply): FoldResult {
   if ('result' in reply) return reply.result;
   const e = reply.error;
-  const err = e.name === 'UserError' || e.name === 'ConfigError' ? new UserError(e.message, e.hint) : new Error(e.message);
+  const err =
+    e.name === 'UserError' || e.name === 'ConfigError' ? new UserError(e.message, e.hint) : new Error(e.message);
   if (e.stack !== undefined) err.stack = e.stack;
   throw err;
 }

@@ -27,7 +27,14 @@ export async function runFoldTask(task: FoldTask & { port?: MessagePort }): Prom
     return { result };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    return { error: { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }), ...('hint' in e && typeof e.hint === 'string' ? { hint: e.hint } : {}) } };
+    return {
+      error: {
+        name: e.name,
+        message: e.message,
+        ...(e.stack === undefined ? {} : { stack: e.stack }),
+        ...('hint' in e && typeof e.hint === 'string' ? { hint: e.hint } : {}),
+      },
+    };
   } finally {
     port?.close();
   }

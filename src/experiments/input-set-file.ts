@@ -28,11 +28,25 @@ export function writeInputSet(path: string, set: InputSet): void {
     const arr = set[modality] as ModalityArray | undefined;
     if (arr === undefined) continue;
     const bytes = new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength);
-    arrays.push({ modality, type: arr.data instanceof Float32Array ? 'float32' : 'uint8', shape: arr.shape, offset, length: arr.data.length });
+    arrays.push({
+      modality,
+      type: arr.data instanceof Float32Array ? 'float32' : 'uint8',
+      shape: arr.shape,
+      offset,
+      length: arr.data.length,
+    });
     blobs.push(bytes);
     offset += align8(bytes.byteLength);
   }
-  const header: Header = { format: FORMAT, count: set.count, ids: set.ids, subjects: set.subjects, labels: Array.from(set.labels), ...(set.augmentedFrom === undefined ? {} : { augmentedFrom: Array.from(set.augmentedFrom) }), arrays };
+  const header: Header = {
+    format: FORMAT,
+    count: set.count,
+    ids: set.ids,
+    subjects: set.subjects,
+    labels: Array.from(set.labels),
+    ...(set.augmentedFrom === undefined ? {} : { augmentedFrom: Array.from(set.augmentedFrom) }),
+    arrays,
+  };
   const json = Buffer.from(JSON.stringify(header));
   const start = align8(4 + json.byteLength);
   const out = new Uint8Array(start + offset);
@@ -49,7 +63,13 @@ export function readInputSet(path: string): InputSet {
   const header = JSON.parse(Buffer.from(bytes.subarray(4, 4 + length)).toString('utf8')) as Header;
   if (header.format !== FORMAT) throw new Error(`readInputSet(): ${path} is not a ${FORMAT} file`);
   const start = align8(4 + length);
-  const set: InputSet = { count: header.count, ids: header.ids, subjects: header.subjects, labels: Int32Array.from(header.labels), ...(header.augmentedFrom === undefined ? {} : { augmentedFrom: Int32Array.from(header.augmentedFrom) }) };
+  const set: InputSet = {
+    count: header.count,
+    ids: header.ids,
+    subjects: header.subjects,
+    labels: Int32Array.from(header.labels),
+    ...(header.augmentedFrom === undefined ? {} : { augmentedFrom: Int32Array.from(header.augmentedFrom) }),
+  };
   for (const a of header.arrays) {
     const byteLength = a.length * (a.type === 'float32' ? 4 : 1);
     // Copied into its own buffer: aligned for Float32Array, and independent of the file's.

@@ -31,16 +31,30 @@ export interface PrepareOptions {
  * kept as a file: trials that read the same inputs share it, workers read it, and a resumed run
  * finds it. Trials of one data set are prepared in one pass over its samples.
  */
-export async function prepareInputSets(trials: readonly Trial[], options: PrepareOptions): Promise<{ inputs: Map<string, PreparedInputs>; skipped: SkippedSample[] }> {
+export async function prepareInputSets(
+  trials: readonly Trial[],
+  options: PrepareOptions,
+): Promise<{ inputs: Map<string, PreparedInputs>; skipped: SkippedSample[] }> {
   const inputs = new Map<string, PreparedInputs>();
   const skipped: SkippedSample[] = [];
   // Grouped by data (data set + augmentation): each group's samples are loaded once.
-  const groups = new Map<string, { dataset: Trial['experiment']['dataset']; augment: TrainingAugmentation | undefined; specs: Map<string, InputSpec>; trialsBySpec: Map<string, string[]> }>();
+  const groups = new Map<
+    string,
+    {
+      dataset: Trial['experiment']['dataset'];
+      augment: TrainingAugmentation | undefined;
+      specs: Map<string, InputSpec>;
+      trialsBySpec: Map<string, string[]>;
+    }
+  >();
   for (const trial of trials) {
     const augment = trialAugmentation(trial.experiment);
     const dataKey = stableJson({ dataset: trial.experiment.dataset, augment: augment ?? null });
     const spec = trialInputSpec(trial.experiment);
-    const key = createHash('sha256').update(stableJson({ code: options.codeVersion, data: JSON.parse(dataKey) as unknown, spec })).digest('hex').slice(0, 24);
+    const key = createHash('sha256')
+      .update(stableJson({ code: options.codeVersion, data: JSON.parse(dataKey) as unknown, spec }))
+      .digest('hex')
+      .slice(0, 24);
     let group = groups.get(dataKey);
     if (group === undefined) {
       group = { dataset: trial.experiment.dataset, augment, specs: new Map(), trialsBySpec: new Map() };
@@ -56,17 +70,28 @@ export async function prepareInputSets(trials: readonly Trial[], options: Prepar
     const missing = [...group.specs].filter(([key]) => !existsSync(pathOf(options.cacheDir, key)));
     if (missing.length > 0) {
       const refs = await adapter.list();
-      const bar = startProgress({ label: 'inputs', total: refs.length, unit: 'clips', enabled: options.progress ?? true });
+      const bar = startProgress({
+        label: 'inputs',
+        total: refs.length,
+        unit: 'clips',
+        enabled: options.progress ?? true,
+      });
       let result;
       try {
-        result = await buildInputSets(adapter, refs, missing.map(([, spec]) => spec), { ...(group.augment === undefined ? {} : { augment: group.augment }), onSample: () => bar.tick() });
+        result = await buildInputSets(
+          adapter,
+          refs,
+          missing.map(([, spec]) => spec),
+          { ...(group.augment === undefined ? {} : { augment: group.augment }), onSample: () => bar.tick() },
+        );
       } finally {
         bar.stop();
       }
       skipped.push(...result.skipped);
       missing.forEach(([key], i) => writeInputSet(pathOf(options.cacheDir, key), result.sets[i] as InputSet));
     }
-    for (const [key, trialIds] of group.trialsBySpec) for (const id of trialIds) inputs.set(id, { path: pathOf(options.cacheDir, key), classes, official });
+    for (const [key, trialIds] of group.trialsBySpec)
+      for (const id of trialIds) inputs.set(id, { path: pathOf(options.cacheDir, key), classes, official });
   }
   return { inputs, skipped };
 }

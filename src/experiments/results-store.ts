@@ -50,7 +50,10 @@ export const RUN_FILES = {
  * atomically, so a killed run leaves finished folds whole and no partial one.
  */
 export class ResultsStore {
-  private constructor(readonly dir: string, readonly config: RunConfig) {}
+  private constructor(
+    readonly dir: string,
+    readonly config: RunConfig,
+  ) {}
 
   /** `<trial>/fold-<k>`, `-r<n>` added for the n-th training (n >= 2) of a repeated fold, as its file is named. */
   static unitKey(trialId: string, fold: number, repeat = 0): string {
@@ -58,9 +61,19 @@ export class ResultsStore {
   }
 
   /** A new run's folder: `runDir` where given, else `<root>/<experiment>/<date-time>`. */
-  static async create(root: string, loaded: LoadedExperiment, trials: readonly Trial[], sweep: boolean, runDir?: string): Promise<ResultsStore> {
+  static async create(
+    root: string,
+    loaded: LoadedExperiment,
+    trials: readonly Trial[],
+    sweep: boolean,
+    runDir?: string,
+  ): Promise<ResultsStore> {
     const base = resolve(root, loaded.experiment.name);
-    const stamp = new Date().toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+    const stamp = new Date()
+      .toISOString()
+      .replace(/\.\d+Z$/, '')
+      .replace(/[-:]/g, '')
+      .replace('T', '-');
     let dir = runDir === undefined ? join(base, stamp) : resolve(runDir);
     if (runDir === undefined) for (let n = 2; existsSync(dir); n++) dir = join(base, `${stamp}-${n}`);
     await mkdir(dir, { recursive: true });
@@ -70,13 +83,27 @@ export class ResultsStore {
   }
 
   /** The run in `where` (or the experiment's latest): its trials must be the ones the file makes now. */
-  static async resume(root: string, loaded: LoadedExperiment, trials: readonly Trial[], where: string | true): Promise<ResultsStore> {
+  static async resume(
+    root: string,
+    loaded: LoadedExperiment,
+    trials: readonly Trial[],
+    where: string | true,
+  ): Promise<ResultsStore> {
     let dir: string;
     if (where === true) {
       const base = resolve(root, loaded.experiment.name);
-      const runs = existsSync(base) ? (await readdir(base, { withFileTypes: true })).filter((d) => d.isDirectory() && existsSync(join(base, d.name, RUN_FILES.config))).map((d) => d.name).sort() : [];
+      const runs = existsSync(base)
+        ? (await readdir(base, { withFileTypes: true }))
+            .filter((d) => d.isDirectory() && existsSync(join(base, d.name, RUN_FILES.config)))
+            .map((d) => d.name)
+            .sort()
+        : [];
       const latest = runs[runs.length - 1];
-      if (latest === undefined) throw new UserError(`--resume: no earlier run of '${loaded.experiment.name}' in ${base}`, 'Run it without --resume first.');
+      if (latest === undefined)
+        throw new UserError(
+          `--resume: no earlier run of '${loaded.experiment.name}' in ${base}`,
+          'Run it without --resume first.',
+        );
       dir = join(base, latest);
     } else {
       dir = resolve(where);
@@ -85,19 +112,29 @@ export class ResultsStore {
     try {
       saved = JSON.parse(await readFile(join(dir, RUN_FILES.config), 'utf8')) as RunConfig;
     } catch (err) {
-      throw new UserError(`--resume: ${dir} is not a motionfuse run (no readable ${RUN_FILES.config})`, 'Give the folder of a run, results/<experiment>/<run-id>.', { cause: err });
+      throw new UserError(
+        `--resume: ${dir} is not a motionfuse run (no readable ${RUN_FILES.config})`,
+        'Give the folder of a run, results/<experiment>/<run-id>.',
+        { cause: err },
+      );
     }
     const now = trials.map((t) => t.id);
     const before = saved.trials.map((t) => t.id);
     if (now.join() !== before.join()) {
       const added = trials.filter((t) => !before.includes(t.id)).map((t) => t.label);
-      throw new UserError(`--resume: the experiment's trials differ from those of the run in ${dir}${added.length > 0 ? ` (new or changed: ${added.join(', ')})` : ''}`, 'Resume with the file (and --set values) the run started with, or start a new run.');
+      throw new UserError(
+        `--resume: the experiment's trials differ from those of the run in ${dir}${added.length > 0 ? ` (new or changed: ${added.join(', ')})` : ''}`,
+        'Resume with the file (and --set values) the run started with, or start a new run.',
+      );
     }
     // Repeats are not part of a trial's id: the saved ones decide which files the run reads.
     const repeatsNow = trials.map((t) => repeatsOf(t.experiment));
     const repeatsBefore = saved.trials.map((t) => repeatsOf(t.experiment));
     if (repeatsNow.join() !== repeatsBefore.join())
-      throw new UserError(`--resume: run.repeats is ${repeatsNow[0]} here but ${repeatsBefore[0]} in the run in ${dir}`, `Resume with run.repeats: ${repeatsBefore[0]} (--set run.repeats=${repeatsBefore[0]}), or start a new run.`);
+      throw new UserError(
+        `--resume: run.repeats is ${repeatsNow[0]} here but ${repeatsBefore[0]} in the run in ${dir}`,
+        `Resume with run.repeats: ${repeatsBefore[0]} (--set run.repeats=${repeatsBefore[0]}), or start a new run.`,
+      );
     return new ResultsStore(dir, saved);
   }
 
@@ -120,7 +157,15 @@ export class ResultsStore {
   }
 
   async writeFold(trial: Trial, fold: number, result: FoldResult, repeat = 0): Promise<void> {
-    const file: FoldFile = { trialId: trial.id, label: trial.label, dataset: String(trial.experiment.dataset.name), fold, ...(repeatsOf(trial.experiment) > 1 ? { repeat } : {}), finishedAt: new Date().toISOString(), result };
+    const file: FoldFile = {
+      trialId: trial.id,
+      label: trial.label,
+      dataset: String(trial.experiment.dataset.name),
+      fold,
+      ...(repeatsOf(trial.experiment) > 1 ? { repeat } : {}),
+      finishedAt: new Date().toISOString(),
+      result,
+    };
     await writeJsonAtomic(this.foldPath(trial.id, fold, repeat), file);
   }
 
@@ -133,7 +178,9 @@ export class ResultsStore {
 
   /** Unit keys of the folds (and repeats) with a file. */
   async finishedUnits(): Promise<string[]> {
-    return [...this.units()].filter((u) => existsSync(this.foldPath(u.trialId, u.fold, u.repeat))).map((u) => ResultsStore.unitKey(u.trialId, u.fold, u.repeat));
+    return [...this.units()]
+      .filter((u) => existsSync(this.foldPath(u.trialId, u.fold, u.repeat)))
+      .map((u) => ResultsStore.unitKey(u.trialId, u.fold, u.repeat));
   }
 
   /** Every finished fold, in trial, fold, then repeat order. */
@@ -172,15 +219,32 @@ export class ResultsStore {
   /** A finished run's folder, read back (for `motionfuse report`). */
   static async open(dir: string): Promise<ResultsStore> {
     try {
-      return new ResultsStore(resolve(dir), JSON.parse(await readFile(join(dir, RUN_FILES.config), 'utf8')) as RunConfig);
+      return new ResultsStore(
+        resolve(dir),
+        JSON.parse(await readFile(join(dir, RUN_FILES.config), 'utf8')) as RunConfig,
+      );
     } catch (err) {
-      throw new UserError(`${dir} is not a motionfuse run (no readable ${RUN_FILES.config})`, 'Give the folder of a run, results/<experiment>/<run-id>.', { cause: err });
+      throw new UserError(
+        `${dir} is not a motionfuse run (no readable ${RUN_FILES.config})`,
+        'Give the folder of a run, results/<experiment>/<run-id>.',
+        { cause: err },
+      );
     }
   }
 }
 
 export function foldRecord(f: FoldFile): FoldRecord {
-  return { trialId: f.trialId, label: f.label, dataset: f.dataset, fold: f.fold, repeat: f.repeat ?? 0, report: f.result.report, epochs: f.result.training?.history.length, seconds: f.result.seconds, predictions: f.result.predictions };
+  return {
+    trialId: f.trialId,
+    label: f.label,
+    dataset: f.dataset,
+    fold: f.fold,
+    repeat: f.repeat ?? 0,
+    report: f.result.report,
+    epochs: f.result.training?.history.length,
+    seconds: f.result.seconds,
+    predictions: f.result.predictions,
+  };
 }
 
 /** `fold-<k>` (1-based), `-r<n>` added for the n-th training (n >= 2) of a repeated fold. */

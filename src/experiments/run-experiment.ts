@@ -64,50 +64,91 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
   const trials = expandTrials(loaded, { sweep: options.sweep });
   const reference = loaded.experiment.report.reference;
   if (reference !== undefined && !trials.some((t) => t.label === reference))
-    throw new UserError(`report.reference: no variant is named '${reference}'`, `The variants: ${trials.map((t) => t.label).join(', ')}`);
-  const store = options.resume === undefined
-    ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep, options.runDir)
-    : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
-  const units = trials.flatMap((trial) => Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) => Array.from({ length: repeatsOf(trial.experiment) }, (_, repeat) => ({ trial, fold, repeat }))).flat());
+    throw new UserError(
+      `report.reference: no variant is named '${reference}'`,
+      `The variants: ${trials.map((t) => t.label).join(', ')}`,
+    );
+  const store =
+    options.resume === undefined
+      ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep, options.runDir)
+      : await ResultsStore.resume(options.resultsRoot, loaded, trials, options.resume);
+  const units = trials.flatMap((trial) =>
+    Array.from({ length: foldCount(trial.experiment.split) }, (_, fold) =>
+      Array.from({ length: repeatsOf(trial.experiment) }, (_, repeat) => ({ trial, fold, repeat })),
+    ).flat(),
+  );
   const finished = new Set(await store.finishedUnits());
-  const keyOf = (u: { trial: Trial; fold: number; repeat: number }) => ResultsStore.unitKey(u.trial.id, u.fold, u.repeat);
+  const keyOf = (u: { trial: Trial; fold: number; repeat: number }) =>
+    ResultsStore.unitKey(u.trial.id, u.fold, u.repeat);
   const todo = units.filter((u) => !finished.has(keyOf(u)));
   const reused = units.filter((u) => finished.has(keyOf(u))).map(keyOf);
-  const wanted = options.workers ?? (loaded.experiment.run.workers === 'auto' ? availableParallelism() : loaded.experiment.run.workers);
+  const wanted =
+    options.workers ??
+    (loaded.experiment.run.workers === 'auto' ? availableParallelism() : loaded.experiment.run.workers);
   const workers = Math.max(0, Math.min(wanted, todo.length));
-  const threads = options.threadsPerWorker ?? (loaded.experiment.run.threadsPerWorker === 'auto' ? undefined : loaded.experiment.run.threadsPerWorker);
+  const threads =
+    options.threadsPerWorker ??
+    (loaded.experiment.run.threadsPerWorker === 'auto' ? undefined : loaded.experiment.run.threadsPerWorker);
   await store.recordStart({ ...options.environment, workers, nativeKernels: nativeKernelsUsed(workers, threads) });
-  const { inputs, skipped } = await prepareInputSets(todo.length > 0 ? [...new Set(todo.map((u) => u.trial))] : [], { cacheDir: options.cacheDir, codeVersion: options.codeVersion, progress: options.progress ?? true });
+  const { inputs, skipped } = await prepareInputSets(todo.length > 0 ? [...new Set(todo.map((u) => u.trial))] : [], {
+    cacheDir: options.cacheDir,
+    codeVersion: options.codeVersion,
+    progress: options.progress ?? true,
+  });
   if (skipped.length > 0) await store.recordSkipped(skipped);
   const ran: string[] = [];
   let stopped = false;
   if (todo.length > 0) {
-    const pool = startFoldPool({ workers, ...(threads === undefined ? {} : { threadsPerWorker: threads }), ...(options.backend === undefined ? {} : { backend: options.backend }), ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }) });
+    const pool = startFoldPool({
+      workers,
+      ...(threads === undefined ? {} : { threadsPerWorker: threads }),
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    });
     const bar = startProgress({ label: 'run', total: units.length, unit: 'folds', enabled: options.progress ?? true });
     bar.update(reused.length, reused.length > 0 ? `resumed: ${reused.length} folds already done` : undefined);
     const trialNumber = new Map(trials.map((t, i) => [t.id, i + 1]));
-    const status = (trial: Trial, fold: number, repeat: number, r?: EpochRecord) => `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${foldCount(trial.experiment.split)}${repeatsOf(trial.experiment) > 1 ? ` · repeat ${repeat + 1}/${repeatsOf(trial.experiment)}` : ''}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
+    const status = (trial: Trial, fold: number, repeat: number, r?: EpochRecord) =>
+      `trial ${trialNumber.get(trial.id)}/${trials.length} ${trial.label} · fold ${fold + 1}/${foldCount(trial.experiment.split)}${repeatsOf(trial.experiment) > 1 ? ` · repeat ${repeat + 1}/${repeatsOf(trial.experiment)}` : ''}${r === undefined ? '' : ` · epoch ${r.epoch}/${trial.experiment.train.epochs}${r.valAccuracy === undefined ? '' : ` val acc ${r.valAccuracy.toFixed(2)}`}`}`;
     const aborted = () => options.signal?.aborted === true;
     // Every queued fold listens to the one signal.
     if (options.signal !== undefined) setMaxListeners(todo.length + 10, options.signal);
     try {
-      await Promise.all(todo.map(async ({ trial, fold, repeat }) => {
-        if (aborted()) return;
-        const prepared = inputs.get(trial.id);
-        if (prepared === undefined) throw new Error(`runExperiment(): no inputs prepared for trial ${trial.id}`);
-        try {
-          const result = await pool.run({
-            trialId: trial.id, experiment: trial.experiment, fold, ...(repeat > 0 ? { repeat } : {}), inputPath: prepared.path, classes: prepared.classes, official: prepared.official,
-            ...(trial.experiment.run.saveModels ? { modelDir: store.modelDir(trial.id, fold, repeat) } : {}),
-          }, (r) => bar.update(bar.value, status(trial, fold, repeat, r)), options.signal);
-          await store.writeFold(trial, fold, result, repeat);
-          ran.push(ResultsStore.unitKey(trial.id, fold, repeat));
-          bar.tick(1, status(trial, fold, repeat));
-        } catch (err) {
+      await Promise.all(
+        todo.map(async ({ trial, fold, repeat }) => {
           if (aborted()) return;
-          throw isUserError(err) ? new UserError(`trial '${trial.label}' fold ${fold + 1}${repeat > 0 ? ` repeat ${repeat + 1}` : ''}: ${err.message}`, err.hint, { cause: err }) : err;
-        }
-      }));
+          const prepared = inputs.get(trial.id);
+          if (prepared === undefined) throw new Error(`runExperiment(): no inputs prepared for trial ${trial.id}`);
+          try {
+            const result = await pool.run(
+              {
+                trialId: trial.id,
+                experiment: trial.experiment,
+                fold,
+                ...(repeat > 0 ? { repeat } : {}),
+                inputPath: prepared.path,
+                classes: prepared.classes,
+                official: prepared.official,
+                ...(trial.experiment.run.saveModels ? { modelDir: store.modelDir(trial.id, fold, repeat) } : {}),
+              },
+              (r) => bar.update(bar.value, status(trial, fold, repeat, r)),
+              options.signal,
+            );
+            await store.writeFold(trial, fold, result, repeat);
+            ran.push(ResultsStore.unitKey(trial.id, fold, repeat));
+            bar.tick(1, status(trial, fold, repeat));
+          } catch (err) {
+            if (aborted()) return;
+            throw isUserError(err)
+              ? new UserError(
+                  `trial '${trial.label}' fold ${fold + 1}${repeat > 0 ? ` repeat ${repeat + 1}` : ''}: ${err.message}`,
+                  err.hint,
+                  { cause: err },
+                )
+              : err;
+          }
+        }),
+      );
     } finally {
       bar.stop();
       await pool.close();
@@ -116,5 +157,14 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
   }
   await store.writeTables();
   const report = stopped ? undefined : await writeRunReport(store.dir);
-  return { runDir: store.dir, trials, ran, reused, stopped, skipped, workers, ...(report === undefined ? {} : { report }) };
+  return {
+    runDir: store.dir,
+    trials,
+    ran,
+    reused,
+    stopped,
+    skipped,
+    workers,
+    ...(report === undefined ? {} : { report }),
+  };
 }

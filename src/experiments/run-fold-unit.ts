@@ -23,13 +23,18 @@ export interface FoldTask {
   official?: readonly OfficialSplit[];
 }
 
-export type FoldReply = { result: FoldResult } | { error: { name: string; message: string; stack?: string; hint?: string } };
+export type FoldReply =
+  { result: FoldResult } | { error: { name: string; message: string; stack?: string; hint?: string } };
 
 /**
  * Runs one fold: the folds are planned from the input set and the experiment's seed (the same
  * in every worker), then the fold's model is trained (with the repeat's training seed) and tested.
  */
-export async function runFoldUnit(task: Omit<FoldTask, 'port'>, set: InputSet, onEpoch?: (record: EpochRecord) => void): Promise<FoldResult> {
+export async function runFoldUnit(
+  task: Omit<FoldTask, 'port'>,
+  set: InputSet,
+  onEpoch?: (record: EpochRecord) => void,
+): Promise<FoldResult> {
   const options = crossValidationOptions(task.experiment, task.official);
   const plans = planFolds(set, task.classes, options);
   const plan = plans[task.fold];
@@ -37,8 +42,19 @@ export async function runFoldUnit(task: Omit<FoldTask, 'port'>, set: InputSet, o
   const spec = trialInputSpec(task.experiment);
   // The network's input shapes need the backbone's feature size: a fold worker loads it once
   // (the inputs were made, features and all, where the input set was prepared).
-  if (spec.backbone !== undefined) await prepareInputs({ ...(spec.video === undefined ? {} : { video: spec.video }), backbone: spec.backbone });
+  if (spec.backbone !== undefined)
+    await prepareInputs({ ...(spec.video === undefined ? {} : { video: spec.video }), backbone: spec.backbone });
   const modelDir = task.modelDir;
-  return runFold(set, spec, task.classes, buildModel(task.experiment.model), plan, { ...options, repeat: task.repeat ?? 0 }, onEpoch,
-    modelDir === undefined ? undefined : (model, pipeline) => saveTrainedModel(modelDir, { model, classes: [...task.classes], inputs: spec, pipeline }));
+  return runFold(
+    set,
+    spec,
+    task.classes,
+    buildModel(task.experiment.model),
+    plan,
+    { ...options, repeat: task.repeat ?? 0 },
+    onEpoch,
+    modelDir === undefined
+      ? undefined
+      : (model, pipeline) => saveTrainedModel(modelDir, { model, classes: [...task.classes], inputs: spec, pipeline }),
+  );
 }

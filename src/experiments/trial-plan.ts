@@ -12,17 +12,40 @@ export function trialInputSpec(experiment: Experiment): InputSpec {
   const use = new Set(buildModel(experiment.model).modalities);
   const { imu, video, backbone, pose, depthMaps } = experiment.inputs;
   const spec: InputSpec = {};
-  if (use.has('imu')) spec.imu = { placements: imu.placements, rate: imu.rate, window: imu.window, ...(imu.span === undefined ? {} : { span: imu.span }) };
+  if (use.has('imu'))
+    spec.imu = {
+      placements: imu.placements,
+      rate: imu.rate,
+      window: imu.window,
+      ...(imu.span === undefined ? {} : { span: imu.span }),
+    };
   if (use.has('video') || use.has('flow') || use.has('backbone')) {
     const k = video.keyframes;
-    const threshold = k.kind === 'adaptive' ? { kind: 'adaptive' as const, k: k.k } : k.kind === 'fixed' ? { kind: 'fixed' as const, value: k.value } : { kind: 'top' as const, count: video.count };
+    const threshold =
+      k.kind === 'adaptive'
+        ? { kind: 'adaptive' as const, k: k.k }
+        : k.kind === 'fixed'
+          ? { kind: 'fixed' as const, value: k.value }
+          : { kind: 'top' as const, count: video.count };
     spec.video = { count: video.count, size: video.size, threshold, fill: video.fill, crop: video.crop };
   }
   if (use.has('flow')) spec.flow = { source: 'video-key-frames' };
-  if (use.has('backbone')) spec.backbone = { model: backbone.model, ...(backbone.node === undefined ? {} : { node: backbone.node }), ...(backbone.inputSize === undefined ? {} : { inputSize: backbone.inputSize }), ...(backbone.pixels === undefined ? {} : { pixels: backbone.pixels }) };
+  if (use.has('backbone'))
+    spec.backbone = {
+      model: backbone.model,
+      ...(backbone.node === undefined ? {} : { node: backbone.node }),
+      ...(backbone.inputSize === undefined ? {} : { inputSize: backbone.inputSize }),
+      ...(backbone.pixels === undefined ? {} : { pixels: backbone.pixels }),
+    };
   // features and normalise only when not the defaults: trial ids and input-set keys hash this spec.
   const positionOnly = pose.features.length === 1 && pose.features[0] === 'position';
-  if (use.has('pose')) spec.pose = { frames: pose.frames, joints: pose.joints, ...(positionOnly ? {} : { features: pose.features }), ...(pose.normalise === 'none' ? {} : { normalise: pose.normalise }) };
+  if (use.has('pose'))
+    spec.pose = {
+      frames: pose.frames,
+      joints: pose.joints,
+      ...(positionOnly ? {} : { features: pose.features }),
+      ...(pose.normalise === 'none' ? {} : { normalise: pose.normalise }),
+    };
   if (use.has('depthMaps')) spec.depthMaps = { size: depthMaps.size };
   return spec;
 }
@@ -40,7 +63,8 @@ export function foldCount(split: Experiment['split']): number {
 
 /** A sentence about the split, for tables and reports. */
 export function splitDescription(split: Experiment['split']): string {
-  if (split.kind === 'official') return `the data set's own split${split.names.length > 1 ? 's' : ''} (${split.names.join(', ')})`;
+  if (split.kind === 'official')
+    return `the data set's own split${split.names.length > 1 ? 's' : ''} (${split.names.join(', ')})`;
   return split.kind === 'group-k-fold' ? `group ${split.k}-fold by subject` : `${split.k}-fold stratified by class`;
 }
 
@@ -48,22 +72,43 @@ export function splitDescription(split: Experiment['split']): string {
  * Folds and training as cross-validation takes them. With official splits, `official` holds the
  * data set's splits (from its adapter); the ones the experiment names are the folds.
  */
-export function crossValidationOptions(experiment: Experiment, official: readonly OfficialSplit[] = []): CrossValidationOptions {
+export function crossValidationOptions(
+  experiment: Experiment,
+  official: readonly OfficialSplit[] = [],
+): CrossValidationOptions {
   const t = experiment.train;
   const s = experiment.split;
-  const split: CrossValidationOptions['split'] = s.kind !== 'official' ? s.kind : {
-    given: s.names.map((name) => {
-      const found = official.find((o) => o.name === name);
-      if (found === undefined) throw new UserError(`split.names: the data set has no split '${name}'`, official.length === 0 ? 'It publishes no splits: use kind: group-k-fold or k-fold.' : `Its splits: ${official.map((o) => o.name).join(', ')}`);
-      return found;
-    }),
-  };
+  const split: CrossValidationOptions['split'] =
+    s.kind !== 'official'
+      ? s.kind
+      : {
+          given: s.names.map((name) => {
+            const found = official.find((o) => o.name === name);
+            if (found === undefined)
+              throw new UserError(
+                `split.names: the data set has no split '${name}'`,
+                official.length === 0
+                  ? 'It publishes no splits: use kind: group-k-fold or k-fold.'
+                  : `Its splits: ${official.map((o) => o.name).join(', ')}`,
+              );
+            return found;
+          }),
+        };
   return {
     folds: foldCount(s),
     split,
     validationFolds: experiment.split.validationFolds,
     seed: experiment.seed,
     trainFraction: t.fraction,
-    train: { ...PAPER_TRAINING, epochs: t.epochs, batchSize: t.batchSize, learningRate: t.learningRate, decayEvery: t.decayEvery, decayFactor: t.decayFactor, patience: t.patience, classWeights: t.classWeights },
+    train: {
+      ...PAPER_TRAINING,
+      epochs: t.epochs,
+      batchSize: t.batchSize,
+      learningRate: t.learningRate,
+      decayEvery: t.decayEvery,
+      decayFactor: t.decayFactor,
+      patience: t.patience,
+      classWeights: t.classWeights,
+    },
   };
 }

@@ -29,15 +29,30 @@ export async function writeRunReport(runDir: string): Promise<string> {
     const options = reference === undefined ? {} : { reference };
     const { variants } = resultTables(folds.map(foldRecord), focus, options);
     const own = variantCells(variants, options);
-    readers = readersNote(variants, { ...options, ...(experiment.report.note === undefined ? {} : { note: experiment.report.note }) });
+    readers = readersNote(variants, {
+      ...options,
+      ...(experiment.report.note === undefined ? {} : { note: experiment.report.note }),
+    });
     cells = own;
     (variants.objects() as Record<string, unknown>[]).forEach((r, i) => {
       const cell = (m: string) => `${pct(r[`${m}_mean`])} ± ${pct(r[`${m}_std`])}`;
-      rows.push([String(r['variant']), String(r['dataset']), own.runs.cells[i] as string, cell('accuracy'), cell('macro_precision'), cell('macro_recall'), cell('macro_f1'), cell('weighted_f1'), ...focus.map((c) => cell(`${c}_error`)), ...(own.rows[i] as string[])]);
+      rows.push([
+        String(r['variant']),
+        String(r['dataset']),
+        own.runs.cells[i] as string,
+        cell('accuracy'),
+        cell('macro_precision'),
+        cell('macro_recall'),
+        cell('macro_f1'),
+        cell('weighted_f1'),
+        ...focus.map((c) => cell(`${c}_error`)),
+        ...(own.rows[i] as string[]),
+      ]);
     });
   }
   const repeats = repeatsOf(experiment);
-  const environment = readJson<{ starts: Record<string, unknown>[] }>(join(store.dir, RUN_FILES.environment))?.starts ?? [];
+  const environment =
+    readJson<{ starts: Record<string, unknown>[] }>(join(store.dir, RUN_FILES.environment))?.starts ?? [];
   const first = environment[0] ?? {};
   const git = first['git'] as { commit: string; dirty: boolean } | null | undefined;
   const total = trials.reduce((n, t) => n + foldCount(t.experiment.split) * repeatsOf(t.experiment), 0);
@@ -47,22 +62,59 @@ export async function writeRunReport(runDir: string): Promise<string> {
     ...(experiment.description === undefined ? {} : { description: experiment.description }),
     facts: [
       ['data set', `${String(datasetName)} ${JSON.stringify(datasetOptions)}`],
-      ['split', `${splitDescription(experiment.split)}${experiment.split.kind === 'group-k-fold' ? ' (no subject in two folds)' : ''}; validation: 1/${experiment.split.validationFolds} of the training subjects`],
-      ['trials', `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(experiment.split)} folds${repeats > 1 ? ` x ${repeats} repeats` : ''}; ${folds.length} of ${total} ${repeats > 1 ? 'runs' : 'folds'} finished`],
-      ['training', `up to ${experiment.train.epochs} epochs, batch ${experiment.train.batchSize}, Adam lr ${experiment.train.learningRate} x ${experiment.train.decayFactor} every ${experiment.train.decayEvery} epochs, early stopping after ${experiment.train.patience}`],
-      ['seed', `${experiment.seed}${repeats > 1 ? `; repeat r of fold k trains with seed + k + ${REPEAT_SEED_STRIDE} r` : ''}`],
-      ['backend', `${String(first['backend'] ?? '?')} (tfjs ${String(first['tfjs'] ?? '?')}, Node ${String(first['node'] ?? '?')}, ${String(first['cores'] ?? '?')} cores)`],
-      ['commit', git === null || git === undefined ? 'not a git checkout' : `${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}`],
+      [
+        'split',
+        `${splitDescription(experiment.split)}${experiment.split.kind === 'group-k-fold' ? ' (no subject in two folds)' : ''}; validation: 1/${experiment.split.validationFolds} of the training subjects`,
+      ],
+      [
+        'trials',
+        `${trials.length} trial${trials.length === 1 ? '' : 's'} x ${foldCount(experiment.split)} folds${repeats > 1 ? ` x ${repeats} repeats` : ''}; ${folds.length} of ${total} ${repeats > 1 ? 'runs' : 'folds'} finished`,
+      ],
+      [
+        'training',
+        `up to ${experiment.train.epochs} epochs, batch ${experiment.train.batchSize}, Adam lr ${experiment.train.learningRate} x ${experiment.train.decayFactor} every ${experiment.train.decayEvery} epochs, early stopping after ${experiment.train.patience}`,
+      ],
+      [
+        'seed',
+        `${experiment.seed}${repeats > 1 ? `; repeat r of fold k trains with seed + k + ${REPEAT_SEED_STRIDE} r` : ''}`,
+      ],
+      [
+        'backend',
+        `${String(first['backend'] ?? '?')} (tfjs ${String(first['tfjs'] ?? '?')}, Node ${String(first['node'] ?? '?')}, ${String(first['cores'] ?? '?')} cores)`,
+      ],
+      [
+        'commit',
+        git === null || git === undefined
+          ? 'not a git checkout'
+          : `${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}`,
+      ],
       ['command', String(first['command'] ?? '')],
       ['started', String(first['at'] ?? '')],
     ],
     table: {
-      head: ['variant', 'data set', cells?.runs.head ?? 'folds', 'accuracy %', 'macro precision %', 'macro recall %', 'macro F1 %', 'weighted F1 %', ...focus.map((c) => `${c} error %`), ...(cells?.head ?? [])],
+      head: [
+        'variant',
+        'data set',
+        cells?.runs.head ?? 'folds',
+        'accuracy %',
+        'macro precision %',
+        'macro recall %',
+        'macro F1 %',
+        'weighted F1 %',
+        ...focus.map((c) => `${c} error %`),
+        ...(cells?.head ?? []),
+      ],
       rows,
       note: `Mean ± sample standard deviation over ${cells?.repeated === true ? 'runs (folds x repeats; repeats differ in their training seed only)' : 'folds'}. Macro: unweighted mean over classes; weighted: by class support. Error is 1 - recall.${(cells?.head.length ?? 0) > 0 ? ` ${COMPARISON_NOTE}` : ''}${readers === undefined ? '' : ` ${readers}`}`,
     },
     focusClasses: focus,
-    folds: folds.map((f) => ({ variant: f.label, fold: f.fold, report: f.result.report, history: f.result.training?.history, trainFraction: fractionOf.get(f.label) ?? 1 })),
+    folds: folds.map((f) => ({
+      variant: f.label,
+      fold: f.fold,
+      report: f.result.report,
+      history: f.result.training?.history,
+      trainFraction: fractionOf.get(f.label) ?? 1,
+    })),
     labelWithoutFraction: (v) => v.replace(/(^| )fraction=[^ ]+/, '').trim(),
     skipped: readJson<{ skipped: { id: string; reason: string }[] }>(join(store.dir, RUN_FILES.skipped))?.skipped ?? [],
   });

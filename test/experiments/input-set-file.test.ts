@@ -10,7 +10,11 @@ const InputSetFile = suite('input-set file');
 
 InputSetFile('round trip: every array, label, id, subject and augmentation mark comes back equal', () => {
   const set: InputSet = {
-    count: 3, ids: ['a', 'b', 'a~aug1'], subjects: ['S01', 'S02', 'S01'], labels: Int32Array.from([2, 0, 2]), augmentedFrom: Int32Array.from([-1, -1, 0]),
+    count: 3,
+    ids: ['a', 'b', 'a~aug1'],
+    subjects: ['S01', 'S02', 'S01'],
+    labels: Int32Array.from([2, 0, 2]),
+    augmentedFrom: Int32Array.from([-1, -1, 0]),
     imu: { data: Float32Array.from({ length: 3 * 5 * 7 }, (_, i) => Math.sin(i) * 1e3), shape: [5, 7] },
     // 3 x 3 bytes: odd lengths, so the arrays after it need the alignment padding.
     video: { data: Uint8Array.from({ length: 9 }, (_, i) => 250 - i), shape: [1, 1, 3] },
@@ -33,7 +37,10 @@ InputSetFile('round trip: every array, label, id, subject and augmentation mark 
 
 InputSetFile('round trip: depth motion maps come back as float32 at their shape', () => {
   const set: InputSet = {
-    count: 2, ids: ['a1_s1_t1', 'a1_s2_t1'], subjects: ['s1', 's2'], labels: Int32Array.from([0, 0]),
+    count: 2,
+    ids: ['a1_s1_t1', 'a1_s2_t1'],
+    subjects: ['s1', 's2'],
+    labels: Int32Array.from([0, 0]),
     // After a 3-byte uint8 video: the depth maps start at an offset only alignment makes float-safe.
     video: { data: Uint8Array.from([1, 2, 3]), shape: [1, 1, 3] },
     depthMaps: { data: Float32Array.from({ length: 2 * 2 * 2 * 3 }, (_, i) => i / 23), shape: [2, 2, 3] },

@@ -16,8 +16,12 @@ InputSpecOfTrial('depth maps: inputs.depthMaps.size (default 64), only for a mod
   // Another model's spec has no depth maps, so its trial id and input set stay as they were.
   assert.is(trialInputSpec(experiment({ model: { type: 'imu-only' } })).depthMaps, undefined);
   const bad = (depthMaps: unknown) =>
-    experimentSchema().safeParse({ name: 'x', dataset: { name: 'synthetic' }, model: { type: 'imu-only' }, inputs: { depthMaps } })
-      .success;
+    experimentSchema().safeParse({
+      name: 'x',
+      dataset: { name: 'synthetic' },
+      model: { type: 'imu-only' },
+      inputs: { depthMaps },
+    }).success;
   assert.not.ok(bad({ size: 4 }));
   assert.not.ok(bad({ size: 64, bins: 3 }));
 });
