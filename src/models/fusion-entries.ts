@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODALITIES, type Modality } from '../inputs/input-spec.ts';
-import { encoderEntry, encodersSchema, type EncoderChoice } from './encoders/encoder-entries.ts';
+import { encoderEntry, encodersSchema, withDefaultEncoders } from './encoders/encoder-entries.ts';
 import { DEFAULT_FUSION_SPEC, lossWeights, type Fusion, type FusionNetworkSpec } from './fusion-network-spec.ts';
 import { modelEntry, type ModelEntry } from './model-entry.ts';
 import type { ModelRecipe } from './model-recipe.ts';
@@ -67,17 +67,7 @@ export const FUSION_PRESETS = {
 
 /** A fusion network as a recipe: `spec.modalities` are the inputs it reads. */
 function fusionRecipe(name: string, given: FusionNetworkSpec): ModelRecipe {
-  // Depth motion maps have no encoder of the source paper's: the 2-D CNN unless another is named.
-  const spec: FusionNetworkSpec =
-    given.modalities.includes('depthMaps') && given.encoders.depthMaps === undefined
-      ? {
-          ...given,
-          encoders: {
-            ...given.encoders,
-            depthMaps: { type: 'cnn2d', ...(encoderEntry('cnn2d').options.parse({}) as object) } as EncoderChoice,
-          },
-        }
-      : given;
+  const spec: FusionNetworkSpec = { ...given, encoders: withDefaultEncoders(given.modalities, given.encoders) };
   const weights = lossWeights(spec);
   return {
     kind: 'network',

@@ -13,3 +13,17 @@ export function encoderClassifier(
     .apply(encoded.tensor) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits });
 }
+
+/** The loss of each of `steps` Adam steps (rate `learningRate`) of `model` on one batch, compiled for softmax cross-entropy. */
+export async function batchLosses(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  steps: number,
+  learningRate: number,
+): Promise<number[]> {
+  model.compile({ optimizer: tf.train.adam(learningRate), loss: tf.losses.softmaxCrossEntropy });
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) losses.push((await model.trainOnBatch(x, y)) as number);
+  return losses;
+}

@@ -138,7 +138,7 @@ CrossValidation(
       for (let t = 0; t < 20; t++) set.imu!.data[(i * 20 + t) * 7] = (i % 2) * 2 - 1 + 0.1 * t;
     }
     const tf = await import('@tensorflow/tfjs');
-    const heads: { first: Float32Array; second: Float32Array; model: import('@tensorflow/tfjs').LayersModel }[] = [];
+    const heads: { first: Float32Array; second: Float32Array }[] = [];
     const kernel = (model: import('@tensorflow/tfjs').LayersModel, name: string) =>
       model.getLayer(name).getWeights()[0]!.dataSync().slice() as Float32Array;
     const recipe = {
@@ -157,7 +157,7 @@ CrossValidation(
           .dense({ units: classes, name: 'second' })
           .apply(flat) as import('@tensorflow/tfjs').SymbolicTensor;
         const model = tf.model({ inputs: input, outputs: [first, second] });
-        heads.push({ first: kernel(model, 'first'), second: kernel(model, 'second'), model });
+        heads.push({ first: kernel(model, 'first'), second: kernel(model, 'second') });
         return model;
       },
     };

@@ -17,6 +17,8 @@ export interface EncoderEntry {
   describe: string;
   modalities: readonly Modality[];
   options: z.ZodObject;
+  /** Modalities the fusion network has no built-in encoder for, which get this one (its defaults) unless another is named. */
+  defaultFor?: readonly Modality[];
   load(): Promise<EncoderBuilder<never>>;
 }
 
@@ -57,6 +59,8 @@ export const ENCODER_ENTRIES: readonly EncoderEntry[] = [
     type: 'cnn2d',
     describe: 'a 2-D CNN (conv 3x3 + BatchNorm + ReLU, halving the map, per block) over the depth motion maps',
     modalities: ['depthMaps'],
+    // Depth motion maps have no encoder of the source paper's.
+    defaultFor: ['depthMaps'],
     options: z.strictObject({
       widths: widths.default([...DEFAULT_DEPTH_MAPS_OPTIONS.widths]).describe('filters of each block'),
       downsample: z
@@ -101,6 +105,20 @@ export function encodersSchema() {
     .strictObject(perModality)
     .optional()
     .describe("per modality, an encoder instead of the built-in one (absent: the source paper's encoder)");
+}
+
+/** `encoders` with each read modality that names none given the entry that is its default, with that entry's defaults. */
+export function withDefaultEncoders(
+  modalities: readonly Modality[],
+  encoders: Partial<Record<Modality, EncoderChoice>>,
+): Partial<Record<Modality, EncoderChoice>> {
+  const out = { ...encoders };
+  for (const modality of modalities) {
+    const entry = ENCODER_ENTRIES.find((e) => e.defaultFor?.includes(modality));
+    if (out[modality] === undefined && entry !== undefined)
+      out[modality] = { type: entry.type, ...(entry.options.parse({}) as object) };
+  }
+  return out;
 }
 
 export function encoderEntry(type: string): EncoderEntry {

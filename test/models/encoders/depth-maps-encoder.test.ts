@@ -1,4 +1,4 @@
-import { encoderClassifier } from '../../helpers/encoder-classifier.ts';
+import { batchLosses, encoderClassifier } from '../../helpers/encoder-classifier.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
@@ -65,9 +65,7 @@ Encoder('a tiny model learns maps apart: the loss falls over a few steps', async
   });
   const y = tf.oneHot(tf.tensor1d([...Array<number>(n / 2).fill(0), ...Array<number>(n / 2).fill(1)], 'int32'), 2);
   const model = classifier(16, { ...DEFAULT_DEPTH_MAPS_OPTIONS, widths: [4, 8] }, 2);
-  model.compile({ optimizer: tf.train.adam(0.01), loss: tf.losses.softmaxCrossEntropy });
-  const losses: number[] = [];
-  for (let step = 0; step < 12; step++) losses.push((await model.trainOnBatch(x, y)) as number);
+  const losses = await batchLosses(model, x, y, 12, 0.01);
   assert.ok(
     (losses.at(-1) as number) < 0.5 * (losses[0] as number),
     `loss ${losses.map((l) => l.toFixed(3)).join(', ')}`,

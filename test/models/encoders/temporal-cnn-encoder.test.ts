@@ -1,4 +1,4 @@
-import { encoderClassifier } from '../../helpers/encoder-classifier.ts';
+import { batchLosses, encoderClassifier } from '../../helpers/encoder-classifier.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
@@ -77,9 +77,7 @@ Encoder('a tiny model learns a sine from a square wave: the loss falls over a fe
     2,
   );
   const model = classifier([T, D], 2, { widths: [8, 8], kernel: 3 });
-  model.compile({ optimizer: tf.train.adam(0.02), loss: tf.losses.softmaxCrossEntropy });
-  const losses: number[] = [];
-  for (let step = 0; step < 20; step++) losses.push((await model.trainOnBatch(x, y)) as number);
+  const losses = await batchLosses(model, x, y, 20, 0.02);
   assert.ok(
     (losses.at(-1) as number) < 0.25 * (losses[0] as number),
     `loss ${losses.map((l) => l.toFixed(3)).join(', ')}`,
