@@ -11,13 +11,15 @@ const LAYERS = {
   imu: ['core'],
   video: ['core'],
   pose: ['core', 'backend', 'video'],
+  biomech: ['core', 'imu', 'pose'],
   augment: ['core'],
   data: ['core', 'formats', 'imu', 'video', 'pose'],
   inputs: ['core', 'backend', 'imu', 'video', 'pose', 'augment', 'data'],
   models: ['core', 'backend', 'inputs'],
   train: ['core', 'backend', 'data', 'inputs', 'models'],
-  report: ['core', 'pose', 'video', 'train'],
-  experiments: ['core', 'backend', 'augment', 'data', 'inputs', 'models', 'train', 'report'],
+  explain: ['core', 'backend', 'inputs', 'models', 'train'],
+  report: ['core', 'pose', 'video', 'biomech', 'train', 'explain'],
+  experiments: ['core', 'backend', 'augment', 'data', 'inputs', 'models', 'train', 'biomech', 'explain', 'report'],
   cli: ['*'],
 };
 /** sensors/ (hardware-facing code) may import these src/ folders only. */
