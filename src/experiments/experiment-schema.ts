@@ -189,6 +189,23 @@ const TRAIN_SCHEMA = z
       .strictObject({
         copies: z.number().int().min(0).default(0).describe('augmented training copies per sample'),
         chain: AUGMENT_CONFIG_SCHEMA,
+        poseBatch: z
+          .strictObject({
+            rotate: z
+              .number()
+              .min(0)
+              .max(180)
+              .describe('largest turn about the vertical axis, degrees (each row draws uniformly in +-rotate)'),
+            scale: z
+              .tuple([z.number().positive(), z.number().positive()])
+              .refine(([lo, hi]) => lo <= hi, 'scale: [smallest, largest]')
+              .default([1, 1])
+              .describe('scale factor range, drawn uniformly per row'),
+          })
+          .optional()
+          .describe(
+            'pose inputs turned and scaled anew every time a training row is batched (no copies stored); absent: none',
+          ),
       })
       .prefault({}),
   })

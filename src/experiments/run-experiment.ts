@@ -68,6 +68,14 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
       `report.reference: no variant is named '${reference}'`,
       `The variants: ${trials.map((t) => t.label).join(', ')}`,
     );
+  for (const t of trials) {
+    const model = t.experiment.model as { type: string; combine?: string };
+    if (model.type === 'late-fusion' && model.combine === 'validation' && t.experiment.split.validationFolds === 0)
+      throw new UserError(
+        `trial '${t.label}': model.combine: validation fits late fusion's weights on the validation group, and split.validationFolds is 0`,
+        'Set split.validationFolds above 0 (e.g. 3), or model.combine: mean.',
+      );
+  }
   const store =
     options.resume === undefined
       ? await ResultsStore.create(options.resultsRoot, loaded, trials, options.sweep, options.runDir)

@@ -109,6 +109,7 @@ export function crossValidationOptions(
       decayFactor: t.decayFactor,
       patience: t.patience,
       classWeights: t.classWeights,
+      ...(t.augment.poseBatch === undefined ? {} : { poseBatchAugment: t.augment.poseBatch }),
     },
   };
 }

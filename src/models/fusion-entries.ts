@@ -66,7 +66,7 @@ export const FUSION_PRESETS = {
 } as const satisfies Record<string, { use: readonly Modality[]; fusion: Fusion; describe: string }>;
 
 /** A fusion network as a recipe: `spec.modalities` are the inputs it reads. */
-function fusionRecipe(name: string, given: FusionNetworkSpec): ModelRecipe {
+function fusionRecipe(name: string, given: FusionNetworkSpec, fitHeadWeights = false): ModelRecipe {
   const spec: FusionNetworkSpec = { ...given, encoders: withDefaultEncoders(given.modalities, given.encoders) };
   const weights = lossWeights(spec);
   return {
@@ -74,6 +74,7 @@ function fusionRecipe(name: string, given: FusionNetworkSpec): ModelRecipe {
     name,
     modalities: spec.modalities,
     ...(weights === undefined ? {} : { lossWeights: weights }),
+    ...(fitHeadWeights ? { fitHeadWeights } : {}),
     // The builders import TensorFlow.js: loaded when a network is built, not with the schema.
     build: async (shapes, classes, seed, inputs) => {
       const builders = Object.fromEntries(
@@ -118,24 +119,38 @@ export const FUSION_ENTRY: ModelEntry = modelEntry({
     }),
 });
 
-/** `late-fusion`: a classifier per modality on its own encoder, their probabilities averaged. */
+/**
+ * `late-fusion`: a classifier per modality on its own encoder, their probabilities averaged, or
+ * (combine: validation) weighted by weights fitted on the validation group after training.
+ */
 export const LATE_FUSION_ENTRY: ModelEntry = modelEntry({
   type: 'late-fusion',
   describe: 'a classifier per modality, each trained on its own loss, their class probabilities averaged',
   options: z.strictObject({
     use: z.array(z.enum(MODALITIES)).min(2).describe('the modalities, each with its own classifier'),
     fusion: z.enum(FUSIONS).default('attention-lstm').describe('how a sequence encoder is pooled'),
+    // Optional without a default, so that the trial ids of late fusion from before it stay.
+    combine: z
+      .enum(['mean', 'validation'])
+      .optional()
+      .describe(
+        "mean (absent): the heads' probabilities averaged; validation: weighted, the weights fitted on the validation group (needs split.validationFolds > 0)",
+      ),
     ...FUSION_OPTIONS,
   }),
-  build: ({ use, fusion, encoders, ...size }) =>
-    fusionRecipe('late-fusion', {
-      ...size,
-      encoders: encoders ?? {},
-      modalities: [...use],
-      fusion,
-      heads: 'late',
-      auxiliaryLoss: 0,
-    }),
+  build: ({ use, fusion, combine, encoders, ...size }) =>
+    fusionRecipe(
+      'late-fusion',
+      {
+        ...size,
+        encoders: encoders ?? {},
+        modalities: [...use],
+        fusion,
+        heads: 'late',
+        auxiliaryLoss: 0,
+      },
+      combine === 'validation',
+    ),
 });
 
 /** Each preset: the fusion network's size options, its modalities and pooling fixed. */

@@ -22,6 +22,12 @@ export interface NetworkRecipe {
    * training loss. The first output is always the prediction's logits.
    */
   lossWeights?: readonly number[];
+  /**
+   * Late fusion weighted on the validation group: after training, the weights of the heads
+   * (outputs 1..M) in the prediction (output 0, a LogMeanProbabilities layer named 'logits') are
+   * fitted on the validation rows (train/late-fusion-weights.ts).
+   */
+  fitHeadWeights?: boolean;
 }
 
 /** A classical model (the SVM): trained on the training rows, it predicts a class per test row (its library loaded then). */

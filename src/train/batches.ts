@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { SeededRandom } from '../core/random.ts';
 import type { InputSet, Modality } from '../inputs/input-spec.ts';
 import { standardiseInPlace, type Standardiser } from './standardiser.ts';
 
@@ -7,10 +8,20 @@ export interface InputPipeline {
   modalities: readonly Modality[];
   /** Fitted on the training rows (imu, pose, flow, backbone); video is scaled to 0-1; depth maps are 0-1 already. */
   standardisers: Partial<Record<Modality, Standardiser>>;
+  /** Training batches only: a modality's raw values (rows x values per row) changed in place before scaling. */
+  augment?: Partial<Record<Modality, (values: Float32Array, rows: number, rng: SeededRandom) => void>>;
 }
 
-/** The model's input tensors for `rows`, in `pipeline.modalities` order. The caller disposes them. */
-export function inputTensors(set: InputSet, rows: readonly number[], pipeline: InputPipeline): tf.Tensor[] {
+/**
+ * The model's input tensors for `rows`, in `pipeline.modalities` order. The caller disposes them.
+ * With `augmentRng` (a training batch), `pipeline.augment` changes the raw values first.
+ */
+export function inputTensors(
+  set: InputSet,
+  rows: readonly number[],
+  pipeline: InputPipeline,
+  augmentRng?: SeededRandom,
+): tf.Tensor[] {
   return pipeline.modalities.map((modality) => {
     const m = set[modality];
     if (m === undefined) throw new Error(`inputTensors(): the input set has no ${modality}`);
@@ -24,6 +35,8 @@ export function inputTensors(set: InputSet, rows: readonly number[], pipeline: I
         values.set(row, i * perRow);
       }
     });
+    const augment = pipeline.augment?.[modality];
+    if (augment !== undefined && augmentRng !== undefined) augment(values, rows.length, augmentRng);
     const s = pipeline.standardisers[modality];
     if (s !== undefined) standardiseInPlace(values, s);
     return tf.tensor(values, [rows.length, ...m.shape]);

@@ -9,8 +9,12 @@ import type { TrainOptions } from './paper-training.ts';
 import { classificationReport, summariseReports, type ClassificationReport, type ReportSummary } from './metrics.ts';
 import type { InputSet, InputSpec } from '../inputs/input-spec.ts';
 import { inputShapes } from '../inputs/model-inputs.ts';
+import { augmentPoseBatch } from '../inputs/pose-batch-augment.ts';
 import type { ModelRecipe } from '../models/model-recipe.ts';
 import { fitStandardiser } from './standardiser.ts';
+import { fitHeadWeights } from './late-fusion-weights.ts';
+import { LogMeanProbabilities } from '../models/layers/log-mean-probabilities.ts';
+import { UserError } from '../core/errors.ts';
 import { trainingSeed } from './training-seed.ts';
 
 /**
@@ -43,6 +47,8 @@ export interface FoldResult {
   testRows: number;
   /** Networks only: the epochs run and the best one kept. */
   training: TrainResult | undefined;
+  /** Late fusion weighted on the validation group: each modality's weight, in the model's modality order. */
+  headWeights?: number[];
   report: ClassificationReport;
   /** Each test row: its id, true class and predicted class (indices into the classes). */
   predictions: { ids: string[]; truth: number[]; predicted: number[] };
@@ -184,6 +190,11 @@ export async function runFold(
     if (m !== 'video' && m !== 'depthMaps' && arr !== undefined && arr.data instanceof Float32Array)
       pipeline.standardisers[m] = fitStandardiser({ data: arr.data, shape: arr.shape }, train);
   }
+  const poseAugment = options.train.poseBatchAugment;
+  if (poseAugment !== undefined && spec.pose !== undefined && recipe.modalities.includes('pose')) {
+    const poseSpec = spec.pose;
+    pipeline.augment = { pose: (values, rows, rng) => augmentPoseBatch(values, rows, poseSpec, poseAugment, rng) };
+  }
   const seed = trainingSeed(options.seed, plan.index, options.repeat ?? 0);
   const model = await recipe.build(inputShapes(spec), classes.length, seed, spec);
   try {
@@ -196,6 +207,9 @@ export async function runFold(
       { ...options.train, seed, ...(recipe.lossWeights === undefined ? {} : { lossWeights: recipe.lossWeights }) },
       onEpoch,
     );
+    const headWeights = recipe.fitHeadWeights
+      ? await fitLateFusion(model, set, validation, pipeline, classes.length, recipe.modalities.length)
+      : undefined;
     const probs = await predictProbabilities(model, set, test, pipeline);
     const predicted = test.map((_, i) => argmax(probs, i * classes.length, classes.length));
     await keep?.(model, pipeline);
@@ -206,6 +220,7 @@ export async function runFold(
       validationRows: validation.length,
       testRows: test.length,
       training,
+      ...(headWeights === undefined ? {} : { headWeights }),
       report: classificationReport(labelsOf(test), predicted, classes),
       predictions: predictionsOf(predicted),
       seconds: (performance.now() - started) / 1000,
@@ -213,6 +228,35 @@ export async function runFold(
   } finally {
     model.dispose();
   }
+}
+
+/** Fits the late-fusion heads' weights on the validation rows and sets them in the model's 'logits' layer. */
+async function fitLateFusion(
+  model: tf.LayersModel,
+  set: InputSet,
+  validation: readonly number[],
+  pipeline: InputPipeline,
+  classes: number,
+  heads: number,
+): Promise<number[]> {
+  if (validation.length === 0)
+    throw new UserError(
+      'late fusion weighted on the validation group (combine: validation) has no validation rows',
+      'Set split.validationFolds above 0, or combine: mean.',
+    );
+  const probabilities = [];
+  for (let h = 1; h <= heads; h++)
+    probabilities.push(await predictProbabilities(model, set, validation, pipeline, 64, h));
+  const weights = fitHeadWeights(
+    probabilities,
+    validation.map((r) => set.labels[r] as number),
+    classes,
+  );
+  const layer = model.getLayer('logits');
+  if (!(layer instanceof LogMeanProbabilities))
+    throw new Error("fitLateFusion(): the model's 'logits' layer does not combine heads");
+  layer.setHeadWeights(weights);
+  return weights;
 }
 
 /** k-fold cross-validation: every fold of planFolds run by runFold, with fold means and sample std. */

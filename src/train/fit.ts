@@ -39,6 +39,8 @@ export async function trainModel(
   if (rows.train.length === 0) throw new Error('trainModel(): no training rows');
   const optimizer = tf.train.adam(options.learningRate);
   const rng = new SeededRandom(options.seed).fork('batches');
+  // Its own stream, so that batches are drawn as without augmentation.
+  const augmentRng = new SeededRandom(options.seed).fork('batch-augment');
   const weights = classWeightTensor(set, rows.train, classes, options.classWeights);
   const history: EpochRecord[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as tf.Tensor[] | undefined };
@@ -52,7 +54,7 @@ export async function trainModel(
       let lossSum = 0;
       for (let b = 0; b < order.length; b += options.batchSize) {
         const batch = order.slice(b, b + options.batchSize);
-        const xs = inputTensors(set, batch, pipeline);
+        const xs = inputTensors(set, batch, pipeline, augmentRng);
         const ys = labelTensor(set, batch, classes);
         const loss = optimizer.minimize(
           () => outputsLoss(ys, model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[], weights, options),
@@ -139,13 +141,17 @@ function classWeightTensor(
   return tf.tensor1d(counts.map((c) => (c === 0 ? 0 : rows.length / (classes * c))));
 }
 
-/** Class probabilities for `rows` (inference mode), [rows x classes] row-major. */
+/**
+ * Class probabilities for `rows` (inference mode), [rows x classes] row-major: of the prediction
+ * (the first output), or of output `output` of a network with several (a late-fusion head).
+ */
 export async function predictProbabilities(
   model: tf.LayersModel,
   set: InputSet,
   rows: readonly number[],
   pipeline: InputPipeline,
   batchSize = 64,
+  output = 0,
 ): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for (let b = 0; b < rows.length; b += batchSize) {
@@ -153,7 +159,9 @@ export async function predictProbabilities(
     // With several outputs, the first is the prediction (the others are training heads).
     const probs = tf.tidy(() => {
       const out = model.predict(xs) as tf.Tensor | tf.Tensor[];
-      return tf.softmax(Array.isArray(out) ? (out[0] as tf.Tensor) : out);
+      if (!Array.isArray(out) && output > 0)
+        throw new Error(`predictProbabilities(): the model has no output ${output}`);
+      return tf.softmax(Array.isArray(out) ? (out[output] as tf.Tensor) : out);
     });
     parts.push((await probs.data()) as Float32Array);
     tf.dispose([...xs, probs]);

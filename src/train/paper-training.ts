@@ -1,6 +1,8 @@
 // The training settings, apart from the training loop (fit.ts), so that the experiment schema and
 // the CLI can take their defaults without loading TensorFlow.js.
 
+import type { PoseBatchAugment } from '../inputs/pose-batch-augment.ts';
+
 /**
  * The source paper's training: Adam, learning rate 0.001 halved every 10 epochs, batches of 32,
  * cross-entropy, early stopping after 10 epochs without a better validation loss, with the best
@@ -20,6 +22,8 @@ export interface TrainOptions {
   seed: number;
   /** A network with several outputs: each one's weight in the loss (the model's, not the paper's). */
   lossWeights?: readonly number[];
+  /** Skeletons turned and scaled anew in every training batch (inputs/pose-batch-augment.ts); absent: none. */
+  poseBatchAugment?: PoseBatchAugment;
 }
 
 export const PAPER_TRAINING: TrainOptions = {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { experimentSchema } from '../../src/experiments/experiment-schema.ts';
-import { trialInputSpec } from '../../src/experiments/trial-plan.ts';
+import { crossValidationOptions, trialInputSpec } from '../../src/experiments/trial-plan.ts';
 
 const experiment = (more: Record<string, unknown>) =>
   experimentSchema().parse({ name: 'x', dataset: { name: 'synthetic' }, ...more });
@@ -48,3 +48,21 @@ InputSpecOfTrial('pose: features and normalise only when not the defaults, so tr
   assert.not.ok(bad({ normalise: 'height' }));
 });
 InputSpecOfTrial.run();
+
+const Training = suite('crossValidationOptions');
+Training('train.augment.poseBatch reaches the training options; absent, the options have no such key', () => {
+  assert.not.ok('poseBatchAugment' in crossValidationOptions(experiment({})).train);
+  const turned = experiment({ train: { augment: { poseBatch: { rotate: 30, scale: [0.9, 1.1] } } } });
+  assert.equal(crossValidationOptions(turned).train.poseBatchAugment, { rotate: 30, scale: [0.9, 1.1] });
+  assert.equal(
+    crossValidationOptions(experiment({ train: { augment: { poseBatch: { rotate: 10 } } } })).train.poseBatchAugment,
+    { rotate: 10, scale: [1, 1] },
+  );
+  const bad = (poseBatch: unknown) =>
+    experimentSchema().safeParse({ name: 'x', dataset: { name: 'synthetic' }, train: { augment: { poseBatch } } })
+      .success;
+  assert.not.ok(bad({ rotate: 200 }));
+  assert.not.ok(bad({ rotate: 10, scale: [1.2, 0.8] }));
+  assert.not.ok(bad({ rotate: 10, shear: 1 }));
+});
+Training.run();

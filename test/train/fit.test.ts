@@ -86,6 +86,29 @@ Fit('learns a separable problem; the same seed gives the same weights', async ()
 });
 
 Fit(
+  'per-batch augmentation sees each training batch once, never validation, and leaves the batch order alone',
+  async () => {
+    const set = toySet(40);
+    const train = rows(0, 30);
+    const options = { ...PAPER_TRAINING, epochs: 2, batchSize: 8, learningRate: 0.01, seed: 3 };
+    const plain = pipelineFor(set, train);
+    const calls: number[] = [];
+    // A no-op that records its batch sizes: training must then be exactly the plain one.
+    const recording: InputPipeline = { ...plain, augment: { imu: (_values, rowCount) => void calls.push(rowCount) } };
+    const weights: Float32Array[][] = [];
+    for (const pipeline of [plain, recording]) {
+      const m = model();
+      await trainModel(m, set, { train, validation: rows(30, 40) }, pipeline, 2, options);
+      weights.push(m.getWeights().map((w) => w.dataSync() as Float32Array));
+      m.dispose();
+    }
+    // 30 training rows in batches of 8: 8, 8, 8, 6 per epoch; the 10 validation rows never.
+    assert.equal(calls, [8, 8, 8, 6, 8, 8, 8, 6]);
+    weights[0]!.forEach((w, i) => assert.equal(Array.from(w), Array.from(weights[1]![i]!), `weight ${i}`));
+  },
+);
+
+Fit(
   'early stopping stops after `patience` epochs without a lower validation loss and restores the best weights',
   async () => {
     // Validation labels are the opposite of the training labels: the better the model learns, the

@@ -13,16 +13,24 @@ export interface LogMeanProbabilitiesArgs {
 
 export class LogMeanProbabilities extends tf.layers.Layer {
   static readonly className = 'LogMeanProbabilities';
-  readonly weightsOfHeads: number[] | undefined;
+  private headWeights: number[] | undefined;
 
   constructor(args: LogMeanProbabilitiesArgs = {}) {
     super(args.name === undefined ? {} : { name: args.name });
-    if (args.weights !== undefined) {
-      const sum = args.weights.reduce((a, b) => a + b, 0);
-      if (args.weights.some((w) => !(w >= 0)) || Math.abs(sum - 1) > 1e-6)
-        throw new Error(`LogMeanProbabilities(): weights must be >= 0 and sum to 1, got [${args.weights.join(', ')}]`);
-    }
-    this.weightsOfHeads = args.weights === undefined ? undefined : [...args.weights];
+    if (args.weights !== undefined) this.setHeadWeights(args.weights);
+  }
+
+  /** The heads' weights in the mean (undefined: equal). */
+  get weightsOfHeads(): readonly number[] | undefined {
+    return this.headWeights;
+  }
+
+  /** Weights fitted after training (late fusion weighted on the validation group); saved with the model. */
+  setHeadWeights(weights: readonly number[]): void {
+    const sum = weights.reduce((a, b) => a + b, 0);
+    if (weights.some((w) => !(w >= 0)) || Math.abs(sum - 1) > 1e-6)
+      throw new Error(`LogMeanProbabilities(): weights must be >= 0 and sum to 1, got [${weights.join(', ')}]`);
+    this.headWeights = [...weights];
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -42,7 +50,7 @@ export class LogMeanProbabilities extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...(this.weightsOfHeads === undefined ? {} : { weights: this.weightsOfHeads }) };
+    return { ...super.getConfig(), ...(this.headWeights === undefined ? {} : { weights: [...this.headWeights] }) };
   }
 }
 
