@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { errorMessage } from '../../src/core/errors.ts';
 
@@ -8,6 +9,20 @@ export interface SerialProbe {
   ports?: { path: string; manufacturer?: string }[];
   /** Why loading or listing failed. */
   problem?: string;
+  /** Listed from /dev's device names, without the details udev gives (manufacturer). */
+  fromDeviceNames?: boolean;
+}
+
+/** Serial device names on Linux: USB CDC (Arduino), USB-serial bridges, on-board UARTs. */
+const SERIAL_NAMES = /^tty(ACM|USB|AMA|S)\d+$/;
+
+/** The serial devices /dev holds, by name: what listing gives where udevadm is missing. */
+async function serialDeviceNodes(): Promise<{ path: string }[]> {
+  const names = await readdir('/dev').catch(() => [] as string[]);
+  return names
+    .filter((n) => SERIAL_NAMES.test(n))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((n) => ({ path: `/dev/${n}` }));
 }
 
 /**
@@ -32,7 +47,13 @@ export async function probeSerial(): Promise<SerialProbe> {
     };
   } catch (err) {
     const text = errorMessage(err);
-    const hint = /udevadm/.test(text) ? ' (install udev to list ports; opening a port by its path still works)' : '';
-    return { bindingLoaded: true, problem: `listing ports failed: ${text}${hint}` };
+    if (/udevadm/.test(text) && process.platform === 'linux')
+      return {
+        bindingLoaded: true,
+        ports: await serialDeviceNodes(),
+        fromDeviceNames: true,
+        problem: `listed from /dev by name: udevadm is missing (${text}); install udev for manufacturers`,
+      };
+    return { bindingLoaded: true, problem: `listing ports failed: ${text}` };
   }
 }
