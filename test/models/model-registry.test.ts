@@ -48,6 +48,8 @@ Registry('builds each model with the modalities it reads', () => {
   assert.equal(read({ type: 'fused-pretrained' }), ['network', 'fused-pretrained', ['backbone', 'imu']]);
   assert.equal(read({ type: 'fusion', use: ['pose', 'imu'] }), ['network', 'fusion', ['pose', 'imu']]);
   assert.equal(read({ type: 'svm', cost: 3 }), ['classic', 'svm', ['imu', 'video']]);
+  // `use` narrows the SVM to the IMU (a data set without video, such as SisFall).
+  assert.equal(read({ type: 'svm', use: ['imu'] }), ['classic', 'svm', ['imu']]);
   assert.equal(read({ type: 'two-stream-cnn' }), ['network', 'two-stream-cnn', ['video', 'flow']]);
 });
 
@@ -66,6 +68,10 @@ Registry('options are checked against the entry: a bad or unknown one is a UserE
   assert.throws(
     () => buildModel({ type: 'svm', cost: -1 }),
     (err: unknown) => err instanceof UserError && /^model 'svm': cost: /.test(err.message),
+  );
+  assert.throws(
+    () => buildModel({ type: 'svm', use: ['imu', 'imu'] }),
+    (err: unknown) => err instanceof UserError && /^model 'svm': use: lists one twice/.test(err.message),
   );
   assert.throws(
     () => buildModel({ type: 'lstm', units: 8 }),
