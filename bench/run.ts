@@ -12,9 +12,12 @@ import { benchGemm } from './gemm.ts';
 import { benchEncoders } from './encoders.ts';
 import type { StgcnOptions } from '../src/models/encoders/stgcn-options.ts';
 import { benchSynthetic } from './synthetic.ts';
+import { benchSensorDecoding } from './sensor-decoding.ts';
 import { benchTrainFusion } from './train-fusion.ts';
 import { benchSweepWorkers, parseSweepConfig } from './sweep-workers.ts';
+import { benchDistributedSweep } from './distributed-sweep.ts';
 import { benchDecodeKeyframes, SHARED_VIDEO_DIR } from './decode-keyframes.ts';
+import { benchBleDecoding } from './ble-decoding.ts';
 import { defaultWorkerCount } from '../src/data/synthetic/take-pool.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
@@ -189,6 +192,30 @@ await yargs(process.argv.slice(2))
     },
   )
   .command(
+    'distributed-sweep',
+    'A sweep of 4 trials x 3 folds with 1, 2 and 3 fold workers in process and as many worker processes through Redis: seconds each and the overhead per unit',
+    (y) =>
+      y
+        .option('workers', { type: 'array', number: true, default: [1, 2, 3], describe: 'Worker counts to time' })
+        .option('epochs', { type: 'number', default: 5 })
+        .option('clips', {
+          type: 'number',
+          default: 2,
+          describe: 'Takes per action and athlete (6 athletes, 10 actions)',
+        })
+        .option('repeats', {
+          type: 'number',
+          default: 2,
+          describe: 'Timings per side, alternating; the fastest is kept',
+        }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      process.stdout.write(
+        `${JSON.stringify(await benchDistributedSweep({ workers: args.workers as number[], epochs: args.epochs, clips: args.clips, repeats: args.repeats }))}\n`,
+      );
+    },
+  )
+  .command(
     'decode-keyframes',
     'Decoding real clips at 112 x 112 and choosing key frames, against ffmpeg alone decoding them to raw frames: seconds and ratio',
     (y) =>
@@ -205,6 +232,34 @@ await yargs(process.argv.slice(2))
       process.stdout.write(
         `${JSON.stringify(await benchDecodeKeyframes({ dir: args.dir, size: args.size, repeats: args.repeats }))}\n`,
       );
+    },
+  )
+  .command(
+    'ble-decoding',
+    'BLE drivers: Polar PMD raw/delta and Movesense IMU6 decoding, samples/s per core and CPU share at 4 x 200 Hz',
+    (y) => y.option('seconds', { type: 'number', default: 3, describe: 'Total time, split over the three' }),
+    (args) => {
+      if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
+      process.stdout.write(`${JSON.stringify(benchBleDecoding({ seconds: args.seconds }))}\n`);
+    },
+  )
+  .command(
+    'sensor-decoding',
+    'Serial path: framed protocol and CSV decoding, samples/s per core, and the CPU share at 4 x 200 Hz (computed and measured)',
+    (y) =>
+      y
+        .option('seconds', { type: 'number', default: 2, describe: 'Throughput time, split over framed and CSV' })
+        .option('realtime-seconds', {
+          type: 'number',
+          default: 3,
+          describe: 'Real-time stretch for the measured CPU share',
+        }),
+    async (args) => {
+      if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
+      if (!(args['realtime-seconds'] > 0))
+        throw new Error(`--realtime-seconds must be > 0, got ${args['realtime-seconds']}`);
+      const result = await benchSensorDecoding({ seconds: args.seconds, realtimeSeconds: args['realtime-seconds'] });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   )
   .demandCommand(

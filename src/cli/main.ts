@@ -22,9 +22,12 @@ type AddCommands = <T>(cli: Argv<T>) => Argv<T>;
  * mistyped experiment file answers without loading TensorFlow.js, ffmpeg helpers or the models.
  */
 const loadRunCommands = async (): Promise<AddCommands> => (await import('./run-command.ts')).runCommands;
+const loadWorkerCommands = async (): Promise<AddCommands> => (await import('./worker-command.ts')).workerCommands;
 const COMMAND_MODULES: Record<string, () => Promise<AddCommands>> = {
   doctor: async () => (await import('./doctor-command.ts')).doctorCommand,
   simulate: async () => (await import('./simulate-command.ts')).simulateCommand,
+  'simulate-device': async () => (await import('./simulate-device-command.ts')).simulateDeviceCommand,
+  sensors: async () => (await import('./sensors-command.ts')).sensorsCommand,
   evaluate: async () => (await import('./evaluate-command.ts')).evaluateCommand,
   run: loadRunCommands,
   sweep: loadRunCommands,
@@ -33,6 +36,9 @@ const COMMAND_MODULES: Record<string, () => Promise<AddCommands>> = {
   keyframes: async () => (await import('./keyframes-command.ts')).keyframesCommand,
   pose: async () => (await import('./pose-command.ts')).poseCommand,
   datasets: async () => (await import('./datasets-command.ts')).datasetsCommand,
+  jumps: async () => (await import('./jumps-command.ts')).jumpsCommand,
+  worker: loadWorkerCommands,
+  'run-unit': loadWorkerCommands,
 };
 
 /** Global options that take a value, to find the command word behind them. */

@@ -9,6 +9,7 @@ import { experimentJsonSchema } from '../experiments/experiment-schema.ts';
 import { loadExperiment } from '../experiments/load-experiment.ts';
 import { foldCount, splitDescription } from '../experiments/trial-plan.ts';
 import { readFile } from 'node:fs/promises';
+import { DISTRIBUTED_OPTIONS } from './distributed-options.ts';
 
 interface RunArgs {
   file: string;
@@ -19,6 +20,16 @@ interface RunArgs {
   results: string;
   list: boolean;
   backend?: BackendPreference;
+  queue: string | undefined;
+  queueName: string;
+  localWorkers: boolean;
+  lockDuration: number;
+  emit: 'slurm' | undefined;
+  partition: string | undefined;
+  time: string | undefined;
+  cpusPerTask: number | undefined;
+  mem: string | undefined;
+  sbatch: string[];
 }
 
 /**
@@ -56,7 +67,9 @@ export function runCommands<T>(cli: Argv<T>): Argv<T> {
         default: 'results',
         describe: 'Folder of all results; a run writes <results>/<experiment>/<run-id>/',
       })
-      .option('list', { type: 'boolean', default: false, describe: 'Print the trials the file makes and stop' });
+      .option('list', { type: 'boolean', default: false, describe: 'Print the trials the file makes and stop' })
+      .options(DISTRIBUTED_OPTIONS)
+      .group(Object.keys(DISTRIBUTED_OPTIONS), 'Several machines (see README, "Sweeps on several machines"):');
   return cli
     .command(
       'run <file>',
@@ -65,10 +78,10 @@ export function runCommands<T>(cli: Argv<T>): Argv<T> {
       (args) => runOrSweep(args as unknown as RunArgs, false),
     )
     .command(
-      'sweep <file>',
+      'sweep [file]',
       "Run every trial of an experiment file's sweep: block (grid x named ablations) x folds, resumable",
       options,
-      (args) => runOrSweep(args as unknown as RunArgs, true),
+      (args) => runOrSweep(args as unknown as Omit<RunArgs, 'file'> & { file?: string }, true),
     )
     .command(
       'report <dir>',
@@ -95,7 +108,8 @@ export function runCommands<T>(cli: Argv<T>): Argv<T> {
     );
 }
 
-async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
+async function runOrSweep(given: Omit<RunArgs, 'file'> & { file?: string }, sweep: boolean): Promise<void> {
+  const args = await withFile(given);
   const loaded = await loadExperiment(args.file, { set: args.set });
   if (sweep && loaded.experiment.sweep === undefined)
     throw new UserError(
@@ -129,6 +143,9 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
   const { REPORT_FILE } = await import('../experiments/write-run-report.ts');
   const { RUN_FILES } = await import('../experiments/results-store.ts');
   const { inputSetCache, runEnvironment } = await import('./run-environment.ts');
+  const distributed = await import('./sweep-distributed.ts');
+  if (args.emit === 'slurm') return distributed.emitSlurm(args, loaded, sweep);
+  const queue = distributed.queueOf(args);
   const backend = await selectBackend(args.backend);
   const controller = new AbortController();
   const onInterrupt = () => {
@@ -150,9 +167,11 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
       ...(args.backend === undefined ? {} : { backend: args.backend }),
       environment: {
         ...(await runEnvironment(backend)),
-        command: `motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')}`,
+        command: `motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')}${queue === undefined ? '' : ` --queue ${queue.redacted}`}`,
+        ...(queue === undefined ? {} : { queue: queue.redacted, localWorkers: args.localWorkers }),
       },
       ...(await inputSetCache()),
+      ...(queue === undefined ? {} : { startPool: await distributed.queuePoolStarter(args, loaded, sweep, queue) }),
       signal: controller.signal,
       // Workers say only what matters; the main thread has said which backend runs.
       logLevel: getLogLevel() === 'debug' ? 'debug' : 'warn',
@@ -167,7 +186,7 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
     }
     if (summary.stopped) {
       process.stderr.write(
-        `stopped: ${summary.ran.length + summary.reused.length} of ${summary.trials.reduce((n, t) => n + foldCount(t.experiment.split) * t.experiment.run.repeats, 0)} folds done\nresume with: motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')} --resume ${where}\n`,
+        `stopped: ${summary.ran.length + summary.reused.length} of ${summary.trials.reduce((n, t) => n + foldCount(t.experiment.split) * t.experiment.run.repeats, 0)} folds done\nresume with: motionfuse ${sweep ? 'sweep' : 'run'} ${args.file}${args.set.map((s) => ` --set ${s}`).join('')} --resume ${where}${queue === undefined ? '' : ` --queue${args.queue === '' ? '' : ` ${queue.redacted}`}${args.localWorkers ? '' : ' --no-local-workers'}`}\n${queue?.redacted.includes('***') === true ? '(with the password where *** stands, or --queue alone and the URL in MOTIONFUSE_QUEUE)\n' : ''}`,
       );
       process.exitCode = 130;
       return;
@@ -186,4 +205,17 @@ async function runOrSweep(args: RunArgs, sweep: boolean): Promise<void> {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
   }
+}
+
+/** `sweep --resume RUN_DIR` without a file: the file and --set values the run started with. */
+async function withFile(args: Omit<RunArgs, 'file'> & { file?: string }): Promise<RunArgs> {
+  if (args.file !== undefined) return { ...args, file: args.file };
+  if (args.resume === undefined || args.resume === '')
+    throw new UserError(
+      'sweep: give an experiment file, or --resume RUN_DIR',
+      'motionfuse sweep experiments/quickstart.yaml',
+    );
+  const { ResultsStore } = await import('../experiments/results-store.ts');
+  const config = (await ResultsStore.open(args.resume)).config;
+  return { ...args, file: config.sources[0] as string, set: args.set.length > 0 ? args.set : config.sets };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AUGMENT_CONFIG_SCHEMA } from '../augment/augment-sample.ts';
 import { PLACEMENTS } from '../core/stream.ts';
+import { JUMP_PLACEMENTS } from '../biomech/detect-jumps.ts';
 import { datasetEntries } from '../data/dataset-registry.ts';
 import { MODELS, type ModelSpec } from '../models/model-registry.ts';
 import { PAPER_TRAINING } from '../train/paper-training.ts';
@@ -230,6 +231,30 @@ const SWEEP_SCHEMA = z
   })
   .refine((s) => s.grid !== undefined || s.ablations !== undefined, 'needs grid: or ablations:');
 
+/** `report.explain`: what each fold explains of the focus classes, and how much (explain-fold.ts). */
+const EXPLAIN_SCHEMA = z.strictObject({
+  maxMisses: z
+    .number()
+    .int()
+    .min(0)
+    .default(4)
+    .describe(
+      'misses of each focus class per fold drilled down: key frames with Grad-CAM for the predicted and the true class, attention over time, the IMU trace with detected jumps',
+    ),
+  attribution: z
+    .boolean()
+    .default(true)
+    .describe(
+      "modality attribution: each class's test error with each modality's features zeroed (as modality dropout does), joint-fusion networks of 2+ modalities",
+    ),
+  jumpSensor: z
+    .enum(JUMP_PLACEMENTS)
+    .default('pelvis')
+    .describe(
+      "the sample's IMU whose trace the jump detector reads (jump metrics, take-off and landing in the drill-down); the first IMU where the sample has none there",
+    ),
+});
+
 /** `model:`: one member per registered model, `type` first and then its options. */
 function modelSchema(): z.ZodType<ModelSpec> {
   const members = MODELS.entries().map((e) =>
@@ -286,6 +311,9 @@ export function experimentSchema() {
           .describe(
             'a paragraph printed under the variants table (and in the report): what a reader needs to read the numbers, such as why the model the experiment is about is not the best row',
           ),
+        explain: EXPLAIN_SCHEMA.optional().describe(
+          "the jumping-error investigation: each network's fold, after training, explains its test samples of the focus classes (trials/<id>/explain-fold-<k>.json, written before the fold's file) and report.html gains a section per focus class. Absent: nothing is explained (it does not change a trial's id or results)",
+        ),
       })
       .prefault({}),
     run: z

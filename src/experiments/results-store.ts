@@ -152,6 +152,16 @@ export class ResultsStore {
     return join(this.dir, RUN_FILES.trials, trialId, `model-${unitName(fold, repeat)}`);
   }
 
+  /** A unit's fold file, whether or not it is written yet. */
+  foldFile(trialId: string, fold: number, repeat = 0): string {
+    return this.foldPath(trialId, fold, repeat);
+  }
+
+  /** A fold's explanations (report.explain): trials/<id>/explain-fold-<k>.json, its PNGs in explain-fold-<k>/. */
+  explainPath(trialId: string, fold: number): string {
+    return join(this.dir, RUN_FILES.trials, trialId, `explain-${unitName(fold, 0)}.json`);
+  }
+
   private foldPath(trialId: string, fold: number, repeat = 0): string {
     return join(this.dir, RUN_FILES.trials, trialId, `${unitName(fold, repeat)}.json`);
   }

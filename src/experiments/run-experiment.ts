@@ -5,7 +5,7 @@ import { isUserError, UserError } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
 import type { EpochRecord } from '../train/fit.ts';
 import { expandTrials, type Trial } from './expand-sweep.ts';
-import { nativeKernelsUsed, startFoldPool } from './fold-pool.ts';
+import { nativeKernelsUsed, startFoldPool, type FoldPool } from './fold-pool.ts';
 import type { LoadedExperiment } from './load-experiment.ts';
 import type { SkippedSample } from '../inputs/build-input-sets.ts';
 import { prepareInputSets } from './prepare-input-sets.ts';
@@ -36,7 +36,15 @@ export interface RunExperimentOptions {
   signal?: AbortSignal;
   progress?: boolean;
   logLevel?: string;
+  /**
+   * Where the folds run; default a local fold pool (startFoldPool). A distributed sweep passes
+   * the queue's (distributed/queue-fold-pool.ts); the run folder is written here either way.
+   */
+  startPool?: (plan: FoldPoolPlan) => FoldPool | Promise<FoldPool>;
 }
+
+/** What a fold pool is started with: the local pool's options, the run folder, and the units already finished in it. */
+export type FoldPoolPlan = Parameters<typeof startFoldPool>[0] & { runDir: string; finished: readonly string[] };
 
 export interface RunSummary {
   runDir: string;
@@ -63,7 +71,8 @@ export interface RunSummary {
 export async function runExperiment(loaded: LoadedExperiment, options: RunExperimentOptions): Promise<RunSummary> {
   const trials = expandTrials(loaded, { sweep: options.sweep });
   const reference = loaded.experiment.report.reference;
-  if (reference !== undefined && !trials.some((t) => t.label === reference))
+  // One trial (`motionfuse run` of a file whose sweep names the reference) compares nothing.
+  if (reference !== undefined && trials.length > 1 && !trials.some((t) => t.label === reference))
     throw new UserError(
       `report.reference: no variant is named '${reference}'`,
       `The variants: ${trials.map((t) => t.label).join(', ')}`,
@@ -107,11 +116,13 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
   const ran: string[] = [];
   let stopped = false;
   if (todo.length > 0) {
-    const pool = startFoldPool({
+    const pool = await (options.startPool ?? startFoldPool)({
       workers,
       ...(threads === undefined ? {} : { threadsPerWorker: threads }),
       ...(options.backend === undefined ? {} : { backend: options.backend }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      runDir: store.dir,
+      finished: [...finished],
     });
     const bar = startProgress({ label: 'run', total: units.length, unit: 'folds', enabled: options.progress ?? true });
     bar.update(reused.length, reused.length > 0 ? `resumed: ${reused.length} folds already done` : undefined);
@@ -138,6 +149,10 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
                 classes: prepared.classes,
                 official: prepared.official,
                 ...(trial.experiment.run.saveModels ? { modelDir: store.modelDir(trial.id, fold, repeat) } : {}),
+                // The first training of a fold is explained (repeats differ only in their seed).
+                ...(trial.experiment.report.explain !== undefined && repeat === 0
+                  ? { explainPath: store.explainPath(trial.id, fold), label: trial.label }
+                  : {}),
               },
               (r) => bar.update(bar.value, status(trial, fold, repeat, r)),
               options.signal,

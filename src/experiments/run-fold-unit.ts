@@ -1,4 +1,6 @@
+import type * as tf from '@tensorflow/tfjs';
 import { planFolds, runFold, type FoldResult } from '../train/cross-validate.ts';
+import type { InputPipeline } from '../train/batches.ts';
 import type { EpochRecord } from '../train/fit.ts';
 import type { InputSet } from '../inputs/input-spec.ts';
 import { prepareInputs } from '../inputs/model-inputs.ts';
@@ -21,6 +23,10 @@ export interface FoldTask {
   modelDir?: string;
   /** The data set's own splits (for split kind 'official'). */
   official?: readonly OfficialSplit[];
+  /** Where to write the fold's explanations (report.explain), for networks: trials/<id>/explain-fold-<k>.json. */
+  explainPath?: string;
+  /** The trial's label, for the explanations file. */
+  label?: string;
 }
 
 export type FoldReply =
@@ -45,6 +51,28 @@ export async function runFoldUnit(
   if (spec.backbone !== undefined)
     await prepareInputs({ ...(spec.video === undefined ? {} : { video: spec.video }), backbone: spec.backbone });
   const modelDir = task.modelDir;
+  const explainPath = task.explainPath;
+  const keep =
+    modelDir === undefined && explainPath === undefined
+      ? undefined
+      : async (model: tf.LayersModel, pipeline: InputPipeline) => {
+          if (modelDir !== undefined)
+            await saveTrainedModel(modelDir, { model, classes: [...task.classes], inputs: spec, pipeline });
+          // Explained while the trained model exists, before the fold's file is written (explain-fold.ts).
+          if (explainPath !== undefined) {
+            const { explainFold } = await import('./explain-fold.ts');
+            await explainFold(model, pipeline, {
+              experiment: task.experiment,
+              classes: task.classes,
+              set,
+              spec,
+              plan,
+              trialId: task.trialId,
+              label: task.label ?? task.trialId,
+              file: explainPath,
+            });
+          }
+        };
   return runFold(
     set,
     spec,
@@ -53,8 +81,6 @@ export async function runFoldUnit(
     plan,
     { ...options, repeat: task.repeat ?? 0 },
     onEpoch,
-    modelDir === undefined
-      ? undefined
-      : (model, pipeline) => saveTrainedModel(modelDir, { model, classes: [...task.classes], inputs: spec, pipeline }),
+    keep,
   );
 }

@@ -5,6 +5,7 @@ import { renderHtmlReport } from '../report/html-report.ts';
 import { REPEAT_SEED_STRIDE } from '../train/training-seed.ts';
 import { COMPARISON_NOTE } from '../report/compare-variants.ts';
 import { readersNote, resultTables, variantCells } from '../report/result-tables.ts';
+import { jumpingSectionOf } from './jumping-section-of.ts';
 import { foldRecord, repeatsOf, ResultsStore, RUN_FILES } from './results-store.ts';
 import { foldCount, splitDescription } from './trial-plan.ts';
 
@@ -57,6 +58,7 @@ export async function writeRunReport(runDir: string): Promise<string> {
   const git = first['git'] as { commit: string; dirty: boolean } | null | undefined;
   const total = trials.reduce((n, t) => n + foldCount(t.experiment.split) * repeatsOf(t.experiment), 0);
   const { name: datasetName, ...datasetOptions } = experiment.dataset as Record<string, unknown>;
+  const labelWithoutFraction = (v: string) => v.replace(/(^| )fraction=[^ ]+/, '').trim();
   const html = renderHtmlReport({
     title: `${experiment.name}: ${basename(store.dir)}`,
     ...(experiment.description === undefined ? {} : { description: experiment.description }),
@@ -115,7 +117,8 @@ export async function writeRunReport(runDir: string): Promise<string> {
       history: f.result.training?.history,
       trainFraction: fractionOf.get(f.label) ?? 1,
     })),
-    labelWithoutFraction: (v) => v.replace(/(^| )fraction=[^ ]+/, '').trim(),
+    labelWithoutFraction,
+    extraSections: [jumpingSectionOf(store, folds, labelWithoutFraction)].filter((x) => x !== undefined),
     skipped: readJson<{ skipped: { id: string; reason: string }[] }>(join(store.dir, RUN_FILES.skipped))?.skipped ?? [],
   });
   const path = join(store.dir, REPORT_FILE);

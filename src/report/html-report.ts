@@ -23,6 +23,8 @@ export interface ReportInput {
   /** The variant's name without its training-fraction part (to draw a training-size curve). */
   labelWithoutFraction: (variant: string) => string;
   skipped: readonly { id: string; reason: string }[];
+  /** Extra sections after the figures (the jumping-error section): their HTML and the figures their `.plot`s name. */
+  extraSections?: readonly { html: string; figures: readonly Figure[] }[];
 }
 
 /** Text as HTML: every character that could open markup becomes an entity. */
@@ -66,10 +68,12 @@ export function reportFigures(input: ReportInput): Figure[] {
  * data-plotted attribute counts the figures drawn, for tests and for scripts that wait on it.
  */
 export function renderHtmlReport(input: ReportInput): string {
-  const figures = reportFigures(input);
+  const own = reportFigures(input);
+  const extra = input.extraSections ?? [];
+  const figures = [...own, ...extra.flatMap((s) => s.figures)];
   const facts = input.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   const table = `<table><thead><tr>${input.table.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${input.table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table><p class="note">${escapeHtml(input.table.note)}</p>`;
-  const sections = figures
+  const sections = own
     .map(
       (f) =>
         `<section><h2>${escapeHtml(f.title)}</h2><div class="plot" id="${escapeHtml(f.id)}"></div><p class="note">${escapeHtml(f.caption)}</p></section>`,
@@ -101,6 +105,7 @@ ${input.description === undefined ? '' : `<p>${escapeHtml(input.description)}</p
 <dl>${facts}</dl>
 <section><h2>Results</h2>${table}</section>
 ${sections}
+${extra.map((s) => s.html).join('\n')}
 ${skipped}
 <script>${plotly()}</script>
 <script type="application/json" id="figures">${scriptJson(figures.map((f) => ({ id: f.id, data: f.data, layout: f.layout })))}</script>

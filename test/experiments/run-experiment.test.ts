@@ -231,13 +231,16 @@ RunExperiment(
   },
 );
 
-RunExperiment('report.reference must name a variant', async () => {
+RunExperiment('report.reference must name a variant of a sweep; a run of one trial compares nothing', async () => {
   const file = join(dir, 'reference.yaml');
-  writeFileSync(file, repeatsFile('reference', 'report: { reference: fused }\n'));
+  const sweep = 'sweep: { ablations: { small: { model.lstmUnits: 4 }, large: { model.lstmUnits: 8 } } }\n';
+  writeFileSync(file, repeatsFile('reference', `report: { reference: fused }\n${sweep}`));
   await rejects(
-    runExperiment(await loadExperiment(file), { ...inThread, resultsRoot: join(dir, 'reference') }),
+    runExperiment(await loadExperiment(file), { ...inThread, sweep: true, resultsRoot: join(dir, 'reference') }),
     /report\.reference: no variant is named 'fused'/,
   );
+  const one = await runExperiment(await loadExperiment(file), { ...inThread, resultsRoot: join(dir, 'reference-one') });
+  assert.ok(one.runDir.length > 0, 'the base configuration ran');
 });
 
 RunExperiment.run();
