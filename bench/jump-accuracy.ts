@@ -4,6 +4,7 @@
  * the 'jump' and 'hop' actions), per IMU placement. Prints a table and, last, one JSON line.
  */
 import { parseArgs } from 'node:util';
+import { jumpTraceOf } from '../src/biomech/jump-trace.ts';
 import { detectJumps, type JumpPlacement } from '../src/biomech/detect-jumps.ts';
 import type { ImuStream } from '../src/core/stream.ts';
 import { SYNTHETIC_DEFAULTS, generateSubject, generateTake } from '../src/data/synthetic/synthetic-take.ts';
@@ -52,16 +53,8 @@ for (let s = 0; s < options.subjects; s++) {
       const truth = (sample.events ?? []).filter((e) => e.name === 'flight-height').map((e) => e.value as number);
       for (const stream of sample.streams) {
         if (stream.kind !== 'imu') continue;
-        const n = stream.t.length;
-        const acc = new Float32Array(n * 3);
-        const gyro = new Float32Array(n * 3);
-        for (let k = 0; k < n; k++)
-          for (let c = 0; c < 3; c++) {
-            acc[k * 3 + c] = stream.data[k * 6 + c] as number;
-            gyro[k * 3 + c] = stream.data[k * 6 + 3 + c] as number;
-          }
         const placement = (stream as ImuStream).placement as JumpPlacement;
-        const jumps = detectJumps({ t: stream.t, acc, gyro }, { placement });
+        const jumps = detectJumps(jumpTraceOf(stream as ImuStream), { placement });
         const row = (rows[placement] ??= { errors: [], missed: 0, extra: 0, velocity: [], takeoffMs: [] });
         // The true take-off on this sensor's clock: t_device = offset + (1 + drift) t_camera.
         const offset = sample.events?.find((e) => e.name === `clock-offset/${stream.sensorId}`)?.value ?? 0;

@@ -9,6 +9,14 @@ import type { JumpPlacement } from './detect-jumps.ts';
  * paper's moderate and vigorous cut-points, 3 and 6 METs at 100.6 and 428.8 mg on the wrist,
  * 69.1 and 258.7 mg on the hip). METs = VO2 / 3.5; kcal/min = METs x 3.5 x mass / 200 (ACSM).
  *
+ * Not verified against the paper's text: a and b were reconstructed from memory as the lines
+ * through those cut-points, and no source at hand prints the paper's regression coefficients.
+ * The cut-points themselves match the adult ActiGraph rows that secondary tables list (GGIR's
+ * CutPoints vignette, https://cran.r-project.org/web/packages/GGIR/vignettes/CutPoints.html, as
+ * other packages tabulate it: wrist 100.6 / 428.8 mg, hip 69.1 / 258.7 mg), but one such table
+ * gives 61.1 mg for the hip's moderate point, and GENEActiv has its own (wrist 93.2 / 418.3, hip
+ * 68.7 / 266.8 mg). Treat the kcal as a rough figure until someone checks the paper.
+ *
  * Limits: calibrated on adults walking, running and doing daily tasks on a treadmill and in a
  * laboratory; jumps, sprints and lifting are mostly anaerobic and short, so it underestimates
  * them; the ankle and thigh have no published ENMO equation here (returns undefined).

@@ -1,17 +1,24 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { selectBackend } from '../backend/select-backend.ts';
+import type { BackendPreference } from '../backend/backend-preference.ts';
 import { JUMP_PLACEMENTS, type JumpPlacement, type JumpTrace } from '../biomech/detect-jumps.ts';
+import { jumpTraceOf } from '../biomech/jump-trace.ts';
 import { errorMessage, UserError } from '../core/errors.ts';
 import type { ImuStream, Placement, PoseStream } from '../core/stream.ts';
 import { readRecording } from '../data/recording/read-recording.ts';
 import { RECORDING_FILES } from '../data/recording/recording-layout.ts';
 import { parseImuCsv, type ImuCsvOptions } from '../formats/imu-csv.ts';
 import { parseSisfallFile, parseSisfallName } from '../formats/sisfall-file.ts';
+import { estimateVideoPoses, loadMoveNetPose, videoPoseStream, type MoveNetPose } from '../pose/movenet-pose.ts';
+import { locateFfmpeg } from '../video/ffmpeg-binary.ts';
+import { probeVideo } from '../video/probe-video.ts';
 
 /**
  * What `motionfuse jumps` reads: a SisFall trial (`D19_SA01_R01.txt`), a CSV export, a recording
- * folder (session.xdf + take.json: one trace per IMU stream), or a folder of any of these, walked
- * in name order. A file that cannot be read is listed with the reason; the others go on.
+ * folder (session.xdf + take.json: one trace per IMU stream), a video clip (keypoints by MoveNet,
+ * no IMU: a `ClipJumpSource`), or a folder of any of these, walked in name order. A file that
+ * cannot be read is listed with the reason; the others go on.
  */
 export interface JumpSource {
   /** The file (and `#sensor` for a recording's stream). */
@@ -26,9 +33,23 @@ export interface JumpSource {
   clockOffset?: number;
 }
 
+/** A video clip: the athlete's COCO-17 keypoints in every frame (MoveNet Lightning, video pixels). */
+export interface ClipJumpSource {
+  file: string;
+  pose: PoseStream;
+  note: string;
+}
+
+export const isClipSource = (source: JumpSource | ClipJumpSource): source is ClipJumpSource => !('trace' in source);
+
+/** Files read as video clips. */
+export const CLIP_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
+
 export interface SourceOptions extends ImuCsvOptions {
   /** Overrides the placement a file states (SisFall: waist; recordings: the stream's). */
   placement?: JumpPlacement;
+  /** Backend for the pose model (clips only; default as `selectBackend`). */
+  backend?: BackendPreference;
 }
 
 /** Where a stream's placement has no jump defaults of its own, the nearest that has. */
@@ -50,8 +71,8 @@ export function jumpPlacementOf(placement: Placement): JumpPlacement {
 export async function readJumpSources(
   path: string,
   options: SourceOptions,
-): Promise<{ sources: JumpSource[]; skipped: { file: string; reason: string }[] }> {
-  const sources: JumpSource[] = [];
+): Promise<{ sources: (JumpSource | ClipJumpSource)[]; skipped: { file: string; reason: string }[] }> {
+  const sources: (JumpSource | ClipJumpSource)[] = [];
   const skipped: { file: string; reason: string }[] = [];
   let info;
   try {
@@ -59,9 +80,12 @@ export async function readJumpSources(
   } catch (err) {
     throw new UserError(
       `cannot read ${path}: ${errorMessage(err)}`,
-      'Give a SisFall trial, a CSV export, a recording folder or a folder of them.',
+      'Give a SisFall trial, a CSV export, a recording folder, a video clip or a folder of them.',
     );
   }
+  // The pose model loads with the first clip, once.
+  let estimator: Promise<MoveNetPose> | undefined;
+  const model = () => (estimator ??= selectBackend(options.backend).then(() => loadMoveNetPose()));
   const visit = async (p: string, isDir: boolean): Promise<void> => {
     try {
       if (isDir) {
@@ -72,19 +96,42 @@ export async function readJumpSources(
         }
         for (const e of entries) {
           if (e.isDirectory()) await visit(join(p, e.name), true);
-          else if (e.isFile() && ['.txt', '.csv'].includes(extname(e.name).toLowerCase()))
+          else if (e.isFile() && ['.txt', '.csv', ...CLIP_EXTENSIONS].includes(extname(e.name).toLowerCase()))
             await visit(join(p, e.name), false);
         }
         return;
       }
-      sources.push(await readFileSource(p, options));
+      sources.push(
+        CLIP_EXTENSIONS.includes(extname(p).toLowerCase())
+          ? await readClipSource(p, model)
+          : await readFileSource(p, options),
+      );
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       skipped.push({ file: p, reason: err.message });
     }
   };
-  await visit(path, info.isDirectory());
+  try {
+    await visit(path, info.isDirectory());
+  } finally {
+    if (estimator !== undefined) (await estimator.catch(() => undefined))?.dispose();
+  }
   return { sources, skipped };
+}
+
+/** A clip's keypoints in every frame; an unreadable or damaged file is a UserError (skipped in a folder). */
+async function readClipSource(file: string, model: () => Promise<MoveNetPose>): Promise<ClipJumpSource> {
+  const ffmpeg = await locateFfmpeg();
+  const probe = await probeVideo(ffmpeg.path, file);
+  const poses = [];
+  for await (const pose of estimateVideoPoses(await model(), ffmpeg.path, file, { probe })) poses.push(pose);
+  if (poses.length < 4)
+    throw new UserError(`${file}: ${poses.length} frame(s), too few for jumps`, 'Give a clip of a few seconds.');
+  return {
+    file,
+    pose: videoPoseStream(poses, probe.fps, { width: probe.width, height: probe.height }),
+    note: `video ${probe.width}x${probe.height}, ${Number(probe.fps.toFixed(3))} fps, ${poses.length} frames, MoveNet pose`,
+  };
 }
 
 async function readFileSource(file: string, options: SourceOptions): Promise<JumpSource> {
@@ -117,18 +164,10 @@ async function readRecordingSources(dir: string, options: SourceOptions): Promis
   if (imus.length === 0) throw new UserError(`${dir}: the recording has no IMU stream`, 'Record with an IMU attached.');
   const pose = sample.streams.find((s): s is PoseStream => s.kind === 'pose' && s.t.length > 1);
   return imus.map((s) => {
-    const n = s.t.length;
-    const acc = new Float32Array(n * 3);
-    const gyro = new Float32Array(n * 3);
-    for (let k = 0; k < n; k++)
-      for (let c = 0; c < 3; c++) {
-        acc[k * 3 + c] = s.data[k * 6 + c] as number;
-        gyro[k * 3 + c] = s.data[k * 6 + 3 + c] as number;
-      }
     const source: JumpSource = {
       file: `${dir}#${s.sensorId}`,
       placement: options.placement ?? jumpPlacementOf(s.placement),
-      trace: { t: s.t, acc, gyro },
+      trace: jumpTraceOf(s),
       note: `recording, ${s.placement}`,
     };
     if (pose !== undefined) {

@@ -4,30 +4,35 @@ import type { Argv } from 'yargs';
 import { detectJumps, JUMP_PLACEMENTS, type Jump, type JumpPlacement } from '../biomech/detect-jumps.ts';
 import { energyExpenditure } from '../biomech/energy-expenditure.ts';
 import { anglesAt, jointAngles, type JointAngleName } from '../biomech/joint-angles.ts';
+import { detectPoseJumps, type PoseJump } from '../biomech/pose-jumps.ts';
+import type { BackendPreference } from '../backend/backend-preference.ts';
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { UserError } from '../core/errors.ts';
 import type { Sample } from '../core/sample.ts';
 import { imuStream } from '../core/stream.ts';
 import type { AccUnit, GyroUnit, TimeUnit } from '../formats/imu-csv.ts';
 import { renderImuPlot } from '../report/imu-plot.ts';
-import { readJumpSources, type JumpSource } from './jump-sources.ts';
+import { isClipSource, readJumpSources, type ClipJumpSource, type JumpSource } from './jump-sources.ts';
 
 /**
  * `motionfuse jumps FILE|DIR`: the jumps in IMU traces (src/biomech/detect-jumps.ts), one row per
  * jump: take-off, landing, flight time, height by flight time and by take-off velocity, contact
  * time, RSI, RSImod, peak landing acceleration. `--json` prints one object per file,
  * `--csv FILE` writes the rows, `--plot DIR` draws each trace with take-off and landing marked.
+ * A video clip's jumps come from its keypoints (src/biomech/pose-jumps.ts): flight time and
+ * height, contact time and RSI, hip rise and joint angles; placement 'video', no plot.
  */
 export function jumpsCommand<T>(cli: Argv<T>): Argv<T> {
   return cli.command(
     'jumps <path>',
-    'Find the jumps in IMU recordings (SisFall trials, CSV exports, recording folders) and print flight time, height, contact time and RSI',
+    'Find the jumps in IMU recordings (SisFall trials, CSV exports, recording folders) or video clips (pose) and print flight time, height, contact time and RSI',
     (y) =>
       y
         .positional('path', {
           type: 'string',
           demandOption: true,
-          describe: 'A SisFall trial (.txt), a CSV export (.csv), a recording folder, or a folder of them',
+          describe:
+            'A SisFall trial (.txt), a CSV export (.csv), a recording folder, a video clip (.mp4, .avi, .mov, .mkv), or a folder of them',
         })
         .option('json', {
           type: 'boolean',
@@ -77,31 +82,37 @@ export function jumpsCommand<T>(cli: Argv<T>): Argv<T> {
         ...(args['gyro-unit'] === undefined ? {} : { gyroUnit: args['gyro-unit'] as GyroUnit }),
         ...(args['time-unit'] === undefined ? {} : { timeUnit: args['time-unit'] as TimeUnit }),
         ...(args.rate === undefined ? {} : { rate: args.rate }),
+        ...(args['backend'] === undefined ? {} : { backend: args['backend'] as BackendPreference }),
       });
       for (const s of skipped) console.error(`skipped ${s.file}: ${s.reason}`);
       if (sources.length === 0)
         throw new UserError(
-          `no readable IMU trace in ${args.path}`,
-          'Give a SisFall trial, a CSV export with time and accelerometer columns, or a recording folder.',
+          `no readable IMU trace or clip in ${args.path}`,
+          'Give a SisFall trial, a CSV export with time and accelerometer columns, a recording folder or a video clip.',
         );
-      const results = sources.map((source) => ({
-        source,
-        jumps: detectJumps(source.trace, {
-          placement: source.placement,
-          includeStrides: args.strides,
-          ...(args.rebound ? { maxRegularity: Infinity } : {}),
-        }),
-      }));
+      const results: Result[] = sources.map((source) =>
+        isClipSource(source)
+          ? { source, jumps: detectPoseJumps(source.pose) }
+          : {
+              source,
+              jumps: detectJumps(source.trace, {
+                placement: source.placement,
+                includeStrides: args.strides,
+                ...(args.rebound ? { maxRegularity: Infinity } : {}),
+              }),
+            },
+      );
       if (args.mass !== undefined && !(args.mass > 0))
         throw new UserError(`--mass must be a body mass in kg, got ${args.mass}`, 'For example --mass 70.');
-      const energy = (source: JumpSource) => (args.mass === undefined ? undefined : energySummary(source, args.mass));
+      const energy = (source: Source) =>
+        args.mass === undefined || isClipSource(source) ? undefined : energySummary(source, args.mass);
       if (args.json)
         console.log(
           JSON.stringify(
             results.map(({ source, jumps }) => ({
               file: source.file,
-              placement: source.placement,
-              jumps: withAngles(source, jumps),
+              placement: placementOf(source),
+              jumps: isClipSource(source) ? jumps : withAngles(source, jumps as Jump[]),
               ...(args.mass === undefined ? {} : { energy: energy(source) ?? null }),
             })),
             null,
@@ -115,7 +126,7 @@ export function jumpsCommand<T>(cli: Argv<T>): Argv<T> {
             const e = energy(source);
             console.log(
               e === undefined
-                ? `${source.file}: no energy equation for the ${source.placement} placement`
+                ? `${source.file}: no energy equation for the ${placementOf(source)} placement`
                 : `${source.file}: ${e.kcal.toFixed(1)} kcal in ${(e.seconds / 60).toFixed(1)} min, ${e.meanMets.toFixed(1)} METs on average`,
             );
           }
@@ -127,7 +138,8 @@ export function jumpsCommand<T>(cli: Argv<T>): Argv<T> {
       if (args.plot !== undefined) {
         await mkdir(args.plot, { recursive: true });
         const used = new Set<string>();
-        for (const r of results) {
+        const traces = results.filter((r): r is { source: JumpSource; jumps: Jump[] } => !isClipSource(r.source));
+        for (const r of traces) {
           let name = basename(r.source.file)
             .replace(/\.(txt|csv)$/i, '')
             .replace(/[^\w.-]+/g, '_');
@@ -135,13 +147,18 @@ export function jumpsCommand<T>(cli: Argv<T>): Argv<T> {
           used.add(name);
           await writeFileAtomic(join(args.plot, `${name}.png`), await renderImuPlot(plotSample(r.source, r.jumps)));
         }
-        if (!args.json) console.log(`wrote ${results.length} plot(s) to ${args.plot}`);
+        if (!args.json) console.log(`wrote ${traces.length} plot(s) to ${args.plot}`);
+        if (traces.length < results.length) console.error('no plots for video clips (the plot draws IMU traces)');
       }
     },
   );
 }
 
-type Result = { source: JumpSource; jumps: Jump[] };
+type Source = JumpSource | ClipJumpSource;
+type Result = { source: Source; jumps: (Jump | PoseJump)[] };
+
+/** A clip's jumps come from a camera, not a worn sensor. */
+const placementOf = (source: Source) => (isClipSource(source) ? 'video' : source.placement);
 
 /** The whole trace's energy expenditure: per-minute epochs summed (the last one pro rata). */
 function energySummary(source: JumpSource, mass: number) {
@@ -247,7 +264,7 @@ function csvRows(results: Result[]): string {
       lines.push(
         [
           quote(source.file),
-          source.placement,
+          placementOf(source),
           String(i + 1),
           ...CSV_FIELDS.map((f) => (j[f] === undefined ? '' : String(j[f]))),
         ].join(','),

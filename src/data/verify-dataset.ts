@@ -1,4 +1,5 @@
 import type { DatasetAdapter, SampleRef } from '../core/dataset.ts';
+import { checkDatasetOptions } from './dataset-options.ts';
 import { UserError, errorMessage } from '../core/errors.ts';
 import { startProgress } from '../core/progress.ts';
 import type { DatasetEntry } from './dataset-entry.ts';
@@ -52,20 +53,14 @@ export async function verifyDatasetEntry(
       `e.g. motionfuse datasets verify ${name} --root datasets/${name}/data`,
     );
   }
-  const parsed = entry.options.safeParse(spec);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
-        : `${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`,
-    );
-    throw new UserError(
-      `${name} data set: ${problems.join('; ')}`,
-      `Its options are ${optionRows(entry.options)
-        .map((r) => r[0])
-        .join(', ')}; see motionfuse datasets info ${name}.`,
-    );
-  }
+  const checked = checkDatasetOptions(
+    entry.options,
+    spec,
+    name,
+    `Its options are ${optionRows(entry.options)
+      .map((r) => r[0])
+      .join(', ')}; see motionfuse datasets info ${name}.`,
+  );
   const adapter = await entry.create(spec);
   const refs = await adapter.list();
   const missing = await missingOf(adapter);
@@ -90,7 +85,7 @@ export async function verifyDatasetEntry(
   }
   return {
     dataset: name,
-    options: parsed.data as Record<string, unknown>,
+    options: checked as Record<string, unknown>,
     listed: refs.length,
     opened: options.quick !== true,
     classes: [...listed].map(([c, n]) => ({

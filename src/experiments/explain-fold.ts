@@ -6,6 +6,7 @@ import type { Sample } from '../core/sample.ts';
 import type { ImuStream } from '../core/stream.ts';
 import { createDataset } from '../data/dataset-registry.ts';
 import { detectJumps, type JumpPlacement } from '../biomech/detect-jumps.ts';
+import { jumpTraceOf } from '../biomech/jump-trace.ts';
 import { attentionOverTime } from '../explain/attention-weights.ts';
 import {
   EXPLANATIONS_FORMAT,
@@ -319,16 +320,8 @@ function sensorOf(sample: Sample, placement: JumpPlacement): ImuStream | undefin
 function jumpsOf(sample: Sample, placement: JumpPlacement): JumpMetrics[] {
   const imu = sensorOf(sample, placement);
   if (imu === undefined) return [];
-  const n = imu.t.length;
-  const acc = new Float32Array(n * 3);
-  const gyro = new Float32Array(n * 3);
-  for (let i = 0; i < n; i++)
-    for (let c = 0; c < 3; c++) {
-      acc[i * 3 + c] = imu.data[i * 6 + c] as number;
-      gyro[i * 3 + c] = imu.data[i * 6 + 3 + c] as number;
-    }
   const where = (placement as string) === imu.placement ? placement : undefined;
-  return detectJumps({ t: imu.t, acc, gyro }, where === undefined ? {} : { placement: where }).map((j) =>
+  return detectJumps(jumpTraceOf(imu), where === undefined ? {} : { placement: where }).map((j) =>
     Object.fromEntries(Object.entries(j).map(([key, v]) => [key, typeof v === 'number' ? round4(v) : v])),
   ) as unknown as JumpMetrics[];
 }

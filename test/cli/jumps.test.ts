@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COCO17_JOINTS } from '../../src/core/joint-sets.ts';
 import { imuStream, poseStream } from '../../src/core/stream.ts';
 import { writeRecording } from '../../src/data/recording/write-recording.ts';
@@ -105,3 +106,32 @@ Jumps('nothing readable is a user error', () => {
 });
 
 Jumps.run();
+
+/**
+ * A video clip through MoveNet (a real clip from ../shared/data/video, nobody jumping in it; skipped,
+ * saying so, when absent): it runs and reports, and a damaged clip beside it is named and skipped.
+ */
+const CLIP = fileURLToPath(
+  new URL('../../../shared/data/video/tests_data_rawvideo_dataset_part_0.mp4', import.meta.url),
+);
+const Clips = suite('motionfuse jumps on video clips');
+if (!existsSync(CLIP)) console.log(`jumps clip test: skipped (no real clip: ${CLIP} is absent)`);
+(existsSync(CLIP) ? Clips : Clips.skip)('a folder of clips: one object per readable clip, placement video', () => {
+  const clips = mkdtempSync(join(tmpdir(), 'motionfuse-jump-clips-'));
+  try {
+    copyFileSync(CLIP, join(clips, 'a.mp4'));
+    writeFileSync(join(clips, 'b.mp4'), 'not a video\n');
+    const r = motionfuse(['jumps', clips, '--json']);
+    assert.is(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { file: string; placement: string; jumps: unknown[] }[];
+    assert.is(out.length, 1);
+    assert.is(out[0]!.file, join(clips, 'a.mp4'));
+    assert.is(out[0]!.placement, 'video');
+    assert.ok(Array.isArray(out[0]!.jumps));
+    assert.match(r.stderr, /skipped .*b\.mp4: cannot read video/);
+  } finally {
+    rmSync(clips, { recursive: true, force: true });
+  }
+});
+
+Clips.run();

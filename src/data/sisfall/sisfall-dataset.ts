@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { DatasetAdapter, SampleRef } from '../../core/dataset.ts';
 import { UserError } from '../../core/errors.ts';
+import { checkDatasetOptions } from '../dataset-options.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { Sample } from '../../core/sample.ts';
 import { IMU_CHANNELS, imuStream } from '../../core/stream.ts';
@@ -80,15 +81,10 @@ export type SisfallRequest = z.input<typeof SISFALL_OPTIONS_SCHEMA>;
 
 /** Options checked through the schema; each problem is a UserError naming the option. */
 export function checkSisfallOptions(request: unknown): SisfallOptions {
-  const parsed = SISFALL_OPTIONS_SCHEMA.safeParse(request);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys')
-      return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-    return `${issue.path.map(String).join('.')}: ${issue.message}`;
-  });
-  throw new UserError(
-    `sisfall data set: ${problems.join('; ')}`,
+  return checkDatasetOptions(
+    SISFALL_OPTIONS_SCHEMA,
+    request,
+    'sisfall',
     'Its options are root (the folder holding SA01/, ...), activities (all, adl, falls or a list of codes), subjects (SA01, ...), accelerometer (adxl345, mma8451q) and maxSeconds.',
   );
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { DatasetAdapter, IncompleteSample, OfficialSplit, SampleRef } from '../../core/dataset.ts';
 import { UserError } from '../../core/errors.ts';
+import { checkDatasetOptions } from '../dataset-options.ts';
 import { KINECT20_JOINTS } from '../../core/joint-sets.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { Sample } from '../../core/sample.ts';
@@ -116,15 +117,10 @@ export type UtdMhadRequest = z.input<typeof UTD_MHAD_OPTIONS_SCHEMA>;
 
 /** Options checked through the schema; each problem is a UserError naming the option. */
 export function checkUtdMhadOptions(request: unknown): UtdMhadOptions {
-  const parsed = UTD_MHAD_OPTIONS_SCHEMA.safeParse(request);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys')
-      return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-    return `${issue.path.map(String).join('.')}: ${issue.message}`;
-  });
-  throw new UserError(
-    `utd-mhad data set: ${problems.join('; ')}`,
+  return checkDatasetOptions(
+    UTD_MHAD_OPTIONS_SCHEMA,
+    request,
+    'utd-mhad',
     'Its options are root (the folder holding Inertial/, Skeleton/, Depth/), modalities (inertial, skeleton, depth) and subjects (1-8).',
   );
 }
