@@ -51,18 +51,25 @@ InputSpecOfTrial.run();
 
 const Training = suite('crossValidationOptions');
 Training('train.augment.poseBatch reaches the training options; absent, the options have no such key', () => {
-  assert.not.ok('poseBatchAugment' in crossValidationOptions(experiment({})).train);
-  const turned = experiment({ train: { augment: { poseBatch: { rotate: 30, scale: [0.9, 1.1] } } } });
+  const model = { type: 'imu-only' };
+  assert.not.ok('poseBatchAugment' in crossValidationOptions(experiment({ model })).train);
+  const turned = experiment({ model, train: { augment: { poseBatch: { rotate: 30, scale: [0.9, 1.1] } } } });
   assert.equal(crossValidationOptions(turned).train.poseBatchAugment, { rotate: 30, scale: [0.9, 1.1] });
   assert.equal(
-    crossValidationOptions(experiment({ train: { augment: { poseBatch: { rotate: 10 } } } })).train.poseBatchAugment,
+    crossValidationOptions(experiment({ model, train: { augment: { poseBatch: { rotate: 10 } } } })).train
+      .poseBatchAugment,
     { rotate: 10, scale: [1, 1] },
   );
-  const bad = (poseBatch: unknown) =>
-    experimentSchema().safeParse({ name: 'x', dataset: { name: 'synthetic' }, train: { augment: { poseBatch } } })
-      .success;
-  assert.not.ok(bad({ rotate: 200 }));
-  assert.not.ok(bad({ rotate: 10, scale: [1.2, 0.8] }));
-  assert.not.ok(bad({ rotate: 10, shear: 1 }));
+  const parses = (poseBatch: unknown) =>
+    experimentSchema().safeParse({
+      name: 'x',
+      dataset: { name: 'synthetic' },
+      model,
+      train: { augment: { poseBatch } },
+    }).success;
+  assert.ok(parses({ rotate: 10, scale: [0.8, 1.2] }), 'a good one parses');
+  assert.not.ok(parses({ rotate: 200 }));
+  assert.not.ok(parses({ rotate: 10, scale: [1.2, 0.8] }));
+  assert.not.ok(parses({ rotate: 10, shear: 1 }));
 });
 Training.run();
