@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { buildModel } from '../models/model-registry.ts';
 import { availableParallelism } from 'node:os';
 import type { BackendPreference } from '../backend/backend-preference.ts';
 import { isUserError, UserError } from '../core/errors.ts';
@@ -78,8 +79,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunExperi
       `The variants: ${trials.map((t) => t.label).join(', ')}`,
     );
   for (const t of trials) {
-    const model = t.experiment.model as { type: string; combine?: string };
-    if (model.type === 'late-fusion' && model.combine === 'validation' && t.experiment.split.validationFolds === 0)
+    const recipe = buildModel(t.experiment.model);
+    if (recipe.kind === 'network' && recipe.fitHeadWeights === true && t.experiment.split.validationFolds === 0)
       throw new UserError(
         `trial '${t.label}': model.combine: validation fits late fusion's weights on the validation group, and split.validationFolds is 0`,
         'Set split.validationFolds above 0 (e.g. 3), or model.combine: mean.',

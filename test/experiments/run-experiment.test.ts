@@ -243,4 +243,22 @@ RunExperiment('report.reference must name a variant of a sweep; a run of one tri
   assert.ok(one.runDir.length > 0, 'the base configuration ran');
 });
 
+RunExperiment('late fusion weighted on the validation group without one stops before any training', async () => {
+  const file = join(dir, 'late-validation.yaml');
+  writeFileSync(
+    file,
+    repeatsFile('late-validation')
+      .replace('split: { kind: group-k-fold, k: 2 }', 'split: { kind: group-k-fold, k: 2, validationFolds: 0 }')
+      .replace(
+        'model: { type: imu-only, lstmUnits: 8, imuFilters: [8] }',
+        'model: { type: late-fusion, use: [imu, pose], combine: validation }',
+      ),
+  );
+  await rejects(
+    runExperiment(await loadExperiment(file), { ...inThread, resultsRoot: join(dir, 'late-validation') }),
+    /model\.combine: validation .* split\.validationFolds is 0/,
+  );
+  assert.not.ok(existsSync(join(dir, 'late-validation')), 'no run folder was written');
+});
+
 RunExperiment.run();
