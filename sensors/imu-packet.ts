@@ -47,11 +47,6 @@ export interface GapEvent {
 
 export type SensorEvent = ImuPacket | GapEvent;
 
-/** Number of samples in a packet. */
-export function packetLength(packet: ImuPacket): number {
-  return packet.deviceTime.length;
-}
-
 /** The host's monotonic clock in seconds, the time base of `hostTime`. */
 export function hostNow(): number {
   return (performance.timeOrigin + performance.now()) / 1000;
