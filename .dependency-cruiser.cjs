@@ -13,17 +13,20 @@ const LAYERS = {
   pose: ['core', 'backend', 'video'],
   biomech: ['core', 'imu', 'pose'],
   augment: ['core'],
-  data: ['core', 'formats', 'imu', 'video', 'pose'],
+  sync: ['core', 'imu'],
+  data: ['core', 'formats', 'imu', 'video', 'pose', 'sync'],
   inputs: ['core', 'backend', 'imu', 'video', 'pose', 'augment', 'data'],
   models: ['core', 'backend', 'inputs'],
   train: ['core', 'backend', 'data', 'inputs', 'models'],
   explain: ['core', 'backend', 'inputs', 'models', 'train'],
+  live: ['core', 'backend', 'imu', 'inputs', 'train', 'biomech', 'sync'],
   report: ['core', 'pose', 'video', 'biomech', 'train', 'explain'],
   experiments: ['core', 'backend', 'augment', 'data', 'inputs', 'models', 'train', 'biomech', 'explain', 'report'],
+  deploy: ['core', 'backend', 'data', 'inputs', 'models', 'train', 'experiments', 'report'],
   cli: ['*'],
 };
 /** sensors/ (hardware-facing code) may import these src/ folders only. */
-const SENSORS = ['core', 'formats'];
+const SENSORS = ['core', 'formats', 'sync'];
 
 const folderRule = (folder) => ({
   name: `${folder}-may-import`,

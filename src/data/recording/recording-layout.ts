@@ -20,14 +20,8 @@ export const XDF_STREAMS = {
   imuType: 'IMU',
 } as const;
 
-export const IMU_CHANNEL_LABELS = [
-  { label: 'acc_x', unit: 'm/s^2', type: 'Acc' },
-  { label: 'acc_y', unit: 'm/s^2', type: 'Acc' },
-  { label: 'acc_z', unit: 'm/s^2', type: 'Acc' },
-  { label: 'gyro_x', unit: 'rad/s', type: 'Gyro' },
-  { label: 'gyro_y', unit: 'rad/s', type: 'Gyro' },
-  { label: 'gyro_z', unit: 'rad/s', type: 'Gyro' },
-] as const;
+/** The IMU channel labels and units, shared with the session layout. */
+export { IMU_CHANNEL_LABELS } from '../../formats/session/session-layout.ts';
 
 /** What take.json holds. */
 export interface TakeFile {
