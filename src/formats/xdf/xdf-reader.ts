@@ -92,7 +92,10 @@ interface StreamState {
   footer: XdfStreamFooter | undefined;
 }
 
-/** Chunks that named a stream id with no StreamHeader: counted, reported once per id and kind. */
+/**
+ * Skipped chunks of one kind, counted and reported once: those that named a stream id with no
+ * StreamHeader (per id and tag), and those of a tag XDF 1.0 does not define (per tag).
+ */
 interface Orphans {
   count: number;
   firstAt: number;
@@ -114,6 +117,8 @@ class XdfParse {
   private readonly orphans = new Map<string, Orphans>();
   private header: Record<string, unknown> | undefined;
   private samplesV2 = 0;
+  /** Chunks of tags XDF 1.0 does not define (beside 7): stepped over by their length, reported once per tag. */
+  private readonly unknownTags = new Map<number, Orphans>();
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
@@ -239,8 +244,14 @@ class XdfParse {
       case XDF_TAG_SAMPLES_V2:
         this.samplesV2++;
         return;
-      default:
-        throw new XdfFormatError('corrupt', chunk.start, `unknown chunk tag ${chunk.tag}`);
+      default: {
+        // The specification keeps [NumLengthBytes][Length][Tag] on every chunk so that readers can
+        // step over tags they do not know (later versions, other writers): skipped, not damage.
+        const seen = this.unknownTags.get(chunk.tag);
+        if (seen === undefined) this.unknownTags.set(chunk.tag, { count: 1, firstAt: chunk.start });
+        else seen.count++;
+        return;
+      }
     }
   }
 
@@ -296,6 +307,11 @@ class XdfParse {
     if (this.samplesV2 > 0) {
       this.warnings.push(
         `${this.samplesV2} chunk(s) of tag 7 (LabRecorder's experimental samples format, not XDF 1.0) were skipped`,
+      );
+    }
+    for (const [tag, { count, firstAt }] of this.unknownTags) {
+      this.warnings.push(
+        `${count} chunk(s) of tag ${tag}, which XDF 1.0 does not define, were skipped (first at byte ${firstAt})`,
       );
     }
     const streams = [...this.streams.values()].map((s): XdfStream => ({

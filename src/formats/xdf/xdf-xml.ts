@@ -219,8 +219,9 @@ function numberOrUndefined(value: unknown): number | undefined {
 /** The header's info, or why it cannot be used. */
 export function streamInfo(fields: Record<string, unknown>): XdfStreamHeaderInfo | string {
   const channelCount = numberOrUndefined(fields['channel_count']);
-  if (channelCount === undefined || !Number.isInteger(channelCount) || channelCount < 1) {
-    return `channel_count '${String(fields['channel_count'])}' is not a positive integer`;
+  // The specification allows 0 channels (samples that are time stamps alone).
+  if (channelCount === undefined || !Number.isInteger(channelCount) || channelCount < 0) {
+    return `channel_count '${String(fields['channel_count'])}' is not a non-negative integer`;
   }
   const nominalSrate = numberOrUndefined(fields['nominal_srate']);
   if (nominalSrate === undefined || nominalSrate < 0)
