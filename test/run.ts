@@ -53,6 +53,9 @@ const queue: FileRequest[] = suites
       a.name.localeCompare(b.name),
   );
 
+/** The longest one file may run (s); the slowest file takes about 40 s on 2 cores. */
+const FILE_TIMEOUT_MS = 1000 * Number(process.env['MOTIONFUSE_TEST_FILE_TIMEOUT'] ?? 300);
+
 const started = performance.now();
 const outcomes: FileOutcome[] = [];
 const workerScript = fileURLToPath(new URL('./runner/test-worker.ts', import.meta.url));
@@ -93,11 +96,20 @@ function waitReady(child: ChildProcess): Promise<void> {
 function runIn(child: ChildProcess, request: FileRequest): Promise<FileOutcome> {
   const start = performance.now();
   return new Promise((resolve) => {
+    // A file that hangs (a child process never exiting, a promise never settling) fails with a
+    // reason instead of holding the whole run until CI's own limit.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
     const onMessage = (outcome: FileOutcome) => {
+      clearTimeout(timer);
       child.off('exit', onExit);
       resolve(outcome);
     };
     const onExit = (code: number | null, signal: string | null) => {
+      clearTimeout(timer);
       child.off('message', onMessage);
       const ms = performance.now() - start;
       resolve({
@@ -108,7 +120,9 @@ function runIn(child: ChildProcess, request: FileRequest): Promise<FileOutcome> 
         assertions: 0,
         ms,
         output: '',
-        error: `the test process exited (code ${String(code)}, signal ${String(signal)}) while running this file`,
+        error: timedOut
+          ? `the file ran longer than ${FILE_TIMEOUT_MS / 1000} s (MOTIONFUSE_TEST_FILE_TIMEOUT) and was stopped`
+          : `the test process exited (code ${String(code)}, signal ${String(signal)}) while running this file`,
       });
     };
     child.once('message', onMessage);

@@ -51,6 +51,11 @@ const TICK_MS = 5;
 export class SerialSimulator {
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** Resolves when stop() is called: a write that waits for a reader gives up then. */
+  private readonly stopSignal = new Promise<void>((resolve) => (this.resolveStop = resolve));
+  private resolveStop: (() => void) | undefined;
+  /** Wall time (performance.now()) when a timed run ends; undefined when streaming as fast as the reader takes it. */
+  private endWall: number | undefined;
 
   private constructor(
     private readonly options: SerialSimulatorOptions,
@@ -78,6 +83,7 @@ export class SerialSimulator {
   stop(): void {
     this.stopped = true;
     this.wake?.();
+    this.resolveStop?.();
   }
 
   /** Streams until `seconds` of simulated time or `stop()`; closes the pty and returns what happened. Once. */
@@ -87,6 +93,7 @@ export class SerialSimulator {
     const unplugs = [...o.unplugs].sort((a, b) => a.at - b.at);
     const log: SimulatorLog = { seconds: 0, frames: 0, samples: 0, lost: [], garbageBytes: 0, unplugs: 0 };
     const startWall = performance.now();
+    if (Number.isFinite(o.speed) && Number.isFinite(o.seconds)) this.endWall = startWall + (o.seconds / o.speed) * 1000;
     let t = 0;
     try {
       while (!this.stopped && t < o.seconds) {
@@ -135,7 +142,16 @@ export class SerialSimulator {
       at += b.length;
     }
     batch.length = 0;
-    await this.pty.write(bytes);
+    // A real device does not wait for a reader: in real time, a pty nobody reads (its buffer full)
+    // must not hold the run past its end or past stop(), or the simulator never exits.
+    const waits: Promise<void>[] = [this.pty.write(bytes), this.stopSignal];
+    let timer: NodeJS.Timeout | undefined;
+    if (this.endWall !== undefined)
+      waits.push(
+        new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, this.endWall! - performance.now())))),
+      );
+    await Promise.race(waits);
+    clearTimeout(timer);
   }
 }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { accessSync, constants, lstatSync, unlinkSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { UserError } from '../../src/core/errors.ts';
 
@@ -48,6 +48,8 @@ export class SocatPty {
       );
     }
     removeStale(link);
+    // socat makes the link but not its folder.
+    mkdirSync(dirname(link), { recursive: true });
     // -d -d: socat says when its setup is done. The link appears before socat has put the pty in
     // raw mode; a reader that opened it then would get its settings overwritten (canonical mode
     // holds binary data back), so wait for "starting data transfer loop".

@@ -28,6 +28,7 @@ const COMMAND_MODULES: Record<string, () => Promise<AddCommands>> = {
   simulate: async () => (await import('./simulate-command.ts')).simulateCommand,
   'simulate-device': async () => (await import('./simulate-device-command.ts')).simulateDeviceCommand,
   sensors: async () => (await import('./sensors-command.ts')).sensorsCommand,
+  record: async () => (await import('./record-command.ts')).recordCommand,
   evaluate: async () => (await import('./evaluate-command.ts')).evaluateCommand,
   run: loadRunCommands,
   sweep: loadRunCommands,
@@ -37,6 +38,10 @@ const COMMAND_MODULES: Record<string, () => Promise<AddCommands>> = {
   pose: async () => (await import('./pose-command.ts')).poseCommand,
   datasets: async () => (await import('./datasets-command.ts')).datasetsCommand,
   jumps: async () => (await import('./jumps-command.ts')).jumpsCommand,
+  session: async () => (await import('./session-command.ts')).sessionCommand,
+  live: async () => (await import('./live-command.ts')).liveCommand,
+  deploy: async () => (await import('./deploy-command.ts')).deployCommand,
+  serve: async () => (await import('./serve-command.ts')).serveCommand,
   worker: loadWorkerCommands,
   'run-unit': loadWorkerCommands,
 };
@@ -65,8 +70,10 @@ async function commandsFor(argv: readonly string[]): Promise<AddCommands[]> {
   return Promise.all(loaders.map((load) => load()));
 }
 
+/** A command line yargs refused (unknown option, bad choice, missing argument): exit 2. */
+class UsageError extends Error {}
+
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
   let debug = argv.includes('--debug');
   const base = (yargs(argv) as Argv<GlobalArgs>)
     .scriptName('motionfuse')
@@ -97,15 +104,19 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`error: ${msg}\nRun 'motionfuse --help' for usage.\n`);
-      exitCode = 2;
+      // Thrown, not just printed: yargs would otherwise go on and run the command's handler.
+      throw new UsageError(msg);
     });
 
   try {
     await cli.parseAsync();
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\nRun 'motionfuse --help' for usage.\n`);
+      return 2;
+    }
     return reportError(err, debug);
   }
   // A command may set its own code (a run stopped by Ctrl-C exits 130).
-  return exitCode !== 0 ? exitCode : typeof process.exitCode === 'number' ? process.exitCode : 0;
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }

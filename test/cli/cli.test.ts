@@ -28,6 +28,13 @@ Cli('an unknown command exits 2 with a short message and no stack trace', () => 
   assert.not.match(r.stderr, /\n\s+at /);
 });
 
+Cli('an unknown option stops the command before it runs (exit 2, nothing on stdout)', () => {
+  const r = motionfuse(['datasets', 'info', 'synthetic', '--frobnicate']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /error: Unknown argument: frobnicate/);
+  assert.is(r.stdout, '');
+});
+
 Cli('doctor reports every check and exits 0 when a backend can train', () => {
   const r = motionfuse(['doctor', '--json']);
   assert.is(r.code, 0, r.stderr);
