@@ -18,6 +18,7 @@ import { benchSweepWorkers, parseSweepConfig } from './sweep-workers.ts';
 import { benchDistributedSweep } from './distributed-sweep.ts';
 import { benchDecodeKeyframes, SHARED_VIDEO_DIR } from './decode-keyframes.ts';
 import { benchBleDecoding } from './ble-decoding.ts';
+import { benchRecordSession } from './record-session.ts';
 import { defaultWorkerCount } from '../src/data/synthetic/take-pool.ts';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../src/backend/wasm-kernels/register.ts';
@@ -259,6 +260,21 @@ await yargs(process.argv.slice(2))
       if (!(args['realtime-seconds'] > 0))
         throw new Error(`--realtime-seconds must be > 0, got ${args['realtime-seconds']}`);
       const result = await benchSensorDecoding({ seconds: args.seconds, realtimeSeconds: args['realtime-seconds'] });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    },
+  )
+  .command(
+    'record-session',
+    'motionfuse record at 4 sensors x 200 Hz in real time over a socat pty: samples expected, recorded and lost, write latency, recorder CPU share',
+    (y) =>
+      y.option('seconds', { type: 'number', default: 600, describe: 'Seconds to record (real time)' }).option('keep', {
+        type: 'boolean',
+        default: false,
+        describe: 'Keep the session folder (its path is in the result)',
+      }),
+    async (args) => {
+      if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
+      const result = await benchRecordSession({ seconds: args.seconds, keep: args.keep });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   )

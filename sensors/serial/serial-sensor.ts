@@ -213,7 +213,7 @@ function openError(path: string, err: Error): UserError {
       { cause: err },
     );
   }
-  if (/busy|locked|EBUSY/i.test(text)) {
+  if (/busy|locked|cannot lock|EBUSY/i.test(text)) {
     return new UserError(`cannot open ${path}: the port is in use`, 'close the other program that has it open', {
       cause: err,
     });

@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { UserError } from '../core/errors.ts';
 import { DEVICE_SIMULATOR_DEFAULTS } from '../../sensors/simulator/device-simulator.ts';
 import { SerialSimulator } from '../../sensors/simulator/serial-simulator.ts';
-import { syntheticDeviceData } from './synthetic-device-data.ts';
+import { simulatedActionAt, syntheticDeviceData } from './synthetic-device-data.ts';
 
 /**
  * `motionfuse simulate-device --serial`: simulated IMUs streaming synthetic athlete motion in the
@@ -67,6 +67,11 @@ export function simulateDeviceCommand<T>(cli: Argv<T>): Argv<T> {
           type: 'string',
           describe: 'Path of the pty link to create (default: a new temporary folder)',
         })
+        .option('announce', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print each action of the simulated athlete as it starts (on stderr), to label trials by',
+        })
         .option('seed', { type: 'number', default: 1, describe: 'Random seed (motion, loss, noise)' })
         .option('log', {
           type: 'string',
@@ -124,6 +129,17 @@ export function simulateDeviceCommand<T>(cli: Argv<T>): Argv<T> {
       process.stderr.write(
         `simulating ${sensors} sensor(s) at ${args.rate} Hz on ${sim.path}; open it with: motionfuse sensors stream serial:${sim.path}  (Ctrl-C stops)\n`,
       );
+      // The program plays at --speed from the run's start: device time = wall time x speed.
+      let announced = '';
+      const started = performance.now();
+      const announcer = args.announce
+        ? setInterval(() => {
+            const t = ((performance.now() - started) / 1000) * args.speed;
+            if (t >= (args.seconds ?? Number.POSITIVE_INFINITY)) return;
+            const action = simulatedActionAt(t);
+            if (action !== announced) process.stderr.write(`${t.toFixed(1).padStart(7)} s  ${(announced = action)}\n`);
+          }, 20)
+        : undefined;
       const onInterrupt = () => sim.stop();
       process.once('SIGINT', onInterrupt);
       process.once('SIGTERM', onInterrupt);
@@ -141,6 +157,7 @@ export function simulateDeviceCommand<T>(cli: Argv<T>): Argv<T> {
         if (args.log !== undefined) await writeFile(args.log, `${JSON.stringify({ ...summary, lost: log.lost })}\n`);
         process.stdout.write(`${JSON.stringify(summary)}\n`);
       } finally {
+        clearInterval(announcer);
         process.off('SIGINT', onInterrupt);
         process.off('SIGTERM', onInterrupt);
       }

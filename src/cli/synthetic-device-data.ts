@@ -11,6 +11,11 @@ import { VIRTUAL_IMU_PLACEMENTS } from '../data/synthetic/virtual-imu.ts';
 const PROGRAM = ACTIONS.slice(0, 4);
 const TAKE_SECONDS = 3;
 
+/** The action the simulated athlete performs at `t` seconds of device time (the program loops). */
+export function simulatedActionAt(t: number): string {
+  return PROGRAM[Math.floor(t / TAKE_SECONDS) % PROGRAM.length] as string;
+}
+
 /**
  * What the simulated devices of `motionfuse simulate-device` measure: one synthetic athlete
  * (src/data/synthetic) performing a few actions, seen by `sensors` virtual IMUs worn at the
