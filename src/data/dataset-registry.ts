@@ -2,6 +2,7 @@ import type { DatasetAdapter } from '../core/dataset.ts';
 import { UserError } from '../core/errors.ts';
 import type { DatasetEntry } from './dataset-entry.ts';
 import { RECORDINGS_ENTRY } from './recording/recordings-entry.ts';
+import { SESSIONS_ENTRY } from './session/sessions-entry.ts';
 import { SISFALL_ENTRY } from './sisfall/sisfall-entry.ts';
 import { SYNTHETIC_ENTRY } from './synthetic/synthetic-entry.ts';
 import { UTD_MHAD_ENTRY } from './utd-mhad/utd-mhad-entry.ts';
@@ -31,6 +32,7 @@ export function registerDataset(entry: DatasetEntry): void {
 for (const entry of [
   SYNTHETIC_ENTRY,
   RECORDINGS_ENTRY,
+  SESSIONS_ENTRY,
   UTD_MHAD_ENTRY,
   SISFALL_ENTRY,
   UCF101_ENTRY,

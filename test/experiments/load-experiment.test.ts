@@ -95,7 +95,7 @@ Load('an unknown data set and a data set folder that does not exist', async () =
   assert.equal(unknown.location.field, 'dataset.name');
   assert.match(
     unknown.message,
-    /unknown data set 'imagenet' \(known: synthetic, recordings, utd-mhad, sisfall, ucf101, hmdb51, kinetics400, sports1m, video-folder\)/,
+    /unknown data set 'imagenet' \(known: synthetic, recordings, sessions, utd-mhad, sisfall, ucf101, hmdb51, kinetics400, sports1m, video-folder\)/,
   );
   const missing = await problem(
     file('root.yaml', 'name: d\ndataset:\n  name: recordings\n  root: /no/such/folder\nmodel: { type: svm }\n'),
