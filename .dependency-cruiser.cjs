@@ -22,7 +22,7 @@ const LAYERS = {
   live: ['core', 'backend', 'imu', 'inputs', 'train', 'biomech', 'sync'],
   report: ['core', 'pose', 'video', 'biomech', 'train', 'explain'],
   experiments: ['core', 'backend', 'augment', 'data', 'inputs', 'models', 'train', 'biomech', 'explain', 'report'],
-  deploy: ['core', 'backend', 'data', 'inputs', 'models', 'train', 'experiments', 'report'],
+  deploy: ['core', 'formats', 'backend', 'data', 'inputs', 'models', 'train', 'experiments', 'report'],
   cli: ['*'],
 };
 /** sensors/ (hardware-facing code) may import these src/ folders only. */

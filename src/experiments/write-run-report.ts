@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../core/atomic-file.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import { REPEAT_SEED_STRIDE } from '../train/training-seed.ts';
 import { COMPARISON_NOTE } from '../report/compare-variants.ts';
+import { deploySectionsOf } from '../report/deploy-section.ts';
 import { readersNote, resultTables, variantCells } from '../report/result-tables.ts';
 import { jumpingSectionOf } from './jumping-section-of.ts';
 import { foldRecord, repeatsOf, ResultsStore, RUN_FILES } from './results-store.ts';
@@ -118,7 +119,10 @@ export async function writeRunReport(runDir: string): Promise<string> {
       trainFraction: fractionOf.get(f.label) ?? 1,
     })),
     labelWithoutFraction,
-    extraSections: [jumpingSectionOf(store, folds, labelWithoutFraction)].filter((x) => x !== undefined),
+    extraSections: [
+      ...[jumpingSectionOf(store, folds, labelWithoutFraction)].filter((x) => x !== undefined),
+      ...deploySectionsOf(store.dir),
+    ],
     skipped: readJson<{ skipped: { id: string; reason: string }[] }>(join(store.dir, RUN_FILES.skipped))?.skipped ?? [],
   });
   const path = join(store.dir, REPORT_FILE);
