@@ -8,6 +8,7 @@ import { VIRTUAL_IMU_PLACEMENTS } from '../data/synthetic/virtual-imu.ts';
 import { findSavedModel, listSavedModels } from '../experiments/saved-run-model.ts';
 import { ResultsStore } from '../experiments/results-store.ts';
 import { MODEL_FILES, type Preprocessing } from '../train/model-store.ts';
+import { locateFfmpeg } from '../video/ffmpeg-binary.ts';
 import type { LiveJump, LivePrediction, LiveStatus } from '../live/live-recogniser.ts';
 import { openSensor, sensorSpecUsages } from '../../sensors/open-sensor.ts';
 
@@ -43,7 +44,11 @@ export function liveCommand<T>(cli: Argv<T>): Argv<T> {
           describe:
             "Where a sensor is worn, SENSOR=PLACE, repeatable; SENSOR is an id or its end (serial:/dev/pts/3#0=wrist, or #0=wrist: sensor 0 on any port). Default: what the device says; with no --placement at all, sensors without one take the simulator's order by number (#0 wrist, #1 ankle, #2 pelvis, #3 thigh)",
         })
-        .option('camera', { type: 'string', describe: 'Camera device or video file (models with video inputs)' })
+        .option('camera', {
+          type: 'string',
+          describe:
+            'Camera device (/dev/videoN) or video file shown on the --ui page (a view only: recognition reads the IMUs)',
+        })
         .option('hop', { type: 'number', default: 0.25, describe: 'Seconds between predictions' })
         .option('ui', { type: 'boolean', default: false, describe: 'Serve the live page on 127.0.0.1' })
         .option('port', { type: 'number', default: 8321, describe: 'Port of the --ui page (0: any free port)' })
@@ -76,16 +81,16 @@ export function liveCommand<T>(cli: Argv<T>): Argv<T> {
           });
       const pre = JSON.parse(readFileSync(join(saved.dir, MODEL_FILES.preprocessing), 'utf8')) as Preprocessing;
       const others = Object.keys(pre.inputs).filter((m) => m !== 'imu');
-      if (others.length > 0 || args.camera !== undefined) {
+      if (args.camera !== undefined && !args.ui)
+        throw new UserError('--camera is shown on the live page only', 'Add --ui, or leave --camera out.');
+      if (others.length > 0) {
         const imuOnly = saved.runDir === undefined ? [] : await imuOnlyTrials(saved.runDir);
         const alternative =
           imuOnly.length > 0
             ? `Use an IMU-only model: --trial ${imuOnly.join(' or --trial ')}.`
             : 'Train an IMU-only model (model.type: imu-only) with run.saveModels: true.';
         throw new UserError(
-          others.length > 0
-            ? `trial ${saved.trialId} (${saved.label}) also reads ${others.join(', ')}: live recognition reads IMUs only (a camera's key frames, person crop and flow are not built live yet)`
-            : '--camera: live recognition does not read a camera yet',
+          `trial ${saved.trialId} (${saved.label}) also reads ${others.join(', ')}: live recognition reads IMUs only (a camera's key frames, person crop and flow are not built live yet)`,
           alternative,
         );
       }
@@ -104,6 +109,7 @@ export function liveCommand<T>(cli: Argv<T>): Argv<T> {
           : undefined,
         seconds: args.seconds,
         json: args.json,
+        camera: args.camera,
       });
     },
   );
@@ -167,6 +173,8 @@ interface RunLiveOptions {
   ui: { port: number; title: string } | undefined;
   seconds: number | undefined;
   json: boolean;
+  /** Shown on the page, not recognised from. */
+  camera: string | undefined;
 }
 
 async function runLive(o: RunLiveOptions): Promise<void> {
@@ -187,8 +195,21 @@ async function runLive(o: RunLiveOptions): Promise<void> {
   const unused = [...o.placements.keys()].filter((k) => !seen.some((id) => id === k || id.endsWith(k)));
   if (unused.length > 0) process.stderr.write(`warning: --placement matched no sensor: ${unused.join(', ')}\n`);
   const { LiveUiServer } = await import('../live/live-ui-server.ts');
+  const camera =
+    o.camera === undefined
+      ? undefined
+      : await (
+          await import('../live/camera-feed.ts')
+        ).CameraFeed.start({ ffmpeg: (await locateFfmpeg()).path, source: o.camera });
   const ui =
-    o.ui === undefined ? undefined : await LiveUiServer.start({ recogniser: r, port: o.ui.port, title: o.ui.title });
+    o.ui === undefined
+      ? undefined
+      : await LiveUiServer.start({
+          recogniser: r,
+          port: o.ui.port,
+          title: o.ui.title,
+          ...(camera !== undefined ? { camera } : {}),
+        });
   if (ui !== undefined) process.stderr.write(`live page: ${ui.url}\n`);
   const jumps: LiveJump[] = [];
   let last: LivePrediction | undefined;
@@ -223,6 +244,7 @@ async function runLive(o: RunLiveOptions): Promise<void> {
     clearInterval(view);
     await session.stop();
     await ui?.close();
+    await camera?.close();
   }
   const status = r.status();
   if (!tty) process.stderr.write(`${viewLines(status, last, jumps).join('\n')}\n`);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../core/errors.ts';
+import type { CameraFeed } from './camera-feed.ts';
 import type { LiveJump, LivePrediction, LiveRecogniser } from './live-recogniser.ts';
 
 /** The page's files (src/live/ui/, plain HTML, CSS and JS: no build step). */
@@ -21,6 +22,8 @@ export interface LiveUiOptions {
   traceRate?: number;
   /** Trace batches per second (default 5). */
   batchesPerSecond?: number;
+  /** The camera's picture, shown beside the action (`/camera.mjpg`). */
+  camera?: CameraFeed;
 }
 
 /**
@@ -33,6 +36,8 @@ export class LiveUiServer {
   readonly url: string;
   readonly #server: Server;
   readonly #clients = new Set<ServerResponse>();
+  /** Camera streams, apart from the event streams #send writes to. */
+  readonly #cameraClients = new Set<ServerResponse>();
   readonly #timers: NodeJS.Timeout[] = [];
 
   private constructor(server: Server, url: string) {
@@ -80,8 +85,9 @@ export class LiveUiServer {
 
   async close(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
-    for (const c of this.#clients) c.end();
+    for (const c of [...this.#clients, ...this.#cameraClients]) c.end();
     this.#clients.clear();
+    this.#cameraClients.clear();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
@@ -104,8 +110,13 @@ export class LiveUiServer {
         jumpSensor: r.jumpSensor ?? null,
         status: r.status(),
         last: r.lastPrediction ? predictionMessage(r.lastPrediction) : null,
+        camera: options.camera !== undefined,
       };
       res.write(`event: hello\ndata: ${JSON.stringify(hello)}\n\n`);
+      return;
+    }
+    if (path === '/camera.mjpg' && options.camera !== undefined) {
+      this.#streamCamera(req, res, options.camera);
       return;
     }
     if (path === '/favicon.ico') {
@@ -123,6 +134,28 @@ export class LiveUiServer {
     } catch (err) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot read ${entry.file}: ${String(err)}\n`);
     }
+  }
+
+  /** Motion JPEG: one multipart part per frame, which an <img> shows as it comes. */
+  #streamCamera(req: IncomingMessage, res: ServerResponse, camera: CameraFeed): void {
+    const boundary = 'motionfuse-frame';
+    res.writeHead(200, {
+      'content-type': `multipart/x-mixed-replace; boundary=${boundary}`,
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    const part = (jpeg: Buffer) => {
+      res.write(`--${boundary}\r\ncontent-type: image/jpeg\r\ncontent-length: ${jpeg.length}\r\n\r\n`);
+      res.write(jpeg);
+      res.write('\r\n');
+    };
+    if (camera.latest !== undefined) part(camera.latest);
+    const off = camera.onFrame(part);
+    this.#cameraClients.add(res);
+    req.on('close', () => {
+      off();
+      this.#cameraClients.delete(res);
+    });
   }
 
   #send(event: string, data: unknown): void {

@@ -8,6 +8,9 @@ import { chromium } from 'playwright-core';
 import { loadTrainedModel } from '../../src/train/model-store.ts';
 import { LiveSession } from '../../src/live/live-session.ts';
 import { LiveUiServer } from '../../src/live/live-ui-server.ts';
+import { CameraFeed } from '../../src/live/camera-feed.ts';
+import { runTool } from '../../src/core/run-tool.ts';
+import { locateFfmpeg } from '../../src/video/ffmpeg-binary.ts';
 import type { LivePrediction } from '../../src/live/live-recogniser.ts';
 import { simulatorPlacement } from '../../src/cli/live-command.ts';
 import { syntheticDeviceData } from '../../src/cli/synthetic-device-data.ts';
@@ -50,7 +53,25 @@ test('windows predicted, no sample lost, latency measured; the page shows traces
   const r = session.recogniser;
   const predictions: LivePrediction[] = [];
   r.onPrediction((p) => predictions.push(p));
-  const ui = await LiveUiServer.start({ recogniser: r, port: 0, title: 'motionfuse live · test model' });
+  // The camera view: a test pattern played as a camera file would be (8 s, the simulator's length).
+  const ffmpeg = (await locateFfmpeg()).path;
+  const clip = join(dir, 'camera.mp4');
+  await runTool(ffmpeg, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=320x240:rate=25',
+    '-t',
+    '8',
+    '-pix_fmt',
+    'yuv420p',
+    clip,
+  ]);
+  const camera = await CameraFeed.start({ ffmpeg, source: clip });
+  const ui = await LiveUiServer.start({ recogniser: r, port: 0, title: 'motionfuse live · test model', camera });
   const chrome = await chromium.launch({
     executablePath: (browser as { path: string }).path,
     headless: true,
@@ -72,6 +93,7 @@ test('windows predicted, no sample lost, latency measured; the page shows traces
           pixels: canvases.map((c) => c.toDataURL().length),
           action: document.getElementById('action')?.textContent ?? '',
           log: Array.from(document.querySelectorAll('#log li.change')).map((li) => li.textContent ?? ''),
+          camera: (document.getElementById('camera') as HTMLImageElement | null)?.naturalWidth ?? 0,
         };
       });
     await page.waitForFunction(() => document.querySelectorAll('canvas').length === 4, undefined, { timeout: 5000 });
@@ -92,12 +114,16 @@ test('windows predicted, no sample lost, latency measured; the page shows traces
       second.pixels.some((n, i) => n !== first.pixels[i]),
       'the canvases did not change',
     );
+    // The camera's picture is on the page (scaled to 480 px wide), and frames kept coming.
+    assert.is(second.camera, 480);
+    assert.ok(camera.frames >= 8, `${camera.frames} camera frames`);
     // The recognised action changed at least once (the log has an entry per change).
     assert.ok(second.log.length >= 2, JSON.stringify(second.log));
     assert.ok(new Set(predictions.map((p) => p.action)).size >= 2);
   } finally {
     await chrome.close();
     await ui.close();
+    await camera.close();
     const log = await running;
     await new Promise((res) => setTimeout(res, 200));
     await session.stop();

@@ -148,6 +148,11 @@ events.addEventListener('hello', (e) => {
   started = Date.now();
   showStatus(h.status);
   if (h.last) showPrediction(h.last);
+  const camera = $('camera');
+  if (h.camera && camera.hidden) {
+    camera.src = 'camera.mjpg';
+    camera.hidden = false;
+  }
 });
 events.addEventListener('trace', (e) => {
   for (const s of JSON.parse(e.data).sensors) {
