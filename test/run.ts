@@ -75,7 +75,9 @@ async function drive(): Promise<void> {
       await waitReady(child);
     }
   }
-  child.kill();
+  // SIGKILL: a file may have left a SIGTERM handler or a child process (esbuild's service)
+  // behind, and a worker that outlives the run keeps its IPC channel, and so the run, open.
+  child.kill('SIGKILL');
 }
 
 function startWorker(): ChildProcess {

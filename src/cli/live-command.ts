@@ -232,11 +232,15 @@ async function runLive(o: RunLiveOptions): Promise<void> {
   }, 500);
   try {
     await new Promise<void>((resolve) => {
-      const timer = o.seconds !== undefined ? setTimeout(resolve, o.seconds * 1000) : undefined;
+      // The handlers go with the run: left behind, a later SIGTERM would call them instead of
+      // ending the process (the tests run commands in their own process).
       const stop = () => {
         if (timer !== undefined) clearTimeout(timer);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
         resolve();
       };
+      const timer = o.seconds !== undefined ? setTimeout(stop, o.seconds * 1000) : undefined;
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
