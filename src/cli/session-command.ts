@@ -130,7 +130,7 @@ function infoText(s: SessionSummary): string {
   lines.push('', `trials: ${s.trials.length}`);
   for (const t of s.trials)
     lines.push(
-      `  ${t.index}. ${t.label}${t.subject === undefined ? '' : ` (${t.subject})`}: from ${fmt(t.start)} s for ${fmt(t.stop - t.start)} s${t.endedBy === 'stop' ? '' : ` (no trial-stop: ended by ${t.endedBy})`}`,
+      `  ${t.index}. ${t.label}${t.subject === undefined ? '' : ` (${t.subject})`}: from ${fmt(t.start)} s for ${fmt(t.stop - t.start)} s${t.endedBy === 'end' ? ' (no trial-stop: ended with the recording)' : ''}`,
     );
   lines.push(`notes: ${s.notes.length}`);
   for (const n of s.notes) lines.push(`  ${fmt(n.t)} s: ${n.text}`);

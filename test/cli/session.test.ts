@@ -73,7 +73,7 @@ Session('info: the summary says a crashed session did not stop cleanly, with dri
   assert.match(r.stdout, 'gaps: 1, samples lost 20, longest 0.210 s');
   assert.match(r.stdout, 'clock: drift 100.0 ppm');
   assert.match(r.stdout, '2 segment(s)');
-  assert.match(r.stdout, '3. run: from 6.000 s for 4.191 s (no trial-stop: ended by end)');
+  assert.match(r.stdout, '3. run: from 6.000 s for 4.191 s (no trial-stop: ended with the recording)');
   assert.match(r.stderr, /warning: .*crash\/session\.xdf: file ends at byte/);
 });
 
