@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
+import { readJsonFile } from '../../core/read-json-file.ts';
 import { JOINT_SETS, type JointSet } from '../../core/joint-sets.ts';
 import type { Sample } from '../../core/sample.ts';
 import { imuStream, poseStream, videoStream, PLACEMENTS, type Placement, type Stream } from '../../core/stream.ts';
@@ -53,26 +53,10 @@ export async function readRecording(dir: string, options: ReadRecordingOptions =
 }
 
 async function readTakeFile(path: string): Promise<TakeFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UserError(
-      `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`,
-      'Is this a recording folder (session.xdf, take.json)?',
-      { cause: err },
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(
-      `${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      'The recording is damaged.',
-      { cause: err },
-    );
-  }
+  const parsed = await readJsonFile(path, {
+    unreadable: 'Is this a recording folder (session.xdf, take.json)?',
+    invalid: 'The recording is damaged.',
+  });
   const t = parsed as Partial<TakeFile>;
   if (t.format !== RECORDING_FORMAT)
     throw new UserError(`${path}: format is ${JSON.stringify(t.format)}, expected '${RECORDING_FORMAT}'`);

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../../core/errors.ts';
+import { readJsonFile } from '../../core/read-json-file.ts';
 import { SESSION_FORMAT, type SessionFile } from '../../formats/session/session-layout.ts';
 
 /**
@@ -7,26 +7,10 @@ import { SESSION_FORMAT, type SessionFile } from '../../formats/session/session-
  * JSON or a field of the wrong type is a UserError naming the file and the field.
  */
 export async function readSessionFile(path: string): Promise<SessionFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UserError(
-      `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`,
-      'Is this a session folder (session.xdf, session.json) as `motionfuse record` writes it?',
-      { cause: err },
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(
-      `${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      'The session file is damaged; the recorder writes it atomically, so it was edited or copied in part.',
-      { cause: err },
-    );
-  }
+  const parsed = await readJsonFile(path, {
+    unreadable: 'Is this a session folder (session.xdf, session.json) as `motionfuse record` writes it?',
+    invalid: 'The session file is damaged; the recorder writes it atomically, so it was edited or copied in part.',
+  });
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new UserError(`${path}: expected a JSON object, got ${JSON.stringify(parsed)?.slice(0, 40)}`);
   const s = parsed as Record<string, unknown>;
