@@ -39,10 +39,11 @@ export interface CameraExit {
 
 /**
  * Seconds a frame's stamp is held before it is handed out, so that frames after it refine the
- * clock offset first (the first frames come late while ffmpeg starts). A crash loses at most this
- * much of the stamps beyond what the XDF writer's fsync loses.
+ * clock offset first (the first frames come late while ffmpeg starts, for up to half a second).
+ * A crash loses this much of the stamps and up to one release tick (0.25 s) more: under the
+ * second a recording may lose (issue #20); the frames themselves are in video.mkv.
  */
-const HOLD_SECONDS = 1;
+const HOLD_SECONDS = 0.6;
 
 /** Seconds stop() waits for ffmpeg to finish the file after 'q' before it signals it. */
 const STOP_GRACE_SECONDS = 10;

@@ -8,7 +8,7 @@
  * src/sync estimates.
  *
  * The first frames come late (ffmpeg starting up: 40-90 ms here), so the caller observes frames
- * for a while before it stamps them (FfmpegCamera holds each stamp a second). A stamp is
+ * for a while before it stamps them (FfmpegCamera holds each stamp 0.6 s). A stamp is
  * never before the previous one: should the envelope drop by more than a frame interval after
  * that, the stamp is the previous one + 1 us.
  */
