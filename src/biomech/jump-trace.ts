@@ -1,8 +1,11 @@
 import type { ImuStream } from '../core/stream.ts';
 import type { JumpTrace } from './detect-jumps.ts';
 
-/** An IMU stream's samples as the jump detector reads them: its times, acc and gyro split out of [n x 6]. */
-export function jumpTraceOf(stream: ImuStream): JumpTrace {
+/**
+ * An IMU stream's samples (or any [n x 6] samples with their times, as live recognition's ring
+ * buffer holds them) as the jump detector reads them: times, acc and gyro split out of [n x 6].
+ */
+export function jumpTraceOf(stream: Pick<ImuStream, 't' | 'data'>): JumpTrace {
   const n = stream.t.length;
   const acc = new Float32Array(n * 3);
   const gyro = new Float32Array(n * 3);

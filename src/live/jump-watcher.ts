@@ -1,5 +1,6 @@
 import type { Placement } from '../core/stream.ts';
 import { detectJumps, JUMP_PLACEMENTS, type Jump, type JumpPlacement } from '../biomech/detect-jumps.ts';
+import { jumpTraceOf } from '../biomech/jump-trace.ts';
 import type { SensorRing } from './sensor-ring.ts';
 
 /** Where jumps are read best (docs/architecture.md, src/biomech/): near the centre of mass, then the shank. */
@@ -50,18 +51,10 @@ export class JumpWatcher {
     if (!Number.isFinite(end)) return [];
     const slice = ring.slice(end - this.#span, end);
     if (slice.t.length < 50) return [];
-    const n = slice.t.length;
-    const acc = new Float32Array(n * 3);
-    const gyro = new Float32Array(n * 3);
-    for (let k = 0; k < n; k++)
-      for (let c = 0; c < 3; c++) {
-        acc[k * 3 + c] = slice.data[k * 6 + c] as number;
-        gyro[k * 3 + c] = slice.data[k * 6 + 3 + c] as number;
-      }
     const placement = (JUMP_PLACEMENTS as readonly string[]).includes(this.placement)
       ? (this.placement as JumpPlacement)
       : undefined;
-    const found = detectJumps({ t: slice.t, acc, gyro }, placement !== undefined ? { placement } : {});
+    const found = detectJumps(jumpTraceOf(slice), placement !== undefined ? { placement } : {});
     const fresh = found.filter(
       (j) => j.kind === 'jump' && j.takeoff > this.#lastTakeoff + 0.05 && j.landing < end - this.#settle,
     );

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeRecording } from '../recording/write-recording.ts';
 import type { SessionData } from './read-session.ts';
@@ -34,7 +34,7 @@ export async function cutSession(
   const out: CutTrial[] = [];
   for (const trial of trials) {
     const dir = join(outDir, trialId(session.file.id, trial));
-    if (await exists(dir)) {
+    if (existsSync(dir)) {
       out.push({ trial, dir, status: 'skipped' });
       continue;
     }
@@ -51,13 +51,4 @@ export async function cutSession(
     out.push({ trial, dir, status: 'written' });
   }
   return { trials: out, warnings: [...session.warnings, ...warnings] };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

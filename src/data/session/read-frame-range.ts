@@ -14,7 +14,11 @@ export async function readFrameRange(
   first: number,
   last: number,
   size: { width: number; height: number },
+  /** grey: one channel; scale: frames scaled to `size` (else `size` must be the file's). */
+  options: { grey?: boolean; scale?: boolean } = {},
 ): Promise<DecodedFrames> {
+  const channels = options.grey === true ? 1 : 3;
+  const scale = options.scale === true ? `,scale=${size.width}:${size.height}` : '';
   const count = last - first + 1;
   if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || count < 1)
     throw new Error(`readFrameRange(): frames [${first}, ${last}] are not a range of frame indices`);
@@ -30,7 +34,7 @@ export async function readFrameRange(
         '-i',
         path,
         '-vf',
-        `select=between(n\\,${first}\\,${last})`,
+        `select=between(n\\,${first}\\,${last})${scale}`,
         '-vsync',
         '0',
         '-frames:v',
@@ -38,7 +42,7 @@ export async function readFrameRange(
         '-f',
         'rawvideo',
         '-pix_fmt',
-        'rgb24',
+        channels === 3 ? 'rgb24' : 'gray',
         'pipe:1',
       ],
       { timeoutMs: 120_000 },
@@ -46,7 +50,7 @@ export async function readFrameRange(
   } catch (err) {
     throw new UserError(`cannot decode video ${path}`, 'The file is missing or damaged.', { cause: err });
   }
-  const frameBytes = size.width * size.height * 3;
+  const frameBytes = size.width * size.height * channels;
   if (bytes.length !== count * frameBytes)
     throw new UserError(
       `video ${path} gave ${bytes.length / frameBytes} frames of ${size.width}x${size.height} for frames ${first}-${last}, expected ${count}`,
@@ -56,6 +60,6 @@ export async function readFrameRange(
     frames: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
     width: size.width,
     height: size.height,
-    channels: 3,
+    channels,
   };
 }

@@ -1,6 +1,5 @@
-import { UserError } from '../../core/errors.ts';
-import { runToolBinary } from '../../core/run-tool.ts';
 import { motionEnergy, videoImuOffset } from '../../sync/video-imu-offset.ts';
+import { readFrameRange } from './read-frame-range.ts';
 import type { SessionData, SessionImu, SessionVideo } from './read-session.ts';
 
 /** The residual offset between a session's camera and one of its IMUs, with how sure it is. */
@@ -48,7 +47,7 @@ export async function alignVideoToImu(
   const last = video.frame[count - 1] as number;
   const width = options.width ?? 80;
   const height = Math.max(2, 2 * Math.round((width * video.height) / video.width / 2));
-  const frames = await decodeGrey(ffmpeg, video.file, last + 1, width, height);
+  const { frames } = await readFrameRange(ffmpeg, video.file, 0, last, { width, height }, { grey: true, scale: true });
   // Frames the file has beyond what the stamps name are not used; stamps index the file's frames.
   const picked = new Uint8Array(count * width * height);
   for (let i = 0; i < count; i++) {
@@ -67,29 +66,4 @@ export async function alignVideoToImu(
     correlation: result.correlation,
     seconds: (video.t[count - 1] as number) - start,
   };
-}
-
-/** The first `frames` frames of a video, grey, at width x height. */
-async function decodeGrey(ffmpeg: string, path: string, frames: number, width: number, height: number) {
-  let bytes: Buffer;
-  try {
-    ({ stdout: bytes } = await runToolBinary(
-      ffmpeg,
-      [
-        ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', path],
-        ...['-vf', `scale=${width}:${height}`, '-vsync', '0', '-frames:v', String(frames)],
-        ...['-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
-      ],
-      { timeoutMs: 120_000 },
-    ));
-  } catch (err) {
-    throw new UserError(`cannot decode video ${path}`, 'The file is missing or damaged.', { cause: err });
-  }
-  const got = Math.floor(bytes.length / (width * height));
-  if (got < frames)
-    throw new UserError(
-      `video ${path} has ${got} frames, but session.xdf stamps ${frames}`,
-      'The video is shorter than its frame time stamps say (cut by a crash?).',
-    );
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
