@@ -151,16 +151,21 @@ Registered('puts every kernel on the wasm backend, and is idempotent', () => {
         'BatchMatMul',
         '_FusedMatMul',
         'Conv2D',
+        'FusedConv2D',
+        'Add',
         'Conv2DBackpropInput',
         'Tile',
         'Identity',
         'MaxPoolGrad',
+        'MaxPool',
+        'Cast',
         'Tanh',
         'Sigmoid',
         'Sum',
         'Mean',
+        'FusedBatchNorm',
       ]
-    : ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad'];
+    : ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Cast'];
   const before = replacedNames.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
   const again = registerWasmTrainingKernels();
   assert.equal(again.added, [

@@ -125,48 +125,6 @@ export function nativeConv2dBackpropInput(addon: NativeAddon, fallback: KernelFu
   }, 'Conv2DBackpropInputNative');
 }
 
-interface PoolAttrs {
-  filterSize: [number, number] | number;
-  strides: [number, number] | number;
-  pad: Pad;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-/** MaxPoolGrad: each window's gradient to its first maximum (the CPU backend's rule). */
-export function nativeMaxPoolGrad(addon: NativeAddon, fallback: KernelFunc): KernelFunc {
-  return named((args) => {
-    const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
-    if (!isFloat(dy, input)) return fallback(args);
-    const attrs = args.attrs as unknown as PoolAttrs;
-    const backend = args.backend as unknown as WasmBackend;
-    const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number],
-      attrs.filterSize,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-    );
-    const dx = backend.makeOutput(input.shape, 'float32');
-    if (size(input.shape) === 0) return dx;
-    addon.maxPoolBackprop(heapFloat32(backend, input), heapFloat32(backend, dy), heapFloat32(backend, dx), [
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    ]);
-    return dx;
-  }, 'MaxPoolGradNative');
-}
-
 export function nativeConfig(original: KernelConfig, kernelFunc: KernelFunc): KernelConfig {
   // Keep setupFunc: the package binds its WASM function there, and the fallback may still need it.
   return { ...original, kernelFunc };

@@ -7,23 +7,38 @@ import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import { fusedAsComposite, transposeFree, transposeFreeConfig } from './transpose-free-mat-mul.ts';
 import { nativeBatchMatMulConfig } from './native-mat-mul.ts';
-import {
-  nativeConfig,
-  nativeConv2d,
-  nativeConv2dBackpropFilter,
-  nativeConv2dBackpropInput,
-  nativeMaxPoolGrad,
-} from './native-conv.ts';
+import { nativeConfig, nativeConv2d, nativeConv2dBackpropFilter, nativeConv2dBackpropInput } from './native-conv.ts';
+import { nativeMaxPool, nativeMaxPoolGrad } from './native-max-pool.ts';
+import { nativeBiasAdd } from './native-bias-add.ts';
+import { nativeFusedConv2d } from './native-fused-conv2d.ts';
+import { sharedCastConfig } from './shared-cast.ts';
+import { RELU_GRAD, registerReluGradient } from './relu-gradient.ts';
+import { nativeReluGradConfig } from './native-relu.ts';
 import { nativeActivation, nativeReduce } from './native-elementwise.ts';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { nativeLstmBackwardConfig, nativeLstmForwardConfig } from './native-lstm-sequence.ts';
+import {
+  NATIVE_ONLY_ATTENTION_KERNELS,
+  nativeAttentionPoolingConfig,
+  nativeAttentionPoolingGradConfig,
+} from './native-attention-pooling.ts';
+import {
+  NATIVE_ONLY_BATCH_NORM_KERNELS,
+  batchNormTrainingGradConfig,
+  nativeBatchNormTrainingConfig,
+  nativeBatchNormTrainingGradConfig,
+  nativeFusedBatchNorm,
+} from './native-batch-norm.ts';
 import { loadNativeAddon, type NativeAddon } from '../native/native-addon.ts';
 import { tileConfig } from './tile.ts';
 import { sharedIdentityConfig } from './shared-identity.ts';
+import { ADAM_UPDATE, nativeAdamUpdateConfig } from './adam-update.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { lstmSequenceForwardConfig } from './lstm-sequence-forward.ts';
 import { lstmSequenceBackwardConfig } from './lstm-sequence-backward.ts';
+import { movingAveragesConfig } from './moving-averages.ts';
+import { softmaxCrossEntropyConfig, softmaxCrossEntropyGradConfig } from './softmax-cross-entropy.ts';
 
 /** Training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks and motionfuse adds. */
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
@@ -34,7 +49,13 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** motionfuse's own fused kernels (no tfjs op maps to them; our layers call them), in JavaScript over the heap. */
-export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [lstmSequenceForwardConfig, lstmSequenceBackwardConfig];
+export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [
+  lstmSequenceForwardConfig,
+  lstmSequenceBackwardConfig,
+  movingAveragesConfig,
+  softmaxCrossEntropyConfig,
+  softmaxCrossEntropyGradConfig,
+];
 
 /** The kernels we add, in the native addon's version where it has one (the JavaScript one is its fallback). */
 function addedKernels(addon: NativeAddon | undefined): readonly KernelConfig[] {
@@ -48,7 +69,20 @@ function addedKernels(addon: NativeAddon | undefined): readonly KernelConfig[] {
 
 /** The same fused kernels computed by the native addon. */
 export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
-  return [nativeLstmForwardConfig(addon), nativeLstmBackwardConfig(addon)];
+  return [
+    nativeLstmForwardConfig(addon),
+    nativeLstmBackwardConfig(addon),
+    nativeBatchNormTrainingConfig(addon),
+    nativeBatchNormTrainingGradConfig(addon),
+    nativeAttentionPoolingConfig(addon),
+    nativeAttentionPoolingGradConfig(addon),
+    nativeAdamUpdateConfig(addon),
+    nativeReluGradConfig(addon),
+    // JavaScript in both sets: per-channel vectors and per-batch losses are small.
+    movingAveragesConfig,
+    softmaxCrossEntropyConfig,
+    softmaxCrossEntropyGradConfig,
+  ];
 }
 
 /**
@@ -63,16 +97,21 @@ function wasmReplacements(addon: NativeAddon | undefined): Record<string, (origi
         nativeBatchMatMulConfig(addon, original, transposeFree('BatchMatMul', original.kernelFunc)),
       _FusedMatMul: (original) => ({ ...original, kernelFunc: fusedAsComposite }),
       Conv2D: (original) => nativeConfig(original, nativeConv2d(addon, original.kernelFunc)),
+      FusedConv2D: (original) => nativeConfig(original, nativeFusedConv2d(addon, original.kernelFunc)),
+      Add: (original) => nativeConfig(original, nativeBiasAdd(addon, original.kernelFunc)),
       Conv2DBackpropInput: (original) =>
         nativeConfig(original, nativeConv2dBackpropInput(addon, conv2dBackpropInputWasm(original.kernelFunc))),
       Tile: tileConfig,
       Identity: sharedIdentityConfig,
       MaxPoolGrad: (original) =>
         nativeConfig(original, nativeMaxPoolGrad(addon, maxPoolGradWasm as unknown as KernelFunc)),
+      MaxPool: (original) => nativeConfig(original, nativeMaxPool(addon, original.kernelFunc)),
+      Cast: sharedCastConfig,
       Tanh: (original) => nativeConfig(original, nativeActivation(addon, 'Tanh', original.kernelFunc)),
       Sigmoid: (original) => nativeConfig(original, nativeActivation(addon, 'Sigmoid', original.kernelFunc)),
       Sum: (original) => nativeConfig(original, nativeReduce(addon, 'Sum', original.kernelFunc)),
       Mean: (original) => nativeConfig(original, nativeReduce(addon, 'Mean', original.kernelFunc)),
+      FusedBatchNorm: (original) => nativeConfig(original, nativeFusedBatchNorm(addon, original.kernelFunc)),
     };
   }
   return {
@@ -88,6 +127,7 @@ function wasmReplacements(addon: NativeAddon | undefined): Record<string, (origi
     Tile: tileConfig,
     Identity: sharedIdentityConfig,
     MaxPoolGrad: maxPoolGradConfig,
+    Cast: sharedCastConfig,
   };
 }
 
@@ -135,6 +175,15 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
   }
   const fused = addon === undefined ? WASM_FUSED_KERNELS : nativeFusedKernels(addon);
   for (const config of fused) install(`${set}:${config.kernelName}`, () => config);
+  registerReluGradient(); // global; uses RELU_GRAD where the backend has it
+  // ReLU's gradient in JavaScript is slower than the package's Step and Mul: without the addon, tfjs's own.
+  if (addon === undefined) uninstall(RELU_GRAD);
+  // Without the addon these have no kernel: their ops then run as stock tfjs ops.
+  if (addon === undefined) for (const name of NATIVE_ONLY_ATTENTION_KERNELS) uninstall(name);
+  // Adam in JavaScript is slower than the package's SIMD ops: without the addon, the optimizer's stock update.
+  if (addon === undefined) uninstall(ADAM_UPDATE);
+  if (addon === undefined) for (const name of NATIVE_ONLY_BATCH_NORM_KERNELS) uninstall(name);
+  else tf.registerGradient(batchNormTrainingGradConfig);
   if (process.env['MOTIONFUSE_WASM_REPLACE'] !== 'off') {
     const replacements = wasmReplacements(addon);
     for (const [name, make] of Object.entries(replacements)) {
@@ -155,6 +204,12 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
       ? { used: false, reason: 'not selected (native: false)' }
       : { used: addon !== undefined, reason: nativeStatus.reason };
   return { added, replaced, native };
+}
+
+/** Removes our kernel registered under `name`, if any. */
+function uninstall(name: string): void {
+  const current = tf.getKernel(name, 'wasm');
+  if (current !== undefined && ours.has(current.kernelFunc)) tf.unregisterKernel(name, 'wasm');
 }
 
 /** Makes `key`'s kernel (built once) the registered one for its name, if it is not already. */

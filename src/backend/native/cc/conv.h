@@ -16,16 +16,14 @@ struct ConvShape {
 };
 
 void conv2d_forward(const ConvShape& s, const float* x, const float* filter, float* y);
+// The same plus bias [out_c] (may be null) and then ReLU when relu.
+void conv2d_forward_bias_relu(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,
+                              float* y);
+// Convolutions with out_c in {8, 16, 24, 32} and in_c <= n use the direct kernels (default 16; 0: never), for A/B runs.
+void set_conv_direct_max_in_c(int n);
 // dfilter [fH, fW, inC, outC] = sum over output positions of patch^T . dy.
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dfilter);
 // dx [batch, inH, inW, inC]: each output position's dy . filter^T scattered back onto its patch.
 void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* filter, float* dx);
-
-// Max pooling's gradient (NHWC, no dilation): each window's dy goes to its first maximum in
-// row-major window order, as on tfjs's CPU backend.
-struct PoolShape {
-  int batch, in_h, in_w, channels, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top, pad_left;
-};
-void max_pool_backprop(const PoolShape& s, const float* x, const float* dy, float* dx);
 
 }  // namespace motionfuse
