@@ -19,7 +19,7 @@ const LAYERS = {
   models: ['core', 'backend', 'inputs'],
   train: ['core', 'backend', 'data', 'inputs', 'models'],
   explain: ['core', 'backend', 'inputs', 'models', 'train'],
-  live: ['core', 'backend', 'imu', 'inputs', 'train', 'biomech', 'sync'],
+  live: ['core', 'backend', 'imu', 'inputs', 'train', 'biomech', 'sync', 'models'],
   report: ['core', 'pose', 'video', 'biomech', 'train', 'explain'],
   experiments: ['core', 'backend', 'augment', 'data', 'inputs', 'models', 'train', 'biomech', 'explain', 'report'],
   deploy: ['core', 'formats', 'backend', 'data', 'inputs', 'models', 'train', 'experiments', 'report'],

@@ -7,6 +7,7 @@ import { JumpWatcher, jumpSensor } from './jump-watcher.ts';
 import { LatencyStats } from './latency-stats.ts';
 import type { LiveSensorEvent } from './live-packet.ts';
 import { SensorRing } from './sensor-ring.ts';
+import { compileInference, type CompiledInference } from '../models/inference/compile-inference.ts';
 import {
   requiredPlacements,
   windowCoverage,
@@ -110,6 +111,8 @@ export class LiveRecogniser {
   #nextJumpCheck = Number.NEGATIVE_INFINITY;
   #count = 0;
   #last: LivePrediction | undefined;
+  /** The model's forward compiled for batch 1 (src/models/inference), or undefined: model.predict then. */
+  readonly #compiled: CompiledInference | undefined;
 
   constructor(options: LiveRecogniserOptions) {
     const { trained } = options;
@@ -127,6 +130,7 @@ export class LiveRecogniser {
     const watched = this.#jumpEvery > 0 ? jumpSensor(options.placements) : undefined;
     this.#jumps = watched === undefined ? undefined : new JumpWatcher(watched.sensorId, watched.placement);
     for (const id of options.placements.keys()) this.#ring(id);
+    this.#compiled = compileInference(trained.model).compiled;
     this.#warmUp();
   }
 
@@ -135,6 +139,8 @@ export class LiveRecogniser {
     const { model, inputs } = this.trained;
     const shape = inputShapes(inputs);
     const xs = this.trained.pipeline.modalities.map((m) => tf.zeros([1, ...(shape[m] ?? [])]));
+    // The compiled forward sizes its native scratch buffers on its first call.
+    this.#compiled?.predict(xs.map((x) => x.dataSync() as Float32Array));
     tf.dispose([...xs, tf.tidy(() => model.predict(xs) as tf.Tensor | tf.Tensor[])]);
   }
 
@@ -267,15 +273,14 @@ export class LiveRecogniser {
     const { model, inputs, classes, pipeline } = this.trained;
     const sample = windowSample(`live-${this.#count}`, slices, classes);
     const { set, tensors: xs } = windowInputs(sample, inputs, classes, pipeline);
-    const probs = tf.tidy(() => {
-      const out = model.predict(xs) as tf.Tensor | tf.Tensor[];
-      return tf.softmax(Array.isArray(out) ? (out[0] as tf.Tensor) : out);
-    });
-    const p = probs.dataSync() as Float32Array;
+    const p =
+      this.#compiled === undefined
+        ? predictWithTfjs(model, xs)
+        : softmax(this.#compiled.predict(xs.map((x) => x.dataSync() as Float32Array)));
     const ready = this.#now();
     const latencyMs = (ready - lastArrival) * 1000;
     const computeMs = (ready - started) * 1000;
-    tf.dispose([...xs, probs]);
+    tf.dispose(xs);
     this.latency.add(latencyMs);
     const order = Array.from(p.keys()).sort((a, b) => (p[b] as number) - (p[a] as number));
     const top = order.slice(0, 3).map((k) => ({ action: classes[k] as string, p: p[k] as number }));
@@ -308,4 +313,23 @@ export class LiveRecogniser {
       for (const l of this.#jumpListeners) l(jump);
     }
   }
+}
+
+/** Softmax of the model's first output by tfjs. */
+function predictWithTfjs(model: tf.LayersModel, xs: tf.Tensor[]): Float32Array {
+  const probs = tf.tidy(() => {
+    const out = model.predict(xs) as tf.Tensor | tf.Tensor[];
+    return tf.softmax(Array.isArray(out) ? (out[0] as tf.Tensor) : out);
+  });
+  const p = Float32Array.from(probs.dataSync() as Float32Array);
+  probs.dispose();
+  return p;
+}
+
+/** Softmax of compiled logits (a new array: the compiled output buffer is reused by the next window). */
+function softmax(logits: Float32Array): Float32Array {
+  const max = logits.reduce((m, x) => Math.max(m, x), -Infinity);
+  const p = logits.map((x) => Math.exp(x - max));
+  const sum = p.reduce((a, b) => a + b, 0);
+  return p.map((x) => x / sum);
 }

@@ -6,6 +6,7 @@ import type { EncoderBuilder, EncoderOutput } from './encoders/encoder-builder.t
 import { LogMeanProbabilities } from './layers/log-mean-probabilities.ts';
 import { BatchToFrames, FramesToBatch } from './layers/frame-batching.ts';
 import { FastLstm } from './layers/fast-lstm.ts';
+import { FastBatchNormalization } from './layers/fast-batch-normalization.ts';
 import { ModalityDropout } from './layers/modality-dropout.ts';
 import { TemporalAttentionPooling } from './layers/temporal-attention-pooling.ts';
 
@@ -101,7 +102,7 @@ export function buildFusionNetwork(
     x = new ModalityDropout({ widths, rate: spec.modalityDropout, seed: s++, name: 'modality_dropout' }).apply(
       x,
     ) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
+  x = new FastBatchNormalization({ momentum: 0.9, name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: spec.dropout, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers
     .dense({ units: classes, kernelInitializer: init(), name: 'logits' })
@@ -135,7 +136,7 @@ function classifierHead(
   init: Init,
   nextSeed: () => number,
 ): tf.SymbolicTensor {
-  let x = tf.layers.batchNormalization({ momentum: 0.9, name: `${prefix}_bn` }).apply(vector) as tf.SymbolicTensor;
+  let x = new FastBatchNormalization({ momentum: 0.9, name: `${prefix}_bn` }).apply(vector) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: dropout, seed: nextSeed(), name: `${prefix}_dropout` }).apply(x) as tf.SymbolicTensor;
   return tf.layers
     .dense({ units: classes, kernelInitializer: init(), name: `${prefix}_logits` })
@@ -191,7 +192,7 @@ function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Ini
     x = tf.layers
       .conv1d({ filters, kernelSize: 5, padding: 'same', kernelInitializer: init(), name: `imu_conv${i + 1}` })
       .apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ momentum: 0.9, name: `imu_bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = new FastBatchNormalization({ momentum: 0.9, name: `imu_bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `imu_relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
@@ -219,7 +220,7 @@ function poolSequence(
 ): tf.SymbolicTensor {
   if (spec.fusion === 'concat')
     return tf.layers.globalAveragePooling1d({ name: `${modality}_mean` }).apply(x) as tf.SymbolicTensor;
-  let y = tf.layers.batchNormalization({ momentum: 0.9, name: `${modality}_lstm_bn` }).apply(x) as tf.SymbolicTensor;
+  let y = new FastBatchNormalization({ momentum: 0.9, name: `${modality}_lstm_bn` }).apply(x) as tf.SymbolicTensor;
   y = new FastLstm({ units: spec.lstmUnits, returnSequences: true, seed: nextSeed(), name: `${modality}_lstm` }).apply(
     y,
   ) as tf.SymbolicTensor;

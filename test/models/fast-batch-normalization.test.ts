@@ -6,6 +6,7 @@ import { reloadedDifference, saveAndReload } from '../helpers/round-trip.ts';
 import { registerWasmTrainingKernels } from '../../src/backend/wasm-kernels/register.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { FastBatchNormalization } from '../../src/models/layers/fast-batch-normalization.ts';
+import { MOVING_AVERAGES, movingAveragesConfig } from '../../src/backend/wasm-kernels/moving-averages.ts';
 
 function randomTensor(rng: SeededRandom, shape: number[], mean = 0, std = 1): tf.Tensor {
   return tf.tensor(
@@ -116,6 +117,32 @@ Layer('survives a save and reload inside a model', async () => {
   assert.ok(reloadedDifference(model, reloaded, x) < 1e-6);
 });
 
+Layer('swaps weights by name with tf.layers.batchNormalization, whose saved models still load', async () => {
+  // The networks that moved to FastBatchNormalization (fusion, baselines, RefNet) keep their weight
+  // names and order, so weights trained with the stock class carry over.
+  const rng = new SeededRandom(3);
+  const build = (fast: boolean) => {
+    const input = tf.input({ shape: [4, 3] });
+    const bn = { momentum: 0.9, name: 'fused_bn' };
+    const layer = fast ? new FastBatchNormalization(bn) : tf.layers.batchNormalization(bn);
+    return tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+  };
+  const [stock, fast] = [build(false), build(true)];
+  const names = (m: tf.LayersModel) => m.weights.map((w) => w.originalName);
+  assert.equal(names(fast), names(stock));
+  assert.equal(names(fast), ['fused_bn/gamma', 'fused_bn/beta', 'fused_bn/moving_mean', 'fused_bn/moving_variance']);
+  stock.setWeights([randomTensor(rng, [3]), randomTensor(rng, [3]), randomTensor(rng, [3]), tf.ones([3])]);
+  fast.setWeights(stock.getWeights());
+  const x = randomTensor(rng, [2, 4, 3]);
+  const [a, b] = [fast.predict(x) as tf.Tensor, stock.predict(x) as tf.Tensor];
+  assert.ok(relativeError(a.dataSync(), b.dataSync()) < 1e-6);
+  tf.dispose([a, b]);
+  fast.dispose();
+  const { reloaded } = await saveAndReload(stock);
+  assert.is(reloaded.layers[1]?.getClassName(), 'BatchNormalization');
+  assert.ok(reloadedDifference(stock, reloaded, x) < 1e-6);
+});
+
 Layer('leaks no tensor in training, with gradients, or in inference', () => {
   const layer = new FastBatchNormalization();
   const x = tf.randomNormal([4, 3]);
@@ -144,6 +171,32 @@ Layer('names what is wrong with its arguments and its input', () => {
     () => new FastBatchNormalization().apply(tf.input({ shape: [null as unknown as number] })),
     /FastBatchNormalization: expected input \[batch, \.\.\., channels\] with known channels/,
   );
+});
+
+Layer('moves both statistics in one kernel on wasm, bit for bit as the ops', async () => {
+  registerWasmTrainingKernels();
+  const movedStatistics = () => {
+    const layer = new FastBatchNormalization({ momentum: 0.9 });
+    const rng = new SeededRandom(5);
+    for (let step = 0; step < 3; step++)
+      tf.dispose(layer.apply(randomTensor(rng, [33, 7], step, 2), { training: true }) as tf.Tensor);
+    const [, , mean, variance] = layer.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    layer.dispose();
+    return [mean, variance];
+  };
+  const profile = await tf.profile(() => movedStatistics());
+  assert.is(profile.kernels.filter((k) => k.name === MOVING_AVERAGES).length, 3);
+  assert.is(profile.kernels.filter((k) => k.name === 'Sub').length, 0);
+  const withKernel = movedStatistics();
+  tf.unregisterKernel(MOVING_AVERAGES, 'wasm');
+  try {
+    const withOps = movedStatistics();
+    assert.equal(withKernel, withOps);
+    // Not trivially equal: the statistics moved from their initial 0 and 1.
+    assert.ok(withKernel[0]?.every((v) => v !== 0) && withKernel[1]?.every((v) => v !== 1));
+  } finally {
+    tf.registerKernel(movingAveragesConfig);
+  }
 });
 
 Layer.run();

@@ -100,6 +100,8 @@ for (const { backend, set, label } of VARIANTS) {
         ? ([
             [7, 6, 9, 13],
             [13, 4, 20, 20],
+            // 4H = 280 gates: the native backward's per-step dx product runs in two blocks of K
+            [17, 3, 5, 70],
           ] as [number, number, number, number][])
         : []),
     ];

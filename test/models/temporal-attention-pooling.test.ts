@@ -1,10 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { onBackend, relativeError } from '../helpers/tf-backends.ts';
+import { WASM_KERNEL_SETS, kernelSetSuite, onBackend, relativeError } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { TemporalAttentionPooling } from '../../src/models/layers/temporal-attention-pooling.ts';
 import { reloadedDifference, saveAndReload } from '../helpers/round-trip.ts';
+import { attentionPoolingOps, attentionWeightsOps } from '../../src/models/ops/attention-pooling.ts';
 
 const Attention = suite('TemporalAttentionPooling');
 Attention.before(async () => {
@@ -113,3 +114,29 @@ Attention('has the same gradients on wasm as on the CPU backend', async () => {
 });
 
 Attention.run();
+
+for (const set of WASM_KERNEL_SETS) {
+  const PerSet = kernelSetSuite('TemporalAttentionPooling', set);
+  PerSet.before(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  PerSet('predicts as the stock ops do, and the same after a save and reload', async () => {
+    const input = tf.input({ shape: [50, 12] });
+    const layer = new TemporalAttentionPooling({ units: 7, seed: 12 });
+    const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+    const x = randomInput(13, [3, 50, 12]);
+    const [W, b, v] = layer.getWeights() as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+    const got = model.predict(x) as tf.Tensor;
+    const want = attentionPoolingOps(x, W, b, v);
+    assert.ok(relativeError(got.dataSync(), want.dataSync()) < 1e-4);
+    const weights = layer.attentionWeights(x);
+    const stockWeights = attentionWeightsOps(x, W, b, v);
+    assert.equal(weights.dataSync(), stockWeights.dataSync());
+    tf.dispose([got, want, weights, stockWeights]);
+    const { reloaded } = await saveAndReload(model);
+    assert.ok(reloadedDifference(model, reloaded, x) < 1e-6);
+  });
+
+  PerSet.run();
+}

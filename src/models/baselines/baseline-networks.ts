@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FastLstm } from '../layers/fast-lstm.ts';
+import { FastBatchNormalization } from '../layers/fast-batch-normalization.ts';
 import { SelectFrame } from '../layers/select-frame.ts';
 
 /**
@@ -39,7 +40,7 @@ export function buildSingleFrameCnn(
   x = tf.layers
     .dense({ units: 64, activation: 'relu', kernelInitializer: init(), name: 'features' })
     .apply(x) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = new FastBatchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers
     .dense({ units: classes, kernelInitializer: init(), name: 'logits' })
@@ -92,7 +93,7 @@ export function buildTwoStreamCnn(
     'temporal',
   );
   let x = tf.layers.concatenate({ name: 'fuse' }).apply([spatial, temporal]) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = new FastBatchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers
     .dense({ units: classes, kernelInitializer: init(), name: 'logits' })
@@ -103,9 +104,9 @@ export function buildTwoStreamCnn(
 export function buildLstmBaseline(imuShape: number[], classes: number, seed: number, units = 64): tf.LayersModel {
   let s = seed;
   const input = tf.input({ shape: imuShape, name: 'imu' });
-  let x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn_in' }).apply(input) as tf.SymbolicTensor;
+  let x = new FastBatchNormalization({ momentum: 0.9, name: 'bn_in' }).apply(input) as tf.SymbolicTensor;
   x = new FastLstm({ units, returnSequences: false, seed: s++, name: 'lstm' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = new FastBatchNormalization({ momentum: 0.9, name: 'bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.5, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers
     .dense({ units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }), name: 'logits' })

@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { singleShape } from './input-shape.ts';
 import { batchNormTraining } from '../ops/batch-norm-training.ts';
+import { MOVING_AVERAGES, type MovingAveragesAttrs } from '../../backend/wasm-kernels/moving-averages.ts';
 
 /**
  * tf.layers.batchNormalization over the last axis, computed with fewer kernels in training
- * (`batchNormTraining`: the gradient written out instead of taped). Same weights in the same order
- * (gamma, beta, moving_mean, moving_variance), same defaults (momentum 0.99, epsilon 1e-3), same
- * moving averages of the batch mean and biased variance, same inference (tf.batchNorm with the
- * moving statistics), so the two can swap weights.
+ * (`batchNormTraining`: the gradient written out instead of taped; one native kernel each way on
+ * the WASM backend with the addon, where tf.batchNorm's FusedBatchNorm is native too). Same
+ * weights in the same order (gamma, beta, moving_mean, moving_variance), same defaults (momentum
+ * 0.99, epsilon 1e-3), same moving averages of the batch mean and biased variance, same inference
+ * (tf.batchNorm with the moving statistics), so the two can swap weights.
  */
 export interface FastBatchNormalizationArgs {
   /** Weight of the old value in the moving averages. Default 0.99, as tfjs's. */
@@ -76,13 +78,24 @@ export class FastBatchNormalization extends tf.layers.Layer {
         beta.read() as tf.Tensor1D,
         this.epsilon,
       );
-      // As tfjs's layer: moving <- moving - (moving - batch) (1 - momentum).
-      for (const [moving, batch] of [
-        [movingMean, mean],
-        [movingVariance, variance],
-      ] as const) {
-        const old = moving.read();
-        moving.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - this.momentum)));
+      // As tfjs's layer: moving <- moving - (moving - batch) (1 - momentum); one kernel where the
+      // backend has it (bit-identical), else the ops.
+      if (tf.getKernel(MOVING_AVERAGES, tf.getBackend()) !== undefined) {
+        const inputs = { movingMean: movingMean.read(), movingVariance: movingVariance.read(), mean, variance };
+        const attrs: MovingAveragesAttrs = { momentum: this.momentum };
+        const [newMean, newVariance] = tf
+          .engine()
+          .runKernel(MOVING_AVERAGES, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        movingMean.write(newMean as tf.Tensor);
+        movingVariance.write(newVariance as tf.Tensor);
+      } else {
+        for (const [moving, batch] of [
+          [movingMean, mean],
+          [movingVariance, variance],
+        ] as const) {
+          const old = moving.read();
+          moving.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - this.momentum)));
+        }
       }
       tf.dispose([mean, variance]);
       return tf.reshape(y, x.shape);

@@ -48,21 +48,25 @@ export class ModalityDropout extends tf.layers.Layer {
     const total = this.widths.reduce((a, b) => a + b, 0);
     if (x.shape[1] !== total)
       throw new Error(`ModalityDropout: input has ${x.shape[1]} features, widths sum to ${total}`);
-    return tf.tidy(() => {
-      const batch = x.shape[0] as number;
-      // u < rate drops segment floor(u / rate * M); u >= rate drops none.
-      const u = tf.randomUniform([batch, 1], 0, 1, 'float32', this.seed + this.calls++);
-      const dropped = tf.minimum(tf.floor(tf.mul(u, this.widths.length / this.rate)), this.widths.length - 1);
-      const segmentOfFeature = tf.tensor2d(
-        this.widths.flatMap((w, m) => new Array<number>(w).fill(m)),
-        [1, total],
-      );
-      const keep = tf.cast(
-        tf.notEqual(tf.where(tf.less(u, this.rate), dropped, tf.fill([batch, 1], -1)), segmentOfFeature),
-        'float32',
-      );
-      return tf.mul(x, keep);
-    });
+    const batch = x.shape[0] as number;
+    const M = this.widths.length;
+    // u < rate drops segment floor(u / rate * M); u >= rate drops none. The mask is built here from
+    // the draw (batch x features, tiny): as tensor ops it took ~10 kernels, one of them a
+    // broadcasting NotEqual at ~1 ms on WASM. Float32 rounding as the ops had it.
+    const draw = tf.randomUniform([batch, 1], 0, 1, 'float32', this.seed + this.calls++);
+    const u = draw.dataSync();
+    draw.dispose();
+    const rate = Math.fround(this.rate);
+    const scale = Math.fround(M / this.rate);
+    const keep = new Float32Array(batch * total).fill(1);
+    for (let b = 0; b < batch; b++) {
+      const ub = u[b] as number;
+      if (!(ub < rate)) continue;
+      const dropped = Math.min(Math.floor(Math.fround(ub * scale)), M - 1);
+      const start = this.widths.slice(0, dropped).reduce((a, c) => a + c, 0);
+      keep.fill(0, b * total + start, b * total + start + (this.widths[dropped] as number));
+    }
+    return tf.tidy(() => tf.mul(x, tf.tensor2d(keep, [batch, total])));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { singleShape } from './input-shape.ts';
+import { attentionPooling, attentionWeightsOps } from '../ops/attention-pooling.ts';
 
 /**
  * Additive temporal attention pooling (Bahdanau-style scoring, as the source paper and RefNet use):
@@ -59,25 +60,26 @@ export class TemporalAttentionPooling extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor3D) : (inputs as tf.Tensor3D);
-      const weights = this.weightsOverTime(x);
-      return tf.sum(tf.mul(x, tf.expandDims(weights, 2)), 1);
+      const { kernel, bias, context } = this.builtWeights();
+      return attentionPooling(x, kernel, bias, context);
     });
   }
 
   /** The attention weights over time, [batch, time], summing to 1 per row. */
   attentionWeights(x: tf.Tensor3D): tf.Tensor2D {
-    return tf.tidy(() => this.weightsOverTime(x)) as tf.Tensor2D;
+    const { kernel, bias, context } = this.builtWeights();
+    return attentionWeightsOps(x, kernel, bias, context);
   }
 
-  private weightsOverTime(x: tf.Tensor3D): tf.Tensor2D {
+  private builtWeights(): { kernel: tf.Tensor2D; bias: tf.Tensor1D; context: tf.Tensor2D } {
     if (this.kernel === undefined || this.bias === undefined || this.context === undefined) {
       throw new Error('TemporalAttentionPooling: layer used before it was built');
     }
-    const [batch, time, features] = x.shape;
-    const flat = tf.reshape(x, [batch * time, features]);
-    const hidden = tf.tanh(tf.add(tf.matMul(flat, this.kernel.read()), this.bias.read()));
-    const scores = tf.reshape(tf.matMul(hidden, this.context.read()), [batch, time]);
-    return tf.softmax(scores, 1) as tf.Tensor2D;
+    return {
+      kernel: this.kernel.read() as tf.Tensor2D,
+      bias: this.bias.read() as tf.Tensor1D,
+      context: this.context.read() as tf.Tensor2D,
+    };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
