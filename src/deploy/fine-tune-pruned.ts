@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { SeededRandom } from '../core/random.ts';
 import type { InputSet } from '../inputs/input-spec.ts';
 import { inputTensors, labelTensor, type InputPipeline } from '../train/batches.ts';
+import { adamOptimizer } from '../train/fused-adam.ts';
+import { meanSoftmaxCrossEntropy } from '../train/softmax-cross-entropy.ts';
 import { applyMasks, type PruneMasks } from './prune-kernels.ts';
 
 export interface FineTuneOptions {
@@ -27,7 +29,7 @@ export async function fineTunePruned(
   options: FineTuneOptions,
 ): Promise<number[]> {
   if (rows.length === 0) throw new Error('fineTunePruned(): no training rows');
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = adamOptimizer(options.learningRate);
   const rng = new SeededRandom(options.seed).fork('fine-tune');
   const losses: number[] = [];
   try {
@@ -40,7 +42,7 @@ export async function fineTunePruned(
         const ys = labelTensor(set, batch, classes);
         const loss = optimizer.minimize(() => {
           const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
-          return tf.losses.softmaxCrossEntropy(ys, Array.isArray(out) ? (out[0] as tf.Tensor) : out) as tf.Scalar;
+          return meanSoftmaxCrossEntropy(ys, Array.isArray(out) ? (out[0] as tf.Tensor) : out);
         }, true);
         applyMasks(masks.masks);
         sum += ((await loss?.data())?.[0] ?? 0) * batch.length;

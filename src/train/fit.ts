@@ -3,6 +3,8 @@ import { SeededRandom } from '../core/random.ts';
 import { inputTensors, labelTensor, type InputPipeline } from './batches.ts';
 import type { InputSet } from '../inputs/input-spec.ts';
 import type { TrainOptions } from './paper-training.ts';
+import { adamOptimizer } from './fused-adam.ts';
+import { meanSoftmaxCrossEntropy } from './softmax-cross-entropy.ts';
 
 export interface EpochRecord {
   epoch: number;
@@ -37,7 +39,7 @@ export async function trainModel(
   onEpoch?: (record: EpochRecord) => void,
 ): Promise<TrainResult> {
   if (rows.train.length === 0) throw new Error('trainModel(): no training rows');
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = adamOptimizer(options.learningRate);
   const rng = new SeededRandom(options.seed).fork('batches');
   // Its own stream, so that batches are drawn as without augmentation.
   const augmentRng = new SeededRandom(options.seed).fork('batch-augment');
@@ -123,7 +125,7 @@ function weightedCrossEntropy(
   logits: tf.Tensor,
   classWeights: tf.Tensor1D | undefined,
 ): tf.Scalar {
-  if (classWeights === undefined) return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+  if (classWeights === undefined) return meanSoftmaxCrossEntropy(labels, logits);
   const perSample = tf.losses.softmaxCrossEntropy(labels, logits, undefined, undefined, tf.Reduction.NONE);
   const w = tf.sum(tf.mul(labels, classWeights), 1);
   return tf.div(tf.sum(tf.mul(perSample, w)), tf.sum(w)) as tf.Scalar;
