@@ -7,6 +7,7 @@ import {
   type DecodedVideoFrame,
   type DecodeVideoOptions,
 } from './decode-video.ts';
+import { handoverRoom } from './file-decoding-run.ts';
 import { selectedFrameIndices } from './frame-selection.ts';
 import { probeVideo, type VideoProbe } from './probe-video.ts';
 
@@ -89,13 +90,37 @@ export async function decodeClip(ffmpeg: string, path: string, options: DecodeCl
 /**
  * One pass: the count is known only at the end, so ffmpeg's bytes go straight into a clip buffer
  * sized from the header's estimate (at most MAX_INITIAL_FRAMES) and grown by half when short.
- * Beyond `maxBytes` (or a header's estimate beyond it) it stops with ClipTooLong.
+ * Beyond `maxBytes` (or a header's estimate beyond it) it stops with ClipTooLong. Frames and log
+ * come through files where handoverRoom() allows (cheaper than the pipe: docs/performance.md).
  */
 async function decodeClipInOnePass(
   ffmpeg: string,
   path: string,
   options: DecodeClipOptions,
   maxBytes = Number.POSITIVE_INFINITY,
+): Promise<DecodedClip> {
+  const room = handoverRoom();
+  if (room > 0) {
+    try {
+      return await decodeClipOnce(ffmpeg, path, options, maxBytes, room);
+    } catch (err) {
+      if (!(err instanceof NoRoom)) throw err;
+    }
+  }
+  return decodeClipOnce(ffmpeg, path, options, maxBytes, 0);
+}
+
+/**
+ * decodeClipInOnePass through the pipe (`room` 0) or through files (startDecodingThroughFiles),
+ * when the header's estimate fits in `room`: it stops with NoRoom at the first frame when it does not,
+ * or when the header gives none (nothing passed to onFrame yet).
+ */
+async function decodeClipOnce(
+  ffmpeg: string,
+  path: string,
+  options: DecodeClipOptions,
+  maxBytes: number,
+  room: number,
 ): Promise<DecodedClip> {
   const { width, height } = outputSize(options.size, { width: 0, height: 0 });
   const frameBytes = width * height * 3;
@@ -108,6 +133,8 @@ async function decodeClipInOnePass(
       (allocated === 0 && estimate !== undefined && estimate * frameBytes > maxBytes)
     )
       throw new ClipTooLong();
+    // Without an estimate nothing bounds the files' size: such clips take the pipe.
+    if (room > 0 && allocated === 0 && (estimate === undefined || estimate * frameBytes > room)) throw new NoRoom();
     if ((allocated + 1) * frameBytes > buffer.length) {
       const frames = Math.max(allocated + 1, Math.ceil(allocated * 1.5), Math.min(estimate ?? 16, MAX_INITIAL_FRAMES));
       const grown = new Uint8Array(frames * frameBytes);
@@ -119,7 +146,7 @@ async function decodeClipInOnePass(
   };
   const t: number[] = [];
   const indices: number[] = [];
-  const decoding = decodeInOnePass(ffmpeg, path, options, allocate);
+  const decoding = decodeInOnePass(ffmpeg, path, options, allocate, room > 0 ? 'files' : 'pipe');
   let step = await decoding.next();
   while (step.done !== true) {
     const f = step.value;
@@ -151,6 +178,9 @@ const ONE_PASS_MAX_BYTES = 256 * 2 ** 20;
 
 /** The whole clip would exceed a one-pass limit. */
 class ClipTooLong extends Error {}
+
+/** The header's estimate of the clip exceeds what may go through files, or there is none: decode it through the pipe. */
+class NoRoom extends Error {}
 
 /** These frames of a whole decoded clip, as a DecodedClip of their own (a repeated index is copied again). */
 function takeFrames(whole: DecodedClip, indices: number[], onFrame: DecodeClipOptions['onFrame']): DecodedClip {

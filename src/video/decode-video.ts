@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors.ts';
 import { checkedFit, outputSize, planDecode, type FrameRequest } from './decode-plan.ts';
 import { startDecoding } from './decoding-run.ts';
+import { startDecodingThroughFiles } from './file-decoding-run.ts';
 import { onePassFilterGraph } from './ffmpeg-filters.ts';
 import { selectedFrameIndices } from './frame-selection.ts';
 import {
@@ -8,6 +9,7 @@ import {
   ShowinfoLog,
   checkVideoFile,
   damagedVideo,
+  hasSideDataFilter,
   passthroughTimingArgs,
   probeFromShowinfo,
   probeVideo,
@@ -138,13 +140,16 @@ export function decodesInOnePass(options: DecodeVideoOptions): boolean {
 /**
  * decodeVideoFrames in one ffmpeg run (decodesInOnePass). `allocate` gives the buffer each frame
  * is read into (decodeClip's views into one clip buffer), told the frame count the file's header
- * suggests; default a new array per frame.
+ * suggests; default a new array per frame. `through` 'files' hands the frames and log over through
+ * temporary files (startDecodingThroughFiles: cheaper, but ffmpeg never waits for the consumer, so
+ * only for a caller that keeps every frame); default 'pipe'.
  */
 export async function* decodeInOnePass(
   ffmpeg: string,
   path: string,
   options: DecodeVideoOptions,
   allocate?: (estimate: number | undefined) => Uint8Array,
+  through: 'pipe' | 'files' = 'pipe',
 ): AsyncGenerator<DecodedVideoFrame, VideoProbe, undefined> {
   const { signal } = options;
   const { width, height } = outputSize(options.size, { width: 0, height: 0 });
@@ -152,15 +157,20 @@ export async function* decodeInOnePass(
   const frames = options.frames ?? 'all';
   selectedFrameIndices(1, frames); // checks it
   const every = frames === 'all' || !('every' in frames) ? 1 : frames.every;
-  await checkVideoFile(path);
+  // The two questions to ffmpeg (asked once per binary) and the file check at once.
+  const [, timingArgs, dropSideData] = await Promise.all([
+    checkVideoFile(path),
+    passthroughTimingArgs(ffmpeg),
+    hasSideDataFilter(ffmpeg),
+  ]);
   signal?.throwIfAborted();
-  const filter = onePassFilterGraph(every, width, height, fit);
+  const filter = onePassFilterGraph(every, width, height, fit, dropSideData);
   const log = new ShowinfoLog();
-  const run = startDecoding(
+  const run = (through === 'files' ? startDecodingThroughFiles : startDecoding)(
     ffmpeg,
     path,
     filter,
-    await passthroughTimingArgs(ffmpeg),
+    timingArgs,
     { loglevel: 'level+info' },
     log,
     signal,

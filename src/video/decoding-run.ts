@@ -33,27 +33,10 @@ export function startDecoding(
   log: FfmpegLogTail,
   signal: AbortSignal | undefined,
 ): DecodingRun {
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-nostats',
-    '-loglevel',
-    how.loglevel,
-    '-i',
-    path,
-    '-map',
-    '0:v:0',
-    '-vf',
-    filter,
-    ...timingArgs,
-    ...(how.frames === undefined ? [] : ['-frames:v', String(how.frames)]),
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    'pipe:1',
-  ];
-  const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = spawn(ffmpeg, decodingArgs(path, filter, timingArgs, how), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
   const exited = childExit(child);
   const lines = new LineSplitter((line) => log.read(line));
   let logEnded = false;
@@ -125,7 +108,36 @@ export function startDecoding(
   };
 }
 
-function cannotRun(ffmpeg: string, error: Error): UserError {
+/** ffmpeg's arguments for decoding `path` through `filter` to rgb24 frames on its stdout. */
+export function decodingArgs(
+  path: string,
+  filter: string,
+  timingArgs: string[],
+  how: { loglevel: string; frames?: number },
+): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    how.loglevel,
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    '-vf',
+    filter,
+    ...timingArgs,
+    ...(how.frames === undefined ? [] : ['-frames:v', String(how.frames)]),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ];
+}
+
+export function cannotRun(ffmpeg: string, error: Error): UserError {
   return new UserError(
     `cannot run ffmpeg (${ffmpeg}): ${error.message}`,
     'Run `motionfuse doctor` to see which ffmpeg is used.',

@@ -9,10 +9,18 @@ import { SHOWINFO_FILTER } from './probe-video.ts';
 
 /**
  * The graph of a one-pass decode: showinfo first (every frame's timestamp, as probeVideo reads
- * them), then every `every`-th frame, resized.
+ * them), then every `every`-th frame, resized. `dropSideData` deletes the frames' side data
+ * before showinfo, which would log it (hasSideDataFilter: where ffmpeg has the filter).
  */
-export function onePassFilterGraph(every: number, width: number, height: number, fit: 'crop' | 'pad'): string {
+export function onePassFilterGraph(
+  every: number,
+  width: number,
+  height: number,
+  fit: 'crop' | 'pad',
+  dropSideData = false,
+): string {
   return [
+    ...(dropSideData ? ['sidedata=mode=delete'] : []),
     SHOWINFO_FILTER,
     ...(every > 1 ? [`select='not(mod(n,${every}))'`] : []),
     ...resizeFilters(width, height, fit),

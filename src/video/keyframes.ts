@@ -1,4 +1,5 @@
 import type { DecodedFrames } from '../core/stream.ts';
+import { SquaredDifferences } from './squared-differences.ts';
 
 /**
  * Key frames by frame difference, as in the source paper: D_i = ||I_{i+1} - I_i||_2 over every
@@ -75,15 +76,17 @@ export function selectKeyFrames(
 export class FrameDifferenceStream {
   private previous: Uint8Array | undefined;
   private readonly values: number[] = [];
+  private readonly squares = new SquaredDifferences();
+  private slot: 0 | 1 = 0;
 
   push(frame: Uint8Array): void {
-    if (this.previous !== undefined) {
-      if (frame.length !== this.previous.length)
-        throw new Error(
-          `FrameDifferenceStream.push(): a frame of ${frame.length} bytes after one of ${this.previous.length}`,
-        );
-      this.values.push(rmsDifference(this.previous, 0, frame, 0, frame.length));
-    }
+    if (this.previous !== undefined && frame.length !== this.previous.length)
+      throw new Error(
+        `FrameDifferenceStream.push(): a frame of ${frame.length} bytes after one of ${this.previous.length}`,
+      );
+    this.slot = this.slot === 0 ? 1 : 0;
+    this.squares.load(this.slot, frame);
+    if (this.previous !== undefined) this.values.push(Math.sqrt(this.squares.sum(frame.length) / frame.length));
     this.previous = frame;
   }
 
@@ -106,26 +109,13 @@ function checkedFrameCount(fn: string, video: DecodedFrames): { n: number; frame
 function differencesOf(bytes: Uint8Array, frameSize: number): Float32Array {
   const n = bytes.length / frameSize;
   const out = new Float32Array(Math.max(0, n - 1));
-  for (let i = 0; i + 1 < n; i++) out[i] = rmsDifference(bytes, i * frameSize, bytes, (i + 1) * frameSize, frameSize);
-  return out;
-}
-
-/** sqrt(sum (b - a)^2 / size) over `size` bytes from each offset. */
-function rmsDifference(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, size: number): number {
-  // Zero-based views and integer partial sums (a row of 4096 bytes sums to at most 4096 x 255^2 < 2^31) keep V8's loop tight.
-  const x = a.subarray(aAt, aAt + size);
-  const y = b.subarray(bAt, bAt + size);
-  let sum = 0;
-  for (let start = 0; start < size; start += 4096) {
-    const end = Math.min(size, start + 4096);
-    let part = 0;
-    for (let k = start; k < end; k++) {
-      const d = ((y[k] as number) - (x[k] as number)) | 0;
-      part = (part + d * d) | 0;
-    }
-    sum += part;
+  const squares = new SquaredDifferences();
+  if (n > 0) squares.load(0, bytes.subarray(0, frameSize));
+  for (let i = 0; i + 1 < n; i++) {
+    squares.load(((i + 1) % 2) as 0 | 1, bytes.subarray((i + 1) * frameSize, (i + 2) * frameSize));
+    out[i] = Math.sqrt(squares.sum(frameSize) / frameSize);
   }
-  return Math.sqrt(sum / size);
+  return out;
 }
 
 /** Frame 0 and every frame i+1 with D_i above the threshold, ascending. */

@@ -120,6 +120,24 @@ export async function passthroughTimingArgs(ffmpeg: string): Promise<string[]> {
 }
 const timingFlags = new Map<string, Promise<string>>();
 
+/**
+ * Whether this ffmpeg has the `sidedata` filter (4.1 and later). A decoding run deletes frames'
+ * side data before showinfo with it: an MPEG-4 decoder attaches its quantiser tables to every
+ * frame, which showinfo logs as two more lines per frame (half the log). Asked once per binary.
+ */
+export async function hasSideDataFilter(ffmpeg: string): Promise<boolean> {
+  let known = sideDataFilters.get(ffmpeg);
+  if (known === undefined) {
+    known = runTool(ffmpeg, ['-hide_banner', '-h', 'filter=sidedata'], { timeoutMs: 15_000 }).then(
+      ({ stdout }) => /^Filter sidedata\b/m.test(stdout) && /\bdelete\b/.test(stdout),
+      () => false,
+    );
+    sideDataFilters.set(ffmpeg, known);
+  }
+  return known;
+}
+const sideDataFilters = new Map<string, Promise<boolean>>();
+
 /** A missing path or a folder is named as such before ffmpeg is asked. */
 export async function checkVideoFile(path: string): Promise<void> {
   let isFile: boolean;
@@ -266,6 +284,8 @@ export class ShowinfoLog extends FfmpegLogTail {
 
   override read(line: string): void {
     super.read(line);
+    // Most lines of a decoding run are showinfo's per-frame side data and colour lines: no regex for those.
+    if (line.includes('side data') || line.includes('color_range:')) return;
     const frame = SHOWINFO_FRAME.exec(line);
     if (frame !== null) {
       this.frame(Number(frame[1]), frame[2] as string, frame[3] as string);
@@ -286,6 +306,7 @@ export class ShowinfoLog extends FfmpegLogTail {
       this.codec = mapping[1] as string;
       return;
     }
+    if (!line.includes('Duration: ')) return;
     const duration = CONTAINER_DURATION.exec(ffmpegMessage(line));
     if (duration !== null)
       this.statedDuration = Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);

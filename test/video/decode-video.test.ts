@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { isUserError } from '../../src/core/errors.ts';
 import { decodeClip, type DecodedClip } from '../../src/video/decode-clip.ts';
 import { decodeVideoFrames, decodesInOnePass } from '../../src/video/decode-video.ts';
+import { HANDOVER_FOLDER, handoverRoom } from '../../src/video/file-decoding-run.ts';
 import { evenlySpacedIndices } from '../../src/video/frame-selection.ts';
 import { locateFfmpeg } from '../../src/video/ffmpeg-binary.ts';
 import { probeVideo, type VideoProbe } from '../../src/video/probe-video.ts';
@@ -339,6 +340,43 @@ endsTest('breaking out of the loop leaves no ffmpeg child running', async () => 
     assert.equal(ffmpegChildren(), []);
   }
 });
+
+endsTest(
+  'decodeClip in one pass (frames and log through files in /dev/shm) leaves no file, nor ffmpeg, when aborted',
+  async () => {
+    const ours = () =>
+      existsSync(HANDOVER_FOLDER)
+        ? readdirSync(HANDOVER_FOLDER).filter((f) => f.startsWith(`motionfuse-decode-${process.pid}-`))
+        : [];
+    if (handoverRoom() === 0) console.log(`  (${HANDOVER_FOLDER} missing or full: decodeClip uses the pipe)`);
+    const controller = new AbortController();
+    let seen = 0;
+    let during: string[] | undefined;
+    const whole = await within(30_000, decodeClip(ffmpeg, AVI, { size: 16, onFrame: () => (during ??= ours()) }));
+    assert.is(whole.indices.length, 164);
+    // Unlinked as soon as both ends hold them open: nothing to see even while decoding.
+    assert.equal(during, []);
+    assert.equal(ours(), []);
+    try {
+      await within(
+        30_000,
+        decodeClip(ffmpeg, join(VIDEO_DIR, 'tests_data_test.mp4'), {
+          size: 16,
+          signal: controller.signal,
+          onFrame: () => {
+            if (++seen === 3) controller.abort(new Error('enough'));
+          },
+        }),
+      );
+      assert.unreachable('no error');
+    } catch (err) {
+      assert.is((err as Error).message, 'enough');
+    }
+    assert.is(seen, 3);
+    assert.equal(ours(), []);
+    if (ffmpegChildren() !== undefined) assert.equal(ffmpegChildren(), []);
+  },
+);
 
 endsTest('an abort kills ffmpeg and ends the loop with the abort reason', async () => {
   const path = join(VIDEO_DIR, 'tests_data_test.mp4');

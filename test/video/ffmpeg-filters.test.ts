@@ -28,6 +28,11 @@ OnePass('opens with showinfo, then every n-th frame (none for n = 1), then the r
     onePassFilterGraph(5, 32, 32, 'pad'),
     [SHOWINFO_FILTER, "select='not(mod(n,5))'", ...resizeFilters(32, 32, 'pad')].join(','),
   );
+  // Side data deleted before showinfo logs it.
+  assert.is(
+    onePassFilterGraph(1, 32, 32, 'crop', true),
+    ['sidedata=mode=delete', SHOWINFO_FILTER, ...resizeFilters(32, 32, 'crop')].join(','),
+  );
 });
 OnePass.run();
 
