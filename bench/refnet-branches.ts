@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { REFNET } from './refnet-model.ts';
 import { FastLstm } from '../src/models/layers/fast-lstm.ts';
+import { FastBatchNormalization } from '../src/models/layers/fast-batch-normalization.ts';
 import { TemporalAttentionPooling } from '../src/models/layers/temporal-attention-pooling.ts';
 import { SeededRandom } from '../src/core/random.ts';
 
@@ -29,7 +30,7 @@ const BRANCHES: Branch[] = [
     layers: () =>
       [0, 1].flatMap(() => [
         tf.layers.conv1d({ filters: 64, kernelSize: 5, padding: 'same' }),
-        tf.layers.batchNormalization(),
+        new FastBatchNormalization(),
         tf.layers.reLU(),
         tf.layers.maxPooling1d({ poolSize: 2 }),
       ]),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TemporalAttentionPooling } from '../src/models/layers/temporal-attention-pooling.ts';
 import { FastLstm } from '../src/models/layers/fast-lstm.ts';
+import { FastBatchNormalization } from '../src/models/layers/fast-batch-normalization.ts';
 
 /**
  * RefNet, the reference fusion network of ../shared/BENCHMARK.md, layer for layer as the PyTorch
@@ -10,7 +11,8 @@ import { FastLstm } from '../src/models/layers/fast-lstm.ts';
  *   each -> LSTM(128, sequences) -> additive temporal attention pooling
  *   concat [B, 256] -> dropout 0.5 -> dense(10) logits (softmax cross-entropy in the loss)
  * The LSTM gates use the logistic sigmoid, as PyTorch's (tfjs's default is the hard sigmoid).
- * `layers: 'fast'` (default) uses motionfuse's FastLstm; 'stock' uses tf.layers.lstm, to measure the gain.
+ * `layers: 'fast'` (default) uses motionfuse's FastLstm and FastBatchNormalization; 'stock' uses tf.layers.lstm
+ * and tf.layers.batchNormalization, to measure the gain.
  */
 export type RefNetLayers = 'fast' | 'stock';
 export const REFNET = {
@@ -34,7 +36,9 @@ export function buildRefNet(seed = 0, layers: RefNetLayers = 'fast'): tf.LayersM
     a = tf.layers
       .conv1d({ filters: 64, kernelSize: 5, padding: 'same', kernelInitializer: glorot(), name: `imu_conv${i + 1}` })
       .apply(a) as tf.SymbolicTensor;
-    a = tf.layers.batchNormalization({ name: `imu_bn${i + 1}` }).apply(a) as tf.SymbolicTensor;
+    const bn = { name: `imu_bn${i + 1}` };
+    const norm = layers === 'fast' ? new FastBatchNormalization(bn) : tf.layers.batchNormalization(bn);
+    a = norm.apply(a) as tf.SymbolicTensor;
     a = tf.layers.reLU({ name: `imu_relu${i + 1}` }).apply(a) as tf.SymbolicTensor;
     a = tf.layers.maxPooling1d({ poolSize: 2, name: `imu_pool${i + 1}` }).apply(a) as tf.SymbolicTensor;
   }

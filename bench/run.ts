@@ -14,6 +14,8 @@ import type { StgcnOptions } from '../src/models/encoders/stgcn-options.ts';
 import { benchSynthetic } from './synthetic.ts';
 import { benchSensorDecoding } from './sensor-decoding.ts';
 import { benchTrainFusion } from './train-fusion.ts';
+import { benchFusionSteps } from './fusion-step.ts';
+import { benchMemory } from './memory.ts';
 import { benchSweepWorkers, parseSweepConfig } from './sweep-workers.ts';
 import { benchDistributedSweep } from './distributed-sweep.ts';
 import { benchDecodeKeyframes, SHARED_VIDEO_DIR } from './decode-keyframes.ts';
@@ -55,13 +57,19 @@ await yargs(process.argv.slice(2))
           choices: ['fast', 'stock'] as const,
           default: 'fast' as const,
           describe: "motionfuse's fast layers, or tfjs's stock ones for comparison",
+        })
+        .option('inference', {
+          choices: ['compiled', 'tfjs'] as const,
+          default: 'compiled' as const,
+          describe:
+            'Batch-1 inference as a compiled forward (src/models/inference; tfjs when the addon is not built) or model.predict',
         }),
     async (args) => {
       if (args.quiet) setLogLevel('warn');
       if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
       await selectBackend(args.backend as BackendPreference | undefined);
       const kernels = useKernels(args.kernels);
-      const result = await benchRefNet(args.seconds, args.layers, kernels);
+      const result = await benchRefNet(args.seconds, args.layers, kernels, args.inference);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   )
@@ -142,6 +150,99 @@ await yargs(process.argv.slice(2))
       process.stdout.write(
         `${JSON.stringify(await benchSynthetic({ workers: args.workers, subjects: args.subjects, clips: args.clips, disk: args.disk }))}\n`,
       );
+    },
+  )
+  .command(
+    'fusion-step',
+    "npm start's fused attention-LSTM and UTD-MHAD's joint fusion (or --experiment's network) against their PyTorch twin (bench/fusion_step_torch.py), taking turns: train step at batch 32, batch-1 latency, per branch, as ratios",
+    (y) =>
+      y
+        .option('models', {
+          type: 'array',
+          string: true,
+          default: ['quickstart', 'utd-mhad-joint'],
+          describe: 'Networks to time (see FUSION_STEP_MODELS in bench/fusion-step.ts)',
+        })
+        .option('experiment', {
+          type: 'string',
+          describe: "Instead: the network of this experiment file's first trial",
+        })
+        .option('set', {
+          type: 'array',
+          string: true,
+          default: [] as string[],
+          describe: 'key=value overrides of the files, as motionfuse sweep --set',
+        })
+        .option('rounds', { type: 'number', default: 3, describe: 'Rounds, each the twin then ours' })
+        .option('seconds', {
+          type: 'number',
+          default: 3,
+          describe: 'Training seconds per round and side; inference is timed for half of it',
+        })
+        .option('repeats', { type: 'number', default: 5, describe: 'Timed repetitions per branch (median reported)' })
+        .option('python', {
+          type: 'string',
+          default: '/usr/bin/python3',
+          describe: 'Python with PyTorch (Debian python3-torch)',
+        })
+        .option('layout', {
+          choices: ['nhwc', 'nchw'] as const,
+          default: 'nhwc' as const,
+          describe: "The twin's frames: channels_last (our data's layout; PyTorch's faster path here) or its default",
+        }),
+    async (args) => {
+      if (args.quiet) setLogLevel('warn');
+      if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
+      if (!(Number.isInteger(args.rounds) && args.rounds > 0))
+        throw new Error(`--rounds must be a whole number > 0, got ${args.rounds}`);
+      await selectBackend(args.backend as BackendPreference | undefined);
+      const kernels = useKernels(args.kernels);
+      const result = await benchFusionSteps({
+        models: args.models as string[],
+        ...(args.experiment === undefined ? {} : { experiment: args.experiment }),
+        set: args.set as string[],
+        rounds: args.rounds,
+        seconds: args.seconds,
+        repeats: args.repeats,
+        python: args.python,
+        layout: args.layout,
+        kernels,
+      });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    },
+  )
+  .command(
+    'memory',
+    "Peak memory (MB) of npm start's sweep (fresh results and input cache) and of the same sweep with 3 fold workers: the process tree's peak RSS and the sum of each process's peak",
+    (y) =>
+      y
+        .option('experiment', { type: 'string', default: 'experiments/quickstart.yaml' })
+        .option('workers', {
+          type: 'array',
+          string: true,
+          default: ['file', '3'],
+          describe: "Fold workers of each run, in order: a number, or 'file' for the file's own setting",
+        })
+        .option('set', {
+          type: 'array',
+          string: true,
+          default: [] as string[],
+          describe: 'key=value overrides for every run (e.g. train.epochs=2)',
+        })
+        .option('interval', { type: 'number', default: 200, describe: 'Sampling interval, ms' }),
+    async (args) => {
+      const workers = (args.workers as string[]).map((w) => {
+        if (w === 'file') return undefined;
+        if (!/^\d+$/.test(w)) throw new Error(`--workers takes numbers or 'file', got '${w}'`);
+        return Number(w);
+      });
+      const result = await benchMemory({
+        experiment: args.experiment,
+        workers,
+        set: args.set as string[],
+        intervalMs: args.interval,
+      });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
     },
   )
   .command(
