@@ -38,6 +38,7 @@ import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { lstmSequenceForwardConfig } from './lstm-sequence-forward.ts';
 import { lstmSequenceBackwardConfig } from './lstm-sequence-backward.ts';
 import { movingAveragesConfig } from './moving-averages.ts';
+import { CONV2D_BIAS_RELU, conv2dBiasReluConfig, conv2dBiasReluGradConfig } from './conv2d-bias-relu.ts';
 import { softmaxCrossEntropyConfig, softmaxCrossEntropyGradConfig } from './softmax-cross-entropy.ts';
 
 /** Training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks and motionfuse adds. */
@@ -78,6 +79,7 @@ export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
     nativeAttentionPoolingGradConfig(addon),
     nativeAdamUpdateConfig(addon),
     nativeReluGradConfig(addon),
+    conv2dBiasReluConfig, // the native FusedConv2D and ReLU gradient underneath
     // JavaScript in both sets: per-channel vectors and per-batch losses are small.
     movingAveragesConfig,
     softmaxCrossEntropyConfig,
@@ -178,6 +180,8 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
   registerReluGradient(); // global; uses RELU_GRAD where the backend has it
   // ReLU's gradient in JavaScript is slower than the package's Step and Mul: without the addon, tfjs's own.
   if (addon === undefined) uninstall(RELU_GRAD);
+  if (addon === undefined) uninstall(CONV2D_BIAS_RELU);
+  else tf.registerGradient(conv2dBiasReluGradConfig);
   // Without the addon these have no kernel: their ops then run as stock tfjs ops.
   if (addon === undefined) for (const name of NATIVE_ONLY_ATTENTION_KERNELS) uninstall(name);
   // Adam in JavaScript is slower than the package's SIMD ops: without the addon, the optimizer's stock update.

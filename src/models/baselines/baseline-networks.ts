@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FastConv2D } from '../layers/fast-conv2d.ts';
 import { FastLstm } from '../layers/fast-lstm.ts';
 import { FastBatchNormalization } from '../layers/fast-batch-normalization.ts';
 import { SelectFrame } from '../layers/select-frame.ts';
@@ -24,16 +25,14 @@ export function buildSingleFrameCnn(
     input,
   ) as tf.SymbolicTensor;
   filters.forEach((f, i) => {
-    x = tf.layers
-      .conv2d({
-        filters: f,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: init(),
-        name: `conv${i + 1}`,
-      })
-      .apply(x) as tf.SymbolicTensor;
+    x = new FastConv2D({
+      filters: f,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+      name: `conv${i + 1}`,
+    }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
@@ -60,16 +59,14 @@ export function buildTwoStreamCnn(
   const trunk = (x: tf.SymbolicTensor, stream: string) => {
     let y = x;
     filters.forEach((f, i) => {
-      y = tf.layers
-        .conv2d({
-          filters: f,
-          kernelSize: 3,
-          padding: 'same',
-          activation: 'relu',
-          kernelInitializer: init(),
-          name: `${stream}_conv${i + 1}`,
-        })
-        .apply(y) as tf.SymbolicTensor;
+      y = new FastConv2D({
+        filters: f,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+        name: `${stream}_conv${i + 1}`,
+      }).apply(y) as tf.SymbolicTensor;
       y = tf.layers.maxPooling2d({ poolSize: 2, name: `${stream}_pool${i + 1}` }).apply(y) as tf.SymbolicTensor;
     });
     y = tf.layers.flatten({ name: `${stream}_flatten` }).apply(y) as tf.SymbolicTensor;
