@@ -82,6 +82,8 @@ export interface FusionStepArgs {
   rounds: number;
   /** Training seconds per round and side; inference is timed for half of it. */
   seconds: number;
+  /** Warm-up seconds of training steps before timing, both sides (3 steps at least). */
+  warmup: number;
   /** Timed repetitions per branch (median). */
   repeats: number;
   python: string;
@@ -145,7 +147,7 @@ export async function benchFusionStep(args: FusionStepArgs) {
 
   let predictor = '';
   const ours = async (): Promise<SideResult> => {
-    const train = await timeTraining(model, xs, ys, net.learningRate, net.lossWeights, args.seconds);
+    const train = await timeTraining(model, xs, ys, net.learningRate, net.lossWeights, args.seconds, args.warmup);
     // Compiled after training: a compiled forward holds a snapshot of the weights.
     const forward = batchOneForward(model, x1);
     predictor = forward.predictor;
@@ -260,7 +262,8 @@ const MIN_STEPS = 5;
 
 /**
  * Adam steps on one batch, as trainModel takes them (minimize, then the loss read back), for
- * `seconds` (and MIN_STEPS at least) after 3 warm-up steps.
+ * `seconds` (and MIN_STEPS at least) after warm-up steps for `warmup` seconds (3 steps at least; the
+ * twin warms up alike): 3 steps of a 15 ms network leave V8's JIT short of its steady state.
  */
 async function timeTraining(
   model: tf.LayersModel,
@@ -269,6 +272,7 @@ async function timeTraining(
   learningRate: number,
   lossWeights: readonly number[] | undefined,
   seconds: number,
+  warmup: number,
 ): Promise<{ steps: number; ms: number }> {
   const optimizer = adamOptimizer(learningRate);
   const step = async () => {
@@ -285,7 +289,8 @@ async function timeTraining(
     await loss.data();
     loss.dispose();
   };
-  for (let i = 0; i < 3; i++) await step();
+  const warmStart = performance.now();
+  for (let warm = 0; warm < 3 || performance.now() - warmStart < warmup * 1000; warm++) await step();
   let steps = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000 || steps < MIN_STEPS) {
@@ -500,6 +505,8 @@ function runTwin(args: FusionStepArgs, spec: object): SideResult {
       '2',
       '--seconds',
       String(args.seconds),
+      '--warmup',
+      String(args.warmup),
       '--repeats',
       String(args.repeats),
       '--layout',

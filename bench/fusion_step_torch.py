@@ -20,7 +20,9 @@ FastLstm (and Keras): PyTorch's second bias (bias_hh) is held at zero and not tr
 trainable parameter counts are equal. Frames come channels-last, as ours, and the CNNs run in
 PyTorch's channels_last memory format (--layout nchw: its default layout, much slower here).
 
-Timing as ../shared/bench/torch_reference.py: 3 warm-up steps, training steps for --seconds (5 at least),
+Timing as ../shared/bench/torch_reference.py, but warmed up for 3 steps and --warmup seconds at least (the
+same on our side: a JIT-compiled runtime needs more than 3 steps of a 15 ms network to reach its steady
+state), then training steps for --seconds (5 at least),
 batch-1 inference (eval, no_grad) for half of it (p50, p99); then per branch (each encoder, each
 pooling, the head) one training step at the batch (forward + gradients of its weights and, past an
 encoder, of its input) and one batch-1 forward, median of --repeats. Prints one JSON line.
@@ -243,6 +245,7 @@ def main():
     ap.add_argument("--spec", required=True, help="the network's spec as JSON (see the module's docstring)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=4.0)
+    ap.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds (and 3 steps) before timing")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--layout", choices=["nhwc", "nchw"], default="nhwc",
                     help="frames for the CNNs: nhwc (channels_last memory format: our data's layout, and here "
@@ -276,8 +279,9 @@ def main():
         opt.zero_grad(); loss = loss_of(net(xs)); loss.backward(); opt.step(); loss.item()
 
     net.train()
-    for _ in range(3):  # warm-up
-        step()
+    warm, w0 = 0, time.perf_counter()
+    while warm < 3 or time.perf_counter() - w0 < args.warmup:
+        step(); warm += 1
     steps, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < args.seconds or steps < MIN_STEPS:
         step(); steps += 1

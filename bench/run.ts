@@ -179,6 +179,11 @@ await yargs(process.argv.slice(2))
           default: 3,
           describe: 'Training seconds per round and side; inference is timed for half of it',
         })
+        .option('warmup', {
+          type: 'number',
+          default: 1,
+          describe: 'Warm-up seconds of training steps before timing, on both sides (3 steps at least)',
+        })
         .option('repeats', { type: 'number', default: 5, describe: 'Timed repetitions per branch (median reported)' })
         .option('python', {
           type: 'string',
@@ -195,6 +200,7 @@ await yargs(process.argv.slice(2))
       if (!(args.seconds > 0)) throw new Error(`--seconds must be > 0, got ${args.seconds}`);
       if (!(Number.isInteger(args.rounds) && args.rounds > 0))
         throw new Error(`--rounds must be a whole number > 0, got ${args.rounds}`);
+      if (!(args.warmup >= 0)) throw new Error(`--warmup must be >= 0, got ${args.warmup}`);
       await selectBackend(args.backend as BackendPreference | undefined);
       const kernels = useKernels(args.kernels);
       const result = await benchFusionSteps({
@@ -203,6 +209,7 @@ await yargs(process.argv.slice(2))
         set: args.set as string[],
         rounds: args.rounds,
         seconds: args.seconds,
+        warmup: args.warmup,
         repeats: args.repeats,
         python: args.python,
         layout: args.layout,

@@ -17,7 +17,7 @@ interface ConvAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** The addon's dims array for a convolution: see cc/addon.cc. */
+/** The addon's dims array for a convolution: see cc/bindings-conv.cc. */
 export function convDims(info: tf.backend_util.Conv2DInfo): number[] {
   return [
     info.batchSize,

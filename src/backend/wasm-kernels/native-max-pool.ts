@@ -17,17 +17,9 @@ interface PoolAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** The addon's dims array for a pool: see cc/pool.h. */
-function poolDims(x: TensorInfo, attrs: PoolAttrs): { dims: number[]; outShape: number[] } {
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  const dims = [
+/** The addon's dims array for a pool (cc/pool.h) from tfjs's pool geometry. */
+export function poolInfoDims(info: ReturnType<typeof tf.backend_util.computePool2DInfo>): number[] {
+  return [
     info.batchSize,
     info.inHeight,
     info.inWidth,
@@ -41,7 +33,19 @@ function poolDims(x: TensorInfo, attrs: PoolAttrs): { dims: number[]; outShape: 
     info.padInfo.top,
     info.padInfo.left,
   ];
-  return { dims, outShape: info.outShape };
+}
+
+/** The addon's dims array and the output shape for a pool kernel's input and attributes. */
+function poolDims(x: TensorInfo, attrs: PoolAttrs): { dims: number[]; outShape: number[] } {
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  return { dims: poolInfoDims(info), outShape: info.outShape };
 }
 
 const isEmpty = (shape: readonly number[]) => shape.some((d) => d === 0);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { convDims } from '../../backend/wasm-kernels/native-conv.ts';
 import { activationKind, activationStep } from './activation-kind.ts';
 import { configOf, plannedTensor, type InferenceStep, type LayerCompiler } from './inference-plan.ts';
 import { layerWeights, requiredWeight } from './layer-weights.ts';
@@ -33,23 +34,7 @@ export const compileConv2d: LayerCompiler = ({ layer, inputs, next, addon }) => 
     pair(config['dilationRate']),
     padding,
   );
-  const dims = [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  ];
+  const dims = convDims(info);
   const conv = plannedTensor(info.outShape);
   const x = input.buffer;
   const y = conv.buffer;

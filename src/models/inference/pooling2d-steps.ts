@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from '../../backend/native/native-addon.ts';
+import { poolInfoDims } from '../../backend/wasm-kernels/native-max-pool.ts';
 import { configOf, plannedTensor, type InferenceStep, type LayerCompiler } from './inference-plan.ts';
 
 type Pair = [number, number];
@@ -25,20 +26,7 @@ export function pool2dDims(
     1,
     padding,
   );
-  const dims = [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  ];
+  const dims = poolInfoDims(info);
   return { dims, outShape: info.outShape };
 }
 
