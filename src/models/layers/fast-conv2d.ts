@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { recordingGradients } from '../ops/recording-gradients.ts';
 import { conv2dBiasRelu, conv2dBiasReluAvailable } from '../ops/conv2d-bias-relu.ts';
 
 /** The fields of tfjs-layers' Conv2D that the training path reads (protected in its typings). */
@@ -14,10 +15,10 @@ interface Conv2DFields {
 
 type ConvLayerArgs = Parameters<typeof tf.layers.conv2d>[0];
 
-/** tfjs-layers' Conv2D class (exported only through its factory). */
-const StockConv2D = Object.getPrototypeOf(tf.layers.conv2d({ filters: 1, kernelSize: 1 })).constructor as new (
-  args: ConvLayerArgs,
-) => tf.layers.Layer;
+/** tfjs-layers' Conv2D class (exported only through its factory; named, so no default layer name is used up). */
+const StockConv2D = Object.getPrototypeOf(
+  tf.layers.conv2d({ filters: 1, kernelSize: 1, name: 'fast_conv2d_class_probe' }),
+).constructor as new (args: ConvLayerArgs) => tf.layers.Layer;
 
 /**
  * tf.layers.conv2d that, while gradients are recorded, runs conv + bias + ReLU (or linear) as one
@@ -59,9 +60,4 @@ export class FastConv2D extends StockConv2D {
     }
     return super.call(inputs, kwargs);
   }
-}
-
-/** True inside tf.grad / variableGrads / optimizer.minimize (tfjs keeps no public flag for it). */
-function recordingGradients(): boolean {
-  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
 }

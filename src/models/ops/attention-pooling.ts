@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { recordingGradients } from './recording-gradients.ts';
 import { ATTENTION_POOLING, ATTENTION_POOLING_GRAD } from '../../backend/wasm-kernels/native-attention-pooling.ts';
 
 /**
@@ -21,11 +22,6 @@ export function attentionPooling(
     return fusedAttentionPooling(x, kernel, bias, context) as tf.Tensor2D;
   }
   return attentionPoolingOps(x, kernel, bias, context);
-}
-
-/** True inside tf.grad / variableGrads / optimizer.minimize (tfjs keeps no public flag for it). */
-function recordingGradients(): boolean {
-  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
 }
 
 const fusedAttentionPooling = tf.customGrad((...args: unknown[]) => {
