@@ -120,6 +120,37 @@ function start(args: string[], more: Record<string, string> = {}) {
   return proc;
 }
 
+/**
+ * Waits for `promise`, or fails after `seconds` naming the step and showing every process's output
+ * (a sweep that stops making progress must fail with what it was doing, not hang the suite).
+ */
+async function within<T>(seconds: number, what: string, promise: Promise<T>, procs: { out: string }[]): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const outputs = procs.map((p, i) => `--- process ${i + 1} ---\n${p.out.split('\n').slice(-15).join('\n')}`);
+      reject(new Error(`${what}: nothing after ${seconds} s\n${outputs.join('\n')}`));
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves once `done()` holds, checked every `ms`. */
+function until(done: () => boolean, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (done()) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, ms);
+  });
+}
+
 const redis = await findRedisServer();
 if ('missing' in redis) console.log(`sweep --queue tests skipped: ${redis.missing}`);
 
@@ -129,44 +160,42 @@ if ('missing' in redis) console.log(`sweep --queue tests skipped: ${redis.missin
     const server: RedisServer = await startRedisServer((redis as { path: string }).path, { password: PASSWORD });
     const results = join(work, 'queue');
     const workers: ReturnType<typeof start>[] = [];
+    const coordinators: ReturnType<typeof start>[] = [];
     try {
       // The URL on the command line, or (keeping the password out of `ps`) in MOTIONFUSE_QUEUE.
       const inEnv = { MOTIONFUSE_QUEUE: server.url };
       workers.push(start(['worker', '--queue', server.url, '--lock-duration', '3000']));
       for (let i = 0; i < 2; i++) workers.push(start(['worker', '--lock-duration', '3000'], inEnv));
-      await Promise.all(workers.map((w) => w.waitFor(/takes units from/)));
+      const all = () => [...workers, ...coordinators];
+      const step = <T>(what: string, promise: Promise<T>) => within(120, what, promise, all());
+      await step('workers starting', Promise.all(workers.map((w) => w.waitFor(/takes units from/))));
       const first = start(['sweep', file, '--results', results, '--queue', '--no-local-workers'], inEnv);
+      coordinators.push(first);
       const [doomed, ...others] = workers as [ReturnType<typeof start>, ...ReturnType<typeof start>[]];
       // Killed while training its first unit (a first unit also warms the fold thread: seconds, not milliseconds).
-      await doomed.waitFor(/: started/);
+      await step('a first unit starting', doomed.waitFor(/: started/));
       doomed.child.kill('SIGKILL');
-      await doomed.exited;
+      await step('the killed worker exiting', doomed.exited);
       const lost = /unit (\S+) of run \S+: started/.exec(doomed.out)?.[1] as string;
       // Redis restarted, with its data, while the other workers train; the coordinator stopped meanwhile.
-      await Promise.race(others.map((w) => w.waitFor(/: finished/)));
-      await server.restart();
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
+      await step('a unit finishing', Promise.race(others.map((w) => w.waitFor(/: finished/))));
+      await step('Redis restarting', server.restart());
+      await step(
+        'the run folder appearing',
+        until(() => {
           const dir = existsSync(join(results, 'dist')) ? readdirSync(join(results, 'dist'))[0] : undefined;
-          if (dir !== undefined && existsSync(join(results, 'dist', dir, 'trials'))) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 50);
-      });
+          return dir !== undefined && existsSync(join(results, 'dist', dir, 'trials'));
+        }, 50),
+      );
       first.child.kill('SIGINT');
-      const firstCode = await first.exited;
+      const firstCode = await step('the first coordinator stopping', first.exited);
       const finishedLines = () =>
         workers.flatMap((w) => [...w.out.matchAll(/unit (\S+) of run \S+: finished/g)].map((m) => m[1]));
       // The workers go on without a coordinator until every unit is finished.
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (new Set(finishedLines()).size >= 12) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 100);
-      });
+      await step(
+        'the workers finishing every unit',
+        until(() => new Set(finishedLines()).size >= 12, 100),
+      );
       const runDir = join(results, 'dist', readdirSync(join(results, 'dist'))[0] as string);
       const second = start([
         'sweep',
@@ -179,9 +208,10 @@ if ('missing' in redis) console.log(`sweep --queue tests skipped: ${redis.missin
         server.url,
         '--no-local-workers',
       ]);
-      const secondCode = await second.exited;
+      coordinators.push(second);
+      const secondCode = await step('the resumed coordinator finishing', second.exited);
       for (const w of others) w.child.kill('SIGTERM');
-      await Promise.all(others.map((w) => w.exited));
+      await step('the workers stopping', Promise.all(others.map((w) => w.exited)));
 
       if (firstCode === 130)
         assert.match(
@@ -210,7 +240,7 @@ if ('missing' in redis) console.log(`sweep --queue tests skipped: ${redis.missin
       const environment = readFileSync(join(runDir, 'environment.json'), 'utf8');
       assert.match(environment, /"queue": "redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0"/);
     } finally {
-      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+      for (const w of [...workers, ...coordinators]) if (w.child.exitCode === null) w.child.kill('SIGKILL');
       await server.stop();
     }
   },
