@@ -9,7 +9,7 @@ import { heapFloat32, type WasmBackend } from './wasm-heap.ts';
  * anything else goes to `fallback`, the kernel that was registered before.
  */
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-interface ConvAttrs {
+export interface ConvAttrs {
   strides: [number, number] | number;
   pad: Pad;
   dataFormat: 'NHWC' | 'NCHW';
@@ -46,22 +46,27 @@ function named(kernel: KernelFunc, name: string): KernelFunc {
   return kernel;
 }
 
+/** The geometry of a forward NHWC convolution of x by filter (Conv2D's and FusedConv2D's attributes). */
+export function forwardConvInfo(x: TensorInfo, filter: TensorInfo, attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
+
 export function nativeConv2d(addon: NativeAddon, fallback: KernelFunc): KernelFunc {
   return named((args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs;
     if (attrs.dataFormat === 'NCHW' || !isFloat(x, filter)) return fallback(args);
     const backend = args.backend as unknown as WasmBackend;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = forwardConvInfo(x, filter, attrs);
     const y = backend.makeOutput(info.outShape, 'float32');
     if (size(info.outShape) === 0) return y;
     addon.conv2d(heapFloat32(backend, x), heapFloat32(backend, filter), heapFloat32(backend, y), convDims(info));

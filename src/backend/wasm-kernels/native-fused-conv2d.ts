@@ -1,15 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../native/native-addon.ts';
-import { convDims } from './native-conv.ts';
+import { convDims, forwardConvInfo, type ConvAttrs } from './native-conv.ts';
 import { heapFloat32, type WasmBackend } from './wasm-heap.ts';
 
-interface FusedConvAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dilations?: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface FusedConvAttrs extends ConvAttrs {
   activation?: string;
 }
 
@@ -37,16 +32,7 @@ export function nativeFusedConv2d(addon: NativeAddon, fallback: KernelFunc): Ker
     )
       return fallback(args);
     const backend = args.backend as unknown as WasmBackend;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = forwardConvInfo(x, filter, attrs);
     const y = backend.makeOutput(info.outShape, 'float32');
     if (info.outShape.reduce((a, b) => a * b, 1) === 0) return y;
     const out = heapFloat32(backend, y);

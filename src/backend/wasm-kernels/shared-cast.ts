@@ -1,4 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { shareInput } from './shared-identity.ts';
 
 /**
  * Cast to the dtype a tensor already has, without a copy (the output shares the input's memory,
@@ -6,17 +7,12 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
  * (cast(step(x))), tf.moments, the losses; the package's Cast copies every time (18 calls and
  * ~1.2 ms of a RefNet training step). A real conversion goes to the package's kernel.
  */
-interface RefCountingBackend {
-  incRef(dataId: object): void;
-}
-
 export function sharedCast(fallback: KernelFunc): KernelFunc {
   const kernel: KernelFunc = (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const { dtype } = args.attrs as { dtype: string };
     if (x.dtype !== dtype || x.dtype === 'string') return fallback(args);
-    (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    return shareInput(args.backend, x);
   };
   Object.defineProperty(kernel, 'name', { value: 'CastShared' });
   return kernel;

@@ -11,12 +11,17 @@ interface RefCountingBackend {
   incRef(dataId: object): void;
 }
 
+/** An output that is `x` itself: its memory shared, its reference count raised. */
+export function shareInput(backend: unknown, x: TensorInfo): TensorInfo {
+  (backend as RefCountingBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 export function sharedIdentity(fallback: KernelFunc): KernelFunc {
   const kernel: KernelFunc = (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     if (x.dtype === 'string') return fallback(args);
-    (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    return shareInput(args.backend, x);
   };
   Object.defineProperty(kernel, 'name', { value: 'IdentityShared' });
   return kernel;

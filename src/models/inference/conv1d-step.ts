@@ -25,7 +25,7 @@ export const compileConv1d: LayerCompiler = ({ layer, inputs, outputShape, next,
   let padLeft = 0;
   if (padding === 'same')
     padLeft = Math.floor(Math.max((convW - 1) * stride + (kernel - 1) * dilation + 1 - inW, 0) / 2);
-  // tfjs 4.22 cannot run 'causal' (NotImplementedError), so no model has it to compile.
+  // tfjs 4.22's conv1d throws on 'causal' padding, so no model has it to compile.
   else if (padding !== 'valid') return `padding '${String(padding)}' is not compiled`;
 
   const weights = layerWeights(layer);

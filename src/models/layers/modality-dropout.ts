@@ -58,13 +58,14 @@ export class ModalityDropout extends tf.layers.Layer {
     draw.dispose();
     const rate = Math.fround(this.rate);
     const scale = Math.fround(M / this.rate);
+    const starts = this.widths.map((_, m) => this.widths.slice(0, m).reduce((a, c) => a + c, 0));
     const keep = new Float32Array(batch * total).fill(1);
     for (let b = 0; b < batch; b++) {
       const ub = u[b] as number;
       if (!(ub < rate)) continue;
       const dropped = Math.min(Math.floor(Math.fround(ub * scale)), M - 1);
-      const start = this.widths.slice(0, dropped).reduce((a, c) => a + c, 0);
-      keep.fill(0, b * total + start, b * total + start + (this.widths[dropped] as number));
+      const start = (starts[dropped] as number) + b * total;
+      keep.fill(0, start, start + (this.widths[dropped] as number));
     }
     return tf.tidy(() => tf.mul(x, tf.tensor2d(keep, [batch, total])));
   }
