@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FastConv2D } from './layers/fast-conv2d.ts';
+import { convThenMaxPool } from './layers/fast-conv2d.ts';
 import type { JointSet } from '../core/joint-sets.ts';
 import type { Modality } from '../inputs/input-spec.ts';
 import type { FusionNetworkSpec } from './fusion-network-spec.ts';
@@ -164,15 +164,18 @@ function frameEncoder(
   if (modality === 'flow' && spec.flowPool > 1)
     x = tf.layers.averagePooling2d({ poolSize: spec.flowPool, name: 'flow_downsample' }).apply(x) as tf.SymbolicTensor;
   (modality === 'flow' ? spec.flowFilters : spec.videoFilters).forEach((filters, i) => {
-    x = new FastConv2D({
-      filters,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: init(),
-      name: `${modality}_conv${i + 1}`,
-    }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.maxPooling2d({ poolSize: 2, name: `${modality}_pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = convThenMaxPool(
+      x,
+      {
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+        name: `${modality}_conv${i + 1}`,
+      },
+      { poolSize: 2, name: `${modality}_pool${i + 1}` },
+    );
   });
   // Flattened, not averaged: which part of the picture holds what (arms up, feet off the floor)
   // is the information; an average over the map keeps only textures.

@@ -71,6 +71,63 @@ export interface NativeAddon {
     dims: number[],
     flags: number,
   ): void;
+  /**
+   * conv2dBiasRelu, then 2x2 max pooling (stride 2, valid): y and argmax (0-3, the first maximum
+   * in row-major window order) [batch, outH / 2, outW / 2, outC]; see cc/conv-pool.h.
+   */
+  conv2dBiasReluPool(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array,
+    y: Float32Array,
+    argmax: Int32Array,
+    dims: number[],
+    flags: number,
+  ): void;
+  /**
+   * conv2dBiasReluPool's gradient at the conv's output dpre [batch, outH, outW, outC] and, with
+   * flags bit 0, the bias's dbias [outC]; bit 1: the forward had ReLU.
+   */
+  conv2dBiasReluPoolGrad(
+    y: Float32Array,
+    dy: Float32Array,
+    argmax: Int32Array,
+    dpre: Float32Array,
+    dbias: Float32Array,
+    dims: number[],
+    flags: number,
+  ): void;
+  /** The temporal CNN's training block forward (conv1d, BatchNorm, ReLU, pool 2); see cc/temporal-block.h. dims: conv2d's with inH = outH = 1. */
+  temporalBlock(
+    x: Float32Array,
+    filter: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    z: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    y: Float32Array,
+    argmax: Int32Array,
+    dims: number[],
+    epsilon: number,
+  ): void;
+  /** Its gradient: dz (at the convolution's output), dfilter, dgamma, dbeta. */
+  temporalBlockGrad(
+    x: Float32Array,
+    gamma: Float32Array,
+    z: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    y: Float32Array,
+    argmax: Int32Array,
+    dy: Float32Array,
+    dz: Float32Array,
+    dfilter: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    dims: number[],
+    epsilon: number,
+  ): void;
   /** Convolutions with 8/16/24/32 output channels and at most n input channels use the direct kernels (default 16; 0: never). */
   setConvDirectMaxInC(n: number): void;
   /** y[r, c] = x[r, c] + bias[c] for r < rows, c < channels (y may be x). */

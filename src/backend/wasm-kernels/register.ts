@@ -39,6 +39,17 @@ import { lstmSequenceForwardConfig } from './lstm-sequence-forward.ts';
 import { lstmSequenceBackwardConfig } from './lstm-sequence-backward.ts';
 import { movingAveragesConfig } from './moving-averages.ts';
 import { CONV2D_BIAS_RELU, conv2dBiasReluConfig, conv2dBiasReluGradConfig } from './conv2d-bias-relu.ts';
+import {
+  conv2dBiasReluPoolGradConfig,
+  NATIVE_ONLY_CONV_POOL_KERNELS,
+  nativeConv2dBiasReluPoolConfigs,
+} from './conv2d-bias-relu-pool.ts';
+import { WORKSPACE, workspaceConfig } from './workspace.ts';
+import {
+  NATIVE_ONLY_TEMPORAL_BLOCK_KERNELS,
+  nativeTemporalBlockConfigs,
+  temporalBlockGradConfig,
+} from './temporal-block.ts';
 import { softmaxCrossEntropyConfig, softmaxCrossEntropyGradConfig } from './softmax-cross-entropy.ts';
 
 /** Training kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks and motionfuse adds. */
@@ -80,6 +91,9 @@ export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
     nativeAdamUpdateConfig(addon),
     nativeReluGradConfig(addon),
     conv2dBiasReluConfig, // the native FusedConv2D and ReLU gradient underneath
+    ...nativeConv2dBiasReluPoolConfigs(addon),
+    ...nativeTemporalBlockConfigs(addon),
+    workspaceConfig,
     // JavaScript in both sets: per-channel vectors and per-batch losses are small.
     movingAveragesConfig,
     softmaxCrossEntropyConfig,
@@ -182,6 +196,11 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
   if (addon === undefined) uninstall(RELU_GRAD);
   if (addon === undefined) uninstall(CONV2D_BIAS_RELU);
   else tf.registerGradient(conv2dBiasReluGradConfig);
+  if (addon === undefined) for (const name of NATIVE_ONLY_CONV_POOL_KERNELS) uninstall(name);
+  else tf.registerGradient(conv2dBiasReluPoolGradConfig);
+  if (addon === undefined) for (const name of NATIVE_ONLY_TEMPORAL_BLOCK_KERNELS) uninstall(name);
+  else tf.registerGradient(temporalBlockGradConfig);
+  if (addon === undefined) uninstall(WORKSPACE);
   // Without the addon these have no kernel: their ops then run as stock tfjs ops.
   if (addon === undefined) for (const name of NATIVE_ONLY_ATTENTION_KERNELS) uninstall(name);
   // Adam in JavaScript is slower than the package's SIMD ops: without the addon, the optimizer's stock update.

@@ -22,6 +22,15 @@ export function heapFloat32(backend: WasmBackend, info: TensorInfo): Float32Arra
   return view;
 }
 
+/** An int32 view of a tensor in the WASM heap (the same caveat as heapFloat32). */
+export function heapInt32(backend: WasmBackend, info: TensorInfo): Int32Array {
+  const view = backend.typedArrayFromHeap(info);
+  if (!(view instanceof Int32Array)) {
+    throw new Error(`wasm kernel: expected an int32 tensor, got ${info.dtype}`);
+  }
+  return view;
+}
+
 /** A new float32 tensor in the WASM heap, filled with zeros (the heap's malloc does not clear). */
 export function zerosFloat32(backend: WasmBackend, shape: number[]): TensorInfo {
   const out = backend.makeOutput(shape, 'float32');

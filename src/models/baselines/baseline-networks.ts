@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FastConv2D } from '../layers/fast-conv2d.ts';
+import { convThenMaxPool } from '../layers/fast-conv2d.ts';
 import { FastLstm } from '../layers/fast-lstm.ts';
 import { FastBatchNormalization } from '../layers/fast-batch-normalization.ts';
 import { SelectFrame } from '../layers/select-frame.ts';
@@ -25,15 +25,18 @@ export function buildSingleFrameCnn(
     input,
   ) as tf.SymbolicTensor;
   filters.forEach((f, i) => {
-    x = new FastConv2D({
-      filters: f,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: init(),
-      name: `conv${i + 1}`,
-    }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = convThenMaxPool(
+      x,
+      {
+        filters: f,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+        name: `conv${i + 1}`,
+      },
+      { poolSize: 2, name: `pool${i + 1}` },
+    );
   });
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers
@@ -59,15 +62,18 @@ export function buildTwoStreamCnn(
   const trunk = (x: tf.SymbolicTensor, stream: string) => {
     let y = x;
     filters.forEach((f, i) => {
-      y = new FastConv2D({
-        filters: f,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: init(),
-        name: `${stream}_conv${i + 1}`,
-      }).apply(y) as tf.SymbolicTensor;
-      y = tf.layers.maxPooling2d({ poolSize: 2, name: `${stream}_pool${i + 1}` }).apply(y) as tf.SymbolicTensor;
+      y = convThenMaxPool(
+        y,
+        {
+          filters: f,
+          kernelSize: 3,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: init(),
+          name: `${stream}_conv${i + 1}`,
+        },
+        { poolSize: 2, name: `${stream}_pool${i + 1}` },
+      );
     });
     y = tf.layers.flatten({ name: `${stream}_flatten` }).apply(y) as tf.SymbolicTensor;
     return tf.layers

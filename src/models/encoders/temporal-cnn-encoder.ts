@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EncoderBuilder } from './encoder-builder.ts';
 import type { TemporalCnnOptions } from './temporal-cnn-options.ts';
 import { FastBatchNormalization } from '../layers/fast-batch-normalization.ts';
+import { temporalConvBlock } from '../layers/temporal-block-layers.ts';
 
 /**
  * A temporal CNN over any sequence input [T, D] (IMU [T, 7P], or a pose input [F, J*C] taken as
@@ -28,20 +29,32 @@ export const buildTemporalCnnEncoder: EncoderBuilder<TemporalCnnOptions> = (inpu
   const name = (layer: string, block?: number) => `${modality}_${layer}${block ?? ''}`;
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
     layer.apply(x) as tf.SymbolicTensor;
+  const convArgs = (filters: number, size: number, layerName: string) => ({
+    filters,
+    kernelSize: size,
+    padding: 'same' as const,
+    useBias: false,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+    name: layerName,
+  });
   const conv = (filters: number, size: number, layerName: string) =>
-    tf.layers.conv1d({
-      filters,
-      kernelSize: size,
-      padding: 'same',
-      useBias: false,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-      name: layerName,
-    });
-  const bn = (layerName: string) => new FastBatchNormalization({ momentum: 0.9, name: layerName });
+    tf.layers.conv1d(convArgs(filters, size, layerName));
+  const bnArgs = (layerName: string) => ({ momentum: 0.9, name: layerName });
+  const bn = (layerName: string) => new FastBatchNormalization(bnArgs(layerName));
 
   let x = input;
   widths.forEach((filters, i) => {
     const block = i + 1;
+    if (!residual) {
+      // Linked: one kernel each way in training where the backend has it (temporalConvBlock).
+      x = temporalConvBlock(x, {
+        conv: convArgs(filters, kernel, name('conv', block)),
+        batchNorm: bnArgs(name('bn', block)),
+        relu: { name: name('relu', block) },
+        pool: { poolSize: 2, name: name('pool', block) },
+      });
+      return;
+    }
     let y = apply(bn(name('bn', block)), apply(conv(filters, kernel, name('conv', block)), x));
     if (residual) {
       const projection = apply(bn(name('res_bn', block)), apply(conv(filters, 1, name('res', block)), x));

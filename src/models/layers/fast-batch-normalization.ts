@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { singleShape } from './input-shape.ts';
 import { batchNormTraining } from '../ops/batch-norm-training.ts';
 import { MOVING_AVERAGES, type MovingAveragesAttrs } from '../../backend/wasm-kernels/moving-averages.ts';
+import { isComputedAhead, passOn } from './computed-ahead.ts';
 
 /**
  * tf.layers.batchNormalization over the last axis, computed with fewer kernels in training
@@ -64,6 +65,8 @@ export class FastBatchNormalization extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    // A linked temporal convolution normalised, and updated the moving averages, already.
+    if (isComputedAhead(inputs)) return passOn(inputs);
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
       const { gamma, beta, movingMean, movingVariance } = this;
@@ -78,8 +81,29 @@ export class FastBatchNormalization extends tf.layers.Layer {
         beta.read() as tf.Tensor1D,
         this.epsilon,
       );
-      // As tfjs's layer: moving <- moving - (moving - batch) (1 - momentum); one kernel where the
-      // backend has it (bit-identical), else the ops.
+      this.updateMovingAverages(mean, variance);
+      tf.dispose([mean, variance]);
+      return tf.reshape(y, x.shape);
+    });
+  }
+
+  /** gamma, beta and epsilon, for a layer that computes this one's training pass ahead (see TemporalConv1D). */
+  trainingParameters(): { gamma: tf.Tensor1D; beta: tf.Tensor1D; epsilon: number } {
+    if (this.gamma === undefined || this.beta === undefined)
+      throw new Error('FastBatchNormalization: layer used before it was built');
+    return { gamma: this.gamma.read() as tf.Tensor1D, beta: this.beta.read() as tf.Tensor1D, epsilon: this.epsilon };
+  }
+
+  /**
+   * As tfjs's layer: moving <- moving - (moving - batch) (1 - momentum), for the mean and the
+   * (biased) variance of a training batch; one kernel where the backend has it (bit-identical),
+   * else the ops.
+   */
+  updateMovingAverages(mean: tf.Tensor1D, variance: tf.Tensor1D): void {
+    const { movingMean, movingVariance } = this;
+    if (movingMean === undefined || movingVariance === undefined)
+      throw new Error('FastBatchNormalization: layer used before it was built');
+    tf.tidy(() => {
       if (tf.getKernel(MOVING_AVERAGES, tf.getBackend()) !== undefined) {
         const inputs = { movingMean: movingMean.read(), movingVariance: movingVariance.read(), mean, variance };
         const attrs: MovingAveragesAttrs = { momentum: this.momentum };
@@ -97,8 +121,6 @@ export class FastBatchNormalization extends tf.layers.Layer {
           moving.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - this.momentum)));
         }
       }
-      tf.dispose([mean, variance]);
-      return tf.reshape(y, x.shape);
     });
   }
 

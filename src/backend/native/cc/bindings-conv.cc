@@ -1,6 +1,8 @@
 // N-API bindings: convolutions, pooling, bias and ReLU gradient.
 #include "napi-args.h"
 #include "conv.h"
+#include "conv-pool.h"
+#include "temporal-block.h"
 #include "conv2d-bias.h"
 #include "pool.h"
 #include "relu.h"
@@ -39,6 +41,76 @@ napi_value Conv2dBiasRelu(napi_env env, napi_callback_info info) {
     motionfuse::conv2d_forward_bias_relu(s, args.floats(0, product({s.batch, s.in_h, s.in_w, s.in_c}), "x"),
                                          args.floats(1, product({s.patch_len(), s.out_c}), "filter"), bias,
                                          (flags & 2) != 0, args.floats(3, product({s.rows(), s.out_c}), "y"));
+    return undefined(env);
+  });
+}
+
+// conv2dBiasReluPool(x, filter, bias, y, argmax, dims, flags): conv2dBiasRelu's arguments, then 2x2
+// max pooling; y and argmax (Int32Array) [batch, outH / 2, outW / 2, outC] (see conv-pool.h).
+napi_value Conv2dBiasReluPool(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2dBiasReluPool", [&]() -> napi_value {
+    Args args(env, info, 7);
+    const motionfuse::ConvShape s = conv_shape(args, 5);
+    const int flags = args.integer(6, "flags");
+    const float* bias = (flags & 1) != 0 ? args.floats(2, s.out_c, "bias") : nullptr;
+    const size_t pooled = product({s.batch, s.out_h / 2, s.out_w / 2, s.out_c});
+    motionfuse::conv2d_bias_relu_pool2_forward(s, args.floats(0, product({s.batch, s.in_h, s.in_w, s.in_c}), "x"),
+                                               args.floats(1, product({s.patch_len(), s.out_c}), "filter"), bias,
+                                               (flags & 2) != 0, args.floats(3, pooled, "y"),
+                                               args.int32s(4, pooled, "argmax"));
+    return undefined(env);
+  });
+}
+
+// conv2dBiasReluPoolGrad(y, dy, argmax, dpre, dbias, dims, flags): the gradient at the conv's output
+// [batch, outH, outW, outC] and, with flags bit 0, the bias's [outC]; bit 1: the forward had ReLU.
+napi_value Conv2dBiasReluPoolGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2dBiasReluPoolGrad", [&]() -> napi_value {
+    Args args(env, info, 7);
+    const motionfuse::ConvShape s = conv_shape(args, 5);
+    const int flags = args.integer(6, "flags");
+    const size_t pooled = product({s.batch, s.out_h / 2, s.out_w / 2, s.out_c});
+    float* dbias = (flags & 1) != 0 ? args.floats(4, s.out_c, "dbias") : nullptr;
+    motionfuse::conv2d_bias_relu_pool2_backward(s, (flags & 2) != 0, args.floats(0, pooled, "y"),
+                                                args.floats(1, pooled, "dy"), args.int32s(2, pooled, "argmax"),
+                                                args.floats(3, product({s.rows(), s.out_c}), "dpre"), dbias);
+    return undefined(env);
+  });
+}
+
+// temporalBlock(x, filter, gamma, beta, z, mean, variance, y, argmax, dims, epsilon): see
+// temporal-block.h; dims as conv2d's with inH = outH = 1.
+napi_value TemporalBlock(napi_env env, napi_callback_info info) {
+  return guarded(env, "temporalBlock", [&]() -> napi_value {
+    Args args(env, info, 11);
+    const motionfuse::ConvShape s = conv_shape(args, 9);
+    if (s.in_h != 1 || s.out_h != 1) throw ArgError{"temporalBlock: inH and outH must be 1"};
+    const int C = s.out_c;
+    const size_t pooled = product({s.batch, s.out_w / 2, C});
+    motionfuse::temporal_block_forward(
+        s, static_cast<float>(args.number(10, "epsilon")), args.floats(0, product({s.batch, s.in_w, s.in_c}), "x"),
+        args.floats(1, product({s.patch_len(), C}), "filter"), args.floats(2, C, "gamma"), args.floats(3, C, "beta"),
+        args.floats(4, product({s.rows(), C}), "z"), args.floats(5, C, "mean"), args.floats(6, C, "variance"),
+        args.floats(7, pooled, "y"), args.int32s(8, pooled, "argmax"));
+    return undefined(env);
+  });
+}
+
+// temporalBlockGrad(x, gamma, z, mean, variance, y, argmax, dy, dz, dfilter, dgamma, dbeta, dims, epsilon).
+napi_value TemporalBlockGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, "temporalBlockGrad", [&]() -> napi_value {
+    Args args(env, info, 14);
+    const motionfuse::ConvShape s = conv_shape(args, 12);
+    if (s.in_h != 1 || s.out_h != 1) throw ArgError{"temporalBlockGrad: inH and outH must be 1"};
+    const int C = s.out_c;
+    const size_t pooled = product({s.batch, s.out_w / 2, C});
+    const size_t full = product({s.rows(), C});
+    motionfuse::temporal_block_backward(
+        s, static_cast<float>(args.number(13, "epsilon")), args.floats(0, product({s.batch, s.in_w, s.in_c}), "x"),
+        args.floats(1, C, "gamma"), args.floats(2, full, "z"), args.floats(3, C, "mean"), args.floats(4, C, "variance"),
+        args.floats(5, pooled, "y"), args.int32s(6, pooled, "argmax"), args.floats(7, pooled, "dy"),
+        args.floats(8, full, "dz"), args.floats(9, product({s.patch_len(), C}), "dfilter"), args.floats(10, C, "dgamma"),
+        args.floats(11, C, "dbeta"));
     return undefined(env);
   });
 }
@@ -133,6 +205,10 @@ void define_conv_bindings(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBiasRelu", nullptr, Conv2dBiasRelu, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBiasReluPool", nullptr, Conv2dBiasReluPool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBiasReluPoolGrad", nullptr, Conv2dBiasReluPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"temporalBlock", nullptr, TemporalBlock, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"temporalBlockGrad", nullptr, TemporalBlockGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setConvDirectMaxInC", nullptr, SetConvDirectMaxInC, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolBackprop", nullptr, MaxPoolBackprop, nullptr, nullptr, nullptr, napi_default, nullptr},

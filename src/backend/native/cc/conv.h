@@ -19,6 +19,10 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* filter, flo
 // The same plus bias [out_c] (may be null) and then ReLU when relu.
 void conv2d_forward_bias_relu(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,
                               float* y);
+// Output rows [row0, row1) (row = b * out_h + oh, each out_w x out_c) of conv2d_forward_bias_relu
+// into y (row row0 first), on the calling thread: for callers that split the work themselves.
+void conv2d_bias_relu_rows(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,
+                           float* y, int row0, int row1);
 // Convolutions with out_c in {8, 16, 24, 32} and in_c <= n use the direct kernels (default 16; 0: never), for A/B runs.
 void set_conv_direct_max_in_c(int n);
 // dfilter [fH, fW, inC, outC] = sum over output positions of patch^T . dy.

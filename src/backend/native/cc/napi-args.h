@@ -24,18 +24,11 @@ class Args {
   }
 
   float* floats(size_t i, size_t needed, const char* name) {
-    bool is_typed = false;
-    napi_is_typedarray(env_, argv_[i], &is_typed);
-    if (!is_typed) throw ArgError{std::string(name) + " must be a Float32Array"};
-    napi_typedarray_type type;
-    size_t length = 0;
-    void* data = nullptr;
-    napi_get_typedarray_info(env_, argv_[i], &type, &length, &data, nullptr, nullptr);
-    if (type != napi_float32_array) throw ArgError{std::string(name) + " must be a Float32Array"};
-    if (length < needed) {
-      throw ArgError{std::string(name) + " holds " + std::to_string(length) + " floats, needs " + std::to_string(needed)};
-    }
-    return static_cast<float*>(data);
+    return static_cast<float*>(typed(i, needed, name, napi_float32_array, "Float32Array", " floats"));
+  }
+
+  int32_t* int32s(size_t i, size_t needed, const char* name) {
+    return static_cast<int32_t*>(typed(i, needed, name, napi_int32_array, "Int32Array", " integers"));
   }
 
   int integer(size_t i, const char* name, int min_value = 0) {
@@ -78,6 +71,21 @@ class Args {
   }
 
  private:
+  void* typed(size_t i, size_t needed, const char* name, napi_typedarray_type want, const char* kind, const char* unit) {
+    bool is_typed = false;
+    napi_is_typedarray(env_, argv_[i], &is_typed);
+    if (!is_typed) throw ArgError{std::string(name) + " must be a " + kind};
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_get_typedarray_info(env_, argv_[i], &type, &length, &data, nullptr, nullptr);
+    if (type != want) throw ArgError{std::string(name) + " must be a " + kind};
+    if (length < needed) {
+      throw ArgError{std::string(name) + " holds " + std::to_string(length) + unit + ", needs " + std::to_string(needed)};
+    }
+    return data;
+  }
+
   napi_env env_;
   std::vector<napi_value> argv_;
 };

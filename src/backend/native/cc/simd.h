@@ -1,6 +1,7 @@
 // Kernels written once with GCC/Clang vector extensions (simd-kernels.inc) and compiled three times:
 // for AVX-512, for AVX2 + FMA and for the baseline ISA. The set is chosen once, at load, by the CPU's features.
 #pragma once
+#include <cstdint>
 
 namespace motionfuse {
 
@@ -29,11 +30,17 @@ struct SimdKernels {
   void (*tanh)(const float* x, float* y, long n);
   void (*sigmoid)(const float* x, float* y, long n);
   // Direct convolution for out_c in {8, 16, 24, 32} (conv2d-direct-kernels.inc): output rows [row0, row1) with
-  // bias (may be null) and ReLU, and the filter gradient of dy rows [row0, row1) added onto dfilter.
+  // bias (may be null) and ReLU into y (row row0 first), and the filter gradient of dy rows [row0, row1) added
+  // onto dfilter.
   void (*conv2d_direct_rows)(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,
                              float* y, int row0, int row1);
   void (*conv2d_direct_filter_rows)(const ConvShape& s, const float* x, const float* dy, float* dfilter, int row0,
                                     int row1);
+  // 2x2 max pooling with winners, and its gradient, for channel counts that are a multiple of 8
+  // (conv-pool-kernels.inc).
+  void (*pool2_argmax_row)(const float* top, const float* bottom, int pooled_w, int C, float* y, int32_t* argmax);
+  void (*unpool2_row)(int pooled_w, int C, int half, bool relu, const float* y, const float* dy, const int32_t* argmax,
+                      float* d, float* sum);
 };
 
 const SimdKernels& simd_avx512();
