@@ -16,7 +16,7 @@ interface AdamState {
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
 /**
- * tf.train.adam with each variable's update as one kernel (MotionfuseAdamUpdate) instead of ~15,
+ * tf.train.adam with every variable's update in one kernel (MotionfuseAdamUpdate) instead of ~15 each,
  * where the current backend has that kernel (wasm, ours registered); elsewhere tfjs's own update.
  * Same arithmetic, moments, names and saved state as AdamOptimizer (getWeights/setWeights, config,
  * class name 'Adam'), and like it reads `learningRate` at every step, so schedules may set it.
@@ -31,16 +31,11 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const listed = Array.isArray(variableGradients) ? variableGradients : undefined;
     const names = listed?.map((v) => v.name) ?? Object.keys(variableGradients);
     const engine = tf.engine();
-    const attrs: AdamUpdateAttrs = {
-      learningRate: state.learningRate,
-      beta1: state.beta1,
-      beta2: state.beta2,
-      epsilon: state.epsilon,
-    };
     tf.tidy(() => {
+      const inputs: Record<string, tf.Tensor> = { accBeta1: state.accBeta1, accBeta2: state.accBeta2 };
+      const updated: [tf.Variable, tf.Variable, tf.Variable][] = [];
       names.forEach((name, i) => {
         const value = engine.registeredVariables[name] as tf.Variable;
-        // As AdamOptimizer: moments by position, made on first sight even without a gradient.
         state.accumulatedFirstMoment[i] ??= {
           originalName: `${name}/m`,
           variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
@@ -53,11 +48,26 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (grad == null) return;
         const m = state.accumulatedFirstMoment[i].variable;
         const v = state.accumulatedSecondMoment[i].variable;
-        const inputs = { x: value, m, v, grad, accBeta1: state.accBeta1, accBeta2: state.accBeta2 };
-        const [x1, m1, v1] = engine.runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-        m.assign(m1 as tf.Tensor);
-        v.assign(v1 as tf.Tensor);
-        value.assign(x1 as tf.Tensor);
+        const k = updated.length;
+        Object.assign(inputs, { [`x${k}`]: value, [`m${k}`]: m, [`v${k}`]: v, [`grad${k}`]: grad });
+        updated.push([value, m, v]);
+      });
+      // Every variable's step in one kernel.
+      const attrs: AdamUpdateAttrs = {
+        learningRate: state.learningRate,
+        beta1: state.beta1,
+        beta2: state.beta2,
+        epsilon: state.epsilon,
+        count: updated.length,
+      };
+      const outs =
+        updated.length === 0
+          ? []
+          : (engine.runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[]);
+      updated.forEach(([value, m, v], k) => {
+        m.assign(outs[3 * k + 1] as tf.Tensor);
+        v.assign(outs[3 * k + 2] as tf.Tensor);
+        value.assign(outs[3 * k] as tf.Tensor);
       });
       state.accBeta1.assign(tf.mul(state.accBeta1, state.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, state.beta2));

@@ -92,27 +92,48 @@ for (const set of WASM_KERNEL_SETS) {
 
   // The native set has the kernel; the JavaScript set leaves it out and the stock update runs.
   const fusedHere = set === 'native';
-  FusedAdam(fusedHere ? 'runs one kernel per variable, not the stock ops' : 'runs the stock update', async () => {
-    assert.is(tf.getKernel(ADAM_UPDATE, 'wasm') !== undefined, fusedHere);
-    const vars = variables(1);
-    const optimizer: tf.Optimizer = adamOptimizer(0.01);
-    const g = gradients(vars, 0);
-    const profile = await tf.profile(() => optimizer.applyGradients(g));
-    const names = profile.kernels.map((k) => k.name);
-    assert.is(names.filter((n) => n === ADAM_UPDATE).length, fusedHere ? SHAPES.length : 0);
-    // Fused, only the accBeta bookkeeping is left besides: two products.
-    assert.is(names.includes('Sqrt') || names.includes('RealDiv'), !fusedHere, names.join(' '));
-    tf.dispose([...vars, ...Object.values(g)]);
-    optimizer.dispose();
-  });
+  FusedAdam(
+    fusedHere ? 'runs one kernel for all the variables, not the stock ops' : 'runs the stock update',
+    async () => {
+      assert.is(tf.getKernel(ADAM_UPDATE, 'wasm') !== undefined, fusedHere);
+      const vars = variables(1);
+      const optimizer: tf.Optimizer = adamOptimizer(0.01);
+      const g = gradients(vars, 0);
+      const profile = await tf.profile(() => optimizer.applyGradients(g));
+      const names = profile.kernels.map((k) => k.name);
+      assert.is(names.filter((n) => n === ADAM_UPDATE).length, fusedHere ? 1 : 0);
+      // Fused, only the accBeta bookkeeping is left besides: two products.
+      assert.is(names.includes('Sqrt') || names.includes('RealDiv'), !fusedHere, names.join(' '));
+      tf.dispose([...vars, ...Object.values(g)]);
+      optimizer.dispose();
+    },
+  );
 
   if (fusedHere) {
     FusedAdam('the kernel names inputs of different sizes', () => {
       const [x, m] = [tf.zeros([2]), tf.zeros([3])];
       const scalar = tf.scalar(0.9);
-      const inputs = { x, m, v: x, grad: x, accBeta1: scalar, accBeta2: scalar };
-      const attrs = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-      assert.throws(() => tf.engine().runKernel(ADAM_UPDATE, inputs, attrs), /MotionfuseAdamUpdate: x \[2\], m \[3\]/);
+      const inputs = {
+        x0: x,
+        m0: x,
+        v0: x,
+        grad0: x,
+        x1: x,
+        m1: m,
+        v1: x,
+        grad1: x,
+        accBeta1: scalar,
+        accBeta2: scalar,
+      };
+      const attrs = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, count: 2 };
+      assert.throws(
+        () => tf.engine().runKernel(ADAM_UPDATE, inputs, attrs),
+        /MotionfuseAdamUpdate: x1 \[2\], m1 \[3\]/,
+      );
+      assert.throws(
+        () => tf.engine().runKernel(ADAM_UPDATE, { ...inputs, m1: x }, { ...attrs, count: 3 }),
+        /MotionfuseAdamUpdate: no input x2 \(count 3\)/,
+      );
       tf.dispose([x, m, scalar]);
     });
   }

@@ -197,11 +197,11 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   const int plen = s.patch_len();
   const size_t size = static_cast<size_t>(plen) * s.out_c;
   const int chunk = rows_per_chunk(s);
-  // At least one part per 128 rows (up to kReductionParts), not one per chunk only: three parts
-  // of 1,024 rows on two threads left one idle a third of the time. The split depends on the
-  // shape alone, so results stay the same on any number of threads.
-  const int parts =
-      std::max(1, std::min(kReductionParts, std::max((rows + chunk - 1) / chunk, (rows + 127) / 128)));
+  // One part per chunk, rounded up to an even count (at most kReductionParts): three parts of 1,024
+  // rows on two threads left one idle a third of the time. The split depends on the shape alone,
+  // so results stay the same on any number of threads.
+  const int chunks = (rows + chunk - 1) / chunk;
+  const int parts = std::max(1, std::min(kReductionParts, std::min(rows, chunks + chunks % 2)));
   // A fixed number of partial sums (not one per thread: see kReductionParts), added up in order
   // at the end (part 0 writes straight into dfilter).
   std::vector<std::vector<float>> partial(parts - 1, std::vector<float>(size));
