@@ -10,12 +10,13 @@ export function meanSoftmaxCrossEntropy(labels: tf.Tensor, logits: tf.Tensor): t
   if (
     labels.rank !== 2 ||
     logits.rank !== 2 ||
-    labels.dtype !== 'float32' ||
+    (labels.dtype !== 'float32' && labels.dtype !== 'int32') ||
     logits.dtype !== 'float32' ||
     tf.getKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) === undefined
   )
     return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
-  return fused(labels, logits) as tf.Scalar;
+  // tf.oneHot's labels are int32 (the trainer's and the benches'); tfjs's loss casts them too.
+  return tf.tidy(() => fused(labels.dtype === 'int32' ? tf.cast(labels, 'float32') : labels, logits)) as tf.Scalar;
 }
 
 const fused = tf.customGrad((...args: unknown[]) => {

@@ -673,6 +673,7 @@ for (const set of WASM_KERNEL_SETS) {
           [r - 1],
           [...Array(r).keys()],
           ...(r >= 3 ? [[0, 1], [1], [1, r - 1]] : []),
+          ...(r >= 4 ? [[1, 2]] : []),
           ...(r >= 2 ? [[-1], [0, r - 1]] : []),
         ];
         for (const axis of axesChoices) {

@@ -77,5 +77,24 @@ for (const set of WASM_KERNEL_SETS) {
     assert.is(tf.memory().numTensors, before);
   });
 
+  Loss("takes tf.oneHot's int32 labels (what the trainer passes) through the same kernels", async () => {
+    await tf.setBackend('wasm');
+    const { logits } = randomCase(4, 6, 5);
+    const classes = [0, 4, 2, 2, 1, 3];
+    const z = tf.tensor2d(logits);
+    const oneHot = tf.oneHot(tf.tensor1d(classes, 'int32'), 5);
+    assert.is(oneHot.dtype, 'int32');
+    const profile = await tf.profile(() => {
+      tf.dispose(tf.grad((zi: tf.Tensor) => meanSoftmaxCrossEntropy(oneHot, zi))(z));
+    });
+    const names = profile.kernels.map((k) => k.name);
+    assert.is(names.filter((n) => n === SOFTMAX_CROSS_ENTROPY).length, 1, names.join(' '));
+    assert.not.ok(names.includes('Exp') || names.includes('Max'), names.join(' '));
+    const ours = meanSoftmaxCrossEntropy(oneHot, z).dataSync()[0] as number;
+    const stock = tf.losses.softmaxCrossEntropy(oneHot, z).dataSync()[0] as number;
+    assert.ok(Math.abs(ours - stock) < 1e-5 * Math.abs(stock), `${ours} vs ${stock}`);
+    tf.dispose([z, oneHot]);
+  });
+
   Loss.run();
 }

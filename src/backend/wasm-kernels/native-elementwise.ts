@@ -5,8 +5,8 @@ import { heapFloat32, type WasmBackend } from './wasm-heap.ts';
 
 /**
  * Tanh and Sigmoid (the package computes them one libm call at a time, ~15 ns a value) and
- * Sum/Mean over a leading or trailing block of axes (the package transposes first) by the native
- * addon. Other dtypes and axis patterns go to `fallback`.
+ * Sum/Mean over a leading, trailing or middle block of axes (the package transposes first) by the
+ * native addon. Other dtypes and axis patterns go to `fallback`.
  */
 export function nativeActivation(addon: NativeAddon, kind: 'Tanh' | 'Sigmoid', fallback: KernelFunc): KernelFunc {
   const code = kind === 'Tanh' ? 0 : 1;
@@ -33,7 +33,10 @@ export function nativeReduce(addon: NativeAddon, kind: 'Sum' | 'Mean', fallback:
     if (axes.length === 0 || (axes.length === rank && rank === 0)) return fallback(args);
     const leading = axes.every((a, i) => a === i);
     const trailing = axes.every((a, i) => a === rank - axes.length + i);
-    if (!leading && !trailing) return fallback(args);
+    // A block of axes in the middle (a global average pooling over time: [batch, time, channels]
+    // over axis 1) is a leading reduction of each outer slice; the package's transposes first.
+    const contiguous = axes.every((a, i) => a === (axes[0] as number) + i);
+    if (!leading && !trailing && !contiguous) return fallback(args);
     const reduced = axes.reduce((p, a) => p * (x.shape[a] as number), 1);
     const kept = x.shape.reduce((p, d) => p * d, 1) / Math.max(reduced, 1);
     if (reduced === 0 || kept === 0) return fallback(args);
@@ -42,15 +45,25 @@ export function nativeReduce(addon: NativeAddon, kind: 'Sum' | 'Mean', fallback:
       : x.shape.filter((_, i) => !axes.includes(i));
     const backend = args.backend as unknown as WasmBackend;
     const out = backend.makeOutput(outShape, 'float32');
-    const [outer, inner] = leading ? [reduced, kept] : [kept, reduced];
-    addon.reduceSum(
-      heapFloat32(backend, x),
-      heapFloat32(backend, out),
-      outer,
-      inner,
-      leading,
-      kind === 'Mean' ? 1 / reduced : 1,
-    );
+    const scale = kind === 'Mean' ? 1 / reduced : 1;
+    if (leading || trailing) {
+      const [outer, inner] = leading ? [reduced, kept] : [kept, reduced];
+      addon.reduceSum(heapFloat32(backend, x), heapFloat32(backend, out), outer, inner, leading, scale);
+      return out;
+    }
+    const slices = x.shape.slice(0, axes[0]).reduce((p, d) => p * d, 1);
+    const inner = kept / slices;
+    const xs = heapFloat32(backend, x);
+    const ys = heapFloat32(backend, out);
+    for (let o = 0; o < slices; o++)
+      addon.reduceSum(
+        xs.subarray(o * reduced * inner, (o + 1) * reduced * inner),
+        ys.subarray(o * inner, (o + 1) * inner),
+        reduced,
+        inner,
+        true,
+        scale,
+      );
     return out;
   };
   Object.defineProperty(kernel, 'name', { value: `${kind}Native` });
