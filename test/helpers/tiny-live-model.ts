@@ -21,6 +21,9 @@ export const LIVE_INPUTS: InputSpec = { imu: { placements: ['wrist'], rate: 50, 
  * test, and good enough that its predictions change with the action.
  */
 export async function saveTinyLiveModel(dir: string): Promise<string> {
+  // The WASM backend, once imported, is the default but initialises asynchronously: building a
+  // layer before it is ready throws (seen in a full, loaded test run).
+  await tf.ready();
   const rate = 100;
   const { data } = syntheticDeviceData(1, rate, 1);
   const takeRows = 3 * rate;
