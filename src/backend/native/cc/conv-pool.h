@@ -1,6 +1,7 @@
 // Training's convolution block for frame CNNs in one pass each way: conv2d + bias + ReLU (or
-// linear) + 2x2 max pooling (stride 2, valid), NHWC. The forward keeps each pair of conv rows in a
-// per-thread buffer and writes only the pooled map and which of the four window positions won;
+// linear) + 2x2 max pooling (stride 2, valid), NHWC. The forward computes a few conv rows of an
+// image at a time into a per-thread buffer and writes only the pooled map and which of the four
+// window positions won;
 // the backward turns the pooled gradient into the conv's pre-activation gradient (ReLU mask and
 // bias sum included) in one write of the full-size map. On the fusion network's frame CNNs the
 // stock sequence (conv, MaxPool, and MaxPoolGrad, ReluGrad and the bias Sum back) made four or
