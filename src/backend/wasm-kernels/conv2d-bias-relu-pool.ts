@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../native/native-addon.ts';
 import { convDims, forwardConvInfo } from './native-conv.ts';
+import { convGradients } from './conv2d-bias-relu.ts';
 import { heapFloat32, heapInt32, type WasmBackend } from './wasm-heap.ts';
 
 /**
@@ -124,18 +125,8 @@ export const conv2dBiasReluPoolGradConfig: GradConfig = {
       dims: convDims(info),
       relu: a.relu,
     } as unknown as NamedAttrMap) as [tf.Tensor4D, tf.Tensor1D];
-    const conv = { ...convAttrs(a), dimRoundingMode: undefined };
     return {
-      x: () =>
-        tf.engine().runKernel('Conv2DBackpropInput', { dy: dpre, filter }, {
-          ...conv,
-          inputShape: x.shape,
-        } as unknown as NamedAttrMap) as tf.Tensor,
-      filter: () =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dpre }, {
-          ...conv,
-          filterShape: filter.shape,
-        } as unknown as NamedAttrMap) as tf.Tensor,
+      ...convGradients(x, filter, dpre, a),
       bias: () => dbias,
       // The winners are no function of a weight (the tape never asks); a zero gradient for form.
       argmax: () => tf.zerosLike(argmax),

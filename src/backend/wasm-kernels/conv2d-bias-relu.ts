@@ -51,25 +51,40 @@ export const conv2dBiasReluGradConfig: GradConfig = {
     const grad = a.relu
       ? (tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x: y }) as tf.Tensor4D)
       : (dy as tf.Tensor4D);
-    const conv = {
-      strides: a.strides,
-      pad: a.pad,
-      dataFormat: 'NHWC',
-      dilations: a.dilations,
-      dimRoundingMode: undefined,
-    };
     return {
-      x: () =>
-        tf.engine().runKernel('Conv2DBackpropInput', { dy: grad, filter }, {
-          ...conv,
-          inputShape: x.shape,
-        } as unknown as NamedAttrMap) as tf.Tensor,
-      filter: () =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: grad }, {
-          ...conv,
-          filterShape: filter.shape,
-        } as unknown as NamedAttrMap) as tf.Tensor,
+      ...convGradients(x, filter, grad, a),
       bias: () => tf.sum(grad, [0, 1, 2]),
     };
   },
 };
+
+/**
+ * The input's and the filter's gradients of an NHWC conv2d from the gradient at its output, each
+ * computed only when the tape asks for it (a network's first layer takes none for its input).
+ */
+export function convGradients(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  attrs: Pick<Conv2dBiasReluAttrs, 'strides' | 'pad' | 'dilations'>,
+): { x: () => tf.Tensor; filter: () => tf.Tensor } {
+  const conv = {
+    strides: attrs.strides,
+    pad: attrs.pad,
+    dataFormat: 'NHWC',
+    dilations: attrs.dilations,
+    dimRoundingMode: undefined,
+  };
+  return {
+    x: () =>
+      tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, {
+        ...conv,
+        inputShape: x.shape,
+      } as unknown as NamedAttrMap) as tf.Tensor,
+    filter: () =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        ...conv,
+        filterShape: filter.shape,
+      } as unknown as NamedAttrMap) as tf.Tensor,
+  };
+}
