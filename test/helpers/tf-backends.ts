@@ -51,3 +51,24 @@ export function kernelSetSuite(name: string, set: WasmKernelSet) {
   });
   return s;
 }
+
+/**
+ * The kernels `model` runs on the current backend, by name: a training pass with its input's
+ * gradient, the same with training false (how Grad-CAM records gradients) and predict.
+ */
+export async function kernelsByMode(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+): Promise<{ training: string[]; explaining: string[]; predicting: string[] }> {
+  const names = async (f: () => void) => (await tf.profile(f)).kernels.map((k) => k.name);
+  const gradient = (training: boolean) => () => {
+    tf.dispose(tf.grad((xi: tf.Tensor) => tf.sum(model.apply(xi, { training }) as tf.Tensor))(x));
+  };
+  return {
+    training: await names(gradient(true)),
+    explaining: await names(gradient(false)),
+    predicting: await names(() => {
+      tf.dispose(model.predict(x));
+    }),
+  };
+}

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { WASM_KERNEL_SETS, onBackend, relativeError, useWasmKernelSet } from '../helpers/tf-backends.ts';
+import { WASM_KERNEL_SETS, kernelsByMode, onBackend, relativeError, useWasmKernelSet } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { FastConv2D, convThenMaxPool } from '../../src/models/layers/fast-conv2d.ts';
 import { CONV2D_BIAS_RELU } from '../../src/backend/wasm-kernels/conv2d-bias-relu.ts';
@@ -188,10 +188,7 @@ for (const set of WASM_KERNEL_SETS) {
       await tf.setBackend('wasm');
       const model = convPoolNetwork(POOL_CASES[0]!.input, POOL_CASES[0]!.blocks, true);
       const x = tf.ones(POOL_CASES[0]!.input);
-      const kernelsOf = async (f: () => void) => (await tf.profile(f)).kernels.map((k) => k.name);
-      const training = await kernelsOf(() => {
-        tf.dispose(tf.grad((xi: tf.Tensor) => tf.sum(model.apply(xi, { training: true }) as tf.Tensor))(x));
-      });
+      const { training, explaining, predicting } = await kernelsByMode(model, x);
       assert.is(
         training.filter((n) => n === CONV2D_BIAS_RELU_POOL).length,
         set === 'native' ? 2 : 0,
@@ -199,14 +196,8 @@ for (const set of WASM_KERNEL_SETS) {
       );
       assert.is(training.includes('MaxPool'), set !== 'native', training.join(' '));
       // Gradients recorded outside training (how Grad-CAM reads a conv layer's own output): unfused.
-      const explaining = await kernelsOf(() => {
-        tf.dispose(tf.grad((xi: tf.Tensor) => tf.sum(model.apply(xi, { training: false }) as tf.Tensor))(x));
-      });
       assert.not.ok(explaining.includes(CONV2D_BIAS_RELU_POOL), explaining.join(' '));
       assert.ok(explaining.includes('MaxPool'), explaining.join(' '));
-      const predicting = await kernelsOf(() => {
-        tf.dispose(model.predict(x));
-      });
       assert.not.ok(predicting.includes(CONV2D_BIAS_RELU_POOL), predicting.join(' '));
       tf.dispose(x);
       model.dispose();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { WASM_KERNEL_SETS, onBackend, relativeError, useWasmKernelSet } from '../helpers/tf-backends.ts';
+import { WASM_KERNEL_SETS, kernelsByMode, onBackend, relativeError, useWasmKernelSet } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
 import { FastBatchNormalization } from '../../src/models/layers/fast-batch-normalization.ts';
 import { temporalConvBlock } from '../../src/models/layers/temporal-block-layers.ts';
@@ -116,19 +116,10 @@ for (const set of WASM_KERNEL_SETS) {
     const c = CASES[0]!;
     const model = network(c.input, c.blocks, true);
     const x = tf.ones(c.input);
-    const kernelsOf = async (f: () => void) => (await tf.profile(f)).kernels.map((k) => k.name);
-    const training = await kernelsOf(() => {
-      tf.dispose(tf.grad((xi: tf.Tensor) => tf.sum(model.apply(xi, { training: true }) as tf.Tensor))(x));
-    });
+    const { training, explaining, predicting } = await kernelsByMode(model, x);
     assert.is(training.filter((n) => n === TEMPORAL_BLOCK).length, set === 'native' ? 2 : 0, training.join(' '));
     assert.is(training.includes('MaxPool'), set !== 'native', training.join(' '));
-    const explaining = await kernelsOf(() => {
-      tf.dispose(tf.grad((xi: tf.Tensor) => tf.sum(model.apply(xi, { training: false }) as tf.Tensor))(x));
-    });
     assert.not.ok(explaining.includes(TEMPORAL_BLOCK), explaining.join(' '));
-    const predicting = await kernelsOf(() => {
-      tf.dispose(model.predict(x));
-    });
     assert.not.ok(predicting.includes(TEMPORAL_BLOCK), predicting.join(' '));
     tf.dispose(x);
     model.dispose();
