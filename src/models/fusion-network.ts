@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { convThenMaxPool } from './layers/fast-conv2d.ts';
+import { FastDense } from './layers/fast-dense.ts';
 import type { JointSet } from '../core/joint-sets.ts';
 import type { Modality } from '../inputs/input-spec.ts';
 import type { FusionNetworkSpec } from './fusion-network-spec.ts';
@@ -105,9 +106,9 @@ export function buildFusionNetwork(
     ) as tf.SymbolicTensor;
   x = new FastBatchNormalization({ momentum: 0.9, name: 'fused_bn' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: spec.dropout, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers
-    .dense({ units: classes, kernelInitializer: init(), name: 'logits' })
-    .apply(x) as tf.SymbolicTensor;
+  const logits = new FastDense({ units: classes, kernelInitializer: init(), name: 'logits' }).apply(
+    x,
+  ) as tf.SymbolicTensor;
   if (spec.auxiliaryLoss > 0 && spec.modalities.length > 1)
     return tf.model({ inputs, outputs: [logits, ...spec.modalities.map((m) => headOf(m, 'aux'))], name });
   return tf.model({ inputs, outputs: logits, name });
@@ -139,9 +140,9 @@ function classifierHead(
 ): tf.SymbolicTensor {
   let x = new FastBatchNormalization({ momentum: 0.9, name: `${prefix}_bn` }).apply(vector) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: dropout, seed: nextSeed(), name: `${prefix}_dropout` }).apply(x) as tf.SymbolicTensor;
-  return tf.layers
-    .dense({ units: classes, kernelInitializer: init(), name: `${prefix}_logits` })
-    .apply(x) as tf.SymbolicTensor;
+  return new FastDense({ units: classes, kernelInitializer: init(), name: `${prefix}_logits` }).apply(
+    x,
+  ) as tf.SymbolicTensor;
 }
 
 type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
@@ -182,9 +183,9 @@ function frameEncoder(
   x = tf.layers.flatten({ name: `${modality}_flatten` }).apply(x) as tf.SymbolicTensor;
   // Linear: a ReLU here can start dead for every frame (all-positive pooled inputs), and the
   // LSTM's BatchNorm follows anyway.
-  x = tf.layers
-    .dense({ units: spec.frameFeatures, kernelInitializer: init(), name: `${modality}_frame_features` })
-    .apply(x) as tf.SymbolicTensor;
+  x = new FastDense({ units: spec.frameFeatures, kernelInitializer: init(), name: `${modality}_frame_features` }).apply(
+    x,
+  ) as tf.SymbolicTensor;
   return new BatchToFrames({ frames: shape[0] as number, name: `${modality}_sequence` }).apply(x) as tf.SymbolicTensor;
 }
 
@@ -203,9 +204,9 @@ function imuEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Ini
 
 /** Frozen backbone features per key frame, projected to frameFeatures (linear, as the frame CNN's last layer). */
 function backboneEncoder(input: tf.SymbolicTensor, spec: FusionNetworkSpec, init: Init): tf.SymbolicTensor {
-  return tf.layers
-    .dense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'backbone_features' })
-    .apply(input) as tf.SymbolicTensor;
+  return new FastDense({ units: spec.frameFeatures, kernelInitializer: init(), name: 'backbone_features' }).apply(
+    input,
+  ) as tf.SymbolicTensor;
 }
 
 function poseEncoder(input: tf.SymbolicTensor, init: Init): tf.SymbolicTensor {

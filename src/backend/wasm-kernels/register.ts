@@ -45,6 +45,7 @@ import {
   nativeConv2dBiasReluPoolConfigs,
 } from './conv2d-bias-relu-pool.ts';
 import { WORKSPACE, workspaceConfig } from './workspace.ts';
+import { denseGradConfig, NATIVE_ONLY_DENSE_KERNELS, nativeDenseConfigs } from './dense.ts';
 import {
   NATIVE_ONLY_TEMPORAL_BLOCK_KERNELS,
   nativeTemporalBlockConfigs,
@@ -93,6 +94,7 @@ export function nativeFusedKernels(addon: NativeAddon): KernelConfig[] {
     conv2dBiasReluConfig, // the native FusedConv2D and ReLU gradient underneath
     ...nativeConv2dBiasReluPoolConfigs(addon),
     ...nativeTemporalBlockConfigs(addon),
+    ...nativeDenseConfigs(addon),
     workspaceConfig,
     // JavaScript in both sets: per-channel vectors and per-batch losses are small.
     movingAveragesConfig,
@@ -201,6 +203,8 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
   if (addon === undefined) for (const name of NATIVE_ONLY_TEMPORAL_BLOCK_KERNELS) uninstall(name);
   else tf.registerGradient(temporalBlockGradConfig);
   if (addon === undefined) uninstall(WORKSPACE);
+  if (addon === undefined) for (const name of NATIVE_ONLY_DENSE_KERNELS) uninstall(name);
+  else tf.registerGradient(denseGradConfig);
   // Without the addon these have no kernel: their ops then run as stock tfjs ops.
   if (addon === undefined) for (const name of NATIVE_ONLY_ATTENTION_KERNELS) uninstall(name);
   // Adam in JavaScript is slower than the package's SIMD ops: without the addon, the optimizer's stock update.
