@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { WASM_KERNEL_SETS, kernelsByMode, onBackend, relativeError, useWasmKernelSet } from '../helpers/tf-backends.ts';
 import { SeededRandom } from '../../src/core/random.ts';
+import { layerTrainingPass } from '../helpers/layer-training-pass.ts';
 import { FastConv2D, convThenMaxPool } from '../../src/models/layers/fast-conv2d.ts';
 import { CONV2D_BIAS_RELU } from '../../src/backend/wasm-kernels/conv2d-bias-relu.ts';
 import { CONV2D_BIAS_RELU_POOL } from '../../src/backend/wasm-kernels/conv2d-bias-relu-pool.ts';
@@ -23,31 +24,6 @@ const CASES: { name: string; input: number[]; args: ConvArgs }[] = [
   { name: '8 -> 7, 2x3 same, linear', input: [2, 6, 8, 8], args: { filters: 7, kernelSize: [2, 3], padding: 'same' } },
 ];
 
-/** Output and the gradients of sum(out * r) for x, kernel and bias, with the layer's weights set from `seed`. */
-function trainingPass(layer: tf.layers.Layer, input: number[], seed: number) {
-  const rng = new SeededRandom(seed);
-  const random = (shape: number[]) =>
-    tf.tensor(
-      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)),
-      shape,
-    );
-  const x = random(input);
-  layer.build(x.shape);
-  layer.setWeights(layer.getWeights().map((w) => random(w.shape)));
-  const out = layer.apply(x) as tf.Tensor;
-  const r = random(out.shape);
-  const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  const f = (xi: tf.Tensor) => tf.sum(tf.mul(layer.apply(xi, { training: true }) as tf.Tensor, r)) as tf.Scalar;
-  const { grads } = tf.variableGrads(() => f(x), [kernel as tf.Variable, bias as tf.Variable]);
-  const dx = tf.grad(f)(x);
-  return [
-    layer.apply(x, { training: true }) as tf.Tensor,
-    dx,
-    grads[(kernel as tf.Variable).name] as tf.Tensor,
-    grads[(bias as tf.Variable).name] as tf.Tensor,
-  ];
-}
-
 for (const set of WASM_KERNEL_SETS) {
   const Conv = suite(`FastConv2D (${set} kernel set)`);
   Conv.before(() => useWasmKernelSet(set));
@@ -56,8 +32,8 @@ for (const set of WASM_KERNEL_SETS) {
     let seed = 1;
     for (const c of CASES) {
       const s = seed++;
-      const stock = await onBackend('cpu', () => trainingPass(tf.layers.conv2d(c.args), c.input, s));
-      const ours = await onBackend('wasm', () => trainingPass(new FastConv2D(c.args), c.input, s));
+      const stock = await onBackend('cpu', () => layerTrainingPass(tf.layers.conv2d(c.args), c.input, s));
+      const ours = await onBackend('wasm', () => layerTrainingPass(new FastConv2D(c.args), c.input, s));
       ['output', 'dx', 'dkernel', 'dbias'].forEach((what, i) => {
         const err = relativeError(ours[i] as Float32Array, stock[i] as Float32Array);
         assert.ok(err < 1e-5, `${c.name}, ${what}: relative error ${err}`);

@@ -2,30 +2,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { WASM_KERNEL_SETS, onBackend, relativeError, useWasmKernelSet } from '../helpers/tf-backends.ts';
-import { SeededRandom } from '../../src/core/random.ts';
+import { layerTrainingPass } from '../helpers/layer-training-pass.ts';
 import { FastDense } from '../../src/models/layers/fast-dense.ts';
 import { DENSE, DENSE_GRAD } from '../../src/backend/wasm-kernels/dense.ts';
 
 type DenseArgs = Parameters<typeof tf.layers.dense>[0];
-
-/** Output and the gradients of sum(out * r) for x, kernel and bias, the layer's weights from `seed`. */
-function trainingPass(layer: tf.layers.Layer, input: number[], seed: number) {
-  const rng = new SeededRandom(seed);
-  const random = (shape: number[]) =>
-    tf.tensor(
-      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)),
-      shape,
-    );
-  const x = random(input);
-  layer.build(x.shape);
-  layer.setWeights(layer.getWeights().map((w) => random(w.shape)));
-  const out = layer.apply(x, { training: true }) as tf.Tensor;
-  const r = random(out.shape);
-  const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  const f = (xi: tf.Tensor) => tf.sum(tf.mul(layer.apply(xi, { training: true }) as tf.Tensor, r)) as tf.Scalar;
-  const { grads } = tf.variableGrads(() => f(x), variables);
-  return [out, tf.grad(f)(x), ...variables.map((v) => grads[v.name] as tf.Tensor)];
-}
 
 const CASES: { name: string; input: number[]; args: DenseArgs }[] = [
   { name: 'a UTD-MHAD head: [32, 256] -> 27', input: [32, 256], args: { units: 27 } },
@@ -41,8 +22,8 @@ for (const set of WASM_KERNEL_SETS) {
     let seed = 31;
     for (const c of CASES) {
       const s = seed++;
-      const stock = await onBackend('cpu', () => trainingPass(tf.layers.dense(c.args), c.input, s));
-      const ours = await onBackend('wasm', () => trainingPass(new FastDense(c.args), c.input, s));
+      const stock = await onBackend('cpu', () => layerTrainingPass(tf.layers.dense(c.args), c.input, s));
+      const ours = await onBackend('wasm', () => layerTrainingPass(new FastDense(c.args), c.input, s));
       ['output', 'dx', 'dkernel', 'dbias'].forEach((what, i) => {
         const err = relativeError(ours[i] as Float32Array, stock[i] as Float32Array);
         assert.ok(err < 1e-5, `${c.name}, ${what}: relative error ${err}`);
