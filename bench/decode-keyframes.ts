@@ -7,6 +7,7 @@ import { resizeFilters } from '../src/video/ffmpeg-filters.ts';
 import { locateFfmpeg } from '../src/video/ffmpeg-binary.ts';
 import { FrameDifferenceStream, selectKeyFrames } from '../src/video/keyframes.ts';
 import { childExit, passthroughTimingArgs } from '../src/video/probe-video.ts';
+import { decodingArgs } from '../src/video/decoding-run.ts';
 
 /** The real clips shipped beside the project (../shared/data/video). */
 export const SHARED_VIDEO_DIR = fileURLToPath(new URL('../../shared/data/video/', import.meta.url));
@@ -35,25 +36,8 @@ export async function benchDecodeKeyframes(args: { dir: string; size: number; re
     async () => {
       const child = spawn(
         ffmpeg.path,
-        [
-          '-hide_banner',
-          '-nostdin',
-          '-nostats',
-          '-loglevel',
-          'error',
-          '-i',
-          path,
-          '-map',
-          '0:v:0',
-          '-vf',
-          filter,
-          ...timing,
-          '-f',
-          'rawvideo',
-          '-pix_fmt',
-          'rgb24',
-          'pipe:1',
-        ],
+        // ffmpeg's arguments exactly as decodeClip's run gives them
+        decodingArgs(path, filter, timing, { loglevel: 'error' }),
         { stdio: ['ignore', drained ? 'pipe' : 'ignore', 'inherit'] },
       );
       child.stdout?.resume();

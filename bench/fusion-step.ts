@@ -17,6 +17,7 @@ import { compileInference } from '../src/models/inference/compile-inference.ts';
 import { trainingSeed } from '../src/train/training-seed.ts';
 import { adamOptimizer } from '../src/train/fused-adam.ts';
 import { meanSoftmaxCrossEntropy } from '../src/train/softmax-cross-entropy.ts';
+import { medianMs } from './median-time.ts';
 
 /**
  * `npm run bench -- fusion-step`: the network an experiment file trains (by default `npm start`'s
@@ -423,9 +424,9 @@ function branchModel(branch: Branch, batch: number, random: (shape: number[]) =>
         (Object.values(grads)[0] as tf.Tensor).dataSync();
         tf.dispose([value, ...Object.values(grads)]);
       };
-      const train_ms = median(train, repeats);
+      const train_ms = medianMs(train, repeats);
       const forward = batchOneForward(sub, [x1]);
-      const cost = { params, train_ms, infer_ms: median(forward.run, repeats * 4), predictor: forward.predictor };
+      const cost = { params, train_ms, infer_ms: medianMs(forward.run, repeats * 4), predictor: forward.predictor };
       tf.dispose([x, x1, r, ...(xVar === undefined ? [] : [xVar])]);
       return cost;
     },
@@ -517,19 +518,6 @@ function runTwin(args: FusionStepArgs, spec: object): SideResult {
   if (run.status !== 0) throw new Error(`fusion-step: the PyTorch twin failed (exit ${run.status}):\n${run.stderr}`);
   const last = run.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as SideResult;
-}
-
-function median(fn: () => void, repeats: number): number {
-  fn();
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return round3(times[Math.floor(times.length / 2)] as number);
 }
 
 function round3(x: number): number {

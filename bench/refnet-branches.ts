@@ -4,6 +4,7 @@ import { FastLstm } from '../src/models/layers/fast-lstm.ts';
 import { FastBatchNormalization } from '../src/models/layers/fast-batch-normalization.ts';
 import { TemporalAttentionPooling } from '../src/models/layers/temporal-attention-pooling.ts';
 import { SeededRandom } from '../src/core/random.ts';
+import { medianMs } from './median-time.ts';
 
 /**
  * RefNet's cost branch by branch, so the next bottleneck is visible: for each part, one training
@@ -91,22 +92,9 @@ export function benchRefNetBranches(repeats: number): Record<string, BranchCost>
       p.dataSync();
       p.dispose();
     };
-    out[branch.name] = { train_ms: median(train, repeats), infer_ms: median(infer, repeats * 4) };
+    out[branch.name] = { train_ms: medianMs(train, repeats), infer_ms: medianMs(infer, repeats * 4) };
     tf.dispose([x, x1, r, xVar]);
     model.dispose();
   }
   return out;
-}
-
-function median(fn: () => void, repeats: number): number {
-  fn();
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return Number((times[Math.floor(times.length / 2)] as number).toFixed(3));
 }

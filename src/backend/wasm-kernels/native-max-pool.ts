@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../native/native-addon.ts';
 import { heapFloat32, type WasmBackend } from './wasm-heap.ts';
+import { named } from './native-conv.ts';
 
 /**
  * MaxPool and MaxPoolGrad on the WASM backend by the native addon (NHWC float32; tfjs's 1-D
@@ -49,11 +50,6 @@ function poolDims(x: TensorInfo, attrs: PoolAttrs): { dims: number[]; outShape: 
 }
 
 const isEmpty = (shape: readonly number[]) => shape.some((d) => d === 0);
-
-function named(kernel: KernelFunc, name: string): KernelFunc {
-  Object.defineProperty(kernel, 'name', { value: name });
-  return kernel;
-}
 
 export function nativeMaxPool(addon: NativeAddon, fallback: KernelFunc): KernelFunc {
   return named((args) => {

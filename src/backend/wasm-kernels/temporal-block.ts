@@ -84,8 +84,10 @@ export function nativeTemporalBlockConfigs(addon: NativeAddon): KernelConfig[] {
     return [y, mean, variance];
   };
   const backward: KernelFunc = (args) => {
-    const { x, gamma, z, mean, variance, y, argmax, dy } = args.inputs as Record<string, TensorInfo> &
-      Record<'x' | 'gamma' | 'z' | 'mean' | 'variance' | 'y' | 'argmax' | 'dy', TensorInfo>;
+    const { x, gamma, z, mean, variance, y, argmax, dy } = args.inputs as Record<
+      'x' | 'gamma' | 'z' | 'mean' | 'variance' | 'y' | 'argmax' | 'dy',
+      TensorInfo
+    >;
     const { dims, epsilon, filterShape } = args.attrs as unknown as {
       dims: number[];
       epsilon: number;

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { recordingGradients } from '../ops/recording-gradients.ts';
 import { conv2dBiasRelu, conv2dBiasReluAvailable } from '../ops/conv2d-bias-relu.ts';
-import { conv2dBiasReluPool, conv2dBiasReluPoolAvailable } from '../ops/conv2d-bias-relu-pool.ts';
+import {
+  conv2dBiasReluPool,
+  conv2dBiasReluPoolAvailable,
+  conv2dBiasReluPoolShape,
+} from '../ops/conv2d-bias-relu-pool.ts';
 import { isComputedAhead, markComputedAhead, passOn } from './computed-ahead.ts';
 
 /** The fields of tfjs-layers' Conv2D that the training path reads (protected in its typings). */
@@ -78,13 +82,19 @@ export class FastConv2D extends StockConv2D {
     });
     // Pooled here only in training proper: Grad-CAM records gradients with training false and
     // reads this layer's own output.
-    if (fusable && kwargs['training'] === true && this.pool?.isTwoByTwo() === true && conv2dBiasReluPoolAvailable()) {
+    if (
+      fusable &&
+      kwargs['training'] === true &&
+      this.pool?.isTwoByTwo() === true &&
+      conv2dBiasReluPoolAvailable() &&
+      conv2dBiasReluPoolShape((x as tf.Tensor).shape, c.kernel.shape as number[], convAttrs()).every((d) => d > 0)
+    ) {
       const kernel = c.kernel.read() as tf.Tensor4D;
-      const pooled = tf.tidy(() =>
-        conv2dBiasReluPool(x as tf.Tensor4D, kernel, (c.bias as tf.LayerVariable).read() as tf.Tensor1D, convAttrs()),
+      return markComputedAhead(
+        tf.tidy(() =>
+          conv2dBiasReluPool(x as tf.Tensor4D, kernel, (c.bias as tf.LayerVariable).read() as tf.Tensor1D, convAttrs()),
+        ),
       );
-      if (pooled.shape[1] > 0 && pooled.shape[2] > 0) return markComputedAhead(pooled);
-      pooled.dispose();
     }
     if (fusable && conv2dBiasReluAvailable()) {
       return tf.tidy(() =>

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { recordingGradients } from '../ops/recording-gradients.ts';
-import { temporalBlock, temporalBlockAvailable } from '../ops/temporal-block.ts';
+import { temporalBlock, temporalBlockAvailable, temporalBlockSteps } from '../ops/temporal-block.ts';
 import { FastBatchNormalization, type FastBatchNormalizationArgs } from './fast-batch-normalization.ts';
 import { isComputedAhead, markComputedAhead, passOn } from './computed-ahead.ts';
 
@@ -46,6 +46,7 @@ export class FastConv1D extends StockConv1D {
     const c = this as unknown as Conv1DFields;
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const block = this.block;
+    const attrs = () => ({ pad: c.padding as 'same' | 'valid', dilation: c.dilationRate[0] as number });
     if (
       block !== undefined &&
       kwargs['training'] === true &&
@@ -59,20 +60,20 @@ export class FastConv1D extends StockConv1D {
       c.strides[0] === 1 &&
       (c.padding === 'same' || c.padding === 'valid') &&
       block.relu.isPlain() &&
-      block.pool.isPairs()
+      block.pool.isPairs() &&
+      temporalBlockSteps(x.shape, c.kernel.shape as number[], attrs()) > 0
     ) {
-      const y = tf.tidy(() => {
-        const { gamma, beta, epsilon } = block.bn.trainingParameters();
-        const out = temporalBlock(x as tf.Tensor3D, c.kernel.read() as tf.Tensor3D, gamma, beta, {
-          pad: c.padding as 'same' | 'valid',
-          dilation: c.dilationRate[0] as number,
-          epsilon,
-        });
-        if (out.y.shape[1] > 0) block.bn.updateMovingAverages(out.mean, out.variance);
-        return out.y;
-      });
-      if (y.shape[1] > 0) return markComputedAhead(y);
-      y.dispose();
+      return markComputedAhead(
+        tf.tidy(() => {
+          const { gamma, beta, epsilon } = block.bn.trainingParameters();
+          const out = temporalBlock(x as tf.Tensor3D, c.kernel.read() as tf.Tensor3D, gamma, beta, {
+            ...attrs(),
+            epsilon,
+          });
+          block.bn.updateMovingAverages(out.mean, out.variance);
+          return out.y;
+        }),
+      );
     }
     return super.call(inputs, kwargs);
   }

@@ -31,6 +31,8 @@ export function conv2dBiasReluPool(
   });
 }
 
+export { conv2dBiasReluPoolShape };
+
 /** Whether conv2dBiasReluPool can run on the current backend. */
 export function conv2dBiasReluPoolAvailable(): boolean {
   return tf.getKernel(CONV2D_BIAS_RELU_POOL, tf.getBackend()) !== undefined;

@@ -36,6 +36,15 @@ export function temporalBlock(
   return { y, mean, variance };
 }
 
+/** The steps of temporalBlock's output: half the convolution's, rounded down. */
+export function temporalBlockSteps(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: Pick<TemporalBlockAttrs, 'pad' | 'dilation'>,
+): number {
+  return Math.floor(temporalConvInfo(xShape, filterShape, attrs).outWidth / 2);
+}
+
 /** Whether temporalBlock can run on the current backend. */
 export function temporalBlockAvailable(): boolean {
   return tf.getKernel(TEMPORAL_BLOCK, tf.getBackend()) !== undefined;

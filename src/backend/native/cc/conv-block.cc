@@ -22,13 +22,7 @@ void conv_block(const ConvBlockShape& s, const float* x, const float* filter, co
   }
   conv2d_forward(c, x, filter, conv);
   const int C = s.out_c;
-  if (bias != nullptr || s.relu) {
-    for (size_t r = 0; r < conv_len; r += C) {
-      float* row = conv + r;
-      if (bias != nullptr) for (int k = 0; k < C; k++) row[k] += bias[k];
-      if (s.relu) for (int k = 0; k < C; k++) row[k] = std::max(row[k], 0.0f);
-    }
-  }
+  if (bias != nullptr || s.relu) bias_relu_epilogue(conv, conv_len / C, C, bias, s.relu);
   if (s.pool <= 1) return;
   // Valid max pooling: window o covers conv positions [o * stride, o * stride + pool).
   for (int b = 0; b < s.batch; b++) {

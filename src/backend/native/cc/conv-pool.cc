@@ -63,6 +63,18 @@ void unpool_row(int pooled_w, int C, int half, const float* __restrict y, const 
 
 }  // namespace
 
+void pool2x2_row(const float* top, const float* bottom, int pooled_w, int C, float* y, int32_t* argmax) {
+  if (C % 8 == 0) return simd().pool2_argmax_row(top, bottom, pooled_w, C, y, argmax);
+  pool_rows(top, bottom, pooled_w, C, y, argmax);
+}
+
+void unpool2x2_row(int pooled_w, int C, int half, bool relu, const float* y, const float* dy, const int32_t* argmax,
+                   float* d, float* sum) {
+  if (C % 8 == 0) return simd().unpool2_row(pooled_w, C, half, relu, y, dy, argmax, d, sum);
+  if (relu) return unpool_row<true>(pooled_w, C, half, y, dy, argmax, d, sum);
+  unpool_row<false>(pooled_w, C, half, y, dy, argmax, d, sum);
+}
+
 void conv2d_bias_relu_pool2_forward(const ConvShape& s, const float* x, const float* filter, const float* bias,
                                     bool relu, float* y, int32_t* argmax) {
   const int ph = s.out_h / 2;
@@ -89,10 +101,7 @@ void conv2d_bias_relu_pool2_forward(const ConvShape& s, const float* x, const fl
       for (int p = p0; p < p1; p++) {
         const float* top = conv_rows.data() + static_cast<size_t>(2 * (p - p0)) * row_len;
         const size_t out = (static_cast<size_t>(b) * ph + p) * pw * C;
-        if (C % 8 == 0)
-          simd().pool2_argmax_row(top, top + row_len, pw, C, y + out, argmax + out);
-        else
-          pool_rows(top, top + row_len, pw, C, y + out, argmax + out);
+        pool2x2_row(top, top + row_len, pw, C, y + out, argmax + out);
       }
     }
   });
@@ -124,12 +133,7 @@ void conv2d_bias_relu_pool2_backward(const ConvShape& s, bool relu, const float*
       }
       const int half = oh % 2;  // top (0) or bottom (1) row of its windows: winners 0-1 or 2-3
       const size_t in = (static_cast<size_t>(b) * ph + p) * pw * C;
-      if (C % 8 == 0)
-        simd().unpool2_row(pw, C, half, relu, y + in, dy + in, argmax + in, d, sum);
-      else if (relu)
-        unpool_row<true>(pw, C, half, y + in, dy + in, argmax + in, d, sum);
-      else
-        unpool_row<false>(pw, C, half, y + in, dy + in, argmax + in, d, sum);
+      unpool2x2_row(pw, C, half, relu, y + in, dy + in, argmax + in, d, sum);
       if (s.out_w % 2 != 0) std::memset(d + static_cast<size_t>(2 * pw) * C, 0, C * sizeof(float));
     }
   });

@@ -19,6 +19,15 @@ namespace motionfuse {
 void conv2d_bias_relu_pool2_forward(const ConvShape& s, const float* x, const float* filter, const float* bias,
                                     bool relu, float* y, int32_t* argmax);
 
+// One pooled row (pooled_w x C) and its winners from two conv rows (out_w x C each, top and
+// bottom), and one conv row's pre-activation gradient d (out_w x C) from its pooled row: dy at
+// this row's winners (half 0: the windows' top row, winners 0-1; half 1: 2-3) where y > 0 (or
+// everywhere when not relu), 0 elsewhere; with half 0 the windows' gradients are added to sum [C].
+// The SIMD kernels for channel counts that are a multiple of 8, plain loops otherwise.
+void pool2x2_row(const float* top, const float* bottom, int pooled_w, int C, float* y, int32_t* argmax);
+void unpool2x2_row(int pooled_w, int C, int half, bool relu, const float* y, const float* dy, const int32_t* argmax,
+                   float* d, float* sum);
+
 // dy, y, argmax [batch, out_h / 2, out_w / 2, out_c] -> dpre [batch, out_h, out_w, out_c], the
 // gradient at the conv's output before bias and ReLU (dy at the window's winner where y > 0, or
 // everywhere when linear; 0 elsewhere and on the row and column a valid pool leaves out), and

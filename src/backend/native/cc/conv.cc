@@ -130,20 +130,23 @@ void direct_backprop_input(const ConvShape& s, const float* dy, const float* fil
 
 }  // namespace
 
+void bias_relu_epilogue(float* y, size_t rows, int C, const float* bias, bool relu) {
+  for (size_t r = 0; r < rows; r++) {
+    float* o = y + r * C;
+    for (int c = 0; c < C; c++) {
+      const float v = bias != nullptr ? o[c] + bias[c] : o[c];
+      o[c] = relu && v < 0.0f ? 0.0f : v;
+    }
+  }
+}
+
 void set_conv_direct_max_in_c(int n) { direct_max_in_c = n; }
 
 void conv2d_forward_bias_relu(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,
                               float* y) {
   if (use_direct(s)) return direct_forward(s, x, filter, bias, relu, y);
   conv2d_forward(s, x, filter, y);
-  const size_t n = static_cast<size_t>(s.rows());
-  for (size_t r = 0; r < n; r++) {
-    float* o = y + r * s.out_c;
-    for (int c = 0; c < s.out_c; c++) {
-      const float v = bias != nullptr ? o[c] + bias[c] : o[c];
-      o[c] = relu && v < 0.0f ? 0.0f : v;
-    }
-  }
+  bias_relu_epilogue(y, static_cast<size_t>(s.rows()), s.out_c, bias, relu);
 }
 
 void conv2d_bias_relu_rows(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,
@@ -159,13 +162,7 @@ void conv2d_bias_relu_rows(const ConvShape& s, const float* x, const float* filt
     im2col(s, x, r0, r1, patch_buffer.data());
     gemm_serial(r1 - r0, s.out_c, plen, MatrixRef{patch_buffer.data(), plen, false}, MatrixRef{filter, s.out_c, false},
                 out, s.out_c, false);
-    for (int r = 0; r < r1 - r0; r++) {
-      float* o = out + static_cast<size_t>(r) * s.out_c;
-      for (int c = 0; c < s.out_c; c++) {
-        const float v = bias != nullptr ? o[c] + bias[c] : o[c];
-        o[c] = relu && v < 0.0f ? 0.0f : v;
-      }
-    }
+    bias_relu_epilogue(out, static_cast<size_t>(r1 - r0), s.out_c, bias, relu);
   }
 }
 

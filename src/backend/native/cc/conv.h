@@ -2,6 +2,7 @@
 // GEMM, with the patch matrix built in cache-sized chunks per thread (never whole in memory).
 // A 1-D convolution is the case inH = 1.
 #pragma once
+#include <cstddef>
 
 namespace motionfuse {
 
@@ -19,6 +20,8 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* filter, flo
 // The same plus bias [out_c] (may be null) and then ReLU when relu.
 void conv2d_forward_bias_relu(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,
                               float* y);
+// y[r, c] += bias[c] (bias may be null), then max(., 0) when relu, for r < rows: a convolution's epilogue.
+void bias_relu_epilogue(float* y, size_t rows, int C, const float* bias, bool relu);
 // Output rows [row0, row1) (row = b * out_h + oh, each out_w x out_c) of conv2d_forward_bias_relu
 // into y (row row0 first), on the calling thread: for callers that split the work themselves.
 void conv2d_bias_relu_rows(const ConvShape& s, const float* x, const float* filter, const float* bias, bool relu,

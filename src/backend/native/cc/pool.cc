@@ -62,6 +62,20 @@ inline void take_first(const float* __restrict v, const float* __restrict m, con
   }
 }
 
+// Calls fn(oh, ow, h_min, h_max, w_min, w_max) for each output position, with its window's rows
+// [h_min, h_max) and columns [w_min, w_max) clipped to the image.
+template <typename Fn>
+void for_each_window(const PoolShape& s, Fn&& fn) {
+  for (int oh = 0; oh < s.out_h; oh++) {
+    const int h0 = oh * s.stride_h - s.pad_top;
+    const int h_min = std::max(0, h0), h_max = std::min(s.in_h, h0 + s.filter_h);
+    for (int ow = 0; ow < s.out_w; ow++) {
+      const int w0 = ow * s.stride_w - s.pad_left;
+      fn(oh, ow, h_min, h_max, std::max(0, w0), std::min(s.in_w, w0 + s.filter_w));
+    }
+  }
+}
+
 }  // namespace
 
 void max_pool_forward(const PoolShape& s, const float* x, float* y) {
@@ -69,16 +83,9 @@ void max_pool_forward(const PoolShape& s, const float* x, float* y) {
   for_batches(s, [&](int b0, int b1) {
     for (int b = b0; b < b1; b++) {
       const float* xb = x + static_cast<size_t>(b) * s.in_h * s.in_w * C;
-      for (int oh = 0; oh < s.out_h; oh++) {
-        const int h0 = oh * s.stride_h - s.pad_top;
-        const int h_min = std::max(0, h0), h_max = std::min(s.in_h, h0 + s.filter_h);
-        for (int ow = 0; ow < s.out_w; ow++) {
-          const int w0 = ow * s.stride_w - s.pad_left;
-          const int w_min = std::max(0, w0), w_max = std::min(s.in_w, w0 + s.filter_w);
-          float* out = y + ((static_cast<size_t>(b) * s.out_h + oh) * s.out_w + ow) * C;
-          window_max(s, xb, h_min, h_max, w_min, w_max, out);
-        }
-      }
+      for_each_window(s, [&](int oh, int ow, int h_min, int h_max, int w_min, int w_max) {
+        window_max(s, xb, h_min, h_max, w_min, w_max, y + ((static_cast<size_t>(b) * s.out_h + oh) * s.out_w + ow) * C);
+      });
     }
   });
 }
@@ -97,25 +104,19 @@ void max_pool_backprop(const PoolShape& s, const float* x, const float* dy, floa
       const float* xb = x + b * image;
       float* dxb = dx + b * image;
       std::fill_n(dxb, image, 0.0f);
-      for (int oh = 0; oh < s.out_h; oh++) {
-        const int h0 = oh * s.stride_h - s.pad_top;
-        const int h_min = std::max(0, h0), h_max = std::min(s.in_h, h0 + s.filter_h);
-        for (int ow = 0; ow < s.out_w; ow++) {
-          const int w0 = ow * s.stride_w - s.pad_left;
-          const int w_min = std::max(0, w0), w_max = std::min(s.in_w, w0 + s.filter_w);
-          float* m = best.data();
-          uint32_t* t = taken.data();
-          window_max(s, xb, h_min, h_max, w_min, w_max, m);
-          for (int c = 0; c < C; c++) t[c] = m[c] > kMinusInf ? 0u : ~0u;
-          const float* g = dy + ((static_cast<size_t>(b) * s.out_h + oh) * s.out_w + ow) * C;
-          for (int h = h_min; h < h_max; h++) {
-            for (int w = w_min; w < w_max; w++) {
-              const size_t at = (static_cast<size_t>(h) * s.in_w + w) * C;
-              take_first(xb + at, m, g, t, dxb + at, C);
-            }
+      for_each_window(s, [&](int oh, int ow, int h_min, int h_max, int w_min, int w_max) {
+        float* m = best.data();
+        uint32_t* t = taken.data();
+        window_max(s, xb, h_min, h_max, w_min, w_max, m);
+        for (int c = 0; c < C; c++) t[c] = m[c] > kMinusInf ? 0u : ~0u;
+        const float* g = dy + ((static_cast<size_t>(b) * s.out_h + oh) * s.out_w + ow) * C;
+        for (int h = h_min; h < h_max; h++) {
+          for (int w = w_min; w < w_max; w++) {
+            const size_t at = (static_cast<size_t>(h) * s.in_w + w) * C;
+            take_first(xb + at, m, g, t, dxb + at, C);
           }
         }
-      }
+      });
     }
   });
 }

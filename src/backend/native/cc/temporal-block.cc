@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "batch-norm.h"
-#include "simd.h"
+#include "conv-pool.h"
 
 namespace motionfuse {
 
@@ -29,21 +29,8 @@ void temporal_block_forward(const ConvShape& s, float epsilon, const float* x, c
   for (size_t i = 0; i < static_cast<size_t>(rows) * C; i++) bn[i] = std::max(bn[i], 0.0f);
   for (int b = 0; b < s.batch; b++) {
     const float* row = bn + static_cast<size_t>(b) * s.out_w * C;
-    float* out = y + static_cast<size_t>(b) * pooled * C;
-    int32_t* win = argmax + static_cast<size_t>(b) * pooled * C;
-    if (C % 8 == 0) {
-      simd().pool2_argmax_row(row, row, pooled, C, out, win);
-      continue;
-    }
-    for (int p = 0; p < pooled; p++) {
-      const float* first = row + static_cast<size_t>(2 * p) * C;
-      const float* second = first + C;
-      for (int c = 0; c < C; c++) {
-        const bool later = second[c] > first[c];
-        out[static_cast<size_t>(p) * C + c] = later ? second[c] : first[c];
-        win[static_cast<size_t>(p) * C + c] = later ? 1 : 0;
-      }
-    }
+    const size_t out = static_cast<size_t>(b) * pooled * C;
+    pool2x2_row(row, row, pooled, C, y + out, argmax + out);
   }
 }
 
@@ -61,20 +48,7 @@ void temporal_block_backward(const ConvShape& s, float epsilon, const float* x, 
     const size_t in = static_cast<size_t>(b) * pooled * C;
     // The max pool's gradient to its winner, through the ReLU where the winner was above 0: the
     // 2x2 kernel's top-row pass over one row of steps (winners 0 and 1).
-    if (C % 8 == 0) {
-      simd().unpool2_row(pooled, C, 0, true, y + in, dy + in, argmax + in, d, unused_sum.data());
-    } else {
-      for (int p = 0; p < pooled; p++) {
-        const size_t o = in + static_cast<size_t>(p) * C;
-        float* first = d + static_cast<size_t>(2 * p) * C;
-        float* second = first + C;
-        for (int c = 0; c < C; c++) {
-          const float g = y[o + c] > 0.0f ? dy[o + c] : 0.0f;
-          first[c] = argmax[o + c] == 0 ? g : 0.0f;
-          second[c] = argmax[o + c] == 1 ? g : 0.0f;
-        }
-      }
-    }
+    unpool2x2_row(pooled, C, 0, true, y + in, dy + in, argmax + in, d, unused_sum.data());
     if (s.out_w % 2 != 0)  // the step a valid pool leaves out
       std::memset(d + static_cast<size_t>(s.out_w - 1) * C, 0, C * sizeof(float));
   }
